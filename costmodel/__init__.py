@@ -1,0 +1,52 @@
+"""costmodel: exact, symbolic cost (Mult-Adds, parameters) of MobileNet v1 (Howard et al. 2017).
+
+Mult-Adds are multiply-accumulates of conv and fully connected layers; parameters are conv
+weights (batchnorm folded) plus FC weights and bias. See :data:`COUNTING_CONVENTION`.
+
+The public names are imported on first use, so ``import costmodel`` stays light: sympy and
+pandas load only when a symbolic expression or a table is asked for.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "report": "costmodel.report",
+    "Report": "costmodel.report",
+    "COUNTING_CONVENTION": "costmodel.kinds",
+    "Kind": "costmodel.kinds",
+    "mobilenet_v1": "costmodel.architecture",
+    "Architecture": "costmodel.architecture",
+    "LayerSpec": "costmodel.architecture",
+    "VARIANTS": "costmodel.architecture",
+    "derive": "costmodel.api",
+    "formula_catalog": "costmodel.formulas",
+    "kernel_scaling_mistake": "costmodel.kernel_scaling_mistake",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from costmodel.api import derive
+    from costmodel.architecture import VARIANTS, Architecture, LayerSpec, mobilenet_v1
+    from costmodel.formulas import formula_catalog
+    from costmodel.kernel_scaling_mistake import kernel_scaling_mistake
+    from costmodel.kinds import COUNTING_CONVENTION, Kind
+    from costmodel.report import Report, report
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'costmodel' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

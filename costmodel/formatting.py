@@ -1,0 +1,122 @@
+"""Text, Markdown and HTML renderings of a :class:`~costmodel.report.Report`. Display only."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from costmodel.published import Comparison
+    from costmodel.report import Report
+
+_QUANTITY = {"mult_adds": "Mult-Adds", "params": "Parameters"}
+
+
+def title(r: Report) -> str:
+    """One line naming the configuration."""
+    return (
+        f"{r.architecture.name}, variant {r.variant}: α = {r.alpha:g}, "
+        f"input {r.resolution}×{r.resolution} (ρ = {r.rho:.4g})"
+    )
+
+
+def _published_line(c: Comparison) -> str:
+    line = (
+        f"{_QUANTITY[c.quantity]:<10} {c.source:<38} printed {c.printed:>8g} M   "
+        f"exact {c.exact:>10.4f} M   {c.status}"
+    )
+    return f"{line}: {c.reason}" if c.reason else line
+
+
+def report_text(r: Report) -> str:
+    """A readable multi-line summary for ``print(report)``."""
+    cf = r.closed_form
+    lines = [
+        title(r),
+        f"  Mult-Adds   {r.mult_adds:>15,}   ({r.mult_adds_m:,.2f} M)",
+        f"  Parameters  {r.params:>15,}   ({r.params_m:,.3f} M)",
+        f"  Standard-conv equivalent: {r.standard_mult_adds:,} Mult-Adds, "
+        f"{r.standard_params:,} params",
+        f"  Saving: {r.saving_ratio:.4f} of the Mult-Adds ({1 / r.saving_ratio:.2f}× fewer), "
+        f"{r.params_saving_ratio:.4f} of the params",
+        f"  Closed form (continuous α, ρ): {cf.mult_adds / 1e6:,.2f} M Mult-Adds, "
+        f"{cf.params / 1e6:,.3f} M params",
+    ]
+    if r.published:
+        lines.append("  Published figures for this configuration:")
+        lines += [f"    {_published_line(c)}" for c in r.published]
+    lines += [f"  Note: {note}" for note in r.notes]
+    lines.append(f"  Counting: {r.convention}")
+    return "\n".join(lines)
+
+
+def report_markdown(r: Report) -> str:
+    """The summary as Markdown (notebooks' ``_repr_markdown_``)."""
+    cf = r.closed_form
+    lines = [
+        f"**{title(r)}**",
+        "",
+        "| quantity | exact | millions | standard-conv equivalent | closed form (M) |",
+        "|---|---:|---:|---:|---:|",
+        f"| Mult-Adds | {r.mult_adds:,} | {r.mult_adds_m:,.2f} | {r.standard_mult_adds:,} | "
+        f"{cf.mult_adds / 1e6:,.2f} |",
+        f"| Parameters | {r.params:,} | {r.params_m:,.3f} | {r.standard_params:,} | "
+        f"{cf.params / 1e6:,.3f} |",
+        "",
+        f"Saving vs standard convolution: {r.saving_ratio:.4f} of the Mult-Adds "
+        f"({1 / r.saving_ratio:.2f}× fewer).",
+    ]
+    if r.published:
+        lines += [
+            "",
+            "| quantity | source | printed (M) | exact (M) | status | reason |",
+            "|---|---|---:|---:|---|---|",
+        ]
+        lines += [
+            f"| {_QUANTITY[c.quantity]} | {c.source} | {c.printed:g} | {c.exact:.4f} | "
+            f"{c.status} | {c.reason} |"
+            for c in r.published
+        ]
+    lines += ["", *[f"> {note}" for note in r.notes]] if r.notes else []
+    lines += ["", f"*Counting:* {r.convention}"]
+    return "\n".join(lines)
+
+
+def report_html(r: Report) -> str:
+    """The summary as a small HTML fragment (notebooks' ``_repr_html_``)."""
+    cf = r.closed_form
+    rows = [
+        ("Mult-Adds", f"{r.mult_adds:,}", f"{r.mult_adds_m:,.2f} M",
+         f"{r.standard_mult_adds:,}", f"{cf.mult_adds / 1e6:,.2f} M"),
+        ("Parameters", f"{r.params:,}", f"{r.params_m:,.3f} M",
+         f"{r.standard_params:,}", f"{cf.params / 1e6:,.3f} M"),
+    ]
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    published = "".join(
+        f"<tr><td>{_QUANTITY[c.quantity]}</td><td>{html.escape(c.source)}</td>"
+        f"<td>{c.printed:g}</td><td>{c.exact:.4f}</td><td>{html.escape(c.status)}</td>"
+        f"<td>{html.escape(c.reason)}</td></tr>"
+        for c in r.published
+    )
+    parts = [
+        f"<p><b>{html.escape(title(r))}</b></p>",
+        "<table><tr><th>quantity</th><th>exact</th><th>millions</th>"
+        "<th>standard-conv equivalent</th><th>closed form</th></tr>",
+        body,
+        "</table>",
+    ]
+    if published:
+        parts += [
+            "<table><tr><th>quantity</th><th>source</th><th>printed (M)</th><th>exact (M)</th>"
+            "<th>status</th><th>reason</th></tr>",
+            published,
+            "</table>",
+        ]
+    parts += [f"<p>{html.escape(note)}</p>" for note in r.notes]
+    parts.append(f"<p><i>Counting:</i> {html.escape(r.convention)}</p>")
+    return "".join(parts)
+
+
+__all__ = ["report_html", "report_markdown", "report_text", "title"]

@@ -1,0 +1,258 @@
+"""``report()``: the exact cost of one MobileNet v1 configuration, with everything around it.
+
+The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.count_totals`);
+the per-layer table, the per-type table, the closed form and the paper comparison are built on
+first access, so a report for the totals alone stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from costmodel.architecture import Architecture, mobilenet_v1
+from costmodel.counting import count_layers, count_totals
+from costmodel.kinds import COUNTING_CONVENTION, PAPER_LABEL, Kind
+from costmodel.published import Comparison, PrintedShare, compare, figures_for, table2_shares
+from costmodel.validation import check_alpha, check_variant, resolve_resolution
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Table 2 is printed for this configuration only.
+TABLE2_CONFIGURATION = ("separable", 1.0, 224)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosedForm:
+    """The closed form total(α, ρ) at continuous α and ρ (no channel or size rounding)."""
+
+    mult_adds: float
+    params: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    """Exact cost of one configuration. Counts are integers (Mult-Adds = multiply-accumulates).
+
+    ``standard_mult_adds``/``standard_params`` are the totals of the same network with every
+    depthwise separable pair replaced by a standard conv; ``saving_ratio`` is
+    ``mult_adds / standard_mult_adds`` (eq. 5 summed over the network).
+    """
+
+    alpha: float
+    rho: float
+    resolution: int
+    variant: str
+    mult_adds: int
+    params: int
+    standard_mult_adds: int
+    standard_params: int
+    architecture: Architecture = field(repr=False, compare=False)
+
+    convention = COUNTING_CONVENTION
+
+    # --- derived scalars ---------------------------------------------------------------
+
+    @property
+    def mult_adds_m(self) -> float:
+        """Mult-Adds in millions (M = 10^6)."""
+        return self.mult_adds / 1e6
+
+    @property
+    def params_m(self) -> float:
+        """Parameters in millions."""
+        return self.params / 1e6
+
+    @property
+    def saving_ratio(self) -> float:
+        """Mult-Adds of this network over its standard-convolution equivalent (< 1 is cheaper)."""
+        return self.mult_adds / self.standard_mult_adds
+
+    @property
+    def params_saving_ratio(self) -> float:
+        """Parameters of this network over its standard-convolution equivalent."""
+        return self.params / self.standard_params
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Flags for configurations outside what the paper measured."""
+        notes = []
+        if self.alpha > 1.0:
+            notes.append(f"α = {self.alpha:g} is wider than the paper studies (α ≤ 1).")
+        if self.resolution > 224:
+            notes.append(f"Input {self.resolution} px is above the paper's 224.")
+        return tuple(notes)
+
+    # --- lazily built tables -------------------------------------------------------------
+
+    @cached_property
+    def layers(self) -> pd.DataFrame:
+        """One row per layer in network order; columns sum to the totals."""
+        import pandas as pd
+
+        rows = count_layers(self.architecture, self.alpha, self.resolution)
+        frame = pd.DataFrame(
+            {
+                "name": [r.name for r in rows],
+                "kind": [str(r.kind) for r in rows],
+                "block": [r.block for r in rows],
+                "stride": [r.stride for r in rows],
+                "kernel": [r.kernel for r in rows],
+                "in_h": [r.in_size for r in rows],
+                "in_w": [r.in_size for r in rows],
+                "in_c": [r.in_channels for r in rows],
+                "out_h": [r.out_size for r in rows],
+                "out_w": [r.out_size for r in rows],
+                "out_c": [r.out_channels for r in rows],
+                "mult_adds": [r.mult_adds for r in rows],
+                "params": [r.params for r in rows],
+                "standard_mult_adds": [r.standard_mult_adds for r in rows],
+                "standard_params": [r.standard_params for r in rows],
+            }
+        )
+        frame.insert(13, "mult_adds_pct", 100 * frame["mult_adds"] / self.mult_adds)
+        frame.insert(14, "params_pct", 100 * frame["params"] / self.params)
+        return frame
+
+    @cached_property
+    def by_type(self) -> pd.DataFrame:
+        """Totals per layer kind, in the form of paper Table 2, with the printed shares beside
+        them at the configuration Table 2 describes (1.0 MobileNet-224)."""
+        import pandas as pd
+
+        layers = self.layers
+        kinds = [k for k in (Kind.POINTWISE, Kind.DEPTHWISE, Kind.CONV, Kind.FC)
+                 if (layers["kind"] == k).any()]
+        grouped = layers.groupby("kind")[["mult_adds", "params"]].sum()
+        frame = pd.DataFrame(
+            {
+                "kind": [str(k) for k in kinds],
+                "label": [PAPER_LABEL[k] for k in kinds],
+                "mult_adds": [int(grouped.loc[k, "mult_adds"]) for k in kinds],
+                "params": [int(grouped.loc[k, "params"]) for k in kinds],
+            }
+        )
+        frame["mult_adds_pct"] = 100 * frame["mult_adds"] / self.mult_adds
+        frame["params_pct"] = 100 * frame["params"] / self.params
+        fc_bias = self._classes if Kind.FC in kinds else 0
+        without_bias = frame["params"] - [fc_bias if k == Kind.FC else 0 for k in kinds]
+        frame["params_pct_without_fc_bias"] = 100 * without_bias / (self.params - fc_bias)
+        at_table2 = (self.variant, self.alpha, self.resolution) == TABLE2_CONFIGURATION
+        printed = table2_shares() if at_table2 else {}
+        blank = PrintedShare(mult_adds_pct=float("nan"), params_pct=float("nan"), note="")
+        shares = [printed.get(k, blank) for k in kinds]
+        frame["paper_mult_adds_pct"] = [share.mult_adds_pct for share in shares]
+        frame["paper_params_pct"] = [share.params_pct for share in shares]
+        frame["note"] = [share.note for share in shares]
+        return frame
+
+    @property
+    def _classes(self) -> int:
+        return self.architecture.layers[-1].out_channels
+
+    @cached_property
+    def closed_form(self) -> ClosedForm:
+        """The closed-form estimate at this report's continuous α and ρ."""
+        from costmodel.closed_form import evaluate
+
+        mult_adds, params = evaluate(self.architecture, self.alpha, self.rho)
+        return ClosedForm(mult_adds=mult_adds, params=params)
+
+    @cached_property
+    def published(self) -> tuple[Comparison, ...]:
+        """The paper's (and the TF-slim checkpoints') printed figures for this configuration,
+        each set against the exact count; empty when nobody printed this configuration."""
+        out: list[Comparison] = []
+        if self.architecture is not mobilenet_v1(self.variant):
+            return ()
+        for figure in figures_for(self.variant, self.alpha, self.resolution):
+            out.append(compare("mult_adds", figure, self.mult_adds))
+            out.append(compare("params", figure, self.params))
+        return tuple(out)
+
+    # --- output ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values: the totals, the ratios, the closed form, the comparisons."""
+        return {
+            "network": self.architecture.name,
+            "variant": self.variant,
+            "alpha": self.alpha,
+            "rho": self.rho,
+            "resolution": self.resolution,
+            "mult_adds": self.mult_adds,
+            "params": self.params,
+            "mult_adds_m": self.mult_adds_m,
+            "params_m": self.params_m,
+            "standard_mult_adds": self.standard_mult_adds,
+            "standard_params": self.standard_params,
+            "saving_ratio": self.saving_ratio,
+            "params_saving_ratio": self.params_saving_ratio,
+            "closed_form_mult_adds": self.closed_form.mult_adds,
+            "closed_form_params": self.closed_form.params,
+            "published": [
+                {
+                    "quantity": c.quantity,
+                    "source": c.source,
+                    "printed_m": c.printed,
+                    "exact_m": c.exact,
+                    "status": c.status,
+                    "reason": c.reason,
+                }
+                for c in self.published
+            ],
+            "notes": list(self.notes),
+            "convention": self.convention,
+        }
+
+    def __str__(self) -> str:
+        from costmodel.formatting import report_text
+
+        return report_text(self)
+
+    def _repr_markdown_(self) -> str:
+        from costmodel.formatting import report_markdown
+
+        return report_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from costmodel.formatting import report_html
+
+        return report_html(self)
+
+
+def report(
+    alpha: float = 1.0,
+    rho: float | None = None,
+    *,
+    resolution: int | None = None,
+    variant: str = "separable",
+) -> Report:
+    """Exact Mult-Adds and parameters of MobileNet v1 at width ``alpha`` and resolution.
+
+    ``rho`` is the resolution multiplier (default 1: 224 pixels); the input size is
+    ``round(224·rho)``. Or give ``resolution`` in pixels (then ``rho = resolution / 224``);
+    giving both is fine only when they agree. ``variant`` is ``"separable"`` (Table 1),
+    ``"full"`` (every separable pair a standard conv, Table 4) or ``"shallow"`` (Table 5).
+    Raises ``ValueError`` naming the field and the accepted range on bad input.
+    """
+    alpha_value = check_alpha(alpha)
+    rho_value, size = resolve_resolution(rho, resolution)
+    arch = mobilenet_v1(check_variant(variant))
+    mult_adds, params, std_mult_adds, std_params = count_totals(arch, alpha_value, size)
+    return Report(
+        alpha=alpha_value,
+        rho=rho_value,
+        resolution=size,
+        variant=variant,
+        mult_adds=mult_adds,
+        params=params,
+        standard_mult_adds=std_mult_adds,
+        standard_params=std_params,
+        architecture=arch,
+    )
+
+
+__all__ = ["ClosedForm", "Report", "report"]
