@@ -28,7 +28,19 @@ _EXPORTS = {
     "kernel_scaling_mistake": "costmodel.kernel_scaling_mistake",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "COUNTING_CONVENTION",
+    "VARIANTS",
+    "Architecture",
+    "Kind",
+    "LayerSpec",
+    "Report",
+    "derive",
+    "formula_catalog",
+    "kernel_scaling_mistake",
+    "mobilenet_v1",
+    "report",
+]
 
 if TYPE_CHECKING:
     from costmodel.api import derive
@@ -39,7 +51,7 @@ if TYPE_CHECKING:
     from costmodel.report import Report, report
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # noqa: ANN401 -- lazy exports have many types
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'costmodel' has no attribute {name!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,11 +44,11 @@ class LayerSpec:
     note: str = ""
 
     def __post_init__(self) -> None:
-        for field in ("kernel", "stride", "in_channels", "out_channels"):
-            value = getattr(self, field)
+        for name in ("kernel", "stride", "in_channels", "out_channels"):
+            value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(
-                    f"layer {self.name!r}: {field} must be a positive integer, got {value!r}"
+                    f"layer {self.name!r}: {name} must be a positive integer, got {value!r}"
                 )
         if self.kind is Kind.DEPTHWISE and self.in_channels != self.out_channels:
             raise ValueError(
@@ -210,7 +210,7 @@ def to_shallow(arch: Architecture) -> Architecture:
     return replace(arch, name=f"{arch.name} (shallow)", layers=layers)
 
 
-@lru_cache(maxsize=None)
+@cache
 def mobilenet_v1(variant: str = "separable") -> Architecture:
     """MobileNet v1 from ``data/mobilenet_v1.csv`` (paper Table 1), in one of :data:`VARIANTS`."""
     if variant not in VARIANTS:

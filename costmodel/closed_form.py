@@ -20,7 +20,7 @@ from costmodel.symbols import D_G, D_K, M, N, alpha, rho
 
 
 def _layer_terms(
-    arch: Architecture, kernel_scale: sp.Expr = sp.Integer(1)
+    arch: Architecture, kernel_scale: sp.Expr = sp.S.One
 ) -> list[tuple[sp.Expr, sp.Expr]]:
     reference = count_layers(arch, 1.0, arch.image_size)
     last = len(arch.layers) - 1

@@ -157,10 +157,7 @@ def count_layers(arch: Architecture, alpha: float, resolution: int) -> tuple[Lay
         kind, kernel, stride, cin, cout, scale_in, scale_out, pairs = row
         m = scaled_channels(cin, alpha) if scale_in else cin
         n = scaled_channels(cout, alpha) if scale_out else cout
-        if kind is Kind.AVGPOOL or kind is Kind.FC:
-            g = 1
-        else:
-            g = output_size(size, stride)
+        g = 1 if kind is Kind.AVGPOOL or kind is Kind.FC else output_size(size, stride)
         count_ma, count_p = COUNTERS[kind]
         ma, p = count_ma(kernel, m, n, g), count_p(kernel, m, n, g)
         if kind is Kind.DEPTHWISE:

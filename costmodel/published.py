@@ -165,5 +165,11 @@ def table2_shares() -> dict[Kind, PrintedShare]:
 
 
 __all__ = [
+    "Comparison",
     "PrintedShare",
-    "table2_shares","Comparison", "PublishedFigure", "compare", "figures_for", "imagenet_figures"]
+    "PublishedFigure",
+    "compare",
+    "figures_for",
+    "imagenet_figures",
+    "table2_shares",
+]

@@ -1,4 +1,4 @@
-"""Checks of user input. Each failure is a ``ValueError`` naming the field and the accepted range."""
+"""Checks of user input; each failure is a ``ValueError`` naming the field and its range."""
 
 from __future__ import annotations
 
