@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "report": "costmodel.report",
-    "Report": "costmodel.report",
+    "report": "costmodel.reports",
+    "Report": "costmodel.reports",
     "COUNTING_CONVENTION": "costmodel.kinds",
     "Kind": "costmodel.kinds",
     "mobilenet_v1": "costmodel.architecture",
@@ -26,6 +26,12 @@ _EXPORTS = {
     "derive": "costmodel.api",
     "formula_catalog": "costmodel.formulas",
     "kernel_scaling_mistake": "costmodel.kernel_scaling_mistake",
+    "accuracy_data": "costmodel.accuracy",
+    "accuracy_fits": "costmodel.accuracy_model",
+    "predict_accuracy": "costmodel.accuracy_model",
+    "frontier": "costmodel.budget",
+    "budget_curve": "costmodel.budget",
+    "sweep": "costmodel.sweeps",
 }
 
 __all__ = [
@@ -35,20 +41,30 @@ __all__ = [
     "Kind",
     "LayerSpec",
     "Report",
+    "accuracy_data",
+    "accuracy_fits",
+    "budget_curve",
     "derive",
     "formula_catalog",
+    "frontier",
     "kernel_scaling_mistake",
     "mobilenet_v1",
+    "predict_accuracy",
     "report",
+    "sweep",
 ]
 
 if TYPE_CHECKING:
+    from costmodel.accuracy import accuracy_data
+    from costmodel.accuracy_model import accuracy_fits, predict_accuracy
     from costmodel.api import derive
     from costmodel.architecture import VARIANTS, Architecture, LayerSpec, mobilenet_v1
+    from costmodel.budget import budget_curve, frontier
     from costmodel.formulas import formula_catalog
     from costmodel.kernel_scaling_mistake import kernel_scaling_mistake
     from costmodel.kinds import COUNTING_CONVENTION, Kind
-    from costmodel.report import Report, report
+    from costmodel.reports import Report, report
+    from costmodel.sweeps import sweep
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 -- lazy exports have many types

@@ -210,6 +210,17 @@ def to_shallow(arch: Architecture) -> Architecture:
     return replace(arch, name=f"{arch.name} (shallow)", layers=layers)
 
 
+def with_classes(arch: Architecture, classes: int) -> Architecture:
+    """The same network with a classifier of ``classes`` outputs (e.g. 120 for Table 10)."""
+    last = arch.layers[-1]
+    if last.kind is not Kind.FC:
+        raise ValueError(f"architecture {arch.name!r} does not end in a classifier (fc) layer")
+    if last.out_channels == classes:
+        return arch
+    head = replace(last, out_channels=classes, note=f"classifier, {classes} classes")
+    return replace(arch, name=f"{arch.name}, {classes} classes", layers=(*arch.layers[:-1], head))
+
+
 @cache
 def mobilenet_v1(variant: str = "separable") -> Architecture:
     """MobileNet v1 from ``data/mobilenet_v1.csv`` (paper Table 1), in one of :data:`VARIANTS`."""
@@ -235,4 +246,5 @@ __all__ = [
     "read_data_text",
     "to_full",
     "to_shallow",
+    "with_classes",
 ]

@@ -1,4 +1,4 @@
-"""Text, Markdown and HTML renderings of a :class:`~costmodel.report.Report`. Display only."""
+"""Text, Markdown and HTML renderings of a :class:`~costmodel.reports.Report` (display only)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from costmodel.published import Comparison
-    from costmodel.report import Report
+    from costmodel.reports import Report
 
 _QUANTITY = {"mult_adds": "Mult-Adds", "params": "Parameters"}
 
@@ -28,6 +28,17 @@ def _published_line(c: Comparison) -> str:
     return f"{line}: {c.reason}" if c.reason else line
 
 
+def _accuracy_line(r: Report) -> str:
+    a = r.accuracy
+    assert a is not None
+    line = (
+        f"Predicted ImageNet top-1: {a.top1:.1f}% (interval {a.low:.1f}-{a.high:.1f}; "
+        f"nearest checkpoint {a.nearest.alpha:g}-{a.nearest.resolution}: {a.nearest.top1:g}%)"
+    )
+    return line + ", EXTRAPOLATED beyond the measured α/resolution range" if a.extrapolated \
+        else line
+
+
 def report_text(r: Report) -> str:
     """A readable multi-line summary for ``print(report)``."""
     cf = r.closed_form
@@ -42,6 +53,8 @@ def report_text(r: Report) -> str:
         f"  Closed form (continuous α, ρ): {cf.mult_adds / 1e6:,.2f} M Mult-Adds, "
         f"{cf.params / 1e6:,.3f} M params",
     ]
+    if r.accuracy is not None:
+        lines.append(f"  {_accuracy_line(r)}")
     if r.published:
         lines.append("  Published figures for this configuration:")
         lines += [f"    {_published_line(c)}" for c in r.published]
@@ -66,6 +79,8 @@ def report_markdown(r: Report) -> str:
         f"Saving vs standard convolution: {r.saving_ratio:.4f} of the Mult-Adds "
         f"({1 / r.saving_ratio:.2f}× fewer).",
     ]
+    if r.accuracy is not None:
+        lines += ["", _accuracy_line(r) + "."]
     if r.published:
         lines += [
             "",
@@ -114,6 +129,8 @@ def report_html(r: Report) -> str:
             published,
             "</table>",
         ]
+    if r.accuracy is not None:
+        parts.append(f"<p>{html.escape(_accuracy_line(r))}</p>")
     parts += [f"<p>{html.escape(note)}</p>" for note in r.notes]
     parts.append(f"<p><i>Counting:</i> {html.escape(r.convention)}</p>")
     return "".join(parts)

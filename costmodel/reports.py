@@ -20,6 +20,8 @@ from costmodel.validation import check_alpha, check_variant, resolve_resolution
 if TYPE_CHECKING:
     import pandas as pd
 
+    from costmodel.accuracy_model import AccuracyPrediction
+
 #: Table 2 is printed for this configuration only.
 TABLE2_CONFIGURATION = ("separable", 1.0, 224)
 
@@ -161,6 +163,16 @@ class Report:
         return ClosedForm(mult_adds=mult_adds, params=params)
 
     @cached_property
+    def accuracy(self) -> AccuracyPrediction | None:
+        """Predicted ImageNet top-1 (see :func:`costmodel.predict_accuracy`); ``None`` for the
+        full and shallow variants, which the checkpoints do not cover."""
+        if self.variant != "separable" or self.architecture is not mobilenet_v1("separable"):
+            return None
+        from costmodel.accuracy_model import predict_at
+
+        return predict_at(self.alpha, self.resolution, self.mult_adds)
+
+    @cached_property
     def published(self) -> tuple[Comparison, ...]:
         """The paper's (and the TF-slim checkpoints') printed figures for this configuration,
         each set against the exact count; empty when nobody printed this configuration."""
@@ -203,6 +215,18 @@ class Report:
                 }
                 for c in self.published
             ],
+            "accuracy": None if self.accuracy is None else {
+                "top1": self.accuracy.top1,
+                "low": self.accuracy.low,
+                "high": self.accuracy.high,
+                "extrapolated": self.accuracy.extrapolated,
+                "model": self.accuracy.model,
+                "nearest_checkpoint": {
+                    "alpha": self.accuracy.nearest.alpha,
+                    "resolution": self.accuracy.nearest.resolution,
+                    "top1": self.accuracy.nearest.top1,
+                },
+            },
             "notes": list(self.notes),
             "convention": self.convention,
         }

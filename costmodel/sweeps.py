@@ -1,0 +1,287 @@
+"""Exact Mult-Adds and parameters over many configurations at once, vectorised with numpy.
+
+The same integer rules as :func:`costmodel.report` (channels ``max(int(α·C), 8)``, 'SAME'
+padding), rearranged: a layer's Mult-Adds are a width factor that depends on α only (``k²·m·n``,
+``k²·m``, ``m·n``) times ``g²``, a size factor that depends on the resolution only. The grid of
+totals is then one matrix product ``W (α × layers) @ S (layers × resolutions)``, and a list of
+paired configurations is a sum over the few distinct layer terms. No Python loop per
+configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from costmodel.architecture import Architecture, mobilenet_v1
+from costmodel.counting import MIN_CHANNELS
+from costmodel.kinds import Kind
+from costmodel.validation import MAX_ALPHA, MAX_RESOLUTION, check_variant
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_EXACT_FLOAT = 2**53  # integers below this are exact in float64
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Term:
+    kind: Kind
+    kernel: int
+    in_channels: int
+    out_channels: int
+    scale_in: bool
+    scale_out: bool
+    level: int  # index of the layer's output size in the stride chain (-1: no spatial size)
+    count: int  # how many identical layers this term stands for
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Plan:
+    terms: tuple[_Term, ...]
+    strides: tuple[int, ...]  # the stride chain; level i has size after strides[: i + 1]
+    # When every scaled channel count C divides the largest one B by a power of two, int(α·C)
+    # equals int(α·B) // (B // C) exactly (scaling by a power of two is exact in floating
+    # point), so every count depends on α through the integer key int(α·B) alone.
+    key_base: int | None
+
+
+@lru_cache(maxsize=16)
+def _plan(arch: Architecture) -> _Plan:
+    strides: list[int] = []
+    merged: dict[tuple[object, ...], int] = {}
+    last = len(arch.layers) - 1
+    level = -1
+    for i, spec in enumerate(arch.layers):
+        if spec.kind is Kind.AVGPOOL:
+            continue
+        if spec.kind is Kind.FC:
+            term_level = -1
+        else:
+            if spec.stride != 1 or level < 0:
+                strides.append(spec.stride)
+                level += 1
+            term_level = level
+        key = (spec.kind, spec.kernel, spec.in_channels, spec.out_channels, i > 0,
+               not (i == last and spec.kind is Kind.FC), term_level)
+        merged[key] = merged.get(key, 0) + 1
+    terms = tuple(
+        _Term(kind=k[0], kernel=k[1], in_channels=k[2], out_channels=k[3], scale_in=k[4],
+              scale_out=k[5], level=k[6], count=n)
+        for k, n in merged.items()
+    )
+    scaled = {t.in_channels for t in terms if t.scale_in} | {
+        t.out_channels for t in terms if t.scale_out}
+    base = max(scaled) if scaled else None
+    keyed = base is not None and all(
+        base % c == 0 and (base // c) & (base // c - 1) == 0 for c in scaled)
+    return _Plan(terms=terms, strides=tuple(strides), key_base=base if keyed else None)
+
+
+def _channels(alphas: np.ndarray, base: int, scaled: bool) -> np.ndarray:
+    if not scaled:
+        return np.full(alphas.shape, base, dtype=np.int64)
+    # float64 product then truncation: the same as Python's int(alpha * base)
+    return np.maximum((alphas * base).astype(np.int64), MIN_CHANNELS)
+
+
+def _channels_from_keys(keys: np.ndarray, base: int, key_base: int, scaled: bool) -> np.ndarray:
+    if not scaled:
+        return np.full(keys.shape, base, dtype=np.int64)
+    return np.maximum(keys // (key_base // base), MIN_CHANNELS)
+
+
+def _factors(
+    term: _Term, channels: Callable[[int, bool], np.ndarray], cache: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """(Mult-Adds width factor, params) of one term, per α, times its multiplicity."""
+    m_key, n_key = (term.in_channels, term.scale_in), (term.out_channels, term.scale_out)
+    for key in (m_key, n_key):
+        if key not in cache:
+            cache[key] = channels(*key)
+    m, n = cache[m_key], cache[n_key]
+    k2 = term.kernel * term.kernel
+    if term.kind is Kind.CONV:
+        width = k2 * m * n
+        params = width
+    elif term.kind is Kind.DEPTHWISE:
+        width = k2 * m
+        params = width
+    elif term.kind is Kind.POINTWISE:
+        width = m * n
+        params = width
+    else:  # FC: no spatial size
+        width = m * n
+        params = width + n
+    if term.count == 1:
+        return width, params
+    return width * term.count, params * term.count
+
+
+def _width_by_level(
+    plan: _Plan, channels: Callable[[int, bool], np.ndarray]
+) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """Width factors summed per size level, and total params, per α (or per α key)."""
+    cache: dict = {}
+    by_level: dict[int, np.ndarray] = {}
+    params: np.ndarray | None = None
+    for term in plan.terms:
+        width, term_params = _factors(term, channels, cache)
+        if term.level in by_level:
+            by_level[term.level] += width
+        else:
+            by_level[term.level] = width.copy()
+        if params is None:
+            params = term_params.copy()
+        else:
+            params += term_params
+    assert params is not None  # an Architecture is never empty
+    return by_level, params
+
+
+def _sizes(resolutions: np.ndarray, strides: tuple[int, ...]) -> list[np.ndarray]:
+    """Output size of each stride level, per resolution ('SAME': ceil(size / stride))."""
+    out = []
+    size = resolutions.astype(np.int64)
+    for stride in strides:
+        size = -(-size // stride)
+        out.append(size)
+    return out
+
+
+def _as_alphas(values: object) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]") from None
+    if array.size == 0:
+        raise ValueError("alphas must hold at least one value")
+    if not np.all(np.isfinite(array)) or np.any(array <= 0) or np.any(array > MAX_ALPHA):
+        raise ValueError(f"alphas must be finite numbers in (0, {MAX_ALPHA:g}]")
+    return array
+
+
+def _as_resolutions(values: object) -> np.ndarray:
+    try:
+        raw = np.asarray(values).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}]") from None
+    if raw.size == 0:
+        raise ValueError("resolutions must hold at least one value")
+    if raw.dtype.kind not in "iu":
+        raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}] (pixels)")
+    array = raw.astype(np.int64)
+    if np.any(array < 1) or np.any(array > MAX_RESOLUTION):
+        raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}] (pixels)")
+    return array
+
+
+def _paired(plan: _Plan, a: np.ndarray, r: np.ndarray, variant: str) -> Sweep:
+    """Totals for aligned (α, resolution) pairs."""
+    if plan.key_base is not None:
+        # Tabulate per α key and per resolution, then gather: a few passes over the pairs.
+        key_base = plan.key_base
+        keys = (a * key_base).astype(np.int64)
+        table_keys = np.arange(int(keys.max()) + 1, dtype=np.int64)
+        by_level, params_table = _width_by_level(
+            plan, lambda c, s: _channels_from_keys(table_keys, c, key_base, s))
+        table_sizes = _sizes(np.arange(int(r.max()) + 1, dtype=np.int64), plan.strides)
+        total = np.zeros(a.size, dtype=np.int64)
+        for level, width in by_level.items():
+            if level < 0:
+                total += width[keys]
+            else:
+                total += width[keys] * (table_sizes[level] ** 2)[r]
+        return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params_table[keys],
+                     variant=variant, paired=True)
+    by_level, params = _width_by_level(plan, lambda c, s: _channels(a, c, s))
+    sizes = _sizes(r, plan.strides)
+    total = np.zeros(a.size, dtype=np.int64)
+    for level, width in by_level.items():
+        total += width if level < 0 else width * (sizes[level] * sizes[level])
+    return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
+                 variant=variant, paired=True)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Sweep:
+    """Exact counts over many configurations.
+
+    Grid: ``mult_adds[i, j]`` is for ``alphas[i]`` and ``resolutions[j]``; ``params[i]`` for
+    ``alphas[i]`` (parameters do not depend on the resolution). Paired: all three arrays are
+    one-dimensional and aligned.
+    """
+
+    alphas: np.ndarray
+    resolutions: np.ndarray
+    mult_adds: np.ndarray
+    params: np.ndarray
+    variant: str
+    paired: bool
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long form: one row per configuration (alpha, resolution, rho, mult_adds, params)."""
+        import pandas as pd
+
+        if self.paired:
+            alphas, resolutions = self.alphas, self.resolutions
+            mult_adds, params = self.mult_adds, self.params
+        else:
+            alphas = np.repeat(self.alphas, self.resolutions.size)
+            resolutions = np.tile(self.resolutions, self.alphas.size)
+            mult_adds = self.mult_adds.ravel()
+            params = np.repeat(self.params, self.resolutions.size)
+        return pd.DataFrame({
+            "alpha": alphas, "resolution": resolutions, "rho": resolutions / 224,
+            "mult_adds": mult_adds, "params": params,
+        })
+
+
+def sweep(
+    alphas: object,
+    resolutions: object,
+    *,
+    variant: str = "separable",
+    paired: bool = False,
+    architecture: Architecture | None = None,
+) -> Sweep:
+    """Exact Mult-Adds and params of MobileNet v1 for many configurations.
+
+    ``alphas`` (numbers in (0, 4]) and ``resolutions`` (integer pixels in [1, 4096]) span a
+    grid, or, with ``paired=True``, are equal-length lists of configurations. Counts are int64
+    and equal :func:`costmodel.report` on every point.
+    """
+    a = _as_alphas(alphas)
+    r = _as_resolutions(resolutions)
+    arch = architecture or mobilenet_v1(check_variant(variant))
+    plan = _plan(arch)
+    if paired:
+        if a.size != r.size:
+            raise ValueError(
+                f"paired alphas and resolutions must have the same length; got {a.size} "
+                f"and {r.size}"
+            )
+        return _paired(plan, a, r, variant)
+    by_level, params = _width_by_level(plan, lambda c, s: _channels(a, c, s))
+    sizes = _sizes(r, plan.strides)
+    levels = sorted(by_level)
+    width = np.stack([by_level[level] for level in levels], axis=1)  # α × levels
+    spatial = np.stack(
+        [np.ones(r.size, dtype=np.int64) if level < 0 else sizes[level] * sizes[level]
+         for level in levels]
+    )  # levels × resolutions
+    bound = float(width.max(axis=0).astype(np.float64) @ spatial.max(axis=1).astype(np.float64))
+    if bound < _EXACT_FLOAT:
+        # every product and partial sum is an integer below 2**53: BLAS in float64 is exact
+        total = np.rint(width.astype(np.float64) @ spatial.astype(np.float64)).astype(np.int64)
+    else:
+        total = width @ spatial
+    return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
+                 variant=variant, paired=False)
+
+
+__all__ = ["Sweep", "sweep"]
