@@ -91,7 +91,7 @@ def _accuracy_data() -> pd.DataFrame:
     for _, row in frame.iterrows():
         if row["family"] == "MobileNet" and not math.isnan(row["classes"]):
             arch = with_classes(mobilenet_v1(row["variant"]), int(row["classes"]))
-            ma, p, _, _ = count_totals(arch, float(row["alpha"]), int(row["resolution"]))
+            ma, p = count_totals(arch, float(row["alpha"]), int(row["resolution"]))
             exact_ma.append(ma)
             exact_p.append(p)
         else:

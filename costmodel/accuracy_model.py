@@ -167,7 +167,7 @@ def predict_accuracy(
     """
     alpha_value = check_alpha(alpha)
     _, size = resolve_resolution(rho, resolution)
-    mult_adds, *_ = count_totals(mobilenet_v1(), alpha_value, size)
+    mult_adds, _ = count_totals(mobilenet_v1(), alpha_value, size)
     return predict_at(alpha_value, size, mult_adds)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from costmodel.architecture import Architecture
+from costmodel.architecture import Architecture, to_full
 from costmodel.kinds import Kind
 
 MIN_CHANNELS = 8
@@ -115,36 +115,131 @@ def _compile(arch: Architecture) -> tuple[_Row, ...]:
     return tuple(rows)
 
 
-def count_totals(arch: Architecture, alpha: float, resolution: int) -> tuple[int, int, int, int]:
-    """Network totals: (Mult-Adds, params, standard-conv Mult-Adds, standard-conv params).
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """Identical layers merged: their kind, kernel, channels at α = 1, whether each channel
+    count scales with α, the stride level of their output size (-1: no spatial size) and how
+    many layers the term stands for."""
 
-    The fast path: integer arithmetic only, no per-layer records.
+    kind: Kind
+    kernel: int
+    in_channels: int
+    out_channels: int
+    scale_in: bool
+    scale_out: bool
+    level: int
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """A network rearranged for fast totals: Mult-Adds = Σ_terms width(α) · size(level)².
+
+    ``strides`` is the stride chain: level ``i`` has the size after ``strides[: i + 1]``.
+    ``key_base``: when every scaled channel count ``C`` divides the largest one ``B`` by a power
+    of two, ``int(α·C) == int(α·B) // (B // C)`` exactly (scaling by a power of two is exact in
+    floating point), so all counts depend on α through the integer ``int(α·B)`` alone.
     """
-    mult_adds = params = std_mult_adds = std_params = 0
-    size = resolution
-    dw_kernel = dw_in = dw_size = 0
-    for kind, kernel, stride, cin, cout, scale_in, scale_out, pairs in _compile(arch):
-        m = max(int(alpha * cin), MIN_CHANNELS) if scale_in else cin
-        n = max(int(alpha * cout), MIN_CHANNELS) if scale_out else cout
-        if kind is Kind.AVGPOOL:
-            size = 1
+
+    terms: tuple[Term, ...]
+    strides: tuple[int, ...]
+    key_base: int | None
+    # scalar path: channel bases (C, scaled), then a constant 1 at the end; rows
+    # (k²·count, m index, n index, level) with level -1 for no spatial size; the classifier
+    # biases are (count, channel index) of the fully connected terms
+    bases: tuple[tuple[int, bool], ...]
+    rows: tuple[tuple[int, int, int, int], ...]
+    biases: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=64)
+def compile_plan(arch: Architecture) -> Plan:
+    """Merge identical layers and index their stride levels (see :class:`Plan`)."""
+    strides: list[int] = []
+    merged: dict[tuple[Kind, int, int, int, bool, bool, int], int] = {}
+    last = len(arch.layers) - 1
+    level = -1
+    for i, spec in enumerate(arch.layers):
+        if spec.kind is Kind.AVGPOOL:
             continue
-        g = 1 if kind is Kind.FC else -(-size // stride)
-        count_ma, count_p = COUNTERS[kind]
-        ma = count_ma(kernel, m, n, g)
-        p = count_p(kernel, m, n, g)
-        mult_adds += ma
-        params += p
-        if kind is Kind.DEPTHWISE:
-            dw_kernel, dw_in, dw_size = kernel, m, g
-        elif pairs:
-            std_mult_adds += dw_kernel * dw_kernel * dw_in * n * dw_size * dw_size
-            std_params += dw_kernel * dw_kernel * dw_in * n
+        if spec.kind is Kind.FC:
+            term_level = -1
         else:
-            std_mult_adds += ma
-            std_params += p
-        size = g
-    return mult_adds, params, std_mult_adds, std_params
+            if spec.stride != 1 or level < 0:
+                strides.append(spec.stride)
+                level += 1
+            term_level = level
+        key = (spec.kind, spec.kernel, spec.in_channels, spec.out_channels, i > 0,
+               not (i == last and spec.kind is Kind.FC), term_level)
+        merged[key] = merged.get(key, 0) + 1
+    terms = tuple(
+        Term(kind=k[0], kernel=k[1], in_channels=k[2], out_channels=k[3], scale_in=k[4],
+             scale_out=k[5], level=k[6], count=n)
+        for k, n in merged.items()
+    )
+    scaled = {t.in_channels for t in terms if t.scale_in} | {
+        t.out_channels for t in terms if t.scale_out}
+    base = max(scaled) if scaled else None
+    keyed = base is not None and all(
+        base % c == 0 and (base // c) & (base // c - 1) == 0 for c in scaled)
+    bases: list[tuple[int, bool]] = []
+
+    def index(pair: tuple[int, bool]) -> int:
+        if pair not in bases:
+            bases.append(pair)
+        return bases.index(pair)
+
+    rows = []
+    biases = []
+    for t in terms:
+        m = index((t.in_channels, t.scale_in))
+        n = -1 if t.kind is Kind.DEPTHWISE else index((t.out_channels, t.scale_out))
+        if t.kind is Kind.FC:
+            biases.append((t.count, n))
+        rows.append((t.kernel * t.kernel * t.count, m, n, t.level))
+    return Plan(terms=terms, strides=tuple(strides), key_base=base if keyed else None,
+                bases=tuple(bases), rows=tuple(rows), biases=tuple(biases))
+
+
+def _evaluate(plan: Plan, alpha: float, resolution: int) -> tuple[int, int]:
+    """(Mult-Adds, params): Σ k²·count·m·n·area over the rows, n = 1 for depthwise rows and
+    area = 1 for fully connected rows; params add the fully connected biases."""
+    channels = [max(int(alpha * c), MIN_CHANNELS) if scaled else c for c, scaled in plan.bases]
+    channels.append(1)
+    areas = []
+    size = resolution
+    for stride in plan.strides:
+        size = -(-size // stride)
+        areas.append(size * size)
+    areas.append(1)
+    mult_adds = params = 0
+    for coefficient, m, n, level in plan.rows:
+        weights = coefficient * channels[m] * channels[n]
+        params += weights
+        mult_adds += weights * areas[level]
+    for count, n in plan.biases:
+        params += count * channels[n]
+    return mult_adds, params
+
+
+def count_totals(arch: Architecture, alpha: float, resolution: int) -> tuple[int, int]:
+    """Network totals: (Mult-Adds, params), integers.
+
+    The fast path: integer arithmetic over the merged terms of :func:`compile_plan`, no
+    per-layer records.
+    """
+    return _evaluate(compile_plan(arch), alpha, resolution)
+
+
+def count_standard_totals(arch: Architecture, alpha: float, resolution: int) -> tuple[int, int]:
+    """(Mult-Adds, params) of ``arch`` with every depthwise+pointwise pair replaced by a
+    standard conv (:func:`~costmodel.architecture.to_full`)."""
+    return _evaluate(compile_plan(_standard(arch)), alpha, resolution)
+
+
+@lru_cache(maxsize=64)
+def _standard(arch: Architecture) -> Architecture:
+    return to_full(arch)
 
 
 def count_layers(arch: Architecture, alpha: float, resolution: int) -> tuple[LayerCount, ...]:
@@ -195,7 +290,11 @@ __all__ = [
     "MIN_CHANNELS",
     "REFERENCE_SIZE",
     "LayerCount",
+    "Plan",
+    "Term",
+    "compile_plan",
     "count_layers",
+    "count_standard_totals",
     "count_totals",
     "input_resolution",
     "output_size",

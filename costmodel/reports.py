@@ -1,8 +1,9 @@
 """``report()``: the exact cost of one MobileNet v1 configuration, with everything around it.
 
-The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.count_totals`);
-the per-layer table, the per-type table, the closed form and the paper comparison are built on
-first access, so a report for the totals alone stays cheap.
+The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.count_totals`).
+The standard-convolution equivalent, the per-layer and per-type tables, the closed form, the
+accuracy prediction and the paper comparison are built on first access, so a report for the
+totals alone stays cheap.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from costmodel.architecture import Architecture, mobilenet_v1
-from costmodel.counting import count_layers, count_totals
+from costmodel.counting import count_layers, count_standard_totals, count_totals
 from costmodel.kinds import COUNTING_CONVENTION, PAPER_LABEL, Kind
 from costmodel.published import Comparison, PrintedShare, compare, figures_for, table2_shares
 from costmodel.validation import check_alpha, check_variant, resolve_resolution
@@ -49,13 +50,25 @@ class Report:
     variant: str
     mult_adds: int
     params: int
-    standard_mult_adds: int
-    standard_params: int
     architecture: Architecture = field(repr=False, compare=False)
 
     convention = COUNTING_CONVENTION
 
     # --- derived scalars ---------------------------------------------------------------
+
+    @cached_property
+    def _standard_totals(self) -> tuple[int, int]:
+        return count_standard_totals(self.architecture, self.alpha, self.resolution)
+
+    @property
+    def standard_mult_adds(self) -> int:
+        """Mult-Adds of the standard-convolution equivalent (the "full" variant)."""
+        return self._standard_totals[0]
+
+    @property
+    def standard_params(self) -> int:
+        """Parameters of the standard-convolution equivalent."""
+        return self._standard_totals[1]
 
     @property
     def mult_adds_m(self) -> float:
@@ -265,7 +278,7 @@ def report(
     alpha_value = check_alpha(alpha)
     rho_value, size = resolve_resolution(rho, resolution)
     arch = mobilenet_v1(check_variant(variant))
-    mult_adds, params, std_mult_adds, std_params = count_totals(arch, alpha_value, size)
+    mult_adds, params = count_totals(arch, alpha_value, size)
     return Report(
         alpha=alpha_value,
         rho=rho_value,
@@ -273,8 +286,6 @@ def report(
         variant=variant,
         mult_adds=mult_adds,
         params=params,
-        standard_mult_adds=std_mult_adds,
-        standard_params=std_params,
         architecture=arch,
     )
 

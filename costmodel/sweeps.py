@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from costmodel.architecture import Architecture, mobilenet_v1
-from costmodel.counting import MIN_CHANNELS
+from costmodel.counting import MIN_CHANNELS, Plan, Term, compile_plan
 from costmodel.kinds import Kind
 from costmodel.validation import MAX_ALPHA, MAX_RESOLUTION, check_variant
 
@@ -26,60 +25,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _EXACT_FLOAT = 2**53  # integers below this are exact in float64
-
-
-@dataclass(frozen=True, kw_only=True)
-class _Term:
-    kind: Kind
-    kernel: int
-    in_channels: int
-    out_channels: int
-    scale_in: bool
-    scale_out: bool
-    level: int  # index of the layer's output size in the stride chain (-1: no spatial size)
-    count: int  # how many identical layers this term stands for
-
-
-@dataclass(frozen=True, kw_only=True)
-class _Plan:
-    terms: tuple[_Term, ...]
-    strides: tuple[int, ...]  # the stride chain; level i has size after strides[: i + 1]
-    # When every scaled channel count C divides the largest one B by a power of two, int(α·C)
-    # equals int(α·B) // (B // C) exactly (scaling by a power of two is exact in floating
-    # point), so every count depends on α through the integer key int(α·B) alone.
-    key_base: int | None
-
-
-@lru_cache(maxsize=16)
-def _plan(arch: Architecture) -> _Plan:
-    strides: list[int] = []
-    merged: dict[tuple[object, ...], int] = {}
-    last = len(arch.layers) - 1
-    level = -1
-    for i, spec in enumerate(arch.layers):
-        if spec.kind is Kind.AVGPOOL:
-            continue
-        if spec.kind is Kind.FC:
-            term_level = -1
-        else:
-            if spec.stride != 1 or level < 0:
-                strides.append(spec.stride)
-                level += 1
-            term_level = level
-        key = (spec.kind, spec.kernel, spec.in_channels, spec.out_channels, i > 0,
-               not (i == last and spec.kind is Kind.FC), term_level)
-        merged[key] = merged.get(key, 0) + 1
-    terms = tuple(
-        _Term(kind=k[0], kernel=k[1], in_channels=k[2], out_channels=k[3], scale_in=k[4],
-              scale_out=k[5], level=k[6], count=n)
-        for k, n in merged.items()
-    )
-    scaled = {t.in_channels for t in terms if t.scale_in} | {
-        t.out_channels for t in terms if t.scale_out}
-    base = max(scaled) if scaled else None
-    keyed = base is not None and all(
-        base % c == 0 and (base // c) & (base // c - 1) == 0 for c in scaled)
-    return _Plan(terms=terms, strides=tuple(strides), key_base=base if keyed else None)
 
 
 def _channels(alphas: np.ndarray, base: int, scaled: bool) -> np.ndarray:
@@ -96,7 +41,7 @@ def _channels_from_keys(keys: np.ndarray, base: int, key_base: int, scaled: bool
 
 
 def _factors(
-    term: _Term, channels: Callable[[int, bool], np.ndarray], cache: dict
+    term: Term, channels: Callable[[int, bool], np.ndarray], cache: dict
 ) -> tuple[np.ndarray, np.ndarray]:
     """(Mult-Adds width factor, params) of one term, per α, times its multiplicity."""
     m_key, n_key = (term.in_channels, term.scale_in), (term.out_channels, term.scale_out)
@@ -123,7 +68,7 @@ def _factors(
 
 
 def _width_by_level(
-    plan: _Plan, channels: Callable[[int, bool], np.ndarray]
+    plan: Plan, channels: Callable[[int, bool], np.ndarray]
 ) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Width factors summed per size level, and total params, per α (or per α key)."""
     cache: dict = {}
@@ -180,7 +125,7 @@ def _as_resolutions(values: object) -> np.ndarray:
     return array
 
 
-def _paired(plan: _Plan, a: np.ndarray, r: np.ndarray, variant: str) -> Sweep:
+def _paired(plan: Plan, a: np.ndarray, r: np.ndarray, variant: str) -> Sweep:
     """Totals for aligned (α, resolution) pairs."""
     if plan.key_base is not None:
         # Tabulate per α key and per resolution, then gather: a few passes over the pairs.
@@ -258,7 +203,7 @@ def sweep(
     a = _as_alphas(alphas)
     r = _as_resolutions(resolutions)
     arch = architecture or mobilenet_v1(check_variant(variant))
-    plan = _plan(arch)
+    plan = compile_plan(arch)
     if paired:
         if a.size != r.size:
             raise ValueError(
