@@ -32,5 +32,13 @@ $(VENV)/.crosscheck: $(STAMP)
 crosscheck: $(VENV)/.crosscheck
 	$(BIN)/python -m pytest crosscheck
 
+# Speed against fvcore, ptflops and thop (see benchmarks/run.py); writes benchmarks/results.csv.
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(VENV)/.bench
+
+bench: $(VENV)/.bench
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -105,30 +105,40 @@ class Report:
     @cached_property
     def layers(self) -> pd.DataFrame:
         """One row per layer in network order; columns sum to the totals."""
+        import numpy as np
         import pandas as pd
 
         rows = count_layers(self.architecture, self.alpha, self.resolution)
+        numbers = np.array(
+            [(r.block, r.stride, r.kernel, r.in_size, r.in_channels, r.out_size,
+              r.out_channels, r.mult_adds, r.params, r.standard_mult_adds, r.standard_params)
+             for r in rows],
+            dtype=np.int64,
+        )
+        (block, stride, kernel, in_size, in_c, out_size, out_c, mult_adds, params,
+         std_mult_adds, std_params) = numbers.T
         frame = pd.DataFrame(
             {
                 "name": [r.name for r in rows],
-                "kind": [str(r.kind) for r in rows],
-                "block": [r.block for r in rows],
-                "stride": [r.stride for r in rows],
-                "kernel": [r.kernel for r in rows],
-                "in_h": [r.in_size for r in rows],
-                "in_w": [r.in_size for r in rows],
-                "in_c": [r.in_channels for r in rows],
-                "out_h": [r.out_size for r in rows],
-                "out_w": [r.out_size for r in rows],
-                "out_c": [r.out_channels for r in rows],
-                "mult_adds": [r.mult_adds for r in rows],
-                "params": [r.params for r in rows],
-                "standard_mult_adds": [r.standard_mult_adds for r in rows],
-                "standard_params": [r.standard_params for r in rows],
-            }
+                "kind": [r.kind.value for r in rows],
+                "block": block,
+                "stride": stride,
+                "kernel": kernel,
+                "in_h": in_size,
+                "in_w": in_size,
+                "in_c": in_c,
+                "out_h": out_size,
+                "out_w": out_size,
+                "out_c": out_c,
+                "mult_adds": mult_adds,
+                "params": params,
+                "mult_adds_pct": 100 * mult_adds / self.mult_adds,
+                "params_pct": 100 * params / self.params,
+                "standard_mult_adds": std_mult_adds,
+                "standard_params": std_params,
+            },
+            copy=False,
         )
-        frame.insert(13, "mult_adds_pct", 100 * frame["mult_adds"] / self.mult_adds)
-        frame.insert(14, "params_pct", 100 * frame["params"] / self.params)
         return frame
 
     @cached_property
