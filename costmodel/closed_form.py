@@ -8,8 +8,11 @@ surface the integer count steps around. The first conv and the classifier scale 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from costmodel.architecture import Architecture, mobilenet_v1
@@ -78,4 +81,26 @@ def evaluate(arch: Architecture, alpha_value: float, rho_value: float) -> tuple[
     )
 
 
-__all__ = ["evaluate", "mistaken_network_mult_adds", "network_mult_adds", "network_params"]
+@lru_cache(maxsize=16)
+def _lambdified(arch: Architecture) -> Callable[..., Any]:
+    return sp.lambdify((alpha, rho), network_mult_adds(arch), "numpy")
+
+
+def mult_adds_surface(
+    alphas: np.ndarray, rhos: np.ndarray, arch: Architecture | None = None
+) -> np.ndarray:
+    """The closed-form Mult-Adds on a grid (``alphas`` × ``rhos``), float64, from the
+    expression lambdified once per architecture (the continuous view of :func:`sweep`)."""
+    function = _lambdified(arch or mobilenet_v1())
+    a = np.asarray(alphas, dtype=np.float64)[:, None]
+    r = np.asarray(rhos, dtype=np.float64)[None, :]
+    return np.broadcast_to(function(a, r), (a.shape[0], r.shape[1])).astype(np.float64)
+
+
+__all__ = [
+    "evaluate",
+    "mistaken_network_mult_adds",
+    "mult_adds_surface",
+    "network_mult_adds",
+    "network_params",
+]

@@ -120,3 +120,16 @@ def test_closed_form_is_close_to_exact_where_sizes_round() -> None:
     r = costmodel.report(0.5, rho=0.714)  # 224·0.714 = 159.9 → 160 px
     assert r.closed_form.mult_adds != r.mult_adds
     assert abs(r.closed_form.mult_adds / r.mult_adds - 1) < 0.01
+
+
+def test_lambdified_surface_equals_the_expression() -> None:
+    import numpy as np
+
+    alphas, rhos = np.array([0.25, 0.5, 1.0]), np.array([4 / 7, 1.0])
+    surface = closed_form.mult_adds_surface(alphas, rhos)
+    assert surface.shape == (3, 2)
+    for i, a in enumerate(alphas):
+        for j, r in enumerate(rhos):
+            expected = float(closed_form.network_mult_adds().subs({alpha: a, rho: r}))
+            assert surface[i, j] == pytest.approx(expected, rel=1e-12)
+    assert surface[2, 1] == 568_740_352
