@@ -25,7 +25,7 @@ _EXPORTS = {
     "VARIANTS": "costmodel.architecture",
     "derive": "costmodel.api",
     "formula_catalog": "costmodel.formulas",
-    "kernel_scaling_mistake": "costmodel.kernel_scaling_mistake",
+    "kernel_scaling_mistake": "costmodel.kernel_scaling",
     "accuracy_data": "costmodel.accuracy",
     "accuracy_fits": "costmodel.accuracy_model",
     "predict_accuracy": "costmodel.accuracy_model",
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from costmodel.architecture import VARIANTS, Architecture, LayerSpec, mobilenet_v1
     from costmodel.budget import budget_curve, frontier
     from costmodel.formulas import formula_catalog
-    from costmodel.kernel_scaling_mistake import kernel_scaling_mistake
+    from costmodel.kernel_scaling import kernel_scaling_mistake
     from costmodel.kinds import COUNTING_CONVENTION, Kind
     from costmodel.reports import Report, report
     from costmodel.sweeps import sweep

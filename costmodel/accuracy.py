@@ -69,6 +69,8 @@ def _accuracy_data() -> pd.DataFrame:
 
     paper = _read("paper_results.csv")
     paper["note"] = paper["note"].fillna("")
+    paper["mult_adds_note"] = paper["note"]
+    paper["params_note"] = paper["note"]
     paper["variant"] = paper["variant"].fillna("")
     _check(paper, "paper_results.csv")
     checkpoints = _read("tfslim_checkpoints.csv")
@@ -81,6 +83,8 @@ def _accuracy_data() -> pd.DataFrame:
             metric=f"{metric[:3]}-{metric[3]} %", value=checkpoints[metric],
             note=[_join_notes(m, p) for m, p in
                   zip(checkpoints["mult_adds_note"], checkpoints["params_note"], strict=True)],
+            mult_adds_note=checkpoints["mult_adds_note"].fillna(""),
+            params_note=checkpoints["params_note"].fillna(""),
         )
         rows.append(part[list(paper.columns)])
     checks = pd.concat(rows, ignore_index=True)
@@ -105,7 +109,7 @@ def _accuracy_data() -> pd.DataFrame:
     frame["params_diff_m"] = frame["params_m"] - frame["exact_params"].astype(float) / 1e6
     frame["resolution"] = frame["resolution"].astype("Int64")
     frame["classes"] = frame["classes"].astype("Int64")
-    return frame[COLUMNS]
+    return frame
 
 
 def accuracy_data() -> pd.DataFrame:
@@ -118,7 +122,7 @@ def accuracy_data() -> pd.DataFrame:
     ``*_diff_m`` columns are printed minus exact, in millions. A copy: changing it changes
     nothing else.
     """
-    return _accuracy_data().copy()
+    return _accuracy_data()[COLUMNS].copy()
 
 
 def checkpoints() -> pd.DataFrame:
@@ -134,4 +138,35 @@ def checkpoints() -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-__all__ = ["accuracy_data", "checkpoints"]
+
+
+def reconciliation() -> pd.DataFrame:
+    """Every printed MobileNet cost that has an exact count, set against it: one row per
+    (source, model, quantity) with ``printed_m``, ``exact_m``, ``difference_m`` (printed −
+    exact, millions), ``status`` (rounds to print / truncated / differs) and ``reason``."""
+    import pandas as pd
+
+    from costmodel.published import PublishedFigure, compare
+
+    data = _accuracy_data()
+    rows = data[data["exact_mult_adds"].notna() & (data["metric"] != "top-5 %")]
+    out = []
+    for _, row in rows.iterrows():
+        figure = PublishedFigure(
+            source=row["source"], model=row["model"], variant=row["variant"],
+            alpha=float(row["alpha"]), resolution=int(row["resolution"]),
+            mult_adds_m=float(row["mult_adds_m"]), params_m=float(row["params_m"]),
+            mult_adds_note=row["mult_adds_note"], params_note=row["params_note"],
+        )
+        for quantity, exact in (("mult_adds", row["exact_mult_adds"]),
+                                ("params", row["exact_params"])):
+            c = compare(quantity, figure, int(exact))
+            out.append({
+                "source": row["source"], "model": row["model"], "quantity": quantity,
+                "printed_m": c.printed, "exact": int(exact), "exact_m": c.exact,
+                "difference_m": c.difference, "status": c.status, "reason": c.reason,
+            })
+    return pd.DataFrame(out)
+
+
+__all__ = ["accuracy_data", "checkpoints", "reconciliation"]

@@ -54,7 +54,7 @@ def network_mult_adds(arch: Architecture | None = None) -> sp.Expr:
 @lru_cache(maxsize=4)
 def mistaken_network_mult_adds(arch: Architecture | None = None) -> sp.Expr:
     """Total Mult-Adds with the kernel wrongly scaled by ρ too (``D_K → ρD_K``); see
-    :mod:`costmodel.kernel_scaling_mistake`. For contrast only."""
+    :mod:`costmodel.kernel_scaling`. For contrast only."""
     arch = arch or mobilenet_v1()
     return sp.expand(sp.Add(*(ma for ma, _ in _layer_terms(arch, kernel_scale=rho))))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 
 import sympy as sp
@@ -201,6 +202,7 @@ class Formula:
         return sp.sstr(self.expr)
 
 
+@cache
 def formula_catalog() -> tuple[Formula, ...]:
     """Every formula of section 3 in the paper's order, ready to print or typeset."""
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from costmodel.kernel_scaling_mistake import kernel_scaling_mistake
+from costmodel.kernel_scaling import kernel_scaling_mistake
 from costmodel.symbols import rho
 
 

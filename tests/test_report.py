@@ -163,3 +163,13 @@ def test_public_api_is_small_and_explicit() -> None:
         assert getattr(costmodel, name) is not None
     with pytest.raises(AttributeError):
         costmodel.does_not_exist  # noqa: B018
+
+
+def test_exports_are_not_shadowed_by_submodules() -> None:
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(costmodel.__path__):
+        importlib.import_module(f"costmodel.{module.name}")
+    for name in costmodel.__all__:
+        assert not isinstance(getattr(costmodel, name), type(costmodel)), name

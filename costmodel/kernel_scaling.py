@@ -9,6 +9,7 @@ filters stay 3×3 (a kernel of 3ρ = 2.14 pixels does not exist), so the depthwi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy as sp
 
@@ -45,6 +46,16 @@ class KernelScalingMistake:
     network_mistaken: float
 
     @property
+    def correct_latex(self) -> str:
+        """The correct eq. 7 as LaTeX."""
+        return sp.latex(self.correct)
+
+    @property
+    def mistaken_latex(self) -> str:
+        """The mistaken form as LaTeX."""
+        return sp.latex(self.mistaken)
+
+    @property
     def layer_relative_error(self) -> float:
         return (self.layer_mistaken - self.layer_correct) / self.layer_correct
 
@@ -69,6 +80,7 @@ class KernelScalingMistake:
         )
 
 
+@lru_cache(maxsize=256)
 def kernel_scaling_mistake(rho_value: float = 0.714) -> KernelScalingMistake:
     """Compare the correct ρ² scaling with the mistaken ρ⁴ one at ``rho_value``."""
     correct = scaled_separable_mult_adds()

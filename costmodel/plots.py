@@ -1,0 +1,250 @@
+"""Plot builders: each returns a plotly figure built from library results (no streamlit here).
+
+Mult-Adds on the axes are exact multiply-accumulate counts in millions (M = 10^6). Figures are
+assembled from plain trace dictionaries and created without plotly's per-property validation
+(a slider move must redraw fast); the tests validate every figure in full.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from costmodel.kinds import Kind
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from costmodel.reports import Report
+
+KIND_COLOURS = {
+    Kind.CONV.value: "#636efa",
+    Kind.DEPTHWISE.value: "#00cc96",
+    Kind.POINTWISE.value: "#ef553b",
+    Kind.AVGPOOL.value: "#b6b6b6",
+    Kind.FC.value: "#ab63fa",
+}
+_MARGIN = {"l": 60, "r": 20, "t": 50, "b": 50}
+
+
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    layout = {"template": "plotly_white", "margin": _MARGIN, **layout}
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+@cache
+def _accuracy_traces() -> tuple[dict[str, Any], ...]:
+    """The configuration-independent part of :func:`cost_accuracy_figure` (built once)."""
+    from costmodel.accuracy import accuracy_data
+    from costmodel.accuracy_model import accuracy_fits, default_fit
+    from costmodel.sweeps import sweep
+
+    data = accuracy_data()
+    groups: list[tuple[str, Any, str, bool | str]] = [
+        ("TF-slim checkpoints (Figs. 4-5)", data["source"].str.startswith("TF-slim")
+         & (data["metric"] == "top-1 %"), "circle", True),
+        ("Paper, MobileNet (ImageNet)", data["source"].str.startswith("Table")
+         & (data["task"] == "ImageNet") & (data["family"] == "MobileNet"), "diamond", True),
+        ("Paper, other networks (ImageNet)", data["source"].str.startswith("Table")
+         & (data["task"] == "ImageNet") & (data["family"] != "MobileNet"), "square", True),
+    ]
+    for task in sorted(set(data["task"]) - {"ImageNet"}):
+        groups.append((f"Paper, {task} (own metric)", data["task"] == task, "x", "legendonly"))
+    traces: list[dict[str, Any]] = []
+    for name, mask, symbol, visible in groups:
+        part = data[mask]
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": name, "visible": visible,
+            "x": part["mult_adds_m"].tolist(), "y": part["value"].tolist(),
+            "marker": {"symbol": symbol, "size": 9},
+            "customdata": list(zip(part["source"], part["model"], part["metric"],
+                                   part["params_m"], strict=True)),
+            "hovertemplate": "%{customdata[1]}<br>%{customdata[0]}<br>%{customdata[2]}: %{y}"
+                             "<br>%{x} M Mult-Adds, %{customdata[3]} M params<extra></extra>",
+        })
+    fits = {f.name: f for f in accuracy_fits()}
+    log_fit = fits["log_mult_adds"]
+    xs = np.geomspace(10, 700, 60)
+    traces.append({
+        "type": "scatter", "mode": "lines", "hoverinfo": "skip",
+        "name": f"log-linear fit (LOO RMSE {log_fit.loo_rmse:.2f})",
+        "x": xs.tolist(),
+        "y": (log_fit.coefficients[0] + log_fit.coefficients[1] * np.log(xs * 1e6)).tolist(),
+        "line": {"dash": "dot", "color": "#7f7f7f"},
+    })
+    best = default_fit()
+    if best.name != log_fit.name:
+        resolutions = np.arange(96, 321, 8)
+        for a in (0.25, 0.5, 0.75, 1.0):
+            costs = sweep([a], resolutions).mult_adds[0]
+            tops = [best.predict(a, int(r), int(m))
+                    for r, m in zip(resolutions, costs, strict=True)]
+            traces.append({
+                "type": "scatter", "mode": "lines", "hoverinfo": "skip", "legendgroup": "fit",
+                "name": f"{best.name} fit (LOO RMSE {best.loo_rmse:.2f}), α = {a:g}",
+                "x": (costs / 1e6).tolist(), "y": tops, "line": {"width": 1},
+            })
+    return tuple(traces)
+
+
+def cost_accuracy_figure(report: Report) -> go.Figure:
+    """Accuracy against Mult-Adds (log x): every paper and checkpoint point (ImageNet shown,
+    other tasks in the legend, each with its own metric), the fitted trends, and ``report``'s
+    configuration with its predicted top-1 interval. Hover shows the source table."""
+    traces = [dict(t) for t in _accuracy_traces()]
+    a = report.accuracy
+    if a is not None:
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": "this configuration (predicted)",
+            "x": [report.mult_adds_m], "y": [a.top1],
+            "marker": {"symbol": "star", "size": 18, "color": "black"},
+            "error_y": {"type": "data", "symmetric": False, "array": [a.high - a.top1],
+                        "arrayminus": [a.top1 - a.low]},
+            "hovertemplate": f"α = {report.alpha:g}, {report.resolution} px<br>"
+                             f"{report.mult_adds:,} Mult-Adds<br>predicted top-1 {a.top1:.1f}% "
+                             f"({a.low:.1f}-{a.high:.1f})<extra></extra>",
+        })
+    return _figure(traces, {
+        "title": {"text": "Cost against accuracy"},
+        "xaxis": {"type": "log", "title": {"text": "Million Mult-Adds (log)"}},
+        "yaxis": {"title": {"text": "Accuracy (%)"}},
+        "legend": {"font": {"size": 10}},
+    })
+
+
+def layers_figure(report: Report) -> go.Figure:
+    """Mult-Adds (top) and params (bottom) per layer, coloured by kind, with the standard conv
+    each separable pair replaces as a ghost bar on its pointwise row; hover shows shapes."""
+    layers = report.layers
+    shapes = [
+        f"{r.name} ({r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
+        f"in {r.in_h}×{r.in_w}×{r.in_c} → out {r.out_h}×{r.out_w}×{r.out_c}"
+        for r in layers.itertuples()
+    ]
+    names = layers["name"].tolist()
+    kinds = layers["kind"].tolist()
+    traces: list[dict[str, Any]] = []
+    for axis, column, standard in (("", "mult_adds", "standard_mult_adds"),
+                                   ("2", "params", "standard_params")):
+        ghost = [int(v) if k == Kind.POINTWISE.value else None
+                 for v, k in zip(layers[standard], kinds, strict=True)]
+        traces.append({
+            "type": "bar", "x": names, "y": ghost, "name": "standard conv it replaces",
+            "xaxis": f"x{axis}", "yaxis": f"y{axis}", "legendgroup": "ghost",
+            "showlegend": axis == "", "customdata": shapes,
+            "marker": {"color": "rgba(120,120,120,0.18)", "line": {"color": "#999", "width": 1}},
+            "hovertemplate": "%{customdata}<br>standard conv: %{y:,}<extra></extra>",
+        })
+        values = layers[column].tolist()
+        for kind, colour in KIND_COLOURS.items():
+            rows = [i for i, k in enumerate(kinds) if k == kind]
+            if not rows:
+                continue
+            traces.append({
+                "type": "bar", "x": [names[i] for i in rows], "y": [values[i] for i in rows],
+                "name": kind, "xaxis": f"x{axis}", "yaxis": f"y{axis}", "legendgroup": kind,
+                "showlegend": axis == "", "marker": {"color": colour},
+                "customdata": [shapes[i] for i in rows],
+                "hovertemplate": "%{customdata}<br>%{y:,}<extra></extra>",
+            })
+    return _figure(traces, {
+        "title": {"text": f"Per layer: α = {report.alpha:g}, {report.resolution} px, "
+                          f"{report.variant}"},
+        "barmode": "overlay",
+        "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False},
+        "xaxis2": {"anchor": "y2", "domain": [0, 1]},
+        "yaxis": {"anchor": "x", "domain": [0.55, 1], "type": "log",
+                  "title": {"text": "Mult-Adds"}},
+        "yaxis2": {"anchor": "x2", "domain": [0, 0.45], "type": "log",
+                   "title": {"text": "Parameters"}},
+    })
+
+
+def plane_figure(
+    report: Report,
+    *,
+    alphas: np.ndarray | None = None,
+    resolutions: np.ndarray | None = None,
+    budget_mult_adds: float | None = None,
+    frontier: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Exact Mult-Adds over the α × resolution plane (heatmap, log colour scale) with
+    iso-budget contours, the 16 checkpoints, the current point, and the budget frontier."""
+    from costmodel.accuracy import checkpoints
+    from costmodel.sweeps import sweep
+
+    a = np.round(np.arange(0.25, 1.4001, 0.025), 3) if alphas is None else np.asarray(alphas)
+    r = np.arange(96, 321, 2) if resolutions is None else np.asarray(resolutions)
+    grid = sweep(a, r, variant=report.variant).mult_adds / 1e6
+    ticks = [10, 30, 100, 300, 1000, 3000]
+    traces: list[dict[str, Any]] = [{
+        "type": "heatmap", "x": r, "y": a, "z": np.log10(grid), "customdata": grid,
+        "colorscale": "Viridis",
+        "colorbar": {"title": {"text": "M Mult-Adds"}, "tickvals": np.log10(ticks).tolist(),
+                     "ticktext": [str(t) for t in ticks]},
+        "hovertemplate": "α = %{y}<br>%{x} px<br>%{customdata:,.1f} M Mult-Adds<extra></extra>",
+    }]
+    levels = [25.0, 50.0, 100.0, 150.0, 300.0, 600.0]
+    budget = None if budget_mult_adds is None else budget_mult_adds / 1e6
+    if budget is not None and budget not in levels:
+        levels.append(budget)
+    for level in sorted(levels):
+        is_budget = level == budget
+        traces.append({
+            "type": "contour", "x": r, "y": a, "z": grid, "showscale": False,
+            "hoverinfo": "skip", "name": f"{level:g} M", "showlegend": False,
+            "contours": {"start": level, "end": level, "size": 1, "coloring": "none",
+                         "showlabels": True, "labelfont": {"color": "white"}},
+            "line": {"color": "red" if is_budget else "white", "width": 3 if is_budget else 1},
+        })
+    ckpt = checkpoints()
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": "TF-slim checkpoints",
+        "x": ckpt["resolution"].tolist(), "y": ckpt["alpha"].tolist(),
+        "marker": {"symbol": "circle-open", "size": 11, "color": "white",
+                   "line": {"width": 2}},
+        "customdata": list(zip(ckpt["top1"], (ckpt["exact_mult_adds"] / 1e6).tolist(),
+                               strict=True)),
+        "hovertemplate": "checkpoint α = %{y}, %{x} px<br>top-1 %{customdata[0]}%<br>"
+                         "%{customdata[1]:.1f} M Mult-Adds<extra></extra>",
+    })
+    if frontier is not None and not frontier.empty:
+        on = frontier[frontier["on_frontier"]]
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": "budget frontier",
+            "x": on["resolution"].tolist(), "y": on["alpha"].tolist(),
+            "marker": {"symbol": "diamond", "size": 8, "color": "orange"},
+            "customdata": list(zip(on["top1"], (on["mult_adds"] / 1e6).tolist(), strict=True)),
+            "hovertemplate": "frontier α = %{y}, %{x} px<br>predicted top-1 "
+                             "%{customdata[0]:.1f}%<br>%{customdata[1]:.1f} M Mult-Adds"
+                             "<extra></extra>",
+        })
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": "this configuration",
+        "x": [report.resolution], "y": [report.alpha],
+        "marker": {"symbol": "star", "size": 18, "color": "red",
+                   "line": {"color": "white", "width": 1}},
+        "hovertemplate": f"α = {report.alpha:g}, {report.resolution} px<br>"
+                         f"{report.mult_adds:,} Mult-Adds<extra></extra>",
+    })
+    return _figure(traces, {
+        "title": {"text": f"Exact Mult-Adds over α × resolution ({report.variant})"},
+        "xaxis": {"title": {"text": "Input resolution (px)"}},
+        "yaxis": {"title": {"text": "Width multiplier α"}},
+        "legend": {"orientation": "h", "y": -0.2},
+    })
+
+
+def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") -> str:
+    """One standalone HTML page holding ``figures`` (plotly.js embedded once; works offline)."""
+    import html
+
+    parts = [f.to_html(full_html=False, include_plotlyjs=i == 0) for i, f in enumerate(figures)]
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+            f"</title></head><body>{''.join(parts)}</body></html>")
+
+
+__all__ = ["cost_accuracy_figure", "figures_html", "layers_figure", "plane_figure"]
