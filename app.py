@@ -66,7 +66,9 @@ with st.sidebar:
     st.header("Configuration")
     st.segmented_control("Paper widths", PAPER_ALPHAS, key="alpha_preset",
                          on_change=_set, args=("alpha", "alpha_preset"))
-    st.slider("Width multiplier α", 0.25, 1.0, step=0.05, key="alpha")
+    st.slider("Width multiplier α", 0.25, 1.0, step=0.05, key="alpha",
+              disabled=st.session_state.get("alpha_typed") is not None,
+              help="Disabled while a typed α overrides it; clear the box to use it.")
     typed = st.number_input(f"…or type α (up to {MAX_TYPED_ALPHA}; overrides the slider)",
                             value=None, step=0.05, format="%.3f", key="alpha_typed")
     st.segmented_control("Paper resolutions", PAPER_RESOLUTIONS, key="resolution_preset",
@@ -114,12 +116,14 @@ m1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
 m2.metric("Parameters (exact)", f"{r.params:,}",
           help=f"{r.params_m:,.3f} M" + (f"; paper ({paper_p.source}): {paper_p.printed:g} M"
                                          if paper_p else ""))
-m3.metric("vs standard convolution", f"{1 / r.saving_ratio:.2f}× fewer Mult-Adds",
+m3.metric("Fewer Mult-Adds than standard conv", f"{1 / r.saving_ratio:.2f}×",
           help=f"standard-conv equivalent: {r.standard_mult_adds:,} Mult-Adds")
 if r.accuracy is not None:
     m4.metric("Predicted ImageNet top-1", f"{r.accuracy.top1:.1f}%",
-              help=f"interval {r.accuracy.low:.1f}-{r.accuracy.high:.1f} (± largest "
-                   f"leave-one-out error); model {r.accuracy.model}")
+              delta=f"{r.accuracy.low:.1f}–{r.accuracy.high:.1f}", delta_color="off",
+              delta_arrow="off",
+              help="interval: ± the largest leave-one-out error of the fitted model "
+                   f"({r.accuracy.model}) on the 16 checkpoints")
 else:
     m4.metric("Predicted ImageNet top-1", "n/a", help="only the separable network is fitted")
 if paper_ma or paper_p:
@@ -145,10 +149,6 @@ if budget_ma is not None or budget_p is not None:
     else:
         if frontier.empty:
             st.info(frontier.attrs["message"])
-        else:
-            st.subheader("Best configurations within the budget")
-            st.caption(frontier.attrs["message"])
-            st.dataframe(frontier.head(10), hide_index=True)
 
 # --- charts ---------------------------------------------------------------------------------
 accuracy_fig = plots.cost_accuracy_figure(r)
@@ -158,6 +158,11 @@ left, right = st.columns(2)
 left.plotly_chart(accuracy_fig, key="chart_accuracy")
 right.plotly_chart(plane_fig, key="chart_plane")
 st.plotly_chart(layers_fig, key="chart_layers")
+
+if frontier is not None and not frontier.empty:
+    st.subheader("Best configurations within the budget")
+    st.caption(frontier.attrs["message"])
+    st.dataframe(frontier.head(10), hide_index=True)
 
 # --- tables ---------------------------------------------------------------------------------
 st.subheader("Per layer type (paper Table 2)")

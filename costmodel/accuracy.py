@@ -127,7 +127,12 @@ def accuracy_data() -> pd.DataFrame:
 
 def checkpoints() -> pd.DataFrame:
     """The 16 TF-slim ImageNet checkpoints (α × resolution), one row each, with the exact
-    Mult-Adds and params: the data behind the paper's Figures 4 and 5."""
+    Mult-Adds and params: the data behind the paper's Figures 4 and 5. A copy."""
+    return _checkpoints().copy()
+
+
+@lru_cache(maxsize=1)
+def _checkpoints() -> pd.DataFrame:
     data = _accuracy_data()
     top1 = data[data["source"].str.startswith("TF-slim") & (data["metric"] == "top-1 %")]
     top5 = data[data["source"].str.startswith("TF-slim") & (data["metric"] == "top-5 %")]
@@ -143,7 +148,13 @@ def checkpoints() -> pd.DataFrame:
 def reconciliation() -> pd.DataFrame:
     """Every printed MobileNet cost that has an exact count, set against it: one row per
     (source, model, quantity) with ``printed_m``, ``exact_m``, ``difference_m`` (printed −
-    exact, millions), ``status`` (rounds to print / truncated / differs) and ``reason``."""
+    exact, millions), ``status`` (rounds to print / truncated / differs) and ``reason``.
+    A copy."""
+    return _reconciliation().copy()
+
+
+@lru_cache(maxsize=1)
+def _reconciliation() -> pd.DataFrame:
     import pandas as pd
 
     from costmodel.published import PublishedFigure, compare

@@ -4,7 +4,7 @@ Mult-Adds and/or parameter budget, and the closed-form budget curve ρ(α)."""
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,13 +48,29 @@ def frontier(
     equal predicted top-1, one of them strictly). When nothing fits, the frame is empty and
     ``frame.attrs["message"]`` says why.
     """
+    budget_ma = _budget("max_mult_adds", max_mult_adds)
+    budget_p = _budget("max_params", max_params)
+    if alphas is DEFAULT_ALPHAS and resolutions is DEFAULT_RESOLUTIONS:
+        result = _default_frontier(budget_ma, budget_p)
+        copy = result.copy()
+        copy.attrs = dict(result.attrs)
+        return copy
+    return _frontier(budget_ma, budget_p, alphas, resolutions)
+
+
+@lru_cache(maxsize=64)
+def _default_frontier(budget_ma: float | None, budget_p: float | None) -> pd.DataFrame:
+    return _frontier(budget_ma, budget_p, DEFAULT_ALPHAS, DEFAULT_RESOLUTIONS)
+
+
+def _frontier(
+    budget_ma: float | None, budget_p: float | None, alphas: object, resolutions: object
+) -> pd.DataFrame:
     import pandas as pd
 
     from costmodel.accuracy_model import default_fit, predict_at
     from costmodel.sweeps import sweep
 
-    budget_ma = _budget("max_mult_adds", max_mult_adds)
-    budget_p = _budget("max_params", max_params)
     grid = sweep(alphas, resolutions).to_frame()
     keep = np.ones(len(grid), dtype=bool)
     if budget_ma is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from types import MappingProxyType
 
 import sympy as sp
@@ -191,12 +191,12 @@ class Formula:
     equation: str
     expr: sp.Expr
 
-    @property
+    @cached_property
     def latex(self) -> str:
         """The expression as LaTeX."""
         return sp.latex(self.expr)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The expression as plain text."""
         return sp.sstr(self.expr)

@@ -111,7 +111,8 @@ def cost_accuracy_figure(report: Report) -> go.Figure:
         "title": {"text": "Cost against accuracy"},
         "xaxis": {"type": "log", "title": {"text": "Million Mult-Adds (log)"}},
         "yaxis": {"title": {"text": "Accuracy (%)"}},
-        "legend": {"font": {"size": 10}},
+        "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.22},
+        "height": 640,
     })
 
 
@@ -177,7 +178,7 @@ def plane_figure(
     from costmodel.sweeps import sweep
 
     a = np.round(np.arange(0.25, 1.4001, 0.025), 3) if alphas is None else np.asarray(alphas)
-    r = np.arange(96, 321, 2) if resolutions is None else np.asarray(resolutions)
+    r = np.arange(96, 321, 4) if resolutions is None else np.asarray(resolutions)
     grid = sweep(a, r, variant=report.variant).mult_adds / 1e6
     ticks = [10, 30, 100, 300, 1000, 3000]
     traces: list[dict[str, Any]] = [{
@@ -234,7 +235,8 @@ def plane_figure(
         "title": {"text": f"Exact Mult-Adds over α × resolution ({report.variant})"},
         "xaxis": {"title": {"text": "Input resolution (px)"}},
         "yaxis": {"title": {"text": "Width multiplier α"}},
-        "legend": {"orientation": "h", "y": -0.2},
+        "legend": {"orientation": "h", "y": -0.18},
+        "height": 640,
     })
 
 

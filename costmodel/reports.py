@@ -148,15 +148,17 @@ class Report:
         import pandas as pd
 
         layers = self.layers
+        kind_column = layers["kind"].to_numpy()
+        mult_adds = layers["mult_adds"].to_numpy()
+        params = layers["params"].to_numpy()
         kinds = [k for k in (Kind.POINTWISE, Kind.DEPTHWISE, Kind.CONV, Kind.FC)
-                 if (layers["kind"] == k).any()]
-        grouped = layers.groupby("kind")[["mult_adds", "params"]].sum()
+                 if (kind_column == k.value).any()]
         frame = pd.DataFrame(
             {
-                "kind": [str(k) for k in kinds],
+                "kind": [k.value for k in kinds],
                 "label": [PAPER_LABEL[k] for k in kinds],
-                "mult_adds": [int(grouped.loc[k, "mult_adds"]) for k in kinds],
-                "params": [int(grouped.loc[k, "params"]) for k in kinds],
+                "mult_adds": [int(mult_adds[kind_column == k.value].sum()) for k in kinds],
+                "params": [int(params[kind_column == k.value].sum()) for k in kinds],
             }
         )
         frame["mult_adds_pct"] = 100 * frame["mult_adds"] / self.mult_adds
