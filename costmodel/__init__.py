@@ -20,6 +20,8 @@ _EXPORTS = {
     "COUNTING_CONVENTION": "costmodel.kinds",
     "Kind": "costmodel.kinds",
     "mobilenet_v1": "costmodel.architecture",
+    "cifar_mobilenet_v1": "costmodel.architecture",
+    "load_architecture": "costmodel.layer_tables",
     "Architecture": "costmodel.architecture",
     "LayerSpec": "costmodel.architecture",
     "VARIANTS": "costmodel.architecture",
@@ -44,10 +46,12 @@ __all__ = [
     "accuracy_data",
     "accuracy_fits",
     "budget_curve",
+    "cifar_mobilenet_v1",
     "derive",
     "formula_catalog",
     "frontier",
     "kernel_scaling_mistake",
+    "load_architecture",
     "mobilenet_v1",
     "predict_accuracy",
     "report",
@@ -58,11 +62,18 @@ if TYPE_CHECKING:
     from costmodel.accuracy import accuracy_data
     from costmodel.accuracy_model import accuracy_fits, predict_accuracy
     from costmodel.api import derive
-    from costmodel.architecture import VARIANTS, Architecture, LayerSpec, mobilenet_v1
+    from costmodel.architecture import (
+        VARIANTS,
+        Architecture,
+        LayerSpec,
+        cifar_mobilenet_v1,
+        mobilenet_v1,
+    )
     from costmodel.budget import budget_curve, frontier
     from costmodel.formulas import formula_catalog
     from costmodel.kernel_scaling import kernel_scaling_mistake
     from costmodel.kinds import COUNTING_CONVENTION, Kind
+    from costmodel.layer_tables import load_architecture
     from costmodel.reports import Report, report
     from costmodel.sweeps import sweep
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from costmodel.architecture import mobilenet_v1
+from costmodel.architecture import Architecture
 from costmodel.derivation import Derivation
 from costmodel.derivation import derive as _derive
+from costmodel.reports import resolve_architecture
 from costmodel.validation import check_alpha, check_variant, resolve_resolution
 
 
@@ -15,6 +16,7 @@ def derive(
     *,
     resolution: int | None = None,
     variant: str = "separable",
+    architecture: Architecture | None = None,
 ) -> Derivation:
     """Step-by-step derivation of one MobileNet v1 layer's Mult-Adds and parameters.
 
@@ -22,8 +24,8 @@ def derive(
     other arguments are those of :func:`costmodel.report`.
     """
     alpha_value = check_alpha(alpha)
-    _, size = resolve_resolution(rho, resolution)
-    arch = mobilenet_v1(check_variant(variant))
+    arch = resolve_architecture(architecture, check_variant(variant))
+    _, size = resolve_resolution(rho, resolution, arch.image_size)
     if not isinstance(layer, str):
         raise ValueError(f"layer must be a layer name such as 'dw1'; got {layer!r}")
     return _derive(arch, layer, alpha_value, size)

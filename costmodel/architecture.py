@@ -7,8 +7,6 @@ reference input size; :mod:`costmodel.counting` applies α and ρ.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -22,9 +20,6 @@ if TYPE_CHECKING:
 #: The variants of the paper: separable (Table 1), full convolutions (Table 4's "Conv
 #: MobileNet") and shallow (Table 5, the five repeated 14×14×512 pairs removed).
 VARIANTS: tuple[str, ...] = ("separable", "full", "shallow")
-
-_COLUMNS = ("name", "kind", "kernel", "stride", "in_channels", "out_channels")
-
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LayerSpec:
@@ -119,49 +114,6 @@ class Architecture:
         )
 
 
-def _parse_int(row: dict[str, str], field: str, line: int) -> int:
-    text = (row.get(field) or "").strip()
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"line {line}: {field} must be a positive integer, got {text!r}") from None
-
-
-def parse_layer_rows(text: str) -> tuple[LayerSpec, ...]:
-    """Parse CSV text in the layer-table schema into :class:`LayerSpec` rows.
-
-    Required columns: name, kind, kernel, stride, in_channels, out_channels; optional:
-    repeated (0/1), note; any other column (source, ...) is kept out of the specs.
-    """
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValueError(f"layer table: missing column(s) {', '.join(missing)}")
-    specs = []
-    for line, row in enumerate(reader, start=2):
-        kind_text = (row.get("kind") or "").strip()
-        try:
-            kind = Kind(kind_text)
-        except ValueError:
-            accepted = ", ".join(k.value for k in Kind)
-            raise ValueError(
-                f"line {line}: kind must be one of {accepted}, got {kind_text!r}"
-            ) from None
-        specs.append(
-            LayerSpec(
-                name=(row.get("name") or "").strip() or f"layer{line - 1}",
-                kind=kind,
-                kernel=_parse_int(row, "kernel", line),
-                stride=_parse_int(row, "stride", line),
-                in_channels=_parse_int(row, "in_channels", line),
-                out_channels=_parse_int(row, "out_channels", line),
-                repeated=(row.get("repeated") or "0").strip() == "1",
-                note=(row.get("note") or "").strip(),
-            )
-        )
-    return tuple(specs)
-
-
 def data_dir() -> Path:
     """The folder of the shipped CSV files: ``costmodel/data`` in an installed wheel, the
     repository's ``data/`` in a source checkout or an editable install."""
@@ -230,10 +182,26 @@ def mobilenet_v1(variant: str = "separable") -> Architecture:
         return to_full(mobilenet_v1("separable"))
     if variant == "shallow":
         return to_shallow(mobilenet_v1("separable"))
-    return Architecture(
+    from costmodel.layer_tables import parse_architecture
+
+    return parse_architecture(
+        read_data_text("mobilenet_v1.csv"),
         name="MobileNet v1",
-        layers=parse_layer_rows(read_data_text("mobilenet_v1.csv")),
         source="Howard et al. 2017, Table 1 (dw13 stride corrected to 1)",
+    )
+
+
+@cache
+def cifar_mobilenet_v1() -> Architecture:
+    """MobileNet v1 for 32×32 CIFAR-10 images (data/mobilenet_v1_cifar.csv): the ImageNet body
+    with a stride-1 first conv and a 10-class classifier, as in the widely used
+    kuangliu/pytorch-cifar model. A second real network to show the engine is general."""
+    from costmodel.layer_tables import parse_architecture
+
+    return parse_architecture(
+        read_data_text("mobilenet_v1_cifar.csv"),
+        name="MobileNet v1 (CIFAR-10, 32×32)",
+        source="kuangliu/pytorch-cifar models/mobilenet.py",
     )
 
 
@@ -241,8 +209,8 @@ __all__ = [
     "VARIANTS",
     "Architecture",
     "LayerSpec",
+    "cifar_mobilenet_v1",
     "mobilenet_v1",
-    "parse_layer_rows",
     "read_data_text",
     "to_full",
     "to_shallow",

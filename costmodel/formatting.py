@@ -6,6 +6,8 @@ import html
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from costmodel.published import Comparison
     from costmodel.reports import Report
 
@@ -136,4 +138,34 @@ def report_html(r: Report) -> str:
     return "".join(parts)
 
 
-__all__ = ["report_html", "report_markdown", "report_text", "title"]
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+                  "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}"}
+
+
+def _latex_cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "{,}")
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(value))
+
+
+def frame_to_latex(frame: pd.DataFrame, caption: str = "") -> str:
+    """A DataFrame as a LaTeX ``tabular`` (booktabs rules), integers with grouped digits."""
+    columns = list(frame.columns)
+    align = "".join("r" if frame[c].dtype.kind in "iuf" else "l" for c in columns)
+    lines = [r"\begin{table}[ht]", r"\centering"]
+    if caption:
+        lines.append(rf"\caption{{{_latex_cell(caption)}}}")
+    lines += [rf"\begin{{tabular}}{{{align}}}", r"\toprule",
+              " & ".join(_latex_cell(c) for c in columns) + r" \\", r"\midrule"]
+    for row in frame.itertuples(index=False):
+        cells = [v.item() if hasattr(v, "item") else v for v in row]
+        lines.append(" & ".join(_latex_cell(v) for v in cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines)
+
+
+__all__ = ["frame_to_latex", "report_html", "report_markdown", "report_text", "title"]

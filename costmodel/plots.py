@@ -30,8 +30,15 @@ KIND_COLOURS = {
 _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 50}
 
 
+@cache
+def _template() -> dict[str, Any]:
+    import plotly.io as pio
+
+    return dict(pio.templates["plotly_white"].to_plotly_json())
+
+
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
-    layout = {"template": "plotly_white", "margin": _MARGIN, **layout}
+    layout = {"template": _template(), "margin": _MARGIN, **layout}
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
@@ -175,11 +182,17 @@ def plane_figure(
     """Exact Mult-Adds over the α × resolution plane (heatmap, log colour scale) with
     iso-budget contours, the 16 checkpoints, the current point, and the budget frontier."""
     from costmodel.accuracy import checkpoints
+    from costmodel.architecture import mobilenet_v1
     from costmodel.sweeps import sweep
 
+    size = report.architecture.image_size
     a = np.round(np.arange(0.25, 1.4001, 0.025), 3) if alphas is None else np.asarray(alphas)
-    r = np.arange(96, 321, 4) if resolutions is None else np.asarray(resolutions)
-    grid = sweep(a, r, variant=report.variant).mult_adds / 1e6
+    if resolutions is None:  # 96-320 px for MobileNet v1: 3/7 to 10/7 of the reference size
+        step = max(size // 56, 1)
+        r = np.arange(max(round(size * 3 / 7), 1), round(size * 10 / 7) + 1, step)
+    else:
+        r = np.asarray(resolutions)
+    grid = sweep(a, r, architecture=report.architecture).mult_adds / 1e6
     ticks = [10, 30, 100, 300, 1000, 3000]
     traces: list[dict[str, Any]] = [{
         "type": "heatmap", "x": r, "y": a, "z": np.log10(grid), "customdata": grid,
@@ -201,7 +214,8 @@ def plane_figure(
                          "showlabels": True, "labelfont": {"color": "white"}},
             "line": {"color": "red" if is_budget else "white", "width": 3 if is_budget else 1},
         })
-    ckpt = checkpoints()
+    is_mobilenet = report.architecture is mobilenet_v1(report.variant)
+    ckpt = checkpoints() if is_mobilenet else checkpoints().iloc[0:0]
     traces.append({
         "type": "scatter", "mode": "markers", "name": "TF-slim checkpoints",
         "x": ckpt["resolution"].tolist(), "y": ckpt["alpha"].tolist(),
@@ -232,7 +246,7 @@ def plane_figure(
                          f"{report.mult_adds:,} Mult-Adds<extra></extra>",
     })
     return _figure(traces, {
-        "title": {"text": f"Exact Mult-Adds over α × resolution ({report.variant})"},
+        "title": {"text": f"Exact Mult-Adds over α × resolution ({report.architecture.name})"},
         "xaxis": {"title": {"text": "Input resolution (px)"}},
         "yaxis": {"title": {"text": "Width multiplier α"}},
         "legend": {"orientation": "h", "y": -0.18},

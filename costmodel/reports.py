@@ -9,10 +9,10 @@ totals alone stays cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from costmodel.architecture import Architecture, mobilenet_v1
+from costmodel.architecture import Architecture, mobilenet_v1, to_full, to_shallow
 from costmodel.counting import count_layers, count_standard_totals, count_totals
 from costmodel.kinds import COUNTING_CONVENTION, PAPER_LABEL, Kind
 from costmodel.published import Comparison, PrintedShare, compare, figures_for, table2_shares
@@ -96,8 +96,9 @@ class Report:
         notes = []
         if self.alpha > 1.0:
             notes.append(f"α = {self.alpha:g} is wider than the paper studies (α ≤ 1).")
-        if self.resolution > 224:
-            notes.append(f"Input {self.resolution} px is above the paper's 224.")
+        if self.resolution > self.architecture.image_size:
+            notes.append(f"Input {self.resolution} px is above the reference "
+                         f"{self.architecture.image_size} px.")
         return tuple(notes)
 
     # --- lazily built tables -------------------------------------------------------------
@@ -256,6 +257,37 @@ class Report:
             "convention": self.convention,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The summary as a one-row DataFrame (the scalar values of :meth:`to_dict`)."""
+        import pandas as pd
+
+        row = {k: v for k, v in self.to_dict().items()
+               if not isinstance(v, list | dict) and k != "convention"}
+        if self.accuracy is not None:
+            row.update(top1=self.accuracy.top1, top1_low=self.accuracy.low,
+                       top1_high=self.accuracy.high)
+        return pd.DataFrame([row])
+
+    def to_markdown(self) -> str:
+        """The summary as Markdown (tables of totals and of the paper's print)."""
+        from costmodel.formatting import report_markdown
+
+        return report_markdown(self)
+
+    def to_latex(self) -> str:
+        """The totals as a LaTeX table (booktabs), with the counting convention as caption."""
+        import pandas as pd
+
+        from costmodel.formatting import frame_to_latex, title
+
+        frame = pd.DataFrame({
+            "quantity": ["Mult-Adds", "Parameters"],
+            "exact": [self.mult_adds, self.params],
+            "millions": [self.mult_adds_m, self.params_m],
+            "standard conv": [self.standard_mult_adds, self.standard_params],
+        })
+        return frame_to_latex(frame, caption=f"{title(self)}. {self.convention}")
+
     def __str__(self) -> str:
         from costmodel.formatting import report_text
 
@@ -278,6 +310,7 @@ def report(
     *,
     resolution: int | None = None,
     variant: str = "separable",
+    architecture: Architecture | None = None,
 ) -> Report:
     """Exact Mult-Adds and parameters of MobileNet v1 at width ``alpha`` and resolution.
 
@@ -285,11 +318,13 @@ def report(
     ``round(224·rho)``. Or give ``resolution`` in pixels (then ``rho = resolution / 224``);
     giving both is fine only when they agree. ``variant`` is ``"separable"`` (Table 1),
     ``"full"`` (every separable pair a standard conv, Table 4) or ``"shallow"`` (Table 5).
+    ``architecture`` evaluates another layer table (:func:`costmodel.load_architecture`) with
+    the same rules, ρ relative to its reference image size; the variants apply to it too.
     Raises ``ValueError`` naming the field and the accepted range on bad input.
     """
     alpha_value = check_alpha(alpha)
-    rho_value, size = resolve_resolution(rho, resolution)
-    arch = mobilenet_v1(check_variant(variant))
+    arch = resolve_architecture(architecture, check_variant(variant))
+    rho_value, size = resolve_resolution(rho, resolution, arch.image_size)
     mult_adds, params = count_totals(arch, alpha_value, size)
     return Report(
         alpha=alpha_value,
@@ -302,4 +337,25 @@ def report(
     )
 
 
-__all__ = ["ClosedForm", "Report", "report"]
+def resolve_architecture(architecture: object, variant: str) -> Architecture:
+    """MobileNet v1 in ``variant``, or ``architecture`` transformed into it."""
+    if architecture is None:
+        return mobilenet_v1(variant)
+    if not isinstance(architecture, Architecture):
+        raise ValueError(
+            "architecture must be an Architecture (see costmodel.load_architecture); got "
+            f"{type(architecture).__name__}"
+        )
+    return _variant_of(architecture, variant)
+
+
+@lru_cache(maxsize=32)
+def _variant_of(architecture: Architecture, variant: str) -> Architecture:
+    if variant == "full":
+        return to_full(architecture)
+    if variant == "shallow":
+        return to_shallow(architecture)
+    return architecture
+
+
+__all__ = ["ClosedForm", "Report", "report", "resolve_architecture"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from costmodel.architecture import Architecture, mobilenet_v1
+from costmodel.architecture import Architecture
 from costmodel.counting import MIN_CHANNELS, Plan, Term, compile_plan
 from costmodel.kinds import Kind
 from costmodel.validation import MAX_ALPHA, MAX_RESOLUTION, check_variant
@@ -202,7 +202,9 @@ def sweep(
     """
     a = _as_alphas(alphas)
     r = _as_resolutions(resolutions)
-    arch = architecture or mobilenet_v1(check_variant(variant))
+    from costmodel.reports import resolve_architecture
+
+    arch = resolve_architecture(architecture, check_variant(variant))
     plan = compile_plan(arch)
     if paired:
         if a.size != r.size:

@@ -45,32 +45,37 @@ def check_resolution(resolution: object) -> int:
     return value
 
 
-def check_rho(rho: object) -> float:
-    """Resolution multiplier ρ: a finite real > 0 whose input size round(224·ρ) is in range."""
-    value = _real("rho", rho, RHO_RANGE)
-    if value <= 0.0 or not 1 <= round(REFERENCE_SIZE * value) <= MAX_RESOLUTION:
-        raise ValueError(f"rho must be {RHO_RANGE}; got {rho!r}")
+def check_rho(rho: object, reference: int = REFERENCE_SIZE) -> float:
+    """Resolution multiplier ρ: a finite real > 0 whose input size round(reference·ρ) is in
+    [1, 4096] pixels."""
+    accepted = RHO_RANGE.replace("224", str(reference))
+    value = _real("rho", rho, accepted)
+    if value <= 0.0 or not 1 <= round(reference * value) <= MAX_RESOLUTION:
+        raise ValueError(f"rho must be {accepted}; got {rho!r}")
     return value
 
 
-def resolve_resolution(rho: object | None, resolution: object | None) -> tuple[float, int]:
+def resolve_resolution(
+    rho: object | None, resolution: object | None, reference: int = REFERENCE_SIZE
+) -> tuple[float, int]:
     """(ρ, input size) from ``rho`` and/or ``resolution``; both given must agree.
 
-    With neither, ρ = 1 and 224 pixels. With ``resolution`` alone, ρ = resolution / 224.
+    With neither, ρ = 1 and the reference size (224 pixels for MobileNet v1). With
+    ``resolution`` alone, ρ = resolution / reference.
     """
     if resolution is None:
-        value = 1.0 if rho is None else check_rho(rho)
-        return value, round(REFERENCE_SIZE * value)
+        value = 1.0 if rho is None else check_rho(rho, reference)
+        return value, round(reference * value)
     size = check_resolution(resolution)
     if rho is not None:
-        value = check_rho(rho)
-        if round(REFERENCE_SIZE * value) != size:
+        value = check_rho(rho, reference)
+        if round(reference * value) != size:
             raise ValueError(
-                f"rho and resolution disagree: round(224·{value:g}) = "
-                f"{round(REFERENCE_SIZE * value)}, not {size}; give one of them"
+                f"rho and resolution disagree: round({reference}·{value:g}) = "
+                f"{round(reference * value)}, not {size}; give one of them"
             )
         return value, size
-    return size / REFERENCE_SIZE, size
+    return size / reference, size
 
 
 def check_variant(variant: object) -> str:

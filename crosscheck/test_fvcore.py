@@ -20,8 +20,10 @@ PAPER_GRID = [(a, r) for a in (1.0, 0.75, 0.5, 0.25) for r in (224, 192, 160, 12
 ODD = [(0.1, 224), (0.3, 97), (0.6, 135), (1.3, 33), (0.35, 1), (1.0, 300), (0.05, 64)]
 
 
-def fvcore_count(alpha: float, resolution: int, variant: str) -> tuple[int, int, int]:
-    model = build(alpha, variant)
+def fvcore_count(
+    alpha: float, resolution: int, variant: str, **kwargs: int
+) -> tuple[int, int, int]:
+    model = build(alpha, variant, **kwargs)
     x = torch.zeros(1, 3, resolution, resolution)
     analysis = FlopCountAnalysis(model, x)
     analysis.unsupported_ops_warnings(False)
@@ -45,5 +47,15 @@ def test_fvcore_agrees_to_the_unit(alpha: float, resolution: int, variant: str) 
     r = costmodel.report(alpha, resolution=resolution, variant=variant)
     final = r.layers.iloc[-2]  # the average pool's input: out_c × in_h × in_w elements
     assert pool == final["in_c"] * final["in_h"] * final["in_w"]
+    assert total - pool == r.mult_adds
+    assert params == r.params
+
+
+@pytest.mark.parametrize(("alpha", "resolution"), [(1.0, 32), (0.5, 32), (0.75, 64), (1.0, 33)])
+def test_fvcore_agrees_on_the_cifar_table(alpha: float, resolution: int) -> None:
+    total, pool, params = fvcore_count(alpha, resolution, "separable", classes=10,
+                                       first_stride=1)
+    r = costmodel.report(alpha, resolution=resolution,
+                         architecture=costmodel.cifar_mobilenet_v1())
     assert total - pool == r.mult_adds
     assert params == r.params

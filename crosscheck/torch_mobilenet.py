@@ -19,10 +19,13 @@ def depth(channels: int, alpha: float) -> int:
     return max(int(channels * alpha), 8)
 
 
-def build(alpha: float, variant: str = "separable", classes: int = 1000) -> nn.Module:
-    """MobileNet v1 at width ``alpha``; variant separable, full or shallow."""
+def build(alpha: float, variant: str = "separable", classes: int = 1000,
+          first_stride: int = 2) -> nn.Module:
+    """MobileNet v1 at width ``alpha``; variant separable, full or shallow. The CIFAR-10
+    version is ``first_stride=1, classes=10``."""
     c_in = depth(32, alpha)
-    layers: list[nn.Module] = [nn.Conv2d(3, c_in, 3, stride=2, padding=1, bias=False), nn.ReLU()]
+    layers: list[nn.Module] = [
+        nn.Conv2d(3, c_in, 3, stride=first_stride, padding=1, bias=False), nn.ReLU()]
     for i, (stride, out) in enumerate(BLOCKS):
         if variant == "shallow" and 6 <= i <= 10:
             continue

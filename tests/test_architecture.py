@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.architecture import Architecture, LayerSpec, mobilenet_v1, parse_layer_rows
+from costmodel.architecture import Architecture, LayerSpec, mobilenet_v1
 from costmodel.counting import count_layers
 from costmodel.kinds import Kind
 
@@ -27,7 +27,7 @@ def test_table1_has_28_layers_counting_dw_and_pw_separately() -> None:
 def test_strides_give_table1_input_sizes() -> None:
     rows = list(csv.DictReader((DATA / "mobilenet_v1.csv").read_text("utf-8").splitlines()))
     counts = count_layers(mobilenet_v1(), 1.0, 224)
-    assert [c.in_size for c in counts] == [int(row["input_size_224"]) for row in rows]
+    assert [c.in_size for c in counts] == [int(row["input_size"]) for row in rows]
 
 
 def test_second_to_last_depthwise_is_stride_1_erratum() -> None:
@@ -76,13 +76,3 @@ def test_architecture_validation() -> None:
         Architecture(name="t", layers=(a, b))
     with pytest.raises(ValueError, match="empty"):
         Architecture(name="t", layers=())
-
-
-def test_parse_errors_name_line_and_field() -> None:
-    header = "name,kind,kernel,stride,in_channels,out_channels\n"
-    with pytest.raises(ValueError, match="line 2: kind must be one of"):
-        parse_layer_rows(header + "a,pool,3,1,3,8\n")
-    with pytest.raises(ValueError, match="line 2: stride must be a positive integer"):
-        parse_layer_rows(header + "a,conv,3,x,3,8\n")
-    with pytest.raises(ValueError, match="missing column"):
-        parse_layer_rows("name,kind\n")
