@@ -77,6 +77,23 @@ with st.sidebar:
     st.caption(f"ρ = {resolution} / 224 = {resolution / 224:.4f}")
     variant = st.selectbox("Variant", VARIANTS, key="variant",
                            format_func=VARIANT_LABELS.__getitem__)
+    st.subheader("Your own network (optional)")
+    upload = st.file_uploader("Layer table (CSV, at most 1 MB; schema in the README)",
+                              type=["csv"], key="architecture_upload")
+    architecture = None
+    custom_resolution = None
+    if upload is not None:
+        try:
+            architecture = costmodel.load_architecture(upload.getvalue(), name=upload.name)
+        except ValueError as error:
+            st.error(f"{upload.name} was not loaded: {error}. Showing MobileNet v1.")
+        else:
+            st.caption(f"{len(architecture.layers)} layers, reference input "
+                       f"{architecture.image_size} px; the resolution slider above does not "
+                       f"apply to it.")
+            custom_resolution = st.number_input(
+                "Input size for this table (px)", min_value=1, max_value=4096,
+                value=architecture.image_size, step=1, key="custom_resolution")
     st.subheader("Budget (optional)")
     budget_ma_m = st.number_input("Max Mult-Adds (millions)", value=None, min_value=0.0,
                                   step=10.0, key="budget_mult_adds")
@@ -91,15 +108,17 @@ st.query_params.from_dict({
     if v is not None
 })
 
-st.title("MobileNet v1: exact cost, predicted accuracy, and the math")
+network = "MobileNet v1" if architecture is None else architecture.name
+st.title(f"{network}: exact cost, predicted accuracy, and the math")
 st.caption(costmodel.COUNTING_CONVENTION)
 
 if typed is not None and typed > MAX_TYPED_ALPHA:
     st.error(f"α = {typed:g} is above {MAX_TYPED_ALPHA}, the dashboard's range; "
              f"type a width in (0, {MAX_TYPED_ALPHA}].")
     st.stop()
+size = resolution if architecture is None else int(custom_resolution or 1)
 try:
-    r = costmodel.report(alpha, resolution=resolution, variant=variant)
+    r = costmodel.report(alpha, resolution=size, variant=variant, architecture=architecture)
 except ValueError as error:
     st.error(f"Cannot compute this configuration: {error}.")
     st.stop()
@@ -141,7 +160,10 @@ for note in r.notes:
 frontier = None
 budget_ma = None if budget_ma_m is None else budget_ma_m * 1e6
 budget_p = None if budget_p_m is None else budget_p_m * 1e6
-if budget_ma is not None or budget_p is not None:
+if architecture is not None and (budget_ma is not None or budget_p is not None):
+    st.info("The budget search covers MobileNet v1 (its accuracy model is fitted on the "
+            "TF-slim checkpoints); it is not applied to an uploaded table.")
+elif budget_ma is not None or budget_p is not None:
     try:
         frontier = costmodel.frontier(max_mult_adds=budget_ma, max_params=budget_p)
     except ValueError as error:
@@ -186,7 +208,8 @@ for formula in costmodel.formula_catalog():
     st.markdown(f"**{formula.title}** ({formula.equation})")
     st.latex(formula.latex)
 layer = st.selectbox("Derive one layer step by step", list(r.layers["name"]), key="layer")
-derivation = costmodel.derive(layer, alpha, resolution=resolution, variant=variant)
+derivation = costmodel.derive(layer, alpha, resolution=size, variant=variant,
+                              architecture=architecture)
 st.markdown(f"**{derivation.layer}** ({derivation.kind}, {derivation.equation})")
 for step in derivation.steps:
     st.markdown(f"*{step.title}*")
@@ -200,7 +223,7 @@ st.markdown(mistake.explanation)
 # --- downloads ------------------------------------------------------------------------------
 st.header("Downloads")
 d1, d2, d3, d4 = st.columns(4)
-stem = f"mobilenet_v1_{variant}_{alpha:g}_{resolution}"
+stem = f"{'custom' if architecture else 'mobilenet_v1'}_{variant}_{alpha:g}_{size}"
 d1.download_button("Per-layer CSV", lambda: r.layers.to_csv(index=False), f"{stem}_layers.csv",
                    "text/csv", key="download_csv")
 d2.download_button("Report JSON", lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),

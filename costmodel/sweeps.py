@@ -99,8 +99,11 @@ def _sizes(resolutions: np.ndarray, strides: tuple[int, ...]) -> list[np.ndarray
 
 
 def _as_alphas(values: object) -> np.ndarray:
+    raw = np.asarray(values)
+    if raw.dtype.kind not in "iuf":
+        raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]; got {raw.dtype} values")
     try:
-        array = np.asarray(values, dtype=np.float64).ravel()
+        array = raw.astype(np.float64).ravel()
     except (TypeError, ValueError):
         raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]") from None
     if array.size == 0:

@@ -101,3 +101,25 @@ def test_paper_presets_set_the_sliders(app: AppTest) -> None:
     app.button_group(key="alpha_preset").set_value(0.25).run()
     assert app.slider(key="alpha").value == 0.25
     assert metric(app, "Mult-Adds (exact)") == "13,570,048"
+
+
+CIFAR = (Path(__file__).resolve().parents[1] / "data" / "mobilenet_v1_cifar.csv").read_bytes()
+
+
+def test_uploaded_table_is_evaluated(app: AppTest) -> None:
+    app.file_uploader(key="architecture_upload").set_value(
+        ("cifar.csv", CIFAR, "text/csv")).run()
+    assert not app.exception
+    r = costmodel.report(architecture=costmodel.cifar_mobilenet_v1())
+    assert metric(app, "Mult-Adds (exact)") == f"{r.mult_adds:,}" == "46,354,432"
+    app.number_input(key="custom_resolution").set_value(64).run()
+    r64 = costmodel.report(resolution=64, architecture=costmodel.cifar_mobilenet_v1())
+    assert metric(app, "Mult-Adds (exact)") == f"{r64.mult_adds:,}"
+
+
+def test_malformed_upload_shows_the_validation_message(app: AppTest) -> None:
+    bad = b"name,kind,kernel,stride,in_channels,out_channels\nc1,pool,3,2,3,16\n"
+    app.file_uploader(key="architecture_upload").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not app.exception
+    assert any("line 2: kind must be one of" in e.value for e in app.error)
+    assert metric(app, "Mult-Adds (exact)") == "568,740,352"  # still running, on MobileNet

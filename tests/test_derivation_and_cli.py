@@ -77,3 +77,78 @@ def test_no_user_text_reaches_sympify_eval_exec() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "csv", "json", "latex"])
+def test_cli_report_every_format(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--alpha", "0.5", "--resolution", "160", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert ("76,524,800" in out) or ("76524800" in out) or ("76{,}524{,}800" in out)
+
+
+def test_cli_layers_latex_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["layers", "--format", "latex"]) == 0
+    out = capsys.readouterr().out
+    assert r"\begin{tabular}" in out and "pw13" in out
+    assert main(["layers", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 29 and rows[-1]["name"] == "fc"
+
+
+def test_cli_sweep_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "grid.csv"
+    assert main(["sweep", "--alphas", "0.25:1:0.25", "--resolutions", "128:224:32",
+                 "--out", str(out)]) == 0
+    lines = out.read_text().strip().splitlines()
+    assert lines[0] == "alpha,resolution,rho,mult_adds,params"
+    assert len(lines) == 1 + 4 * 4
+    assert "1.0,224,1.0,568740352,4210088" in lines
+    assert capsys.readouterr().out == ""
+
+
+def test_cli_frontier(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frontier", "--max-mult-adds", "150e6", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("alpha,resolution,mult_adds")
+    assert all(int(line.split(",")[2]) <= 150e6 for line in lines[1:])
+    assert main(["frontier", "--max-mult-adds", "1000"]) == 0
+    assert "No configuration fits" in capsys.readouterr().err
+
+
+def test_cli_arch_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--arch", str(DATA / "mobilenet_v1_cifar.csv"), "--format",
+                 "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["mult_adds"], data["resolution"]) == (46_354_432, 32)
+
+
+def test_cli_plot_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "plane.html"
+    assert main(["plot", "plane", "--alpha", "0.5", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("<!DOCTYPE html>") and "plotly" in text
+
+
+def test_cli_plot_static(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "layers.svg"
+    code = main(["plot", "layers", "--out", str(out)])
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        assert code == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "kaleido" in err[0] and "FILE.html" in err[0]
+    else:
+        if code == 0:
+            assert out.read_text().lstrip().startswith("<svg")
+        else:  # kaleido without a usable browser: still one clear line
+            assert "static export failed" in capsys.readouterr().err
+    assert main(["plot", "layers", "--out", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_cli_unwritable_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--out", "/proc/no/such/dir/report.txt"]) == 1
+    assert "costmodel: error" in capsys.readouterr().err
