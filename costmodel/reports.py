@@ -52,7 +52,11 @@ class Report:
     params: int
     architecture: Architecture = field(repr=False, compare=False)
 
-    convention = COUNTING_CONVENTION
+    @property
+    def convention(self) -> str:
+        """The counting convention, with this network's reference input size."""
+        size = self.architecture.image_size
+        return COUNTING_CONVENTION.replace("round(224·ρ)", f"round({size}·ρ)")
 
     # --- derived scalars ---------------------------------------------------------------
 
