@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--variant", default="separable",
                        help="separable (Table 1), full (Table 4) or shallow (Table 5)")
         p.add_argument("--arch", metavar="FILE", help="your own layer table (CSV; see README)")
+        p.add_argument("--image-size", type=_integer, default=None, metavar="PX",
+                       help="reference input size of --arch (default: its first input_size, "
+                            "else 224)")
 
     def configuration(p: argparse.ArgumentParser) -> None:
         p.add_argument("--alpha", type=_number, default=1.0,
@@ -124,7 +127,7 @@ def _architecture(args: argparse.Namespace) -> object:
         return None
     from costmodel.layer_tables import load_architecture
 
-    return load_architecture(args.arch)
+    return load_architecture(args.arch, image_size=args.image_size)
 
 
 def _report(args: argparse.Namespace) -> Any:  # noqa: ANN401 -- a Report, imported lazily

@@ -129,8 +129,10 @@ def parse_architecture(
         rows.append((line, dict(zip(header, cells, strict=True))))
     specs, sizes = _specs(rows)
     reference = image_size if image_size is not None else sizes[0] or 224
-    if isinstance(reference, bool) or not isinstance(reference, int) or reference < 1:
-        raise ValueError(f"image_size must be a positive integer (pixels); got {reference!r}")
+    if isinstance(reference, bool) or not isinstance(reference, int) or not (
+            1 <= reference <= 4096):
+        raise ValueError(f"image_size must be an integer in [1, 4096] (pixels); got "
+                         f"{reference!r}")
     _check_shapes(rows, specs, sizes, reference)
     return Architecture(
         name=name, layers=tuple(specs), image_size=reference,

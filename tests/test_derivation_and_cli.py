@@ -152,3 +152,11 @@ def test_cli_plot_static(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_cli_unwritable_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--out", "/proc/no/such/dir/report.txt"]) == 1
     assert "costmodel: error" in capsys.readouterr().err
+
+
+def test_cli_arch_with_image_size(capsys: pytest.CaptureFixture[str]) -> None:
+    table = DATA / "mobilenet_v1_cifar.csv"
+    assert main(["report", "--arch", str(table), "--image-size", "33", "--format", "json"]) == 2
+    assert "input_size=32 but" in capsys.readouterr().err  # the table's sizes say 32
+    assert main(["report", "--arch", str(table), "--image-size", "x"]) == 2
+    assert "image_size must be an integer in [1, 4096]" in capsys.readouterr().err
