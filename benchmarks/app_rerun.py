@@ -2,17 +2,16 @@
 
 Drives app.py headless with streamlit.testing.v1.AppTest: each rerun moves the α or the
 resolution slider to a new value, so no cached figure answers. The time includes AppTest's own
-bookkeeping, so it is an upper bound on what the server spends. Appends to results.csv.
+bookkeeping, so it is an upper bound on what the server spends. Writes app_results.csv.
 """
 
 from __future__ import annotations
 
-import csv
-import platform
 import statistics
 import time
 from pathlib import Path
 
+from results_table import write_results
 from streamlit.testing.v1 import AppTest
 
 HERE = Path(__file__).resolve().parent
@@ -41,18 +40,12 @@ def main() -> None:
         at.run()
         times["with a 150 M budget"].append(time.perf_counter() - start)
     assert not at.exception
-    machine = f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"
     rows = [(f"dashboard rerun, {name} (AppTest)", statistics.median(v) * 1e3, "ms",
              "<= 150 ms", f"{len(v)} reruns, max {max(v) * 1e3:.0f} ms")
             for name, v in times.items()]
     for name, value, unit, target, note in rows:
         print(f"  {name:<52} {value:8.1f} {unit}  {target}  {note}")
-    results = HERE / "app_results.csv"
-    with results.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["measure", "value", "unit", "target", "note", "machine"])
-        for name, value, unit, target, note in rows:
-            writer.writerow([name, f"{value:.6g}", unit, target, note, machine])
+    write_results(HERE / "app_results.csv", rows)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
 os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-import csv  # noqa: E402
-import platform  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -27,6 +25,7 @@ from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from results_table import machine, write_results  # noqa: E402
 
 import costmodel  # noqa: E402
 
@@ -180,17 +179,12 @@ def main() -> None:
                      "ms", "", f"{r['included'] / report_s:,.0f}x report()"))
         rows.append((f"{name}, agreement with report() to the unit", r["agree"], "configs",
                      f"{r['configs']} of {r['configs']}", AGREEMENT[name]))
-    machine = f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"
     width = max(len(r[0]) for r in rows)
-    print(f"costmodel benchmark, one core ({machine}); medians")
+    print(f"costmodel benchmark, one core ({machine()}); medians")
     for name, value, unit, target, note in rows:
         shown = f"{value:,.0f}" if unit == "configs" else f"{value:,.3g}"
         print(f"  {name:<{width}}  {shown:>9} {unit:<7} {target:<10} {note}")
-    with (HERE / "results.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["measure", "value", "unit", "target", "note", "machine"])
-        for name, value, unit, target, note in rows:
-            writer.writerow([name, f"{value:.6g}", unit, target, note, machine])
+    write_results(HERE / "results.csv", rows)
 
 
 if __name__ == "__main__":
