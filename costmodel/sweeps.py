@@ -128,6 +128,24 @@ def _as_resolutions(values: object) -> np.ndarray:
     return array
 
 
+_TABLE_LIMIT = 16_000_000  # α keys × resolutions: a 128 MB int64 table at the most
+
+
+def _grid(by_level: dict[int, np.ndarray], sizes: list[np.ndarray], n_res: int) -> np.ndarray:
+    """Totals for every (row of the width factors) × (resolution): one matrix product."""
+    levels = sorted(by_level)
+    width = np.stack([by_level[level] for level in levels], axis=1)  # rows × levels
+    spatial = np.stack(
+        [np.ones(n_res, dtype=np.int64) if level < 0 else sizes[level] * sizes[level]
+         for level in levels]
+    )  # levels × resolutions
+    bound = float(width.max(axis=0).astype(np.float64) @ spatial.max(axis=1).astype(np.float64))
+    if bound < _EXACT_FLOAT:
+        # every product and partial sum is an integer below 2**53: BLAS in float64 is exact
+        return np.rint(width.astype(np.float64) @ spatial.astype(np.float64)).astype(np.int64)
+    return width @ spatial
+
+
 def _paired(plan: Plan, a: np.ndarray, r: np.ndarray, variant: str) -> Sweep:
     """Totals for aligned (α, resolution) pairs."""
     if plan.key_base is not None:
@@ -138,12 +156,14 @@ def _paired(plan: Plan, a: np.ndarray, r: np.ndarray, variant: str) -> Sweep:
         by_level, params_table = _width_by_level(
             plan, lambda c, s: _channels_from_keys(table_keys, c, key_base, s))
         table_sizes = _sizes(np.arange(int(r.max()) + 1, dtype=np.int64), plan.strides)
-        total = np.zeros(a.size, dtype=np.int64)
-        for level, width in by_level.items():
-            if level < 0:
-                total += width[keys]
-            else:
-                total += width[keys] * (table_sizes[level] ** 2)[r]
+        if table_keys.size * (int(r.max()) + 1) <= _TABLE_LIMIT:
+            # every (α key, resolution) total at once, then one flat gather
+            table = _grid(by_level, table_sizes, int(r.max()) + 1)
+            total = np.take(table.ravel(), keys * table.shape[1] + r)
+        else:
+            total = np.zeros(a.size, dtype=np.int64)
+            for level, width in by_level.items():
+                total += width[keys] if level < 0 else width[keys] * (table_sizes[level] ** 2)[r]
         return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params_table[keys],
                      variant=variant, paired=True)
     by_level, params = _width_by_level(plan, lambda c, s: _channels(a, c, s))
@@ -218,18 +238,7 @@ def sweep(
         return _paired(plan, a, r, variant)
     by_level, params = _width_by_level(plan, lambda c, s: _channels(a, c, s))
     sizes = _sizes(r, plan.strides)
-    levels = sorted(by_level)
-    width = np.stack([by_level[level] for level in levels], axis=1)  # α × levels
-    spatial = np.stack(
-        [np.ones(r.size, dtype=np.int64) if level < 0 else sizes[level] * sizes[level]
-         for level in levels]
-    )  # levels × resolutions
-    bound = float(width.max(axis=0).astype(np.float64) @ spatial.max(axis=1).astype(np.float64))
-    if bound < _EXACT_FLOAT:
-        # every product and partial sum is an integer below 2**53: BLAS in float64 is exact
-        total = np.rint(width.astype(np.float64) @ spatial.astype(np.float64)).astype(np.int64)
-    else:
-        total = width @ spatial
+    total = _grid(by_level, sizes, r.size)
     return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
                  variant=variant, paired=False)
 

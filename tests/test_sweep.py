@@ -78,3 +78,29 @@ def test_sweep_rejects_bad_input(alphas: list, resolutions: list, kwargs: dict,
                                  message: str) -> None:
     with pytest.raises(ValueError, match=message):
         costmodel.sweep(alphas, resolutions, **kwargs)
+
+
+def test_paired_large_table_path_equals_report() -> None:
+    # α up to 4 and 4096 px make the (α key × resolution) table too large: the per-level path
+    a, r = [4.0, 0.5, 3.3, 0.01], [4096, 7, 4000, 1]
+    paired = costmodel.sweep(a, r, paired=True)
+    assert list(paired.mult_adds) == [costmodel.report(x, resolution=y).mult_adds
+                                      for x, y in zip(a, r, strict=True)]
+
+
+def test_channels_without_power_of_two_ratios() -> None:
+    from costmodel.layer_tables import parse_architecture
+
+    arch = parse_architecture(
+        "name,kind,kernel,stride,in_channels,out_channels\n"
+        "c1,conv,3,2,3,24\nd1,depthwise,3,2,24,24\np1,pointwise,1,1,24,40\n"
+        "pool,avgpool,1,1,40,40\nfc,fc,1,1,40,7\n", image_size=64)
+    alphas = [0.1, 0.33, 0.5, 0.77, 1.0, 1.9]
+    resolutions = [1, 15, 33, 64, 97]
+    grid = costmodel.sweep(alphas, resolutions, architecture=arch)
+    paired = costmodel.sweep(np.repeat(alphas, 5), np.tile(resolutions, 6), paired=True,
+                             architecture=arch)
+    for i, x in enumerate(alphas):
+        for j, y in enumerate(resolutions):
+            expected = costmodel.report(x, resolution=y, architecture=arch).mult_adds
+            assert grid.mult_adds[i, j] == paired.mult_adds[i * 5 + j] == expected
