@@ -19,10 +19,12 @@ app: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The independent counter: fvcore on a PyTorch build of the same network (large; not in `make test`).
 $(VENV)/.crosscheck: $(STAMP)

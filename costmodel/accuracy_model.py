@@ -94,10 +94,13 @@ def _checkpoints() -> tuple[Checkpoint, ...]:
     from costmodel.accuracy import checkpoints
 
     frame = checkpoints()
+    columns = zip(frame["alpha"].to_numpy(dtype=float), frame["resolution"].to_numpy(dtype=int),
+                  frame["top1"].to_numpy(dtype=float), frame["top5"].to_numpy(dtype=float),
+                  frame["exact_mult_adds"].to_numpy(dtype=int), strict=True)
     return tuple(
-        Checkpoint(alpha=float(row.alpha), resolution=int(row.resolution), top1=float(row.top1),
-                   top5=float(row.top5), mult_adds=int(row.exact_mult_adds))
-        for row in frame.itertuples()
+        Checkpoint(alpha=float(a), resolution=int(r), top1=float(t1), top5=float(t5),
+                   mult_adds=int(m))
+        for a, r, t1, t5, m in columns
     )
 
 

@@ -4,8 +4,9 @@ Mult-Adds and/or parameter budget, and the closed-form budget curve ρ(α)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -99,13 +100,14 @@ def _frontier(
     frame["high"] = [p.high for p in predictions]
     frame["extrapolated"] = [p.extrapolated for p in predictions]
     # Pareto frontier of (Mult-Adds ↓, top-1 ↑): sweep by cost, keep strict improvements.
-    order = frame.sort_values(["mult_adds", "top1"], ascending=[True, False]).index
+    top1 = frame["top1"].to_numpy(dtype=np.float64)
+    order = np.lexsort((-top1, frame["mult_adds"].to_numpy()))  # cost up, then top-1 down
     best = -math.inf
-    on = pd.Series(False, index=frame.index)
+    on = np.zeros(len(frame), dtype=bool)
     for i in order:
-        if frame.at[i, "top1"] > best:
+        if top1[i] > best:
             on[i] = True
-            best = frame.at[i, "top1"]
+            best = float(top1[i])
     frame["on_frontier"] = on
     frame = frame.sort_values(["top1", "mult_adds"], ascending=[False, True])
     frame = frame[columns].reset_index(drop=True)
@@ -132,7 +134,7 @@ def budget_rho_expr() -> sp.Expr:
 
 
 @cache
-def _budget_rho_function() -> object:
+def _budget_rho_function() -> Callable[..., Any]:
     import sympy as sp
 
     from costmodel.symbols import alpha
@@ -156,7 +158,7 @@ def budget_curve(max_mult_adds: float, alphas: object = DEFAULT_ALPHAS) -> pd.Da
     a = _as_alphas(alphas)
     function = _budget_rho_function()
     with np.errstate(invalid="ignore"):
-        rho = np.asarray(function(a, budget), dtype=float)  # type: ignore[operator]
+        rho = np.asarray(function(a, budget), dtype=np.float64)
     arch = mobilenet_v1()
     exact_res, exact_ma = [], []
     for value in a:

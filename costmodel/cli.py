@@ -11,7 +11,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from costmodel.architecture import Architecture
 
 FORMATS = ("text", "markdown", "csv", "json", "latex")
 
@@ -122,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _architecture(args: argparse.Namespace) -> object:
+def _architecture(args: argparse.Namespace) -> Architecture | None:
     if getattr(args, "arch", None) is None:
         return None
     from costmodel.layer_tables import load_architecture
