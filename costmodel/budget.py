@@ -151,11 +151,11 @@ def budget_curve(max_mult_adds: float, alphas: object = DEFAULT_ALPHAS) -> pd.Da
     """
     import pandas as pd
 
-    from costmodel.sweeps import _as_alphas
+    from costmodel.sweeps import check_alphas
 
     budget = _budget("max_mult_adds", max_mult_adds)
     assert budget is not None
-    a = _as_alphas(alphas)
+    a = check_alphas(alphas)
     function = _budget_rho_function()
     with np.errstate(invalid="ignore"):
         rho = np.asarray(function(a, budget), dtype=np.float64)

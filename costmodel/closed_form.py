@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from costmodel.architecture import Architecture, mobilenet_v1
-from costmodel.counting import count_layers
+from costmodel.counting import channel_scaling, count_layers
 from costmodel.formulas import LAYER_FORMULAS
 from costmodel.kinds import Kind
 from costmodel.symbols import D_G, D_K, M, N, alpha, rho
@@ -26,12 +26,12 @@ def _layer_terms(
     arch: Architecture, kernel_scale: sp.Expr = sp.S.One
 ) -> list[tuple[sp.Expr, sp.Expr]]:
     reference = count_layers(arch, 1.0, arch.image_size)
-    last = len(arch.layers) - 1
     terms = []
-    for i, (spec, count) in enumerate(zip(arch.layers, reference, strict=True)):
+    for spec, count, (scale_in, scale_out) in zip(
+        arch.layers, reference, channel_scaling(arch), strict=True
+    ):
         formula = LAYER_FORMULAS[spec.kind]
-        m = alpha * spec.in_channels if i > 0 else sp.Integer(spec.in_channels)
-        scale_out = not (i == last and spec.kind is Kind.FC)
+        m = alpha * spec.in_channels if scale_in else sp.Integer(spec.in_channels)
         n = alpha * spec.out_channels if scale_out else sp.Integer(spec.out_channels)
         g = rho * count.out_size if spec.kind not in (Kind.FC, Kind.AVGPOOL) else sp.Integer(1)
         subs = {D_K: kernel_scale * spec.kernel, M: m, N: n, D_G: g}

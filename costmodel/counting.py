@@ -33,9 +33,14 @@ def scaled_channels(channels: int, alpha: float) -> int:
     return max(int(alpha * channels), MIN_CHANNELS)
 
 
-def input_resolution(rho: float) -> int:
-    """Input size in pixels under the resolution multiplier: ``round(224·ρ)``."""
-    return round(REFERENCE_SIZE * rho)
+@lru_cache(maxsize=64)
+def channel_scaling(arch: Architecture) -> tuple[tuple[bool, bool], ...]:
+    """Per layer, whether its (input, output) channels scale with α: all do but the image
+    channels (the first layer's input) and the classes (a final fc layer's output)."""
+    last = len(arch.layers) - 1
+    return tuple(
+        (i > 0, not (i == last and spec.kind is Kind.FC)) for i, spec in enumerate(arch.layers)
+    )
 
 
 def output_size(size: int, stride: int) -> int:
@@ -96,9 +101,8 @@ _Row = tuple[Kind, int, int, int, int, bool, bool, bool]
 @lru_cache(maxsize=64)
 def _compile(arch: Architecture) -> tuple[_Row, ...]:
     rows: list[_Row] = []
-    last = len(arch.layers) - 1
     previous: Kind | None = None
-    for i, spec in enumerate(arch.layers):
+    for spec, (scale_in, scale_out) in zip(arch.layers, channel_scaling(arch), strict=True):
         rows.append(
             (
                 spec.kind,
@@ -106,8 +110,8 @@ def _compile(arch: Architecture) -> tuple[_Row, ...]:
                 spec.stride,
                 spec.in_channels,
                 spec.out_channels,
-                i > 0,
-                not (i == last and spec.kind is Kind.FC),
+                scale_in,
+                scale_out,
                 spec.kind is Kind.POINTWISE and previous is Kind.DEPTHWISE,
             )
         )
@@ -157,9 +161,8 @@ def compile_plan(arch: Architecture) -> Plan:
     """Merge identical layers and index their stride levels (see :class:`Plan`)."""
     strides: list[int] = []
     merged: dict[tuple[Kind, int, int, int, bool, bool, int], int] = {}
-    last = len(arch.layers) - 1
     level = -1
-    for i, spec in enumerate(arch.layers):
+    for spec, (scale_in, scale_out) in zip(arch.layers, channel_scaling(arch), strict=True):
         if spec.kind is Kind.AVGPOOL:
             continue
         if spec.kind is Kind.FC:
@@ -169,8 +172,8 @@ def compile_plan(arch: Architecture) -> Plan:
                 strides.append(spec.stride)
                 level += 1
             term_level = level
-        key = (spec.kind, spec.kernel, spec.in_channels, spec.out_channels, i > 0,
-               not (i == last and spec.kind is Kind.FC), term_level)
+        key = (spec.kind, spec.kernel, spec.in_channels, spec.out_channels, scale_in,
+               scale_out, term_level)
         merged[key] = merged.get(key, 0) + 1
     terms = tuple(
         Term(kind=k[0], kernel=k[1], in_channels=k[2], out_channels=k[3], scale_in=k[4],
@@ -292,11 +295,11 @@ __all__ = [
     "LayerCount",
     "Plan",
     "Term",
+    "channel_scaling",
     "compile_plan",
     "count_layers",
     "count_standard_totals",
     "count_totals",
-    "input_resolution",
     "output_size",
     "scaled_channels",
 ]

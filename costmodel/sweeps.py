@@ -98,7 +98,8 @@ def _sizes(resolutions: np.ndarray, strides: tuple[int, ...]) -> list[np.ndarray
     return out
 
 
-def _as_alphas(values: object) -> np.ndarray:
+def check_alphas(values: object) -> np.ndarray:
+    """A list of width multipliers as float64; ``ValueError`` unless all are in (0, 4]."""
     raw = np.asarray(values)
     if raw.dtype.kind not in "iuf":
         raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]; got {raw.dtype} values")
@@ -113,7 +114,8 @@ def _as_alphas(values: object) -> np.ndarray:
     return array
 
 
-def _as_resolutions(values: object) -> np.ndarray:
+def check_resolutions(values: object) -> np.ndarray:
+    """A list of resolutions as int64; ``ValueError`` unless all are integers in [1, 4096]."""
     try:
         raw = np.asarray(values).ravel()
     except (TypeError, ValueError):
@@ -223,8 +225,8 @@ def sweep(
     grid, or, with ``paired=True``, are equal-length lists of configurations. Counts are int64
     and equal :func:`costmodel.report` on every point.
     """
-    a = _as_alphas(alphas)
-    r = _as_resolutions(resolutions)
+    a = check_alphas(alphas)
+    r = check_resolutions(resolutions)
     from costmodel.reports import resolve_architecture
 
     arch = resolve_architecture(architecture, check_variant(variant))
@@ -243,4 +245,4 @@ def sweep(
                  variant=variant, paired=False)
 
 
-__all__ = ["Sweep", "sweep"]
+__all__ = ["Sweep", "check_alphas", "check_resolutions", "sweep"]
