@@ -17,9 +17,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from costmodel.architecture import mobilenet_v1
 from costmodel.counting import count_totals
-from costmodel.validation import check_alpha, resolve_resolution
 
 ALPHA_RANGE = (0.25, 1.0)
 RESOLUTION_RANGE = (128, 224)
@@ -168,9 +166,10 @@ def predict_accuracy(
     :func:`accuracy_fits` with the smallest leave-one-out RMSE; ``low``/``high`` are ± its
     largest leave-one-out error (clipped to [0, 100]).
     """
-    alpha_value = check_alpha(alpha)
-    _, size = resolve_resolution(rho, resolution)
-    mult_adds, _ = count_totals(mobilenet_v1(), alpha_value, size)
+    from costmodel.reports import resolve_configuration
+
+    alpha_value, _, size, arch = resolve_configuration(alpha, rho, resolution, "separable", None)
+    mult_adds, _ = count_totals(arch, alpha_value, size)
     return predict_at(alpha_value, size, mult_adds)
 
 

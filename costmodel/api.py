@@ -5,8 +5,7 @@ from __future__ import annotations
 from costmodel.architecture import Architecture
 from costmodel.derivation import Derivation
 from costmodel.derivation import derive as _derive
-from costmodel.reports import resolve_architecture
-from costmodel.validation import check_alpha, check_variant, resolve_resolution
+from costmodel.reports import resolve_configuration
 
 
 def derive(
@@ -23,9 +22,8 @@ def derive(
     ``layer`` is a name from the layer table (``conv1``, ``dw1``, ``pw1``, ..., ``fc``); the
     other arguments are those of :func:`costmodel.report`.
     """
-    alpha_value = check_alpha(alpha)
-    arch = resolve_architecture(architecture, check_variant(variant))
-    _, size = resolve_resolution(rho, resolution, arch.image_size)
+    alpha_value, _, size, arch = resolve_configuration(
+        alpha, rho, resolution, variant, architecture)
     if not isinstance(layer, str):
         raise ValueError(f"layer must be a layer name such as 'dw1'; got {layer!r}")
     return _derive(arch, layer, alpha_value, size)

@@ -326,9 +326,8 @@ def report(
     the same rules, ρ relative to its reference image size; the variants apply to it too.
     Raises ``ValueError`` naming the field and the accepted range on bad input.
     """
-    alpha_value = check_alpha(alpha)
-    arch = resolve_architecture(architecture, check_variant(variant))
-    rho_value, size = resolve_resolution(rho, resolution, arch.image_size)
+    alpha_value, rho_value, size, arch = resolve_configuration(
+        alpha, rho, resolution, variant, architecture)
     mult_adds, params = count_totals(arch, alpha_value, size)
     return Report(
         alpha=alpha_value,
@@ -339,6 +338,17 @@ def report(
         params=params,
         architecture=arch,
     )
+
+
+def resolve_configuration(
+    alpha: object, rho: object, resolution: object, variant: object, architecture: object
+) -> tuple[float, float, int, Architecture]:
+    """Validated (α, ρ, input size in pixels, network) from user arguments; ``ValueError``
+    naming the field and the accepted range otherwise."""
+    alpha_value = check_alpha(alpha)
+    arch = resolve_architecture(architecture, check_variant(variant))
+    rho_value, size = resolve_resolution(rho, resolution, arch.image_size)
+    return alpha_value, rho_value, size, arch
 
 
 def resolve_architecture(architecture: object, variant: str) -> Architecture:
@@ -362,4 +372,4 @@ def _variant_of(architecture: Architecture, variant: str) -> Architecture:
     return architecture
 
 
-__all__ = ["ClosedForm", "Report", "report", "resolve_architecture"]
+__all__ = ["ClosedForm", "Report", "report", "resolve_architecture", "resolve_configuration"]
