@@ -13,7 +13,7 @@ import streamlit as st
 import costmodel
 from costmodel import plots
 from costmodel.accuracy import reconciliation
-from costmodel.architecture import VARIANTS
+from costmodel.configuration import VARIANTS
 
 PAPER_ALPHAS = [0.25, 0.5, 0.75, 1.0]
 PAPER_RESOLUTIONS = [128, 160, 192, 224]
@@ -84,11 +84,11 @@ with st.sidebar:
     custom_resolution = None
     if upload is not None:
         try:
-            architecture = costmodel.load_architecture(upload.getvalue(), name=upload.name)
+            architecture = costmodel.load_network(upload.getvalue(), name=upload.name)
         except ValueError as error:
             st.error(f"{upload.name} was not loaded: {error}. Showing MobileNet v1.")
         else:
-            st.caption(f"{len(architecture.layers)} layers, reference input "
+            st.caption(f"{len(architecture.rows)} rows, reference input "
                        f"{architecture.image_size} px; the resolution slider above does not "
                        f"apply to it.")
             custom_resolution = st.number_input(
@@ -108,7 +108,7 @@ st.query_params.from_dict({
     if v is not None
 })
 
-network = "MobileNet v1" if architecture is None else architecture.name
+network = "MobileNet v1" if architecture is None else architecture.title
 st.title(f"{network}: exact cost, predicted accuracy, and the math")
 st.caption(costmodel.COUNTING_CONVENTION)
 
@@ -118,16 +118,14 @@ if typed is not None and typed > MAX_TYPED_ALPHA:
     st.stop()
 size = resolution if architecture is None else int(custom_resolution or 1)
 try:
-    r = costmodel.report(alpha, resolution=size, variant=variant, architecture=architecture)
+    r = costmodel.report(alpha, resolution=size, variant=variant, network=architecture)
 except ValueError as error:
     st.error(f"Cannot compute this configuration: {error}.")
     st.stop()
 
 # --- headline -------------------------------------------------------------------------------
-paper_ma = next((c for c in r.published if c.quantity == "mult_adds"
-                 and c.source.startswith("Table")), None)
-paper_p = next((c for c in r.published if c.quantity == "params"
-                and c.source.startswith("Table")), None)
+paper_ma = next((c for c in r.published if c.quantity == "mult_adds"), None)
+paper_p = next((c for c in r.published if c.quantity == "params"), None)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
           help=f"{r.mult_adds_m:,.2f} M" + (f"; paper ({paper_ma.source}): {paper_ma.printed:g} M"
@@ -209,7 +207,7 @@ for formula in costmodel.formula_catalog():
     st.latex(formula.latex)
 layer = st.selectbox("Derive one layer step by step", list(r.layers["name"]), key="layer")
 derivation = costmodel.derive(layer, alpha, resolution=size, variant=variant,
-                              architecture=architecture)
+                              network=architecture)
 st.markdown(f"**{derivation.layer}** ({derivation.kind}, {derivation.equation})")
 for step in derivation.steps:
     st.markdown(f"*{step.title}*")

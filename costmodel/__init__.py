@@ -1,7 +1,9 @@
-"""costmodel: exact, symbolic cost (Mult-Adds, parameters) of MobileNet v1 (Howard et al. 2017).
+"""costmodel: exact, symbolic cost (Mult-Adds, parameters) of depthwise-separable CNNs:
+MobileNet v1, v2, v3, MnasNet-A1 and EfficientNet B0-B3, each as its builders build it.
 
-Mult-Adds are multiply-accumulates of conv and fully connected layers; parameters are conv
-weights (batchnorm folded) plus FC weights and bias. See :data:`COUNTING_CONVENTION`.
+Mult-Adds are multiply-accumulates of conv and fully connected layers (squeeze-and-excite 1×1
+convs included); parameters are the weights and biases the network has, batchnorm folded. See
+:data:`COUNTING_CONVENTION`.
 
 The public names are imported on first use, so ``import costmodel`` stays light: sympy and
 pandas load only when a symbolic expression or a table is asked for.
@@ -12,23 +14,22 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "report": "costmodel.reports",
     "Report": "costmodel.reports",
     "COUNTING_CONVENTION": "costmodel.kinds",
-    "Kind": "costmodel.kinds",
-    "mobilenet_v1": "costmodel.architecture",
-    "cifar_mobilenet_v1": "costmodel.architecture",
-    "load_architecture": "costmodel.layer_tables",
-    "Architecture": "costmodel.architecture",
-    "LayerSpec": "costmodel.architecture",
-    "VARIANTS": "costmodel.architecture",
-    "derive": "costmodel.api",
+    "networks": "costmodel.builtin_networks",
+    "load_network": "costmodel.network_tables",
+    "load_architecture": "costmodel.network_tables",
+    "Network": "costmodel.network_spec",
+    "VARIANTS": "costmodel.configuration",
+    "derive": "costmodel.derivation",
     "formula_catalog": "costmodel.formulas",
     "kernel_scaling_mistake": "costmodel.kernel_scaling",
     "accuracy_data": "costmodel.accuracy",
+    "reconciliation": "costmodel.accuracy",
     "accuracy_fits": "costmodel.accuracy_model",
     "predict_accuracy": "costmodel.accuracy_model",
     "frontier": "costmodel.budget",
@@ -39,41 +40,36 @@ _EXPORTS = {
 __all__ = [
     "COUNTING_CONVENTION",
     "VARIANTS",
-    "Architecture",
-    "Kind",
-    "LayerSpec",
+    "Network",
     "Report",
     "accuracy_data",
     "accuracy_fits",
     "budget_curve",
-    "cifar_mobilenet_v1",
     "derive",
     "formula_catalog",
     "frontier",
     "kernel_scaling_mistake",
     "load_architecture",
-    "mobilenet_v1",
+    "load_network",
+    "networks",
     "predict_accuracy",
+    "reconciliation",
     "report",
     "sweep",
 ]
 
 if TYPE_CHECKING:
-    from costmodel.accuracy import accuracy_data
+    from costmodel.accuracy import accuracy_data, reconciliation
     from costmodel.accuracy_model import accuracy_fits, predict_accuracy
-    from costmodel.api import derive
-    from costmodel.architecture import (
-        VARIANTS,
-        Architecture,
-        LayerSpec,
-        cifar_mobilenet_v1,
-        mobilenet_v1,
-    )
     from costmodel.budget import budget_curve, frontier
+    from costmodel.builtin_networks import networks
+    from costmodel.configuration import VARIANTS
+    from costmodel.derivation import derive
     from costmodel.formulas import formula_catalog
     from costmodel.kernel_scaling import kernel_scaling_mistake
-    from costmodel.kinds import COUNTING_CONVENTION, Kind
-    from costmodel.layer_tables import load_architecture
+    from costmodel.kinds import COUNTING_CONVENTION
+    from costmodel.network_spec import Network
+    from costmodel.network_tables import load_architecture, load_network
     from costmodel.reports import Report, report
     from costmodel.sweeps import sweep
 

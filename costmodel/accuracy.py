@@ -1,183 +1,156 @@
-"""The paper's accuracy and cost figures (Tables 4-14) and the TF-slim checkpoints, as tidy data.
+"""Published accuracy and cost figures as tidy data, set beside the exact counts.
 
-Read from ``data/paper_results.csv`` and ``data/tfslim_checkpoints.csv`` (read only), checked
-for types and ranges, and set beside the exact count of the same configuration where the row is
-a MobileNet whose classifier is known (Tables 4-10 and the checkpoints).
+Built from :func:`costmodel.published.published_rows` (the one loader of ``data/published/``).
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
-from costmodel.architecture import mobilenet_v1, read_data_text, with_classes
-from costmodel.counting import count_totals
+from costmodel.published import Origin, PublishedRow, published_rows
 
 if TYPE_CHECKING:
     import pandas as pd
 
 COLUMNS = [
-    "source", "model", "family", "variant", "alpha", "resolution", "classes", "task", "metric",
-    "value", "mult_adds_m", "params_m", "exact_mult_adds", "exact_params",
-    "mult_adds_diff_m", "params_diff_m", "note",
+    "source", "origin", "model", "network", "family", "rules", "variant", "alpha", "depth",
+    "resolution", "classes", "task", "metric", "value", "mult_adds_m", "params_m",
+    "exact_mult_adds", "exact_params", "mult_adds_diff_m", "params_diff_m", "latency_ms",
+    "device", "note",
 ]
 
-
-def _check(frame: pd.DataFrame, filename: str) -> None:
-    """Types and ranges; a ``ValueError`` names the file, the line and the field."""
-    for index, row in frame.iterrows():
-        line = int(str(index)) + 2
-        where = f"{filename} line {line}"
-        if not isinstance(row["source"], str) or not row["source"]:
-            raise ValueError(f"{where}: source must be a non-empty text")
-        for field in ("value", "mult_adds_m", "params_m"):
-            number = row[field]
-            if not isinstance(number, float | int) or not math.isfinite(number) or number <= 0:
-                raise ValueError(f"{where}: {field} must be a positive number, got {number!r}")
-        if not 0 < row["value"] <= 100:
-            raise ValueError(f"{where}: value must be a percentage in (0, 100]")
-        if row["family"] == "MobileNet" and not 0 < row["alpha"] <= 1:
-            raise ValueError(f"{where}: alpha must be in (0, 1] for a MobileNet row")
-        resolution = row["resolution"]
-        if not (isinstance(resolution, float) and math.isnan(resolution)) and (
-            resolution <= 0 or resolution != int(resolution)
-        ):
-            raise ValueError(f"{where}: resolution must be a positive integer")
+#: The networks whose published grid is fitted by :mod:`costmodel.accuracy_model`, and the
+#: origin of the points fitted: TF-slim's 16 v1 and 22 v2 checkpoints, MnasNet's 25.
+FITTED: dict[str, Origin] = {
+    "mobilenet_v1": Origin.CHECKPOINTS,
+    "mobilenet_v2": Origin.CHECKPOINTS,
+    "mnasnet_a1": Origin.CHECKPOINTS,
+}
 
 
-def _join_notes(mult_adds_note: object, params_note: object) -> str:
-    parts = []
-    if isinstance(mult_adds_note, str) and mult_adds_note:
-        parts.append(f"MACs: {mult_adds_note}")
-    if isinstance(params_note, str) and params_note:
-        parts.append(f"params: {params_note}")
-    return "; ".join(parts)
+def exact_counts(row: PublishedRow) -> tuple[int, int] | None:
+    """(Mult-Adds, params as the row counts them) of the row's configuration, or ``None``
+    where the row's network or classifier is not known."""
+    if not row.network or row.classes is None or row.resolution is None:
+        return None
+    from costmodel.reports import report
+
+    r = report(row.alpha, resolution=row.resolution, network=row.network, rules=row.rules,
+               num_classes=row.classes, variant=row.variant, depth=row.depth)
+    return r.mult_adds, (r.params_with_bn if row.params_counted == "params_with_bn"
+                         else r.params)
 
 
-def _read(filename: str) -> pd.DataFrame:
-    import io
-
-    import pandas as pd
-
-    return pd.read_csv(io.StringIO(read_data_text(filename)), keep_default_na=True)
-
-
-@lru_cache(maxsize=1)
+@cache
 def _accuracy_data() -> pd.DataFrame:
     import pandas as pd
 
-    paper = _read("paper_results.csv")
-    paper["note"] = paper["note"].fillna("")
-    paper["mult_adds_note"] = paper["note"]
-    paper["params_note"] = paper["note"]
-    paper["variant"] = paper["variant"].fillna("")
-    _check(paper, "paper_results.csv")
-    checkpoints = _read("tfslim_checkpoints.csv")
-    rows = []
-    for metric in ("top1", "top5"):
-        part = checkpoints.assign(
-            model=[f"{a} MobileNet-{r} (checkpoint)" for a, r in
-                   zip(checkpoints["alpha"], checkpoints["resolution"], strict=True)],
-            family="MobileNet", variant="separable", classes=1000, task="ImageNet",
-            metric=f"{metric[:3]}-{metric[3]} %", value=checkpoints[metric],
-            note=[_join_notes(m, p) for m, p in
-                  zip(checkpoints["mult_adds_note"], checkpoints["params_note"], strict=True)],
-            mult_adds_note=checkpoints["mult_adds_note"].fillna(""),
-            params_note=checkpoints["params_note"].fillna(""),
-        )
-        rows.append(part[list(paper.columns)])
-    checks = pd.concat(rows, ignore_index=True)
-    _check(checks, "tfslim_checkpoints.csv")
-    frame = pd.concat([paper, checks], ignore_index=True)
-    exact_ma: list[float] = []
-    exact_p: list[float] = []
-    for _, row in frame.iterrows():
-        if row["family"] == "MobileNet" and not math.isnan(row["classes"]):
-            arch = with_classes(mobilenet_v1(row["variant"]), int(row["classes"]))
-            ma, p = count_totals(arch, float(row["alpha"]), int(row["resolution"]))
-            exact_ma.append(ma)
-            exact_p.append(p)
-        else:
-            exact_ma.append(math.nan)
-            exact_p.append(math.nan)
-    frame["exact_mult_adds"] = pd.array(
-        [None if math.isnan(x) else int(x) for x in exact_ma], dtype="Int64")
-    frame["exact_params"] = pd.array(
-        [None if math.isnan(x) else int(x) for x in exact_p], dtype="Int64")
+    records = []
+    for row in published_rows():
+        exact = exact_counts(row)
+        metrics = ([("top-1 %", row.top1), ("top-5 %", row.top5)] if row.task == "ImageNet"
+                   else [(row.metric, row.value)])
+        for metric, value in metrics:
+            if value is None:
+                continue
+            records.append({
+                "source": row.source, "origin": row.origin.value, "model": row.model,
+                "network": row.network, "family": row.family, "rules": row.rules,
+                "variant": row.variant, "alpha": row.alpha, "depth": row.depth,
+                "resolution": row.resolution, "classes": row.classes, "task": row.task,
+                "metric": metric, "value": value,
+                "mult_adds_m": row.mult_adds.millions if row.mult_adds else None,
+                "params_m": row.params.millions if row.params else None,
+                "exact_mult_adds": exact[0] if exact else None,
+                "exact_params": exact[1] if exact else None,
+                "fitted_value": (row.top1_fit if row.top1_fit is not None and metric == "top-1 %"
+                                 else value),
+                "latency_ms": row.latency_ms, "device": row.device, "note": row.note,
+            })
+    frame = pd.DataFrame.from_records(records)
+    for column in ("exact_mult_adds", "exact_params", "resolution", "classes"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("alpha", "depth", "mult_adds_m", "params_m", "latency_ms"):
+        frame[column] = frame[column].astype(float)
     frame["mult_adds_diff_m"] = frame["mult_adds_m"] - frame["exact_mult_adds"].astype(float) / 1e6
     frame["params_diff_m"] = frame["params_m"] - frame["exact_params"].astype(float) / 1e6
-    frame["resolution"] = frame["resolution"].astype("Int64")
-    frame["classes"] = frame["classes"].astype("Int64")
-    return frame
+    return frame[[*COLUMNS, "fitted_value"]]
 
 
 def accuracy_data() -> pd.DataFrame:
-    """Every row of the paper's Tables 4-10 and 12-14 and the 16 TF-slim checkpoints (top-1
-    and top-5 as separate rows), one tidy DataFrame.
+    """Every published row (papers, checkpoint tables, torchvision metadata), one row per
+    metric (ImageNet top-1 and top-5 as separate rows), one tidy DataFrame.
 
     Printed costs are in millions (``mult_adds_m``, ``params_m``); ``exact_mult_adds`` and
     ``exact_params`` are this library's integer counts of the same configuration (with the
-    row's number of classes) where the row is a MobileNet with a classifier head, and the
-    ``*_diff_m`` columns are printed minus exact, in millions. A copy: changing it changes
-    nothing else.
+    row's classes, rules and parameter convention) where the network is modelled, and the
+    ``*_diff_m`` columns are printed minus exact, in millions. ``network`` names the network
+    for :func:`costmodel.report` (empty for networks not modelled). A copy.
     """
     return _accuracy_data()[COLUMNS].copy()
 
 
-def checkpoints() -> pd.DataFrame:
-    """The 16 TF-slim ImageNet checkpoints (α × resolution), one row each, with the exact
-    Mult-Adds and params: the data behind the paper's Figures 4 and 5. A copy."""
-    return _checkpoints().copy()
-
-
-@lru_cache(maxsize=1)
-def _checkpoints() -> pd.DataFrame:
+@cache
+def _checkpoints(network: str) -> pd.DataFrame:
     data = _accuracy_data()
-    top1 = data[data["source"].str.startswith("TF-slim") & (data["metric"] == "top-1 %")]
-    top5 = data[data["source"].str.startswith("TF-slim") & (data["metric"] == "top-5 %")]
-    frame = top1[["alpha", "resolution", "mult_adds_m", "params_m", "exact_mult_adds",
-                  "exact_params"]].copy()
-    frame["top1"] = top1["value"].to_numpy()
-    frame["top5"] = top5["value"].to_numpy()
-    return frame.reset_index(drop=True)
+    keep = (data["network"] == network) & (data["origin"] == FITTED[network].value) & (
+        data["metric"] == "top-1 %") & ~data["model"].str.contains("8-bit")
+    frame = data[keep][["alpha", "resolution", "mult_adds_m", "params_m", "exact_mult_adds",
+                        "exact_params", "value", "fitted_value", "latency_ms", "source",
+                        "note"]].copy()
+    top5 = data[(data["network"] == network) & (data["origin"] == FITTED[network].value)
+                & (data["metric"] == "top-5 %")]
+    frame = frame.rename(columns={"value": "top1", "fitted_value": "top1_fit"})
+    frame = frame.reset_index(drop=True)
+    frame["top5"] = top5["value"].to_numpy() if len(top5) == len(frame) else float("nan")
+    return frame
 
 
+def checkpoints(network: str = "mobilenet_v1") -> pd.DataFrame:
+    """The published grid of one fitted network (MobileNet v1: the 16 TF-slim checkpoints of
+    the paper's Figures 4-5; v2: the 22 TF-slim checkpoints; MnasNet-A1: the 25 rows of its
+    README), one row each, with the exact Mult-Adds and params; ``top1_fit`` is the top-1 the
+    fit uses (the printed one, except where the source row itself is in doubt). A copy."""
+    if network not in FITTED:
+        raise ValueError(f"network must be one of {', '.join(FITTED)} (the networks with a "
+                         f"published grid); got {network!r}")
+    return _checkpoints(network).copy()
 
 
-def reconciliation() -> pd.DataFrame:
-    """Every printed MobileNet cost that has an exact count, set against it: one row per
-    (source, model, quantity) with ``printed_m``, ``exact_m``, ``difference_m`` (printed −
-    exact, millions), ``status`` (rounds to print / truncated / differs) and ``reason``.
-    A copy."""
-    return _reconciliation().copy()
-
-
-@lru_cache(maxsize=1)
+@cache
 def _reconciliation() -> pd.DataFrame:
     import pandas as pd
 
-    from costmodel.published import PublishedFigure, compare
+    from costmodel.published import compare
 
-    data = _accuracy_data()
-    rows = data[data["exact_mult_adds"].notna() & (data["metric"] != "top-5 %")]
     out = []
-    for _, row in rows.iterrows():
-        figure = PublishedFigure(
-            source=row["source"], model=row["model"], variant=row["variant"],
-            alpha=float(row["alpha"]), resolution=int(row["resolution"]),
-            mult_adds_m=float(row["mult_adds_m"]), params_m=float(row["params_m"]),
-            mult_adds_note=row["mult_adds_note"], params_note=row["params_note"],
-        )
-        for quantity, exact in (("mult_adds", row["exact_mult_adds"]),
-                                ("params", row["exact_params"])):
-            c = compare(quantity, figure, int(exact))
+    for row in published_rows():
+        exact = exact_counts(row)
+        if exact is None:
+            continue
+        for quantity, printed, count, reason in (
+                ("mult_adds", row.mult_adds, exact[0], row.mult_adds_reason),
+                (row.params_counted, row.params, exact[1], row.params_reason)):
+            if printed is None:
+                continue
+            c = compare(quantity, printed, count, reason or row.note, row.origin, row.source)
             out.append({
-                "source": row["source"], "model": row["model"], "quantity": quantity,
-                "printed_m": c.printed, "exact": int(exact), "exact_m": c.exact,
-                "difference_m": c.difference, "status": c.status, "reason": c.reason,
+                "source": row.source, "origin": row.origin.value, "model": row.model,
+                "network": row.network, "rules": row.rules, "quantity": quantity,
+                "printed": printed.text, "printed_m": c.printed, "exact": count,
+                "exact_m": c.exact, "difference_m": c.difference, "status": c.status,
+                "reason": c.reason,
             })
     return pd.DataFrame(out)
 
 
-__all__ = ["accuracy_data", "checkpoints", "reconciliation"]
+def reconciliation() -> pd.DataFrame:
+    """Every printed cost that has an exact count, set against it: one row per (source,
+    model, quantity) with ``printed`` (as printed), ``printed_m``, ``exact``, ``exact_m``,
+    ``difference_m`` (printed − exact, millions), ``status`` (rounds to print / truncated /
+    differs) and ``reason``. A copy."""
+    return _reconciliation().copy()
+
+
+__all__ = ["FITTED", "accuracy_data", "checkpoints", "exact_counts", "reconciliation"]

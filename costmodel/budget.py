@@ -1,26 +1,36 @@
-"""The budget question: which (α, resolution) gives the best predicted accuracy within a
-Mult-Adds and/or parameter budget, and the closed-form budget curve ρ(α)."""
+"""The budget question: which network and configuration gives the best ImageNet top-1 within a
+Mult-Adds and/or parameter budget, and the closed-form budget curve ρ(α).
+
+Networks with a fitted accuracy model (MobileNet v1, v2, MnasNet-A1) are searched over a grid of
+α × resolution with predicted top-1; the others (MobileNet v3, EfficientNet) enter with their
+measured, published points only.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from costmodel.architecture import mobilenet_v1
-from costmodel.counting import REFERENCE_SIZE, count_totals
-from costmodel.validation import MAX_RESOLUTION
+from costmodel.configuration import MAX_RESOLUTION, resolve
+from costmodel.counting import totals
+from costmodel.graph import build_graph
 
 if TYPE_CHECKING:
     import pandas as pd
     import sympy as sp
 
-#: Default candidate grid: α from 0.25 to 1.0 in steps of 0.05, resolution 96 to 224 in 8s.
+#: Default candidate grid of MobileNet v1: α 0.25-1.0 in steps of 0.05, 96-224 px in 8s.
 DEFAULT_ALPHAS: tuple[float, ...] = tuple(round(0.25 + 0.05 * i, 2) for i in range(16))
 DEFAULT_RESOLUTIONS: tuple[int, ...] = tuple(range(96, 225, 8))
+#: Default grids of the other fitted networks: α 0.35-1.4 in steps of 0.05.
+WIDE_ALPHAS: tuple[float, ...] = tuple(round(0.35 + 0.05 * i, 2) for i in range(22))
+MAX_CANDIDATES = 2_000_000
+COLUMNS = ["network", "alpha", "resolution", "mult_adds", "params", "top1", "low", "high",
+           "basis", "extrapolated", "on_frontier", "source"]
 
 
 def _budget(name: str, value: object) -> float | None:
@@ -34,147 +44,234 @@ def _budget(name: str, value: object) -> float | None:
     return number
 
 
+def _budget_text(budget_ma: float | None, budget_p: float | None) -> str:
+    parts = []
+    if budget_ma is not None:
+        parts.append(f"Mult-Adds ≤ {budget_ma:,.0f}")
+    if budget_p is not None:
+        parts.append(f"params ≤ {budget_p:,.0f}")
+    return ", ".join(parts) or "no budget"
+
+
+def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFrame:
+    import pandas as pd
+
+    from costmodel.accuracy_model import EXTRAPOLATION_FACTOR, default_fit
+    from costmodel.sweeps import sweep
+
+    grid = sweep(alphas, resolutions, network=network).to_frame()
+    fit = default_fit(network)
+    a = grid["alpha"].to_numpy()
+    r = grid["resolution"].to_numpy()
+    (a_lo, a_hi), (r_lo, r_hi) = fit.alpha_range, fit.resolution_range
+    inside = ((a >= a_lo / EXTRAPOLATION_FACTOR) & (a <= a_hi * EXTRAPOLATION_FACTOR)
+              & (r >= r_lo / EXTRAPOLATION_FACTOR) & (r <= r_hi * EXTRAPOLATION_FACTOR))
+    grid = grid[inside].reset_index(drop=True)
+    top1 = np.clip(fit.predict_array(grid["alpha"].to_numpy(), grid["resolution"].to_numpy(),
+                                     grid["mult_adds"].to_numpy()), 0.0, 100.0)
+    return pd.DataFrame({
+        "network": network, "alpha": grid["alpha"], "resolution": grid["resolution"],
+        "mult_adds": grid["mult_adds"], "params": grid["params"], "top1": top1,
+        "low": np.maximum(top1 - fit.loo_max_abs, 0.0),
+        "high": np.minimum(top1 + fit.loo_max_abs, 100.0), "basis": "predicted",
+        "extrapolated": ~((grid["alpha"] >= a_lo) & (grid["alpha"] <= a_hi)
+                          & (grid["resolution"] >= r_lo) & (grid["resolution"] <= r_hi)),
+        "source": f"{fit.name} fit on {fit.points} published points",
+    })
+
+
+def _measured(network: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from costmodel.accuracy import accuracy_data
+
+    data = accuracy_data()
+    rows = data[(data["network"] == network) & (data["metric"] == "top-1 %")
+                & ~data["model"].str.contains("8-bit") & data["exact_mult_adds"].notna()
+                & (data["variant"] == "separable")]
+    from costmodel.reports import report
+
+    out = []
+    seen: set[tuple[float, int]] = set()
+    for alpha_cell, resolution, value, source in zip(
+            rows["alpha"].tolist(), rows["resolution"].tolist(), rows["value"].tolist(),
+            rows["source"].tolist(), strict=True):
+        alpha = None if math.isnan(alpha_cell) else float(alpha_cell)
+        r = report(alpha, resolution=int(resolution), network=network)
+        key = (r.alpha, r.resolution)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"network": network, "alpha": r.alpha, "resolution": r.resolution,
+                    "mult_adds": r.mult_adds, "params": r.params, "top1": float(value),
+                    "low": float(value), "high": float(value), "basis": "measured",
+                    "extrapolated": False, "source": source})
+    return pd.DataFrame(out, columns=[*COLUMNS[:-2], "source"])
+
+
 def frontier(
     *,
     max_mult_adds: float | None = None,
     max_params: float | None = None,
-    alphas: object = DEFAULT_ALPHAS,
-    resolutions: object = DEFAULT_RESOLUTIONS,
+    networks: Sequence[str] = ("mobilenet_v1",),
+    alphas: object = None,
+    resolutions: object = None,
 ) -> pd.DataFrame:
-    """Configurations of MobileNet v1 within the budget, best predicted top-1 first.
+    """Configurations within the budget, best top-1 first, across ``networks``.
 
-    Budgets are counts (Mult-Adds, parameters), ``None`` for no limit. Columns: ``alpha``,
-    ``resolution``, ``mult_adds``, ``params``, ``top1``, ``low``, ``high``, ``extrapolated``,
-    ``on_frontier`` (True when no other candidate has fewer or equal Mult-Adds and a higher or
-    equal predicted top-1, one of them strictly). When nothing fits, the frame is empty and
-    ``frame.attrs["message"]`` says why.
+    Budgets are counts (Mult-Adds, parameters), ``None`` for no limit. Networks with a fitted
+    accuracy model are searched over ``alphas`` × ``resolutions`` (default: α 0.25-1.0 for
+    MobileNet v1, 0.35-1.4 for the others, 96-224 px in steps of 8) with predicted top-1;
+    the others contribute their measured (published) points. Columns: ``network``, ``alpha``,
+    ``resolution``, ``mult_adds``, ``params``, ``top1``, ``low``, ``high``, ``basis``
+    (predicted / measured), ``extrapolated``, ``on_frontier`` (True when no other candidate
+    has fewer or equal Mult-Adds and a higher or equal top-1, one strictly), ``source``. When
+    nothing fits, the frame is empty and ``frame.attrs["message"]`` says why.
     """
     budget_ma = _budget("max_mult_adds", max_mult_adds)
     budget_p = _budget("max_params", max_params)
-    if alphas is DEFAULT_ALPHAS and resolutions is DEFAULT_RESOLUTIONS:
-        result = _default_frontier(budget_ma, budget_p)
+    if isinstance(networks, str) or not isinstance(networks, Sequence) or not networks:
+        raise ValueError("networks must be a non-empty list of network names")
+    names = tuple(networks)
+    for name in names:
+        resolve(network=name)  # ValueError listing the names
+    if alphas is None and resolutions is None:
+        result = _default_frontier(names, budget_ma, budget_p)
         copy = result.copy()
         copy.attrs = dict(result.attrs)
         return copy
-    return _frontier(budget_ma, budget_p, alphas, resolutions)
+    return _frontier(names, budget_ma, budget_p, alphas, resolutions)
 
 
 @lru_cache(maxsize=64)
-def _default_frontier(budget_ma: float | None, budget_p: float | None) -> pd.DataFrame:
-    return _frontier(budget_ma, budget_p, DEFAULT_ALPHAS, DEFAULT_RESOLUTIONS)
+def _default_frontier(names: tuple[str, ...], budget_ma: float | None,
+                      budget_p: float | None) -> pd.DataFrame:
+    return _frontier(names, budget_ma, budget_p, None, None)
 
 
-def _frontier(
-    budget_ma: float | None, budget_p: float | None, alphas: object, resolutions: object
-) -> pd.DataFrame:
+def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float | None,
+              alphas: object, resolutions: object) -> pd.DataFrame:
     import pandas as pd
 
-    from costmodel.accuracy_model import default_fit, predict_at
-    from costmodel.sweeps import sweep
+    from costmodel.accuracy import FITTED
 
-    grid = sweep(alphas, resolutions).to_frame()
+    parts = []
+    for name in names:
+        if name in FITTED:
+            a = alphas if alphas is not None else (
+                DEFAULT_ALPHAS if name == "mobilenet_v1" else WIDE_ALPHAS)
+            r = resolutions if resolutions is not None else DEFAULT_RESOLUTIONS
+            size = np.asarray(a).size * np.asarray(r).size
+            if size > MAX_CANDIDATES:
+                raise ValueError(f"a candidate grid of {size:,} configurations; at most "
+                                 f"{MAX_CANDIDATES:,}")
+            parts.append(_predicted(name, a, r))
+        else:
+            parts.append(_measured(name))
+    grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
+        not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
     keep = np.ones(len(grid), dtype=bool)
     if budget_ma is not None:
-        keep &= grid["mult_adds"].to_numpy() <= budget_ma
+        keep &= grid["mult_adds"].to_numpy(dtype=np.float64) <= budget_ma
     if budget_p is not None:
-        keep &= grid["params"].to_numpy() <= budget_p
-    frame = grid[keep].drop(columns="rho").reset_index(drop=True)
-    columns = ["alpha", "resolution", "mult_adds", "params", "top1", "low", "high",
-               "extrapolated", "on_frontier"]
+        keep &= grid["params"].to_numpy(dtype=np.float64) <= budget_p
+    frame = grid[keep].reset_index(drop=True)
     if frame.empty:
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        smallest = grid.sort_values("mult_adds").iloc[0]
-        empty.attrs["message"] = (
-            f"No configuration fits the budget (Mult-Adds ≤ {budget_ma or math.inf:,.0f}, "
-            f"params ≤ {budget_p or math.inf:,.0f}); the cheapest candidate, α = "
-            f"{smallest['alpha']:g} at {int(smallest['resolution'])} px, needs "
-            f"{int(smallest['mult_adds']):,} Mult-Adds and {int(smallest['params']):,} params."
-        )
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        message = f"No configuration fits the budget ({_budget_text(budget_ma, budget_p)})"
+        if len(grid):
+            cheapest = grid.sort_values("mult_adds").iloc[0]
+            message += (f"; the cheapest candidate, {cheapest['network']} α = "
+                        f"{cheapest['alpha']:g} at {int(cheapest['resolution'])} px, needs "
+                        f"{int(cheapest['mult_adds']):,} Mult-Adds and "
+                        f"{int(cheapest['params']):,} params.")
+        empty.attrs["message"] = message
         return empty
-    predictions = [
-        predict_at(float(a), int(r), int(m))
-        for a, r, m in zip(frame["alpha"], frame["resolution"], frame["mult_adds"], strict=True)
-    ]
-    frame["top1"] = [p.top1 for p in predictions]
-    frame["low"] = [p.low for p in predictions]
-    frame["high"] = [p.high for p in predictions]
-    frame["extrapolated"] = [p.extrapolated for p in predictions]
-    # Pareto frontier of (Mult-Adds ↓, top-1 ↑): sweep by cost, keep strict improvements.
     top1 = frame["top1"].to_numpy(dtype=np.float64)
-    order = np.lexsort((-top1, frame["mult_adds"].to_numpy()))  # cost up, then top-1 down
-    best = -math.inf
+    cost = frame["mult_adds"].to_numpy(dtype=np.float64)
+    order = np.lexsort((-top1, cost))  # cost up, then top-1 down
     on = np.zeros(len(frame), dtype=bool)
-    for i in order:
-        if top1[i] > best:
-            on[i] = True
-            best = float(top1[i])
+    best = -np.inf
+    running = np.maximum.accumulate(top1[order])
+    previous = np.concatenate([[best], running[:-1]])
+    on[order] = top1[order] > previous
     frame["on_frontier"] = on
     frame = frame.sort_values(["top1", "mult_adds"], ascending=[False, True])
-    frame = frame[columns].reset_index(drop=True)
+    frame = frame[COLUMNS].reset_index(drop=True)
     frame.attrs["message"] = (
-        f"{len(frame)} configurations fit; {int(frame['on_frontier'].sum())} on the frontier. "
-        f"Top-1 predicted by the {default_fit().name} model."
-    )
+        f"{len(frame)} configurations fit ({_budget_text(budget_ma, budget_p)}); "
+        f"{int(frame['on_frontier'].sum())} on the frontier.")
     return frame
 
 
 @cache
-def budget_rho_expr() -> sp.Expr:
-    """ρ(α) on which the closed-form Mult-Adds equal a budget ``B``: sympy solves
-    total(α, ρ) = B for the positive ρ. A sympy expression in ``alpha`` and ``B``."""
+def budget_rho_expr(network: str = "mobilenet_v1") -> sp.Expr:
+    """ρ(α) on which the closed-form Mult-Adds equal a budget ``B``: the closed form is
+    ``ρ²·P(α) + Q(α)`` (the operations after the pool do not scale with ρ), so
+    ``ρ = sqrt((B − Q)/P)``. A sympy expression in ``alpha`` and ``B``."""
     import sympy as sp
 
     from costmodel.closed_form import network_mult_adds
-    from costmodel.symbols import alpha, rho
+    from costmodel.symbols import rho
 
+    config = resolve(network=network)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
+    poly = sp.Poly(network_mult_adds(graph), rho)
+    spatial = poly.coeff_monomial(rho**2)
+    constant = poly.coeff_monomial(1)
     budget = sp.Symbol("B", positive=True)
-    solutions = sp.solve(sp.Eq(network_mult_adds(mobilenet_v1()), budget), rho)
-    (positive,) = [s for s in solutions if s.subs({alpha: 1, budget: 10**9}).is_positive]
-    return positive
+    return sp.sqrt((budget - constant) / spatial)
 
 
 @cache
-def _budget_rho_function() -> Callable[..., Any]:
+def _budget_rho_function(network: str) -> Callable[..., Any]:
     import sympy as sp
 
     from costmodel.symbols import alpha
 
-    return sp.lambdify((alpha, sp.Symbol("B", positive=True)), budget_rho_expr(), "numpy")
+    return sp.lambdify((alpha, sp.Symbol("B", positive=True)), budget_rho_expr(network),
+                       "numpy")
 
 
-def budget_curve(max_mult_adds: float, alphas: object = DEFAULT_ALPHAS) -> pd.DataFrame:
+def budget_curve(max_mult_adds: float, alphas: object = DEFAULT_ALPHAS,
+                 network: str = "mobilenet_v1") -> pd.DataFrame:
     """The closed-form budget curve against the exact count, per α.
 
-    Columns: ``alpha``; ``rho`` and ``resolution_closed_form`` (224·ρ) where the closed form
-    meets the budget; ``resolution_exact`` (the largest integer resolution whose exact count
-    stays within it, 0 if none) and its ``mult_adds_exact``.
+    Columns: ``alpha``; ``rho`` and ``resolution_closed_form`` (reference·ρ) where the closed
+    form meets the budget; ``resolution_exact`` (the largest integer resolution whose exact
+    count stays within it, 0 if none) and its ``mult_adds_exact``.
     """
     import pandas as pd
 
     from costmodel.sweeps import check_alphas
 
     budget = _budget("max_mult_adds", max_mult_adds)
-    assert budget is not None
+    if budget is None:
+        raise ValueError("max_mult_adds must be a positive number (a count, e.g. 150e6); "
+                         "got None")
     a = check_alphas(alphas)
-    function = _budget_rho_function()
+    config = resolve(network=network)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
     with np.errstate(invalid="ignore"):
-        rho = np.asarray(function(a, budget), dtype=np.float64)
-    arch = mobilenet_v1()
+        rho = np.asarray(_budget_rho_function(network)(a, budget), dtype=np.float64)
     exact_res, exact_ma = [], []
     for value in a:
         low, high = 0, MAX_RESOLUTION  # largest resolution with count ≤ budget (monotone)
         while low < high:
             mid = (low + high + 1) // 2
-            if count_totals(arch, float(value), mid)[0] <= budget:
+            if totals(graph, float(value), mid)[0] <= budget:
                 low = mid
             else:
                 high = mid - 1
         exact_res.append(low)
-        exact_ma.append(count_totals(arch, float(value), low)[0] if low else 0)
+        exact_ma.append(totals(graph, float(value), low)[0] if low else 0)
     return pd.DataFrame({
-        "alpha": a, "rho": rho, "resolution_closed_form": REFERENCE_SIZE * rho,
+        "alpha": a, "rho": rho, "resolution_closed_form": config.network.image_size * rho,
         "resolution_exact": exact_res, "mult_adds_exact": exact_ma,
     })
 
 
-__all__ = ["DEFAULT_ALPHAS", "DEFAULT_RESOLUTIONS", "budget_curve", "budget_rho_expr", "frontier"]
+__all__ = ["DEFAULT_ALPHAS", "DEFAULT_RESOLUTIONS", "WIDE_ALPHAS", "budget_curve",
+           "budget_rho_expr", "frontier"]

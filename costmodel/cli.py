@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 2 bad input (one line on stderr naming the field and the accepted
 range); 1 an output file that cannot be written or a figure exporter that is not available.
-Numbers are parsed with ``float``/``int`` only; nothing typed is ever evaluated.
+Numbers are read in ASCII digits only (:mod:`costmodel.parsing`); nothing typed is evaluated.
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from costmodel.parsing import parse_integer, parse_real
+
 if TYPE_CHECKING:
-    from costmodel.architecture import Architecture
+    from costmodel.network_spec import Network
 
 FORMATS = ("text", "markdown", "csv", "json", "latex")
+MAX_VALUES = 10_000_000
+#: options that take a value, so that ``--alpha -inf`` reads -inf as its value
+_VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds",
+           "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
+           "--rules", "--variant", "--arch", "--out", "--format"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,63 +37,88 @@ class _OutputError(Exception):
     """An output that cannot be produced (exit code 1)."""
 
 
-def _number(text: str) -> float | str:
-    """A float where the text is one, else the text itself, for the library to reject with
-    its own message naming the field and the range."""
-    try:
-        return float(text)
-    except ValueError:
-        return text
+def _number(field: str) -> Any:  # noqa: ANN401 -- an argparse type
+    def parse(text: str) -> float:
+        try:
+            return parse_real(text, field)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return parse
 
 
-def _integer(text: str) -> int | str:
-    try:
-        return int(text)
-    except ValueError:
-        return text
+def _integer(field: str) -> Any:  # noqa: ANN401 -- an argparse type
+    def parse(text: str) -> int:
+        try:
+            return parse_integer(text, field)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return parse
 
 
-def _values(field: str, text: str, cast: type) -> list[Any]:
-    """``a,b,c`` or ``start:stop:step`` (stop included) into numbers."""
-    try:
-        if ":" in text:
-            start, stop, step = (cast(part) for part in text.split(":"))
-            if step <= 0:
-                raise ValueError
-            count = round((stop - start) / step) + 1
-            if count < 1 or count > 10**7:
-                raise ValueError
-            return [start + i * step for i in range(count)]
-        return [cast(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        kind = "integers" if cast is int else "numbers"
-        raise ValueError(
-            f"{field} must be {kind} as a,b,c or start:stop:step (step > 0); got {text!r}"
-        ) from None
+def _values(field: str, text: str, integers: bool) -> list[Any]:
+    """``a,b,c`` or ``start:stop:step`` (the stop included when a whole number of steps
+    reaches it; computed in decimal, so 0.25:1:0.05 gives exactly 0.25, 0.3, ..., 1)."""
+    kind = "integers" if integers else "numbers"
+    message = f"{field} must be {kind} as a,b,c or start:stop:step (step > 0)"
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise ValueError(f"{message}; got {text!r}")
+        for part in parts:
+            (parse_integer if integers else parse_real)(part, field)
+        try:
+            start, stop, step = (Decimal(p.strip()) for p in parts)
+        except InvalidOperation:
+            raise ValueError(f"{message}; got {text!r}") from None
+        if not all(v.is_finite() for v in (start, stop, step)) or step <= 0 or stop < start:
+            raise ValueError(f"{message}, finite, with stop ≥ start; got {text!r}")
+        count = int((stop - start) / step) + 1
+        if count > MAX_VALUES:
+            raise ValueError(f"{field} would hold {count:,} values; at most {MAX_VALUES:,}")
+        steps = [start + i * step for i in range(count)]
+        return [int(v) for v in steps] if integers else [float(v) for v in steps]
+    parse = parse_integer if integers else parse_real
+    values = [parse(part, field) for part in text.split(",") if part.strip()]
+    if not values:
+        raise ValueError(f"{message}; got {text!r}")
+    if len(values) > MAX_VALUES:
+        raise ValueError(f"{field} holds {len(values):,} values; at most {MAX_VALUES:,}")
+    return values
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="costmodel",
-        description="Exact Mult-Adds (multiply-accumulates) and parameters of MobileNet v1 "
-                    "(Howard et al. 2017) or of your own layer table.",
+        description="Exact Mult-Adds (multiply-accumulates) and parameters of MobileNet v1, v2, "
+                    "v3, MnasNet-A1 and EfficientNet B0-B3, or of your own network table.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def network(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--network", default=None,
+                       help="a built-in network (see `costmodel networks`; default "
+                            "mobilenet_v1)")
+        p.add_argument("--rules", default=None,
+                       help="the builder whose rounding rules to follow: tf-slim (default) or "
+                            "torchvision")
+        p.add_argument("--classes", type=_integer("classes"), default=None,
+                       help="number of classes (default: the builder's, 1000 or 1001)")
+        p.add_argument("--depth", type=_number("depth"), default=None,
+                       help="EfficientNet's depth multiplier (default: the preset's)")
         p.add_argument("--variant", default="separable",
-                       help="separable (Table 1), full (Table 4) or shallow (Table 5)")
-        p.add_argument("--arch", metavar="FILE", help="your own layer table (CSV; see README)")
-        p.add_argument("--image-size", type=_integer, default=None, metavar="PX",
-                       help="reference input size of --arch (default: its first input_size, "
-                            "else 224)")
+                       help="MobileNet v1: separable (Table 1), full (Table 4) or shallow "
+                            "(Table 5)")
+        p.add_argument("--arch", metavar="FILE",
+                       help="your own network table (CSV; see docs/tables.md)")
+        p.add_argument("--image-size", type=_integer("image-size"), default=None, metavar="PX",
+                       help="reference input size of --arch (default: the table's, else 224)")
 
     def configuration(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--alpha", type=_number, default=1.0,
-                       help="width multiplier α in (0, 4] (default 1)")
-        p.add_argument("--rho", type=_number, default=None,
-                       help="resolution multiplier ρ; input = round(224·ρ) (default 1)")
-        p.add_argument("--resolution", type=_integer, default=None,
+        p.add_argument("--alpha", type=_number("alpha"), default=None,
+                       help="width multiplier α in (0, 4] (default 1, or the preset's)")
+        p.add_argument("--rho", type=_number("rho"), default=None,
+                       help="resolution multiplier ρ; input = round(reference·ρ) (default 1)")
+        p.add_argument("--resolution", type=_integer("resolution"), default=None,
                        help="input size in pixels, instead of --rho")
         network(p)
 
@@ -93,7 +126,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=FORMATS, default=default)
         p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
 
-    p = sub.add_parser("report", help="totals, savings, the paper's print, predicted top-1")
+    sub.add_parser("networks", help="the built-in networks and their rule sets")
+    p = sub.add_parser("report", help="totals, savings, the published figures, top-1")
     configuration(p)
     output(p, "text")
     p = sub.add_parser("layers", help="the per-layer table")
@@ -104,18 +138,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resolutions", required=True, help="e.g. 128,160,224 or 96:224:8")
     network(p)
     output(p, "csv")
-    p = sub.add_parser("frontier", help="best predicted top-1 within a budget")
-    p.add_argument("--max-mult-adds", type=_number, default=None,
+    p = sub.add_parser("frontier", help="best top-1 within a budget, across networks")
+    p.add_argument("--max-mult-adds", type=_number("max-mult-adds"), default=None,
                    help="Mult-Adds budget, a count (e.g. 150e6)")
-    p.add_argument("--max-params", type=_number, default=None,
+    p.add_argument("--max-params", type=_number("max-params"), default=None,
                    help="parameter budget, a count (e.g. 2e6)")
+    p.add_argument("--networks", default="mobilenet_v1",
+                   help="comma-separated network names, or 'all' (default mobilenet_v1)")
     p.add_argument("--all", action="store_true", help="every fitting configuration, not only "
                                                      "the Pareto frontier")
     output(p, "text")
-    p = sub.add_parser("formulas", help="the formulas of the paper's section 3")
+    p = sub.add_parser("formulas", help="the formulas (MobileNet v1 section 3, v2, SE)")
     p.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
     p = sub.add_parser("derive", help="step-by-step derivation of one layer's cost")
-    p.add_argument("layer", help="layer name: conv1, dw1, pw1, ..., dw13, pw13, pool, fc")
+    p.add_argument("layer", help="layer name: conv1, dw1, pw1, ..., fc (v1); b3.expand, b3.dw, "
+                                 "b3.project, ... (others); see `costmodel layers`")
     p.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
     configuration(p)
     p = sub.add_parser("plot", help="a figure as HTML, PNG or SVG (PNG/SVG need kaleido)")
@@ -125,42 +162,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _architecture(args: argparse.Namespace) -> Architecture | None:
-    if getattr(args, "arch", None) is None:
-        return None
-    from costmodel.layer_tables import load_architecture
+def _network(args: argparse.Namespace) -> str | Network | None:
+    arch = getattr(args, "arch", None)
+    if arch is None:
+        if getattr(args, "image_size", None) is not None:
+            raise ValueError("--image-size applies to a table given with --arch")
+        return args.network
+    if args.network is not None:
+        raise ValueError("give --network or --arch, not both")
+    from costmodel.network_tables import load_network
 
-    return load_architecture(args.arch, image_size=args.image_size)
+    return load_network(arch, image_size=args.image_size)
+
+
+def _common(args: argparse.Namespace) -> dict[str, Any]:
+    return {"network": _network(args), "rules": args.rules, "num_classes": args.classes,
+            "depth": args.depth, "variant": args.variant}
 
 
 def _report(args: argparse.Namespace) -> Any:  # noqa: ANN401 -- a Report, imported lazily
     import costmodel
 
-    return costmodel.report(args.alpha, args.rho, resolution=args.resolution,
-                            variant=args.variant, architecture=_architecture(args))
+    return costmodel.report(args.alpha, args.rho, resolution=args.resolution, **_common(args))
 
 
 def _table(frame: Any, fmt: str, caption: str = "") -> str:  # noqa: ANN401 -- a DataFrame
-    from costmodel.formatting import frame_to_latex
+    from costmodel.formatting import frame_to_csv, frame_to_latex, frame_to_markdown
 
     if fmt == "json":
         return str(frame.to_json(orient="records", indent=2, force_ascii=False))
     if fmt == "latex":
         return frame_to_latex(frame, caption)
     if fmt == "markdown":
-        header = "| " + " | ".join(map(str, frame.columns)) + " |"
-        rule = "|" + "---|" * len(frame.columns)
-        rows = ["| " + " | ".join(str(v) for v in row) + " |"
-                for row in frame.itertuples(index=False)]
-        return "\n".join([header, rule, *rows])
+        return frame_to_markdown(frame)
     if fmt == "text":
         return str(frame.to_string(index=False))
-    return str(frame.to_csv(index=False)).rstrip("\n")
+    return frame_to_csv(frame)
 
 
 def _run(args: argparse.Namespace) -> str:
     import costmodel
 
+    if args.command == "networks":
+        import pandas as pd
+
+        rows = [{"name": n.name, "title": n.title, "family": n.family,
+                 "rules": ", ".join(n.rules), "classes": ", ".join(map(str, n.classes)),
+                 "image_size": n.image_size, "alpha": n.alpha, "depth": n.depth}
+                for n in costmodel.networks()]
+        return str(pd.DataFrame(rows).to_string(index=False))
     if args.command == "report":
         r = _report(args)
         if args.format == "json":
@@ -170,18 +220,22 @@ def _run(args: argparse.Namespace) -> str:
         if args.format == "latex":
             return str(r.to_latex())
         if args.format == "csv":
-            return str(r.to_frame().to_csv(index=False)).rstrip("\n")
+            return _table(r.to_frame(), "csv")
         return str(r)
     if args.command == "layers":
         r = _report(args)
-        return _table(r.layers, args.format, f"Per layer: {r.architecture.name}")
+        return _table(r.layers, args.format, f"Per layer: {r.network.title}")
     if args.command == "sweep":
-        s = costmodel.sweep(_values("alphas", args.alphas, float),
-                            _values("resolutions", args.resolutions, int),
-                            variant=args.variant, architecture=_architecture(args))
+        alphas = _values("alphas", args.alphas, integers=False)
+        resolutions = _values("resolutions", args.resolutions, integers=True)
+        s = costmodel.sweep(alphas, resolutions, **_common(args))
         return _table(s.to_frame(), args.format)
     if args.command == "frontier":
-        f = costmodel.frontier(max_mult_adds=args.max_mult_adds, max_params=args.max_params)
+        names = ([n.name for n in costmodel.networks() if n.name != "mobilenet_v1_cifar"]
+                 if args.networks.strip() == "all"
+                 else [n.strip() for n in args.networks.split(",") if n.strip()])
+        f = costmodel.frontier(max_mult_adds=args.max_mult_adds, max_params=args.max_params,
+                               networks=names)
         message = f.attrs["message"]
         if f.empty:
             print(message, file=sys.stderr)
@@ -194,7 +248,7 @@ def _run(args: argparse.Namespace) -> str:
                          for f in costmodel.formula_catalog())
     if args.command == "derive":
         d = costmodel.derive(args.layer, args.alpha, args.rho, resolution=args.resolution,
-                             variant=args.variant, architecture=_architecture(args))
+                             **_common(args))
         if args.latex:
             return "\n".join(rf"\text{{{s.title}: }} {s.latex} \\" for s in d.steps)
         return str(d)
@@ -210,8 +264,7 @@ def _plot(args: argparse.Namespace) -> str:
     figure = builders[args.figure](r)
     out: str = args.out
     if out.lower().endswith(".html"):
-        with open(out, "w", encoding="utf-8") as handle:
-            handle.write(plots.figures_html([figure], title=f"costmodel {args.figure}"))
+        _write(out, plots.figures_html([figure], title=f"costmodel {args.figure}"))
         return f"wrote {out}"
     if not out.lower().endswith((".png", ".svg")):
         raise ValueError(f"--out must end in .html, .png or .svg; got {out!r}")
@@ -227,21 +280,50 @@ def _plot(args: argparse.Namespace) -> str:
     return f"wrote {out}"
 
 
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise _OutputError(f"cannot write {path!r}: {error.strerror}") from None
+
+
+def _join_values(argv: Sequence[str]) -> list[str]:
+    """``--alpha -inf`` → ``--alpha=-inf``: argparse would read ``-inf`` as an option."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item in _VALUED and i + 1 < len(items) and items[i + 1].startswith("-") and \
+                not items[i + 1].startswith("--"):
+            out.append(f"{item}={items[i + 1]}")
+            i += 2
+            continue
+        out.append(item)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``costmodel`` console script; returns the exit code."""
-    args = _parser().parse_args(argv)
     try:
-        output = _run(args)
+        args = _parser().parse_args(_join_values(sys.argv[1:] if argv is None else argv))
+    except SystemExit as stop:  # argparse: --help (0) or a usage error (2, one line printed)
+        return int(stop.code or 0)
+    try:
         out = getattr(args, "out", None)
+        if out is not None and not out.strip():
+            raise ValueError("--out must name a file; got an empty name")
+        output = _run(args)
         if out and args.command != "plot":
-            with open(out, "w", encoding="utf-8") as handle:
-                handle.write(output + "\n")
+            _write(out, output + "\n")
         elif output:
             print(output)
     except ValueError as error:
         print(f"costmodel: error: {error}", file=sys.stderr)
         return 2
-    except (_OutputError, OSError) as error:
+    except _OutputError as error:
         print(f"costmodel: error: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # pragma: no cover - `costmodel ... | head`

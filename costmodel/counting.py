@@ -1,305 +1,278 @@
-"""Exact integer counts of a layer table under the width and resolution multipliers.
+"""Exact integer counts of a :class:`~costmodel.graph.Graph` at one α and input size.
 
-The rules (those of the reference TF-slim implementation):
+Two paths, both through the cost rules of :mod:`costmodel.operations`:
 
-* channels under α: ``max(int(α·C), 8)``; the image channels and the classes are never scaled;
-* input size under ρ: ``round(224·ρ)`` (or a resolution given directly);
-* 'SAME' padding: output size ``ceil(input / stride)``; average pooling is global (output 1×1).
-
-One small integer function per layer kind (:data:`COUNTERS`); the tests hold each equal to its
-symbolic twin in :data:`costmodel.formulas.LAYER_FORMULAS`. Nothing here imports sympy or pandas:
-this is the per-call path of :func:`costmodel.report`.
+* :func:`count_ops`: every operation evaluated (the per-layer table);
+* :func:`totals`: the fast path of :func:`costmodel.report`. Each weighted operation's weights
+  are ``coefficient · C_a · C_b`` (the rules are bilinear in the two channel counts; the
+  coefficient is the rule evaluated at 1, 1), so identical terms merge and a total is
+  ``Σ_level area(level) · Σ_terms coefficient · C_a · C_b``: one pass over a few dozen integers,
+  no per-layer records. Nothing here imports sympy, numpy or pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from types import MappingProxyType
 
-from costmodel.architecture import Architecture, to_full
-from costmodel.kinds import Kind
+from costmodel import operations
+from costmodel.graph import FLAT, Graph, OpSpec
+from costmodel.kinds import Activation, OpKind, Role
+from costmodel.widths import ONE, Rounding, VarKind, WidthProgram
 
-MIN_CHANNELS = 8
-REFERENCE_SIZE = 224
-
-#: (kernel, in channels, out channels, output size) -> count
-Counter = Callable[[int, int, int, int], int]
+# A term: (coefficient, variable a, variable b); weights = coefficient·C_a·C_b
+Term = tuple[int, int, int]
 
 
-def scaled_channels(channels: int, alpha: float) -> int:
-    """Channels under the width multiplier: ``max(int(α·C), 8)`` (TF-slim's rule)."""
-    return max(int(alpha * channels), MIN_CHANNELS)
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """A network's weighted operations merged for fast totals.
+
+    ``levels`` pairs each level (``FLAT`` = 1×1) with its terms; ``biases`` and ``batchnorm``
+    are (count, channel variable) pairs.
+    """
+
+    program: WidthProgram
+    strides: tuple[int, ...]
+    levels: tuple[tuple[int, tuple[Term, ...]], ...]
+    biases: tuple[tuple[int, int], ...]
+    batchnorm: tuple[tuple[int, int], ...]
 
 
-@lru_cache(maxsize=64)
-def channel_scaling(arch: Architecture) -> tuple[tuple[bool, bool], ...]:
-    """Per layer, whether its (input, output) channels scale with α: all do but the image
-    channels (the first layer's input) and the classes (a final fc layer's output)."""
-    last = len(arch.layers) - 1
-    return tuple(
-        (i > 0, not (i == last and spec.kind is Kind.FC)) for i, spec in enumerate(arch.layers)
+def _root(program: WidthProgram, var: int) -> tuple[int, int]:
+    """``var`` as (variable, integer multiplier), following exact products (``E = t·C_in``)
+    down to the variable they multiply, so that their terms merge."""
+    multiplier = 1
+    while True:
+        v = program.variables[var]
+        if v.kind is VarKind.DERIVED and v.rounding is Rounding.EXACT:
+            multiplier *= int(v.factor)
+            var = v.source
+        else:
+            return var, multiplier
+
+
+def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int, ...]) -> Plan:
+    """Merge ``ops`` into a :class:`Plan` (coefficients from the cost rules), keeping only
+    the width variables the totals need."""
+    merged: dict[int, dict[tuple[int, int], int]] = {}
+    biases: dict[int, int] = {}
+    batchnorm: dict[int, int] = {}
+    for op in ops:
+        rule = operations.RULES[op.kind]
+        (a, ma), (out, mb) = _root(program, op.group_var), _root(program, op.out_var)
+        if rule.weighted:
+            coefficient = int(rule.weights(op.kernel, 1, 1)) * ma * mb
+            pair = (a, out) if a <= out else (out, a)
+            level = merged.setdefault(op.out_level, {})
+            level[pair] = level.get(pair, 0) + coefficient
+        if op.bias:
+            biases[out] = biases.get(out, 0) + mb
+        if op.batchnorm:
+            batchnorm[out] = batchnorm.get(out, 0) + mb
+    needed: set[int] = {ONE}
+    pending = [v for terms in merged.values() for pair in terms for v in pair]
+    pending += [*biases, *batchnorm]
+    while pending:
+        var = pending.pop()
+        if var not in needed:
+            needed.add(var)
+            source = program.variables[var].source
+            if source >= 0:
+                pending.append(source)
+    order = sorted(needed)
+    index = {old: new for new, old in enumerate(order)}
+    compact = WidthProgram(variables=tuple(
+        replace(program.variables[old], source=index.get(program.variables[old].source, -1))
+        for old in order))
+    levels = tuple(
+        (level, tuple((c, index[a], index[b]) for (a, b), c in terms.items()))
+        for level, terms in sorted(merged.items())
     )
+    return Plan(program=compact, strides=strides, levels=levels,
+                biases=tuple((n, index[v]) for v, n in biases.items()),
+                batchnorm=tuple((n, index[v]) for v, n in batchnorm.items()))
 
 
-def output_size(size: int, stride: int) -> int:
-    """Output size under 'SAME' padding: ``ceil(size / stride)``."""
-    return -(-size // stride)
+@lru_cache(maxsize=256)
+def compile_plan(graph: Graph) -> Plan:
+    """The fast-totals plan of ``graph``."""
+    return compile_ops(graph.ops, graph.program, graph.strides)
 
 
-def _register() -> Mapping[Kind, tuple[Counter, Counter]]:
-    entries: list[tuple[Kind, Counter, Counter]] = [
-        (Kind.CONV, lambda k, m, n, g: k * k * m * n * g * g, lambda k, m, n, g: k * k * m * n),
-        (Kind.DEPTHWISE, lambda k, m, n, g: k * k * m * g * g, lambda k, m, n, g: k * k * m),
-        (Kind.POINTWISE, lambda k, m, n, g: m * n * g * g, lambda k, m, n, g: m * n),
-        (Kind.AVGPOOL, lambda k, m, n, g: 0, lambda k, m, n, g: 0),
-        (Kind.FC, lambda k, m, n, g: m * n, lambda k, m, n, g: m * n + n),
-    ]
-    registry: dict[Kind, tuple[Counter, Counter]] = {}
-    for kind, mult_adds, params in entries:
-        if kind in registry:
-            raise ValueError(f"kind {kind!r} is registered twice")
-        registry[kind] = (mult_adds, params)
-    return MappingProxyType(registry)
+@lru_cache(maxsize=256)
+def compile_standard_plan(graph: Graph) -> Plan:
+    """The plan of ``graph`` with every block replaced by its standard conv."""
+    return compile_ops(standard_ops(graph), graph.program, graph.strides)
 
 
-#: Kind -> (Mult-Adds counter, parameter counter), each ``f(kernel, M, N, D_G) -> int``.
-COUNTERS: Mapping[Kind, tuple[Counter, Counter]] = _register()
+def standard_ops(graph: Graph) -> tuple[OpSpec, ...]:
+    """The network with each block (separable pair or inverted residual) replaced by one
+    standard k×k conv from the block's input to its output channels, at the block's stride
+    (the comparison of Howard et al. 2017, eq. 5, and Sandler et al. 2018, section 3.3)."""
+    in_block = {i for block in graph.blocks for i in range(block.first, block.last + 1)}
+    firsts = {block.first: block for block in graph.blocks}
+    out: list[OpSpec] = []
+    for i, op in enumerate(graph.ops):
+        block = firsts.get(i)
+        if block is not None:
+            out.append(OpSpec(
+                name=f"{block.name} (standard)", block=block.index, role=Role.CONV,
+                kind=OpKind.CONV, kernel=block.kernel, stride=block.stride,
+                in_var=block.in_var, out_var=block.out_var, group_var=block.in_var,
+                bias=False, batchnorm=True, activation=Activation.NONE,
+                in_level=block.in_level, out_level=block.out_level, line=block.line))
+        elif i not in in_block:
+            out.append(op)
+    return tuple(out)
+
+
+def areas(strides: tuple[int, ...], resolution: int) -> list[int]:
+    """Area in pixels of every level at input ``resolution`` ('SAME': ceil(size / stride));
+    the last entry (index ``FLAT`` = -1) is the 1×1 map."""
+    size = resolution
+    out = [size * size]
+    for stride in strides:
+        size = -(-size // stride)
+        out.append(size * size)
+    out.append(1)
+    return out
+
+
+def evaluate_plan(plan: Plan, channels: list[int], resolution: int) -> tuple[int, int, int]:
+    """(Mult-Adds, params, batchnorm γβ count) of ``plan`` with ``channels`` evaluated."""
+    area = areas(plan.strides, resolution)
+    mult_adds = weights = 0
+    for level, terms in plan.levels:
+        level_weights = 0
+        for coefficient, a, b in terms:
+            level_weights += coefficient * channels[a] * channels[b]
+        weights += level_weights
+        mult_adds += level_weights * area[level]
+    bias = 0
+    for count, var in plan.biases:
+        bias += count * channels[var]
+    bn = 0
+    for count, var in plan.batchnorm:
+        bn += count * channels[var]
+    return mult_adds, weights + bias, 2 * bn
+
+
+def totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int, int]:
+    """(Mult-Adds, params, params_with_bn) of ``graph`` at ``alpha`` and ``resolution``."""
+    plan = compile_plan(graph)
+    mult_adds, params, bn = evaluate_plan(plan, plan.program.evaluate(alpha), resolution)
+    return mult_adds, params, params + bn
+
+
+def standard_totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int]:
+    """(Mult-Adds, params) of the standard-conv equivalent (:func:`standard_ops`)."""
+    plan = compile_standard_plan(graph)
+    mult_adds, params, _ = evaluate_plan(plan, plan.program.evaluate(alpha), resolution)
+    return mult_adds, params
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class LayerCount:
-    """One layer evaluated: sizes in pixels, channels after α, counts as integers.
+class OpCount:
+    """One operation evaluated: sizes in pixels, channels after α, counts as integers.
 
-    Average pooling is global: its ``kernel`` is its input size.
-    ``standard_mult_adds`` and ``standard_params`` are what the layer costs in the network where
-    every depthwise+pointwise pair is a standard conv: the pair's standard conv is booked on
-    its pointwise row and its depthwise row books zero; other layers book their own cost.
+    A pool is global: its ``kernel`` is its input size.
+    ``standard_mult_adds``/``standard_params`` book each block's standard conv on the block's
+    last 1×1 conv (projection or pointwise) and zero on its other operations, so each column
+    sums to the standard-conv equivalent's total. ``elementwise`` counts the labelled
+    element-wise work outside the Mult-Adds (residual adds, SE scale multiplies, pooling).
     """
 
     name: str
-    kind: Kind
+    block: int
+    role: Role
+    kind: OpKind
     kernel: int
     stride: int
-    block: int
+    groups: int
     in_size: int
     in_channels: int
     out_size: int
     out_channels: int
     mult_adds: int
     params: int
+    batchnorm_params: int
+    weights: int
+    elements_in: int
+    elements_out: int
+    elementwise: int
     standard_mult_adds: int
     standard_params: int
+    activation: Activation
+    bias: bool
+    batchnorm: bool
 
 
-# A compiled row: (kind, kernel, stride, in channels, out channels, scale in, scale out,
-# pairs with the depthwise row before it)
-_Row = tuple[Kind, int, int, int, int, bool, bool, bool]
+def _booking(graph: Graph) -> dict[int, int]:
+    """Op index → block whose standard conv it books (the block's last pointwise/projection)."""
+    out: dict[int, int] = {}
+    for b, block in enumerate(graph.blocks):
+        for i in range(block.last, block.first - 1, -1):
+            if graph.ops[i].role in (Role.PROJECT, Role.POINTWISE):
+                out[i] = b
+                break
+    return out
 
 
-@lru_cache(maxsize=64)
-def _compile(arch: Architecture) -> tuple[_Row, ...]:
-    rows: list[_Row] = []
-    previous: Kind | None = None
-    for spec, (scale_in, scale_out) in zip(arch.layers, channel_scaling(arch), strict=True):
-        rows.append(
-            (
-                spec.kind,
-                spec.kernel,
-                spec.stride,
-                spec.in_channels,
-                spec.out_channels,
-                scale_in,
-                scale_out,
-                spec.kind is Kind.POINTWISE and previous is Kind.DEPTHWISE,
-            )
-        )
-        previous = spec.kind
-    return tuple(rows)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Term:
-    """Identical layers merged: their kind, kernel, channels at α = 1, whether each channel
-    count scales with α, the stride level of their output size (-1: no spatial size) and how
-    many layers the term stands for."""
-
-    kind: Kind
-    kernel: int
-    in_channels: int
-    out_channels: int
-    scale_in: bool
-    scale_out: bool
-    level: int
-    count: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class Plan:
-    """A network rearranged for fast totals: Mult-Adds = Σ_terms width(α) · size(level)².
-
-    ``strides`` is the stride chain: level ``i`` has the size after ``strides[: i + 1]``.
-    ``key_base``: when every scaled channel count ``C`` divides the largest one ``B`` by a power
-    of two, ``int(α·C) == int(α·B) // (B // C)`` exactly (scaling by a power of two is exact in
-    floating point), so all counts depend on α through the integer ``int(α·B)`` alone.
-    """
-
-    terms: tuple[Term, ...]
-    strides: tuple[int, ...]
-    key_base: int | None
-    # scalar path: channel bases (C, scaled), then a constant 1 at the end; rows
-    # (k²·count, m index, n index, level) with level -1 for no spatial size; the classifier
-    # biases are (count, channel index) of the fully connected terms
-    bases: tuple[tuple[int, bool], ...]
-    rows: tuple[tuple[int, int, int, int], ...]
-    biases: tuple[tuple[int, int], ...]
-
-
-@lru_cache(maxsize=64)
-def compile_plan(arch: Architecture) -> Plan:
-    """Merge identical layers and index their stride levels (see :class:`Plan`)."""
-    strides: list[int] = []
-    merged: dict[tuple[Kind, int, int, int, bool, bool, int], int] = {}
-    level = -1
-    for spec, (scale_in, scale_out) in zip(arch.layers, channel_scaling(arch), strict=True):
-        if spec.kind is Kind.AVGPOOL:
-            continue
-        if spec.kind is Kind.FC:
-            term_level = -1
+def count_ops(graph: Graph, alpha: float, resolution: int) -> tuple[OpCount, ...]:
+    """Every operation of ``graph`` evaluated at ``alpha`` and ``resolution``, in order."""
+    channels = graph.program.evaluate(alpha)
+    sizes = graph.sizes(resolution)
+    in_block = {i for block in graph.blocks for i in range(block.first, block.last + 1)}
+    booking = _booking(graph)
+    out: list[OpCount] = []
+    for i, op in enumerate(graph.ops):
+        in_size = 1 if op.in_level == FLAT else sizes[op.in_level]
+        out_size = 1 if op.out_level == FLAT else sizes[op.out_level]
+        cin, cout, per_group = channels[op.in_var], channels[op.out_var], channels[op.group_var]
+        in_area, out_area = in_size * in_size, out_size * out_size
+        weights = operations.weights(op.kind, op.kernel, per_group, cout)
+        mult_adds = operations.mult_adds(op.kind, op.kernel, per_group, cout, out_area)
+        params = operations.params(op.kind, op.kernel, per_group, cout, int(op.bias))
+        if i in booking:
+            block = graph.blocks[booking[i]]
+            std_in, std_out = channels[block.in_var], channels[block.out_var]
+            std_size = 1 if block.out_level == FLAT else sizes[block.out_level]
+            std_ma = operations.mult_adds(OpKind.CONV, block.kernel, std_in, std_out,
+                                          std_size * std_size)
+            std_p = operations.params(OpKind.CONV, block.kernel, std_in, std_out, 0)
+        elif i in in_block:
+            std_ma = std_p = 0
         else:
-            if spec.stride != 1 or level < 0:
-                strides.append(spec.stride)
-                level += 1
-            term_level = level
-        key = (spec.kind, spec.kernel, spec.in_channels, spec.out_channels, scale_in,
-               scale_out, term_level)
-        merged[key] = merged.get(key, 0) + 1
-    terms = tuple(
-        Term(kind=k[0], kernel=k[1], in_channels=k[2], out_channels=k[3], scale_in=k[4],
-             scale_out=k[5], level=k[6], count=n)
-        for k, n in merged.items()
-    )
-    scaled = {t.in_channels for t in terms if t.scale_in} | {
-        t.out_channels for t in terms if t.scale_out}
-    base = max(scaled) if scaled else None
-    keyed = base is not None and all(
-        base % c == 0 and (base // c) & (base // c - 1) == 0 for c in scaled)
-    bases: list[tuple[int, bool]] = []
-
-    def index(pair: tuple[int, bool]) -> int:
-        if pair not in bases:
-            bases.append(pair)
-        return bases.index(pair)
-
-    rows = []
-    biases = []
-    for t in terms:
-        m = index((t.in_channels, t.scale_in))
-        n = -1 if t.kind is Kind.DEPTHWISE else index((t.out_channels, t.scale_out))
-        if t.kind is Kind.FC:
-            biases.append((t.count, n))
-        rows.append((t.kernel * t.kernel * t.count, m, n, t.level))
-    return Plan(terms=terms, strides=tuple(strides), key_base=base if keyed else None,
-                bases=tuple(bases), rows=tuple(rows), biases=tuple(biases))
-
-
-def _evaluate(plan: Plan, alpha: float, resolution: int) -> tuple[int, int]:
-    """(Mult-Adds, params): Σ k²·count·m·n·area over the rows, n = 1 for depthwise rows and
-    area = 1 for fully connected rows; params add the fully connected biases."""
-    channels = [max(int(alpha * c), MIN_CHANNELS) if scaled else c for c, scaled in plan.bases]
-    channels.append(1)
-    areas = []
-    size = resolution
-    for stride in plan.strides:
-        size = -(-size // stride)
-        areas.append(size * size)
-    areas.append(1)
-    mult_adds = params = 0
-    for coefficient, m, n, level in plan.rows:
-        weights = coefficient * channels[m] * channels[n]
-        params += weights
-        mult_adds += weights * areas[level]
-    for count, n in plan.biases:
-        params += count * channels[n]
-    return mult_adds, params
-
-
-def count_totals(arch: Architecture, alpha: float, resolution: int) -> tuple[int, int]:
-    """Network totals: (Mult-Adds, params), integers.
-
-    The fast path: integer arithmetic over the merged terms of :func:`compile_plan`, no
-    per-layer records.
-    """
-    return _evaluate(compile_plan(arch), alpha, resolution)
-
-
-def count_standard_totals(arch: Architecture, alpha: float, resolution: int) -> tuple[int, int]:
-    """(Mult-Adds, params) of ``arch`` with every depthwise+pointwise pair replaced by a
-    standard conv (:func:`~costmodel.architecture.to_full`)."""
-    return _evaluate(compile_plan(_standard(arch)), alpha, resolution)
-
-
-@lru_cache(maxsize=64)
-def _standard(arch: Architecture) -> Architecture:
-    return to_full(arch)
-
-
-def count_layers(arch: Architecture, alpha: float, resolution: int) -> tuple[LayerCount, ...]:
-    """Every layer evaluated, in network order (see :class:`LayerCount`)."""
-    out: list[LayerCount] = []
-    size = resolution
-    dw: LayerCount | None = None
-    block = 0
-    for spec, row in zip(arch.layers, _compile(arch), strict=True):
-        kind, kernel, stride, cin, cout, scale_in, scale_out, pairs = row
-        m = scaled_channels(cin, alpha) if scale_in else cin
-        n = scaled_channels(cout, alpha) if scale_out else cout
-        g = 1 if kind is Kind.AVGPOOL or kind is Kind.FC else output_size(size, stride)
-        count_ma, count_p = COUNTERS[kind]
-        ma, p = count_ma(kernel, m, n, g), count_p(kernel, m, n, g)
-        if kind is Kind.DEPTHWISE:
-            block += 1
-            std_ma, std_p = 0, 0
-        elif pairs and dw is not None:
-            std_ma = dw.kernel**2 * dw.in_channels * n * dw.out_size**2
-            std_p = dw.kernel**2 * dw.in_channels * n
-        else:
-            std_ma, std_p = ma, p
-        record = LayerCount(
-            name=spec.name,
-            kind=kind,
-            kernel=size if kind is Kind.AVGPOOL else kernel,
-            stride=stride,
-            block=block if (kind is Kind.DEPTHWISE or pairs) else 0,
-            in_size=size,
-            in_channels=m,
-            out_size=g,
-            out_channels=n,
-            mult_adds=ma,
-            params=p,
-            standard_mult_adds=std_ma,
-            standard_params=std_p,
-        )
-        if kind is Kind.DEPTHWISE:
-            dw = record
-        out.append(record)
-        size = g
+            std_ma, std_p = mult_adds, params
+        out.append(OpCount(
+            name=op.name, block=op.block, role=op.role, kind=op.kind,
+            kernel=in_size if op.kind is OpKind.POOL else op.kernel,
+            stride=op.stride, groups=cin if op.group_var == ONE and op.kind is OpKind.CONV
+            else 1, in_size=in_size, in_channels=cin, out_size=out_size, out_channels=cout,
+            mult_adds=mult_adds, params=params,
+            batchnorm_params=operations.batchnorm_params(cout, int(op.batchnorm)),
+            weights=weights,
+            elements_in=operations.elements_read(op.kind, in_area, cin, out_area, cout),
+            elements_out=operations.elements_written(out_area, cout),
+            elementwise=operations.elementwise_ops(op.kind, in_area, cin, out_area, cout),
+            standard_mult_adds=std_ma, standard_params=std_p, activation=op.activation,
+            bias=op.bias, batchnorm=op.batchnorm,
+        ))
     return tuple(out)
 
 
 __all__ = [
-    "COUNTERS",
-    "MIN_CHANNELS",
-    "REFERENCE_SIZE",
-    "LayerCount",
+    "OpCount",
     "Plan",
-    "Term",
-    "channel_scaling",
+    "areas",
+    "compile_ops",
     "compile_plan",
-    "count_layers",
-    "count_standard_totals",
-    "count_totals",
-    "output_size",
-    "scaled_channels",
+    "compile_standard_plan",
+    "count_ops",
+    "evaluate_plan",
+    "standard_ops",
+    "standard_totals",
+    "totals",
 ]

@@ -11,23 +11,36 @@ if TYPE_CHECKING:
     from costmodel.published import Comparison
     from costmodel.reports import Report
 
-_QUANTITY = {"mult_adds": "Mult-Adds", "params": "Parameters"}
+_QUANTITY = {"mult_adds": "Mult-Adds", "params": "Parameters",
+             "params_with_bn": "Params+BN"}
 
 
 def title(r: Report) -> str:
     """One line naming the configuration."""
+    variant = f", variant {r.variant}" if len(r.network.variants) > 1 else ""
+    depth = f", depth {r.depth:g}" if r.network.depth_scaling else ""
     return (
-        f"{r.architecture.name}, variant {r.variant}: α = {r.alpha:g}, "
-        f"input {r.resolution}×{r.resolution} (ρ = {r.rho:.4g})"
+        f"{r.network.title} ({r.rules} rules, {r.classes} classes){variant}: α = {r.alpha:g}"
+        f"{depth}, input {r.resolution}×{r.resolution} (ρ = {r.rho:.4g})"
     )
 
 
 def _published_line(c: Comparison) -> str:
     line = (
-        f"{_QUANTITY[c.quantity]:<10} {c.source:<38} printed {c.printed:>8g} M   "
+        f"{_QUANTITY[c.quantity]:<10} {c.source:<38} printed {c.printed_text:>8}   "
         f"exact {c.exact:>10.4f} M   {c.status}"
     )
     return f"{line}: {c.reason}" if c.reason else line
+
+
+def _times(ratio: float) -> str:
+    """``0.12`` → "8.14× fewer", ``1.17`` → "1.17× more"."""
+    return f"{1 / ratio:.2f}× fewer" if ratio <= 1 else f"{ratio:.2f}× more"
+
+
+def _measured_line(r: Report) -> str:
+    parts = [f"{m.top1:g}% ({m.source})" for m in r.measured if m.top1 is not None]
+    return "Measured ImageNet top-1: " + "; ".join(parts)
 
 
 def _accuracy_line(r: Report) -> str:
@@ -47,16 +60,22 @@ def report_text(r: Report) -> str:
     lines = [
         title(r),
         f"  Mult-Adds   {r.mult_adds:>15,}   ({r.mult_adds_m:,.2f} M)",
-        f"  Parameters  {r.params:>15,}   ({r.params_m:,.3f} M)",
+        f"  Parameters  {r.params:>15,}   ({r.params_m:,.3f} M; with batchnorm γβ "
+        f"{r.params_with_bn:,})",
         f"  Standard-conv equivalent: {r.standard_mult_adds:,} Mult-Adds, "
         f"{r.standard_params:,} params",
-        f"  Saving: {r.saving_ratio:.4f} of the Mult-Adds ({1 / r.saving_ratio:.2f}× fewer), "
+        f"  Against it: {r.saving_ratio:.4f} of the Mult-Adds ({_times(r.saving_ratio)}), "
         f"{r.params_saving_ratio:.4f} of the params",
         f"  Closed form (continuous α, ρ): {cf.mult_adds / 1e6:,.2f} M Mult-Adds, "
         f"{cf.params / 1e6:,.3f} M params",
     ]
+    if r.measured:
+        lines.append(f"  {_measured_line(r)}")
     if r.accuracy is not None:
         lines.append(f"  {_accuracy_line(r)}")
+    extras = ", ".join(f"{k} {v:,}" for k, v in r.elementwise.items() if v)
+    if extras:
+        lines.append(f"  Element-wise work, not in the Mult-Adds: {extras}")
     if r.published:
         lines.append("  Published figures for this configuration:")
         lines += [f"    {_published_line(c)}" for c in r.published]
@@ -77,20 +96,24 @@ def report_markdown(r: Report) -> str:
         f"{cf.mult_adds / 1e6:,.2f} |",
         f"| Parameters | {r.params:,} | {r.params_m:,.3f} | {r.standard_params:,} | "
         f"{cf.params / 1e6:,.3f} |",
+        f"| Parameters with batchnorm γβ | {r.params_with_bn:,} | "
+        f"{r.params_with_bn / 1e6:,.3f} | | |",
         "",
-        f"Saving vs standard convolution: {r.saving_ratio:.4f} of the Mult-Adds "
-        f"({1 / r.saving_ratio:.2f}× fewer).",
+        f"Against standard convolutions: {r.saving_ratio:.4f} of the Mult-Adds "
+        f"({_times(r.saving_ratio)}).",
     ]
+    if r.measured:
+        lines += ["", _measured_line(r) + "."]
     if r.accuracy is not None:
         lines += ["", _accuracy_line(r) + "."]
     if r.published:
         lines += [
             "",
-            "| quantity | source | printed (M) | exact (M) | status | reason |",
+            "| quantity | source | printed | exact (M) | status | reason |",
             "|---|---|---:|---:|---|---|",
         ]
         lines += [
-            f"| {_QUANTITY[c.quantity]} | {c.source} | {c.printed:g} | {c.exact:.4f} | "
+            f"| {_QUANTITY[c.quantity]} | {c.source} | {c.printed_text} | {c.exact:.4f} | "
             f"{c.status} | {c.reason} |"
             for c in r.published
         ]
@@ -113,7 +136,8 @@ def report_html(r: Report) -> str:
     )
     published = "".join(
         f"<tr><td>{_QUANTITY[c.quantity]}</td><td>{html.escape(c.source)}</td>"
-        f"<td>{c.printed:g}</td><td>{c.exact:.4f}</td><td>{html.escape(c.status)}</td>"
+        f"<td>{html.escape(c.printed_text)}</td><td>{c.exact:.4f}</td>"
+        f"<td>{html.escape(c.status)}</td>"
         f"<td>{html.escape(c.reason)}</td></tr>"
         for c in r.published
     )
@@ -126,11 +150,13 @@ def report_html(r: Report) -> str:
     ]
     if published:
         parts += [
-            "<table><tr><th>quantity</th><th>source</th><th>printed (M)</th><th>exact (M)</th>"
+            "<table><tr><th>quantity</th><th>source</th><th>printed</th><th>exact (M)</th>"
             "<th>status</th><th>reason</th></tr>",
             published,
             "</table>",
         ]
+    if r.measured:
+        parts.append(f"<p>{html.escape(_measured_line(r))}</p>")
     if r.accuracy is not None:
         parts.append(f"<p>{html.escape(_accuracy_line(r))}</p>")
     parts += [f"<p>{html.escape(note)}</p>" for note in r.notes]
@@ -168,4 +194,40 @@ def frame_to_latex(frame: pd.DataFrame, caption: str = "") -> str:
     return "\n".join(lines)
 
 
-__all__ = ["frame_to_latex", "report_html", "report_markdown", "report_text", "title"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+    ``-``, ``@``, tab or CR) gets a leading apostrophe, as spreadsheet exports do; numbers and
+    other text are unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def frame_to_csv(frame: pd.DataFrame) -> str:
+    """A DataFrame as CSV text, with formula-like text cells neutralised (:func:`safe_cell`)."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = safe[column].map(safe_cell)
+    return str(safe.to_csv(index=False)).rstrip("\n")
+
+
+def markdown_cell(value: object) -> str:
+    """A value as a Markdown table cell: ``|`` escaped, line breaks as spaces."""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def frame_to_markdown(frame: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table (cells escaped)."""
+    header = "| " + " | ".join(markdown_cell(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(markdown_cell(v) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
+__all__ = ["frame_to_csv", "frame_to_latex", "frame_to_markdown", "markdown_cell",
+           "report_html", "report_markdown", "report_text", "safe_cell", "title"]

@@ -1,55 +1,56 @@
-"""Symbolic cost of one layer (Howard et al. 2017, section 3, equations 1-7).
+"""Symbolic cost of operations and blocks, from the cost rules of :mod:`costmodel.operations`.
 
-Every function returns a sympy expression in the symbols of :mod:`costmodel.symbols`.
-Mult-Adds are multiply-accumulates; parameters are weights (no bias, batchnorm folded),
-except the fully connected layer, whose bias counts. The paper writes the output size as
-``D_F`` because it assumes stride one with padding; here ``D_G`` is the output size, which
-equals ``D_F`` at stride one and ``ceil(D_F / stride)`` otherwise ('SAME' padding).
+Every expression here is one of those rules evaluated on sympy symbols (:mod:`costmodel.symbols`)
+instead of integers: the formulas and the exact counts are the same functions. MobileNet v1's
+equations 1-7 (Howard et al. 2017, section 3), the inverted residual's
+``h·w·d′·t·(d′ + k² + d″)`` (Sandler et al. 2018, section 3.3), what squeeze-and-excite adds,
+and the α, ρ scalings follow. The paper writes the output size as ``D_F`` because it assumes
+stride one with padding; here ``D_G`` is the output size ('SAME': ``ceil(D_F / stride)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
-from types import MappingProxyType
 
 import sympy as sp
 
-from costmodel.kinds import Kind
-from costmodel.symbols import D_F, D_G, D_K, M, N, alpha, rho
+from costmodel import operations
+from costmodel.kinds import OpKind
+from costmodel.symbols import D_F, D_G, D_K, M, N, alpha, r_se, rho, t
 
-# --- one function per operation ---------------------------------------------------------
+# --- MobileNet v1's operations (eqs. 1-4) -----------------------------------------------------
 
 
 def standard_conv_mult_adds() -> sp.Expr:
     """Standard convolution, Mult-Adds: ``D_K·D_K·M·N·D_G·D_G`` (eq. 2)."""
-    return D_K * D_K * M * N * D_G * D_G
+    return operations.mult_adds(OpKind.CONV, D_K, M, N, D_G**2)
 
 
 def standard_conv_params() -> sp.Expr:
     """Standard convolution, parameters: the ``D_K×D_K×M×N`` kernel (eq. 1)."""
-    return D_K * D_K * M * N
+    return operations.params(OpKind.CONV, D_K, M, N, 0)
 
 
 def depthwise_mult_adds() -> sp.Expr:
-    """Depthwise convolution, Mult-Adds: ``D_K·D_K·M·D_G·D_G`` (eq. 3)."""
-    return D_K * D_K * M * D_G * D_G
+    """Depthwise convolution (groups = M, one input channel per group), Mult-Adds:
+    ``D_K·D_K·M·D_G·D_G`` (eq. 3)."""
+    return operations.mult_adds(OpKind.CONV, D_K, 1, M, D_G**2)
 
 
 def depthwise_params() -> sp.Expr:
     """Depthwise convolution, parameters: one ``D_K×D_K`` filter per channel."""
-    return D_K * D_K * M
+    return operations.params(OpKind.CONV, D_K, 1, M, 0)
 
 
 def pointwise_mult_adds() -> sp.Expr:
     """Pointwise (1×1) convolution, Mult-Adds: ``M·N·D_G·D_G`` (second term of eq. 4)."""
-    return M * N * D_G * D_G
+    return operations.mult_adds(OpKind.CONV, 1, M, N, D_G**2)
 
 
 def pointwise_params() -> sp.Expr:
     """Pointwise (1×1) convolution, parameters: ``M·N``."""
-    return M * N
+    return operations.params(OpKind.CONV, 1, M, N, 0)
 
 
 def separable_mult_adds() -> sp.Expr:
@@ -64,12 +65,12 @@ def separable_params() -> sp.Expr:
 
 def fc_mult_adds() -> sp.Expr:
     """Fully connected layer from ``M`` inputs to ``N`` outputs, Mult-Adds: ``M·N``."""
-    return M * N
+    return operations.mult_adds(OpKind.FC, 1, M, N, 1)
 
 
 def fc_params() -> sp.Expr:
     """Fully connected layer, parameters: weights and bias, ``M·N + N``."""
-    return M * N + N
+    return operations.params(OpKind.FC, 1, M, N, 1)
 
 
 def reduction_ratio() -> sp.Expr:
@@ -120,63 +121,60 @@ def scaling_factors() -> dict[str, sp.Expr]:
     }
 
 
-# --- the registry: layer kind -> formulas ------------------------------------------------
+# --- the inverted residual (Sandler et al. 2018, section 3.3) ---------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class LayerFormula:
-    """The symbolic Mult-Adds and parameters of one layer kind, with the paper's equation."""
-
-    kind: Kind
-    mult_adds: sp.Expr
-    params: sp.Expr
-    equation: str
-
-
-def _build_registry() -> Mapping[Kind, LayerFormula]:
-    entries = [
-        LayerFormula(
-            kind=Kind.CONV,
-            mult_adds=standard_conv_mult_adds(),
-            params=standard_conv_params(),
-            equation="eqs. 1-2",
-        ),
-        LayerFormula(
-            kind=Kind.DEPTHWISE,
-            mult_adds=depthwise_mult_adds(),
-            params=depthwise_params(),
-            equation="eq. 3",
-        ),
-        LayerFormula(
-            kind=Kind.POINTWISE,
-            mult_adds=pointwise_mult_adds(),
-            params=pointwise_params(),
-            equation="eq. 4, second term",
-        ),
-        LayerFormula(
-            kind=Kind.AVGPOOL,
-            mult_adds=sp.Integer(0),
-            params=sp.Integer(0),
-            equation="counts zero by convention",
-        ),
-        LayerFormula(
-            kind=Kind.FC,
-            mult_adds=fc_mult_adds(),
-            params=fc_params(),
-            equation="matrix product, weights and bias",
-        ),
-    ]
-    registry: dict[Kind, LayerFormula] = {}
-    for entry in entries:
-        if entry.kind in registry:
-            raise ValueError(f"kind {entry.kind!r} is registered twice")
-        registry[entry.kind] = entry
-    return MappingProxyType(registry)
+def inverted_residual_mult_adds(stride_one: bool = True) -> sp.Expr:
+    """Inverted residual from ``M`` (d′) to ``N`` (d″) channels with expansion ``t`` and a
+    ``D_K×D_K`` depthwise conv, Mult-Adds: expand 1×1 on ``D_F×D_F``, depthwise and project on
+    ``D_G×D_G``. At stride 1 (``D_G = D_F``) this factors to ``D_F²·t·M·(M + D_K² + N)``, the
+    paper's ``h·w·d′·t·(d′ + k² + d″)``."""
+    expanded = t * M
+    out_area = D_F**2 if stride_one else D_G**2
+    total = (operations.mult_adds(OpKind.CONV, 1, M, expanded, D_F**2)
+             + operations.mult_adds(OpKind.CONV, D_K, 1, expanded, out_area)
+             + operations.mult_adds(OpKind.CONV, 1, expanded, N, out_area))
+    return sp.factor(total) if stride_one else total
 
 
-#: Kind -> symbolic formulas. The exact integer counters in :mod:`costmodel.counting` are
-#: held equal to these by the tests.
-LAYER_FORMULAS: Mapping[Kind, LayerFormula] = _build_registry()
+def inverted_residual_params() -> sp.Expr:
+    """Inverted residual, parameters (batchnorm folded): ``t·M·(M + D_K² + N)``."""
+    expanded = t * M
+    return sp.factor(operations.params(OpKind.CONV, 1, M, expanded, 0)
+                     + operations.params(OpKind.CONV, D_K, 1, expanded, 0)
+                     + operations.params(OpKind.CONV, 1, expanded, N, 0))
+
+
+def inverted_residual_ratio() -> sp.Expr:
+    """Inverted residual over a standard ``D_K×D_K`` conv from ``M`` to ``N`` channels, at
+    stride 1: ``t·(M + D_K² + N) / (D_K²·N)``."""
+    standard = standard_conv_mult_adds().subs(D_G, D_F)
+    return sp.cancel(inverted_residual_mult_adds() / standard)
+
+
+def scaled_inverted_residual_mult_adds() -> sp.Expr:
+    """The stride-1 inverted residual under α and ρ: ``ρ²D_F²·t·αM·(αM + D_K² + αN)``; the
+    expansion ``t`` and the kernel do not scale."""
+    return sp.factor(with_resolution(with_width(inverted_residual_mult_adds())))
+
+
+def squeeze_excite_mult_adds(on_expanded: bool = True) -> sp.Expr:
+    """What squeeze-and-excite adds to an inverted residual, Mult-Adds: its two 1×1 convs on
+    the pooled ``1×1×E`` vector, ``2·E·S`` with ``E = t·M`` and squeeze width ``S = r·E``
+    (MobileNet v3) or ``S = r·M`` (MnasNet, EfficientNet). The pool and the scale count zero."""
+    expanded = t * M
+    squeeze = r_se * (expanded if on_expanded else M)
+    return sp.expand(operations.mult_adds(OpKind.CONV, 1, expanded, squeeze, 1)
+                     + operations.mult_adds(OpKind.CONV, 1, squeeze, expanded, 1))
+
+
+def squeeze_excite_params(on_expanded: bool = True) -> sp.Expr:
+    """What squeeze-and-excite adds, parameters: ``2·E·S + S + E`` (both 1×1 convs have
+    biases)."""
+    expanded = t * M
+    squeeze = r_se * (expanded if on_expanded else M)
+    return sp.expand(operations.params(OpKind.CONV, 1, expanded, squeeze, 1)
+                     + operations.params(OpKind.CONV, 1, squeeze, expanded, 1))
 
 
 # --- a catalogue for display -------------------------------------------------------------
@@ -184,7 +182,7 @@ LAYER_FORMULAS: Mapping[Kind, LayerFormula] = _build_registry()
 
 @dataclass(frozen=True, kw_only=True)
 class Formula:
-    """A named formula for display: its title, the paper's equation number and expression."""
+    """A named formula for display: its title, the source's equation and expression."""
 
     key: str
     title: str
@@ -204,50 +202,72 @@ class Formula:
 
 @cache
 def formula_catalog() -> tuple[Formula, ...]:
-    """Every formula of section 3 in the paper's order, ready to print or typeset."""
+    """Every formula in the papers' order, ready to print or typeset: MobileNet v1's
+    section 3, then the inverted residual and squeeze-and-excite."""
     return (
         Formula(key="standard_mult_adds", title="Standard convolution, Mult-Adds",
-                equation="eq. 2", expr=standard_conv_mult_adds()),
+                equation="v1 eq. 2", expr=standard_conv_mult_adds()),
         Formula(key="standard_params", title="Standard convolution, parameters",
-                equation="eq. 1", expr=standard_conv_params()),
+                equation="v1 eq. 1", expr=standard_conv_params()),
         Formula(key="depthwise_mult_adds", title="Depthwise convolution, Mult-Adds",
-                equation="eq. 3", expr=depthwise_mult_adds()),
+                equation="v1 eq. 3", expr=depthwise_mult_adds()),
         Formula(key="pointwise_mult_adds", title="Pointwise (1×1) convolution, Mult-Adds",
-                equation="eq. 4, second term", expr=pointwise_mult_adds()),
+                equation="v1 eq. 4, second term", expr=pointwise_mult_adds()),
         Formula(key="separable_mult_adds", title="Depthwise separable convolution, Mult-Adds",
-                equation="eq. 4", expr=separable_mult_adds()),
+                equation="v1 eq. 4", expr=separable_mult_adds()),
         Formula(key="separable_params", title="Depthwise separable convolution, parameters",
-                equation="eq. 4 (weights)", expr=separable_params()),
+                equation="v1 eq. 4 (weights)", expr=separable_params()),
         Formula(key="reduction_ratio", title="Separable / standard Mult-Adds",
-                equation="eq. 5", expr=reduction_ratio()),
+                equation="v1 eq. 5", expr=reduction_ratio()),
         Formula(key="width_mult_adds", title="Separable Mult-Adds with width multiplier α",
-                equation="eq. 6", expr=with_width(separable_mult_adds())),
+                equation="v1 eq. 6", expr=with_width(separable_mult_adds())),
         Formula(key="width_resolution_mult_adds",
                 title="Separable Mult-Adds with width α and resolution ρ",
-                equation="eq. 7", expr=scaled_separable_mult_adds()),
+                equation="v1 eq. 7", expr=scaled_separable_mult_adds()),
         Formula(key="width_resolution_params",
                 title="Separable parameters with α and ρ (ρ does not appear)",
-                equation="eqs. 6-7", expr=scaled_separable_params()),
+                equation="v1 eqs. 6-7", expr=scaled_separable_params()),
+        Formula(key="inverted_residual_mult_adds",
+                title="Inverted residual (stride 1), Mult-Adds: h·w·d′·t·(d′ + k² + d″)",
+                equation="v2 section 3.3", expr=inverted_residual_mult_adds()),
+        Formula(key="inverted_residual_params", title="Inverted residual, parameters",
+                equation="v2 section 3.3", expr=inverted_residual_params()),
+        Formula(key="inverted_residual_ratio",
+                title="Inverted residual / standard conv Mult-Adds",
+                equation="v2 section 3.3", expr=inverted_residual_ratio()),
+        Formula(key="scaled_inverted_residual_mult_adds",
+                title="Inverted residual Mult-Adds with width α and resolution ρ",
+                equation="v2 with v1 eq. 7", expr=scaled_inverted_residual_mult_adds()),
+        Formula(key="squeeze_excite_mult_adds",
+                title="Squeeze-and-excite adds (S = r·E, MobileNet v3), Mult-Adds",
+                equation="v3 section 5.3", expr=squeeze_excite_mult_adds(True)),
+        Formula(key="squeeze_excite_params",
+                title="Squeeze-and-excite adds (S = r·E), parameters",
+                equation="v3 section 5.3", expr=squeeze_excite_params(True)),
     )
 
 
 __all__ = [
-    "LAYER_FORMULAS",
     "Formula",
-    "LayerFormula",
     "depthwise_mult_adds",
     "depthwise_params",
     "fc_mult_adds",
     "fc_params",
     "formula_catalog",
+    "inverted_residual_mult_adds",
+    "inverted_residual_params",
+    "inverted_residual_ratio",
     "pointwise_mult_adds",
     "pointwise_params",
     "reduction_ratio",
+    "scaled_inverted_residual_mult_adds",
     "scaled_separable_mult_adds",
     "scaled_separable_params",
     "scaling_factors",
     "separable_mult_adds",
     "separable_params",
+    "squeeze_excite_mult_adds",
+    "squeeze_excite_params",
     "standard_conv_mult_adds",
     "standard_conv_params",
     "with_resolution",

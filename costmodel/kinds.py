@@ -1,36 +1,85 @@
-"""Layer kinds of a plain CNN table, and the conventions that say what each one counts."""
+"""The vocabulary of a network: operation kinds, the role an operation plays in its block,
+activations, and the counting convention, stated once.
+
+Nothing here computes; :mod:`costmodel.operations` holds each kind's cost rule.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 
-class Kind(StrEnum):
-    """The kind of a layer row; the value is the spelling used in the CSV tables."""
+class OpKind(StrEnum):
+    """What an operation computes. The value is the spelling used in tables and outputs."""
 
     CONV = "conv"
+    """Convolution with ``groups`` (1: standard; the channel count: depthwise), 'SAME'
+    padding, weights ``k·k·(C_in/groups)·C_out``."""
+    FC = "fc"
+    """Fully connected layer on a 1×1 map (a 1×1 conv with bias); its output size is 1×1."""
+    POOL = "pool"
+    """Global average pool: H×W×C → 1×1×C."""
+    ADD = "add"
+    """Residual add of two equal tensors."""
+    SCALE = "scale"
+    """Channel-wise multiply of an H×W×C tensor by a 1×1×C gate (squeeze-and-excite)."""
+    ACTIVATION = "activation"
+    """An element-wise activation, when it runs as an operation of its own (not fused)."""
+
+
+class Role(StrEnum):
+    """The part an operation plays; ``Report.by_type`` groups by it."""
+
+    STEM = "stem"
     DEPTHWISE = "depthwise"
     POINTWISE = "pointwise"
-    AVGPOOL = "avgpool"
-    FC = "fc"
+    EXPAND = "expand"
+    SE = "se"
+    PROJECT = "project"
+    ADD = "add"
+    CONV = "conv"
+    HEAD = "head"
+    POOL = "pool"
+    CLASSIFIER = "classifier"
 
 
-#: Paper Table 2's name for each kind.
-PAPER_LABEL: dict[Kind, str] = {
-    Kind.CONV: "Conv 3×3",
-    Kind.DEPTHWISE: "Conv DW 3×3",
-    Kind.POINTWISE: "Conv 1×1",
-    Kind.AVGPOOL: "Avg Pool",
-    Kind.FC: "Fully Connected",
+class Activation(StrEnum):
+    """Activations. All count zero Mult-Adds; they are named for memory and latency."""
+
+    NONE = "none"
+    RELU = "relu"
+    RELU6 = "relu6"
+    HSWISH = "hswish"
+    SWISH = "swish"
+    SIGMOID = "sigmoid"
+    HSIGMOID = "hsigmoid"
+
+
+#: Paper Table 2's name for each role of MobileNet v1, and readable names for the others.
+ROLE_LABEL: dict[Role, str] = {
+    Role.STEM: "Conv 3×3 (stem)",
+    Role.DEPTHWISE: "Conv DW",
+    Role.POINTWISE: "Conv 1×1",
+    Role.EXPAND: "Expand 1×1",
+    Role.SE: "Squeeze-and-excite",
+    Role.PROJECT: "Project 1×1",
+    Role.ADD: "Residual add",
+    Role.CONV: "Conv",
+    Role.HEAD: "Head conv",
+    Role.POOL: "Avg Pool",
+    Role.CLASSIFIER: "Fully Connected",
 }
 
 #: The counting convention, stated once; every output repeats it.
 COUNTING_CONVENTION = (
-    "Mult-Adds are multiply-accumulates of conv and fully connected layers (M = 10^6); "
-    "pooling, batchnorm, ReLU and softmax count zero. Parameters are conv weights "
-    "(no bias; batchnorm folded) plus the FC weights and bias. Channels under α: "
-    "max(int(α·C), 8), never for the RGB input or the classes; input size under ρ: "
-    "round(224·ρ); 'SAME' padding, output size ceil(input / stride)."
+    "Mult-Adds are multiply-accumulates of conv and fully connected layers, the 1×1 convs of "
+    "squeeze-and-excite included (M = 10^6); batchnorm is folded; pooling, activations, "
+    "residual adds and the squeeze-and-excite scale count zero. Parameters are the weights and "
+    "biases the network has (batchnorm folded); params_with_bn adds batchnorm γ and β. "
+    "Channels under α follow the network's builder (MobileNet v1: max(int(α·C), 8); the later "
+    "families: the nearest multiple of 8, never more than 10 % below α·C), never for the image "
+    "channels or the classes; input size under ρ: round(224·ρ); 'SAME' padding, output size "
+    "ceil(input / stride)."
 )
 
-__all__ = ["COUNTING_CONVENTION", "PAPER_LABEL", "Kind"]
+__all__ = ["COUNTING_CONVENTION", "ROLE_LABEL", "Activation", "OpKind", "Role"]

@@ -13,20 +13,28 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import plotly.graph_objects as go
 
-from costmodel.kinds import Kind
+from costmodel.kinds import Role
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from costmodel.reports import Report
 
-KIND_COLOURS = {
-    Kind.CONV.value: "#636efa",
-    Kind.DEPTHWISE.value: "#00cc96",
-    Kind.POINTWISE.value: "#ef553b",
-    Kind.AVGPOOL.value: "#b6b6b6",
-    Kind.FC.value: "#ab63fa",
+ROLE_COLOURS = {
+    Role.STEM.value: "#636efa",
+    Role.CONV.value: "#636efa",
+    Role.DEPTHWISE.value: "#00cc96",
+    Role.POINTWISE.value: "#ef553b",
+    Role.EXPAND.value: "#ff7f0e",
+    Role.PROJECT.value: "#ef553b",
+    Role.SE.value: "#19d3f3",
+    Role.HEAD.value: "#8c564b",
+    Role.CLASSIFIER.value: "#ab63fa",
+    Role.POOL.value: "#b6b6b6",
+    Role.ADD.value: "#b6b6b6",
 }
+FAMILY_SYMBOLS = {"MobileNet v1": "circle", "MobileNet v2": "diamond", "MobileNet v3": "square",
+                  "MnasNet": "triangle-up", "EfficientNet": "star-diamond", "other": "x"}
 _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 50}
 
 
@@ -44,66 +52,65 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
 
 @cache
 def _accuracy_traces() -> tuple[dict[str, Any], ...]:
-    """The configuration-independent part of :func:`cost_accuracy_figure` (built once)."""
-    from costmodel.accuracy import accuracy_data
-    from costmodel.accuracy_model import accuracy_fits, default_fit
+    """The configuration-independent part of :func:`cost_accuracy_figure` (built once): one
+    trace of measured ImageNet points per family, one of the fitted trends."""
+    from costmodel.accuracy import FITTED, accuracy_data
+    from costmodel.accuracy_model import default_fit
     from costmodel.sweeps import sweep
 
     data = accuracy_data()
-    groups: list[tuple[str, Any, str, bool | str]] = [
-        ("TF-slim checkpoints (Figs. 4-5)", data["source"].str.startswith("TF-slim")
-         & (data["metric"] == "top-1 %"), "circle", True),
-        ("Paper, MobileNet (ImageNet)", data["source"].str.startswith("Table")
-         & (data["task"] == "ImageNet") & (data["family"] == "MobileNet"), "diamond", True),
-        ("Paper, other networks (ImageNet)", data["source"].str.startswith("Table")
-         & (data["task"] == "ImageNet") & (data["family"] != "MobileNet"), "square", True),
-    ]
-    for task in sorted(set(data["task"]) - {"ImageNet"}):
-        groups.append((f"Paper, {task} (own metric)", data["task"] == task, "x", "legendonly"))
+    data = data[(data["task"] == "ImageNet") & (data["metric"] == "top-1 %")
+                & data["mult_adds_m"].notna() & ~data["model"].str.contains("8-bit")]
     traces: list[dict[str, Any]] = []
-    for name, mask, symbol, visible in groups:
-        part = data[mask]
+    for family, symbol in FAMILY_SYMBOLS.items():
+        part = data[data["family"] == family]
+        if part.empty:
+            continue
         traces.append({
-            "type": "scatter", "mode": "markers", "name": name, "visible": visible,
+            "type": "scatter", "mode": "markers", "name": f"{family} (published)",
             "x": part["mult_adds_m"].tolist(), "y": part["value"].tolist(),
-            "marker": {"symbol": symbol, "size": 9},
-            "customdata": list(zip(part["source"], part["model"], part["metric"],
-                                   part["params_m"], strict=True)),
-            "hovertemplate": "%{customdata[1]}<br>%{customdata[0]}<br>%{customdata[2]}: %{y}"
-                             "<br>%{x} M Mult-Adds, %{customdata[3]} M params<extra></extra>",
+            "marker": {"symbol": symbol, "size": 8},
+            "customdata": list(zip(part["source"], part["model"], part["params_m"],
+                                   strict=True)),
+            "hovertemplate": "%{customdata[1]}<br>%{customdata[0]}<br>top-1 %{y}%"
+                             "<br>%{x} M Mult-Adds (printed), %{customdata[2]} M params"
+                             "<extra></extra>",
         })
-    fits = {f.name: f for f in accuracy_fits()}
-    log_fit = fits["log_mult_adds"]
-    xs = np.geomspace(10, 700, 60)
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    resolutions = np.arange(96, 225, 8)
+    for network in FITTED:
+        fit = default_fit(network)
+        for a in (0.5, 1.0):
+            costs = sweep([a], resolutions, network=network).mult_adds[0]
+            tops = fit.predict_array(np.full(resolutions.size, a), resolutions, costs)
+            xs += [*(costs / 1e6).tolist(), None]
+            ys += [*tops.tolist(), None]
     traces.append({
         "type": "scatter", "mode": "lines", "hoverinfo": "skip",
-        "name": f"log-linear fit (LOO RMSE {log_fit.loo_rmse:.2f})",
-        "x": xs.tolist(),
-        "y": (log_fit.coefficients[0] + log_fit.coefficients[1] * np.log(xs * 1e6)).tolist(),
-        "line": {"dash": "dot", "color": "#7f7f7f"},
+        "name": "fitted trends (v1, v2, MnasNet at α 0.5 and 1)", "x": xs, "y": ys,
+        "line": {"width": 1, "dash": "dot", "color": "#7f7f7f"},
     })
-    best = default_fit()
-    if best.name != log_fit.name:
-        resolutions = np.arange(96, 321, 8)
-        for a in (0.25, 0.5, 0.75, 1.0):
-            costs = sweep([a], resolutions).mult_adds[0]
-            tops = [best.predict(a, int(r), int(m))
-                    for r, m in zip(resolutions, costs, strict=True)]
-            traces.append({
-                "type": "scatter", "mode": "lines", "hoverinfo": "skip", "legendgroup": "fit",
-                "name": f"{best.name} fit (LOO RMSE {best.loo_rmse:.2f}), α = {a:g}",
-                "x": (costs / 1e6).tolist(), "y": tops, "line": {"width": 1},
-            })
     return tuple(traces)
 
 
 def cost_accuracy_figure(report: Report) -> go.Figure:
-    """Accuracy against Mult-Adds (log x): every paper and checkpoint point (ImageNet shown,
-    other tasks in the legend, each with its own metric), the fitted trends, and ``report``'s
-    configuration with its predicted top-1 interval. Hover shows the source table."""
+    """ImageNet top-1 against Mult-Adds (log x) across families: every published point, the
+    fitted trends, and ``report``'s configuration with its predicted top-1 interval or its
+    measured top-1. Hover shows the source table."""
     traces = [dict(t) for t in _accuracy_traces()]
     a = report.accuracy
-    if a is not None:
+    measured = [m.top1 for m in report.measured if m.top1 is not None]
+    if measured:
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": "this configuration (measured)",
+            "x": [report.mult_adds_m] * len(measured), "y": measured,
+            "marker": {"symbol": "star", "size": 18, "color": "black"},
+            "hovertemplate": f"{report.network.title} α = {report.alpha:g}, "
+                             f"{report.resolution} px<br>{report.mult_adds:,} Mult-Adds<br>"
+                             "measured top-1 %{y}%<extra></extra>",
+        })
+    elif a is not None:
         traces.append({
             "type": "scatter", "mode": "markers", "name": "this configuration (predicted)",
             "x": [report.mult_adds_m], "y": [a.top1],
@@ -117,7 +124,7 @@ def cost_accuracy_figure(report: Report) -> go.Figure:
     return _figure(traces, {
         "title": {"text": "Cost against accuracy"},
         "xaxis": {"type": "log", "title": {"text": "Million Mult-Adds (log)"}},
-        "yaxis": {"title": {"text": "Accuracy (%)"}},
+        "yaxis": {"title": {"text": "ImageNet top-1 (%)"}},
         "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.22},
         "height": 640,
     })
@@ -128,17 +135,18 @@ def layers_figure(report: Report) -> go.Figure:
     each separable pair replaces as a ghost bar on its pointwise row; hover shows shapes."""
     layers = report.layers
     shapes = [
-        f"{r.name} ({r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
+        f"{r.name} ({r.role}, {r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
         f"in {r.in_h}×{r.in_w}×{r.in_c} → out {r.out_h}×{r.out_w}×{r.out_c}"
         for r in layers.itertuples()
     ]
     names = layers["name"].tolist()
-    kinds = layers["kind"].tolist()
+    kinds = layers["role"].tolist()
+    booked = layers["standard_mult_adds"].astype(bool).tolist()
     traces: list[dict[str, Any]] = []
     for axis, column, standard in (("", "mult_adds", "standard_mult_adds"),
                                    ("2", "params", "standard_params")):
-        ghost = [int(v) if k == Kind.POINTWISE.value else None
-                 for v, k in zip(layers[standard], kinds, strict=True)]
+        ghost = [int(v) if k in (Role.POINTWISE.value, Role.PROJECT.value) and b else None
+                 for v, k, b in zip(layers[standard], kinds, booked, strict=True)]
         traces.append({
             "type": "bar", "x": names, "y": ghost, "name": "standard conv it replaces",
             "xaxis": f"x{axis}", "yaxis": f"y{axis}", "legendgroup": "ghost",
@@ -147,7 +155,7 @@ def layers_figure(report: Report) -> go.Figure:
             "hovertemplate": "%{customdata}<br>standard conv: %{y:,}<extra></extra>",
         })
         values = layers[column].tolist()
-        for kind, colour in KIND_COLOURS.items():
+        for kind, colour in ROLE_COLOURS.items():
             rows = [i for i, k in enumerate(kinds) if k == kind]
             if not rows:
                 continue
@@ -159,8 +167,8 @@ def layers_figure(report: Report) -> go.Figure:
                 "hovertemplate": "%{customdata}<br>%{y:,}<extra></extra>",
             })
     return _figure(traces, {
-        "title": {"text": f"Per layer: α = {report.alpha:g}, {report.resolution} px, "
-                          f"{report.variant}"},
+        "title": {"text": f"Per layer: {report.network.title}, α = {report.alpha:g}, "
+                          f"{report.resolution} px"},
         "barmode": "overlay",
         "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False},
         "xaxis2": {"anchor": "y2", "domain": [0, 1]},
@@ -181,18 +189,19 @@ def plane_figure(
 ) -> go.Figure:
     """Exact Mult-Adds over the α × resolution plane (heatmap, log colour scale) with
     iso-budget contours, the 16 checkpoints, the current point, and the budget frontier."""
-    from costmodel.accuracy import checkpoints
-    from costmodel.architecture import mobilenet_v1
+    from costmodel.accuracy import FITTED, checkpoints
+    from costmodel.builtin_networks import is_builtin
     from costmodel.sweeps import sweep
 
-    size = report.architecture.image_size
+    size = report.network.image_size
     a = np.round(np.arange(0.25, 1.4001, 0.025), 3) if alphas is None else np.asarray(alphas)
     if resolutions is None:  # 96-320 px for MobileNet v1: 3/7 to 10/7 of the reference size
         step = max(size // 56, 1)
         r = np.arange(max(round(size * 3 / 7), 1), round(size * 10 / 7) + 1, step)
     else:
         r = np.asarray(resolutions)
-    grid = sweep(a, r, architecture=report.architecture).mult_adds / 1e6
+    grid = sweep(a, r, network=report.network, rules=report.rules, num_classes=report.classes,
+                 depth=report.depth, variant=report.variant).mult_adds / 1e6
     ticks = [10, 30, 100, 300, 1000, 3000]
     traces: list[dict[str, Any]] = [{
         "type": "heatmap", "x": r, "y": a, "z": np.log10(grid), "customdata": grid,
@@ -214,8 +223,9 @@ def plane_figure(
                          "showlabels": True, "labelfont": {"color": "white"}},
             "line": {"color": "red" if is_budget else "white", "width": 3 if is_budget else 1},
         })
-    is_mobilenet = report.architecture is mobilenet_v1(report.variant)
-    ckpt = checkpoints() if is_mobilenet else checkpoints().iloc[0:0]
+    key = report.network.key
+    fitted = key in FITTED and is_builtin(report.network) and report.variant == "separable"
+    ckpt = checkpoints(key) if fitted else checkpoints().iloc[0:0]
     traces.append({
         "type": "scatter", "mode": "markers", "name": "TF-slim checkpoints",
         "x": ckpt["resolution"].tolist(), "y": ckpt["alpha"].tolist(),
@@ -246,7 +256,7 @@ def plane_figure(
                          f"{report.mult_adds:,} Mult-Adds<extra></extra>",
     })
     return _figure(traces, {
-        "title": {"text": f"Exact Mult-Adds over α × resolution ({report.architecture.name})"},
+        "title": {"text": f"Exact Mult-Adds over α × resolution ({report.network.title})"},
         "xaxis": {"title": {"text": "Input resolution (px)"}},
         "yaxis": {"title": {"text": "Width multiplier α"}},
         "legend": {"orientation": "h", "y": -0.18},

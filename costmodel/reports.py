@@ -1,30 +1,28 @@
-"""``report()``: the exact cost of one MobileNet v1 configuration, with everything around it.
+"""``report()``: the exact cost of one configuration of one network, with everything around it.
 
-The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.count_totals`).
-The standard-convolution equivalent, the per-layer and per-type tables, the closed form, the
-accuracy prediction and the paper comparison are built on first access, so a report for the
-totals alone stays cheap.
+The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.totals`).
+The standard-convolution equivalent, the per-layer and per-role tables, the closed form, the
+accuracy and the published figures are built on first access, so a report for the totals
+alone stays cheap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from costmodel.architecture import Architecture, mobilenet_v1, to_full, to_shallow
-from costmodel.counting import count_layers, count_standard_totals, count_totals
-from costmodel.kinds import COUNTING_CONVENTION, PAPER_LABEL, Kind
-from costmodel.published import Comparison, PrintedShare, compare, figures_for, table2_shares
-from costmodel.validation import check_alpha, check_variant, resolve_resolution
+from costmodel.configuration import resolve
+from costmodel.counting import count_ops, standard_totals, totals
+from costmodel.graph import Graph, build_graph
+from costmodel.kinds import COUNTING_CONVENTION, ROLE_LABEL, Role
+from costmodel.network_spec import Network
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from costmodel.accuracy_model import AccuracyPrediction
-
-#: Table 2 is printed for this configuration only.
-TABLE2_CONFIGURATION = ("separable", 1.0, 224)
+    from costmodel.published import Comparison, PublishedRow
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,38 +33,55 @@ class ClosedForm:
     params: float
 
 
+#: Roles in the order ``by_type`` lists them.
+ROLE_ORDER = (Role.POINTWISE, Role.EXPAND, Role.DEPTHWISE, Role.SE, Role.PROJECT, Role.STEM,
+              Role.CONV, Role.HEAD, Role.CLASSIFIER, Role.ADD, Role.POOL)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Report:
     """Exact cost of one configuration. Counts are integers (Mult-Adds = multiply-accumulates).
 
-    ``standard_mult_adds``/``standard_params`` are the totals of the same network with every
-    depthwise separable pair replaced by a standard conv; ``saving_ratio`` is
-    ``mult_adds / standard_mult_adds`` (eq. 5 summed over the network).
+    ``params`` counts every weight and bias the network has (batchnorm folded);
+    ``params_with_bn`` adds batchnorm γ and β (torchvision's ``num_params``, Keras'
+    "trainable"). ``standard_mult_adds``/``standard_params`` are the totals of the same
+    network with every block (separable pair or inverted residual) replaced by one standard
+    k×k conv; ``saving_ratio`` is ``mult_adds / standard_mult_adds`` (eq. 5 over the network).
     """
 
+    network: Network = field(repr=False, compare=False)
+    rules: str
     alpha: float
+    depth: float
     rho: float
     resolution: int
+    classes: int
     variant: str
     mult_adds: int
     params: int
-    architecture: Architecture = field(repr=False, compare=False)
+    params_with_bn: int
+    graph: Graph = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The network's name (``network=`` of :func:`report`)."""
+        return self.network.key
 
     @property
     def convention(self) -> str:
         """The counting convention, with this network's reference input size."""
-        size = self.architecture.image_size
+        size = self.network.image_size
         return COUNTING_CONVENTION.replace("round(224·ρ)", f"round({size}·ρ)")
 
     # --- derived scalars ---------------------------------------------------------------
 
     @cached_property
     def _standard_totals(self) -> tuple[int, int]:
-        return count_standard_totals(self.architecture, self.alpha, self.resolution)
+        return standard_totals(self.graph, self.alpha, self.resolution)
 
     @property
     def standard_mult_adds(self) -> int:
-        """Mult-Adds of the standard-convolution equivalent (the "full" variant)."""
+        """Mult-Adds of the standard-convolution equivalent."""
         return self._standard_totals[0]
 
     @property
@@ -87,48 +102,74 @@ class Report:
     @property
     def saving_ratio(self) -> float:
         """Mult-Adds of this network over its standard-convolution equivalent (< 1 is cheaper)."""
-        return self.mult_adds / self.standard_mult_adds
+        return self.mult_adds / self.standard_mult_adds if self.standard_mult_adds else 1.0
 
     @property
     def params_saving_ratio(self) -> float:
         """Parameters of this network over its standard-convolution equivalent."""
-        return self.params / self.standard_params
+        return self.params / self.standard_params if self.standard_params else 1.0
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """Flags for configurations outside what the paper measured."""
+        """Flags for configurations outside what the papers measured."""
         notes = []
-        if self.alpha > 1.0:
+        if self.alpha > max(1.0, self.network.width) and self.network.key == "mobilenet_v1":
             notes.append(f"α = {self.alpha:g} is wider than the paper studies (α ≤ 1).")
-        if self.resolution > self.architecture.image_size:
+        elif self.alpha > 1.4 and self.network.key != "mobilenet_v1":
+            notes.append(f"α = {self.alpha:g} is wider than any published checkpoint (α ≤ 1.4).")
+        if self.resolution > self.network.image_size:
             notes.append(f"Input {self.resolution} px is above the reference "
-                         f"{self.architecture.image_size} px.")
+                         f"{self.network.image_size} px.")
         return tuple(notes)
+
+    @cached_property
+    def elementwise(self) -> dict[str, int]:
+        """Element-wise work outside the Mult-Adds, labelled: residual adds, squeeze-and-excite
+        scale multiplies, pooled additions. Zero by the counting convention; here for reference
+        (and for the memory and latency models)."""
+        from costmodel.operations import RULES
+
+        out: dict[str, int] = {}
+        for op in count_ops(self.graph, self.alpha, self.resolution):
+            label = RULES[op.kind].elementwise_label
+            if label:
+                out[label] = out.get(label, 0) + op.elementwise
+        return out
 
     # --- lazily built tables -------------------------------------------------------------
 
     @cached_property
     def layers(self) -> pd.DataFrame:
-        """One row per layer in network order; columns sum to the totals."""
+        """One row per operation in network order; every count column sums to its total."""
         import numpy as np
         import pandas as pd
 
-        rows = count_layers(self.architecture, self.alpha, self.resolution)
-        numbers = np.array(
-            [(r.block, r.stride, r.kernel, r.in_size, r.in_channels, r.out_size,
-              r.out_channels, r.mult_adds, r.params, r.standard_mult_adds, r.standard_params)
-             for r in rows],
-            dtype=np.int64,
-        )
-        (block, stride, kernel, in_size, in_c, out_size, out_c, mult_adds, params,
-         std_mult_adds, std_params) = numbers.T
-        frame = pd.DataFrame(
+        rows = count_ops(self.graph, self.alpha, self.resolution)
+        try:
+            numbers = np.array(
+                [(r.block, r.stride, r.kernel, r.groups, r.in_size, r.in_channels, r.out_size,
+                  r.out_channels, r.mult_adds, r.params, r.params + r.batchnorm_params,
+                  r.standard_mult_adds, r.standard_params, r.elementwise) for r in rows],
+                dtype=np.int64)
+        except OverflowError:  # counts beyond int64: keep them exact as Python integers
+            numbers = np.array(
+                [(r.block, r.stride, r.kernel, r.groups, r.in_size, r.in_channels, r.out_size,
+                  r.out_channels, r.mult_adds, r.params, r.params + r.batchnorm_params,
+                  r.standard_mult_adds, r.standard_params, r.elementwise) for r in rows],
+                dtype=object)
+        (block, stride, kernel, groups, in_size, in_c, out_size, out_c, mult_adds, params,
+         params_bn, std_mult_adds, std_params, elementwise) = numbers.T
+        total_ma = self.mult_adds or 1
+        total_p = self.params or 1
+        return pd.DataFrame(
             {
                 "name": [r.name for r in rows],
-                "kind": [r.kind.value for r in rows],
                 "block": block,
+                "role": [r.role.value for r in rows],
+                "kind": [r.kind.value for r in rows],
                 "stride": stride,
                 "kernel": kernel,
+                "groups": groups,
                 "in_h": in_size,
                 "in_w": in_size,
                 "in_c": in_c,
@@ -137,95 +178,110 @@ class Report:
                 "out_c": out_c,
                 "mult_adds": mult_adds,
                 "params": params,
-                "mult_adds_pct": 100 * mult_adds / self.mult_adds,
-                "params_pct": 100 * params / self.params,
+                "params_with_bn": params_bn,
+                "mult_adds_pct": [100 * int(v) / total_ma for v in mult_adds],
+                "params_pct": [100 * int(v) / total_p for v in params],
                 "standard_mult_adds": std_mult_adds,
                 "standard_params": std_params,
+                "elementwise": elementwise,
+                "activation": [r.activation.value for r in rows],
             },
             copy=False,
         )
-        return frame
 
     @cached_property
     def by_type(self) -> pd.DataFrame:
-        """Totals per layer kind, in the form of paper Table 2, with the printed shares beside
-        them at the configuration Table 2 describes (1.0 MobileNet-224)."""
+        """Totals per operation role (stem, expand, depthwise, pointwise, project, SE, head,
+        classifier, ...), with MobileNet v1's paper Table 2 printed shares beside them at the
+        configuration Table 2 describes (1.0 MobileNet-224)."""
         import pandas as pd
 
-        layers = self.layers
-        kind_column = layers["kind"].to_numpy()
-        mult_adds = layers["mult_adds"].to_numpy()
-        params = layers["params"].to_numpy()
-        kinds = [k for k in (Kind.POINTWISE, Kind.DEPTHWISE, Kind.CONV, Kind.FC)
-                 if (kind_column == k.value).any()]
-        frame = pd.DataFrame(
-            {
-                "kind": [k.value for k in kinds],
-                "label": [PAPER_LABEL[k] for k in kinds],
-                "mult_adds": [int(mult_adds[kind_column == k.value].sum()) for k in kinds],
-                "params": [int(params[kind_column == k.value].sum()) for k in kinds],
-            }
-        )
-        frame["mult_adds_pct"] = 100 * frame["mult_adds"] / self.mult_adds
-        frame["params_pct"] = 100 * frame["params"] / self.params
-        fc_bias = self._classes if Kind.FC in kinds else 0
-        without_bias = frame["params"] - [fc_bias if k == Kind.FC else 0 for k in kinds]
-        frame["params_pct_without_fc_bias"] = 100 * without_bias / (self.params - fc_bias)
-        at_table2 = (self.variant, self.alpha, self.resolution) == TABLE2_CONFIGURATION
-        printed = table2_shares() if at_table2 else {}
-        blank = PrintedShare(mult_adds_pct=float("nan"), params_pct=float("nan"), note="")
-        shares = [printed.get(k, blank) for k in kinds]
-        frame["paper_mult_adds_pct"] = [share.mult_adds_pct for share in shares]
-        frame["paper_params_pct"] = [share.params_pct for share in shares]
-        frame["note"] = [share.note for share in shares]
+        rows = count_ops(self.graph, self.alpha, self.resolution)
+        sums: dict[Role, list[int]] = {}
+        for r in rows:
+            entry = sums.setdefault(r.role, [0, 0])
+            entry[0] += r.mult_adds
+            entry[1] += r.params
+        roles = [role for role in ROLE_ORDER if role in sums and (
+            sums[role] != [0, 0] or role not in (Role.POOL, Role.ADD))]
+        roles = [role for role in roles if role not in (Role.POOL, Role.ADD)]
+        frame = pd.DataFrame({
+            "role": [role.value for role in roles],
+            "label": [ROLE_LABEL[role] for role in roles],
+            "mult_adds": [sums[role][0] for role in roles],
+            "params": [sums[role][1] for role in roles],
+        })
+        frame["mult_adds_pct"] = 100 * frame["mult_adds"] / (self.mult_adds or 1)
+        frame["params_pct"] = 100 * frame["params"] / (self.params or 1)
+        if self.network.key == "mobilenet_v1":
+            self._table2(frame, roles)
         return frame
 
-    @property
-    def _classes(self) -> int:
-        return self.architecture.layers[-1].out_channels
+    def _table2(self, frame: pd.DataFrame, roles: list[Role]) -> None:
+        from costmodel.published import table2_shares
+
+        classes = self.classes if Role.CLASSIFIER in roles else 0
+        without_bias = frame["params"] - [classes if r is Role.CLASSIFIER else 0 for r in roles]
+        frame["params_pct_without_fc_bias"] = 100 * without_bias / (self.params - classes)
+        at_table2 = (self.variant, self.alpha, self.resolution, self.classes) == (
+            "separable", 1.0, 224, 1000)
+        printed = table2_shares() if at_table2 else {}
+        shares = [printed.get(role) for role in roles]
+        frame["paper_mult_adds_pct"] = [s.mult_adds_pct if s else float("nan") for s in shares]
+        frame["paper_params_pct"] = [s.params_pct if s else float("nan") for s in shares]
+        frame["note"] = [s.note if s else "" for s in shares]
 
     @cached_property
     def closed_form(self) -> ClosedForm:
         """The closed-form estimate at this report's continuous α and ρ."""
         from costmodel.closed_form import evaluate
 
-        mult_adds, params = evaluate(self.architecture, self.alpha, self.rho)
+        mult_adds, params = evaluate(self.graph, self.alpha, self.rho)
         return ClosedForm(mult_adds=mult_adds, params=params)
 
     @cached_property
     def accuracy(self) -> AccuracyPrediction | None:
-        """Predicted ImageNet top-1 (see :func:`costmodel.predict_accuracy`); ``None`` for the
-        full and shallow variants, which the checkpoints do not cover."""
-        if self.variant != "separable" or self.architecture is not mobilenet_v1("separable"):
-            return None
-        from costmodel.accuracy_model import predict_at
+        """Predicted ImageNet top-1 (see :func:`costmodel.predict_accuracy`) where this
+        network's family has a fitted model; ``None`` otherwise."""
+        from costmodel.accuracy_model import predict_for_report
 
-        return predict_at(self.alpha, self.resolution, self.mult_adds)
+        return predict_for_report(self)
+
+    @cached_property
+    def measured(self) -> tuple[PublishedRow, ...]:
+        """Published ImageNet accuracies measured at exactly this configuration (paper tables
+        and checkpoints; float models only), e.g. 70.6 % (paper) and 70.9 % (TF-slim) at 1.0
+        MobileNet-224."""
+        from costmodel.published import rows_for
+
+        return tuple(r for r in rows_for(self) if r.top1 is not None and "8-bit" not in r.model)
 
     @cached_property
     def published(self) -> tuple[Comparison, ...]:
-        """The paper's (and the TF-slim checkpoints') printed figures for this configuration,
-        each set against the exact count; empty when nobody printed this configuration."""
-        out: list[Comparison] = []
-        if self.architecture is not mobilenet_v1(self.variant):
-            return ()
-        for figure in figures_for(self.variant, self.alpha, self.resolution):
-            out.append(compare("mult_adds", figure, self.mult_adds))
-            out.append(compare("params", figure, self.params))
-        return tuple(out)
+        """The printed cost figures for this configuration, each set against the exact count;
+        empty when nobody printed this configuration."""
+        from costmodel.published import comparisons_for
+
+        return comparisons_for(self)
 
     # --- output ----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able values: the totals, the ratios, the closed form, the comparisons."""
+        accuracy = self.accuracy
         return {
-            "network": self.architecture.name,
+            "network": self.network.key,
+            "title": self.network.title,
+            "rules": self.rules,
             "variant": self.variant,
             "alpha": self.alpha,
+            "depth": self.depth,
             "rho": self.rho,
             "resolution": self.resolution,
+            "classes": self.classes,
             "mult_adds": self.mult_adds,
             "params": self.params,
+            "params_with_bn": self.params_with_bn,
             "mult_adds_m": self.mult_adds_m,
             "params_m": self.params_m,
             "standard_mult_adds": self.standard_mult_adds,
@@ -234,6 +290,7 @@ class Report:
             "params_saving_ratio": self.params_saving_ratio,
             "closed_form_mult_adds": self.closed_form.mult_adds,
             "closed_form_params": self.closed_form.params,
+            "elementwise": dict(self.elementwise),
             "published": [
                 {
                     "quantity": c.quantity,
@@ -245,16 +302,19 @@ class Report:
                 }
                 for c in self.published
             ],
-            "accuracy": None if self.accuracy is None else {
-                "top1": self.accuracy.top1,
-                "low": self.accuracy.low,
-                "high": self.accuracy.high,
-                "extrapolated": self.accuracy.extrapolated,
-                "model": self.accuracy.model,
+            "measured": [
+                {"source": m.source, "top1": m.top1, "top5": m.top5} for m in self.measured
+            ],
+            "accuracy": None if accuracy is None else {
+                "top1": accuracy.top1,
+                "low": accuracy.low,
+                "high": accuracy.high,
+                "extrapolated": accuracy.extrapolated,
+                "model": accuracy.model,
                 "nearest_checkpoint": {
-                    "alpha": self.accuracy.nearest.alpha,
-                    "resolution": self.accuracy.nearest.resolution,
-                    "top1": self.accuracy.nearest.top1,
+                    "alpha": accuracy.nearest.alpha,
+                    "resolution": accuracy.nearest.resolution,
+                    "top1": accuracy.nearest.top1,
                 },
             },
             "notes": list(self.notes),
@@ -266,14 +326,14 @@ class Report:
         import pandas as pd
 
         row = {k: v for k, v in self.to_dict().items()
-               if not isinstance(v, list | dict) and k != "convention"}
+               if not isinstance(v, list | dict) and k != "convention" and v is not None}
         if self.accuracy is not None:
             row.update(top1=self.accuracy.top1, top1_low=self.accuracy.low,
                        top1_high=self.accuracy.high)
         return pd.DataFrame([row])
 
     def to_markdown(self) -> str:
-        """The summary as Markdown (tables of totals and of the paper's print)."""
+        """The summary as Markdown (tables of totals and of the published figures)."""
         from costmodel.formatting import report_markdown
 
         return report_markdown(self)
@@ -285,10 +345,10 @@ class Report:
         from costmodel.formatting import frame_to_latex, title
 
         frame = pd.DataFrame({
-            "quantity": ["Mult-Adds", "Parameters"],
-            "exact": [self.mult_adds, self.params],
-            "millions": [self.mult_adds_m, self.params_m],
-            "standard conv": [self.standard_mult_adds, self.standard_params],
+            "quantity": ["Mult-Adds", "Parameters", "Parameters with batchnorm"],
+            "exact": [self.mult_adds, self.params, self.params_with_bn],
+            "millions": [self.mult_adds_m, self.params_m, self.params_with_bn / 1e6],
+            "standard conv": [self.standard_mult_adds, self.standard_params, ""],
         })
         return frame_to_latex(frame, caption=f"{title(self)}. {self.convention}")
 
@@ -309,67 +369,54 @@ class Report:
 
 
 def report(
-    alpha: float = 1.0,
+    alpha: float | None = None,
     rho: float | None = None,
     *,
     resolution: int | None = None,
+    network: str | Network | None = None,
+    rules: str | None = None,
+    num_classes: int | None = None,
+    depth: float | None = None,
     variant: str = "separable",
-    architecture: Architecture | None = None,
+    architecture: Network | None = None,
 ) -> Report:
-    """Exact Mult-Adds and parameters of MobileNet v1 at width ``alpha`` and resolution.
+    """Exact Mult-Adds and parameters of one network configuration.
 
-    ``rho`` is the resolution multiplier (default 1: 224 pixels); the input size is
-    ``round(224·rho)``. Or give ``resolution`` in pixels (then ``rho = resolution / 224``);
-    giving both is fine only when they agree. ``variant`` is ``"separable"`` (Table 1),
-    ``"full"`` (every separable pair a standard conv, Table 4) or ``"shallow"`` (Table 5).
-    ``architecture`` evaluates another layer table (:func:`costmodel.load_architecture`) with
-    the same rules, ρ relative to its reference image size; the variants apply to it too.
+    ``network`` is a name from :func:`costmodel.networks` (default ``"mobilenet_v1"``) or a
+    table from :func:`costmodel.load_network`. ``alpha`` is the width multiplier (default 1,
+    or an EfficientNet preset's width); ``rho`` the resolution multiplier (input
+    ``round(reference·rho)``, reference 224 px or the preset's) or give ``resolution`` in
+    pixels; giving both is fine only when they agree. ``rules`` picks the builder whose
+    rounding rules to follow (``"tf-slim"``, the default, or ``"torchvision"``);
+    ``num_classes`` defaults to that builder's (1001 for TF-slim v2/v3, 1000 otherwise).
+    ``depth`` is EfficientNet's depth multiplier (repeats ``ceil(depth·n)``). ``variant`` is
+    MobileNet v1's ``"separable"`` (Table 1), ``"full"`` (Table 4) or ``"shallow"``
+    (Table 5). ``architecture`` is the older name of ``network`` for a loaded table.
     Raises ``ValueError`` naming the field and the accepted range on bad input.
     """
-    alpha_value, rho_value, size, arch = resolve_configuration(
-        alpha, rho, resolution, variant, architecture)
-    mult_adds, params = count_totals(arch, alpha_value, size)
+    if architecture is not None:
+        if network is not None:
+            raise ValueError("give network or architecture (its older name), not both")
+        network = architecture
+    config = resolve(network=network, alpha=alpha, rho=rho, resolution=resolution,
+                     rules=rules, num_classes=num_classes, variant=variant, depth=depth)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
+    mult_adds, params, params_with_bn = totals(graph, config.alpha, config.resolution)
     return Report(
-        alpha=alpha_value,
-        rho=rho_value,
-        resolution=size,
-        variant=variant,
+        network=config.network,
+        rules=config.rules.name,
+        alpha=config.alpha,
+        depth=config.depth,
+        rho=config.rho,
+        resolution=config.resolution,
+        classes=config.classes,
+        variant=config.variant,
         mult_adds=mult_adds,
         params=params,
-        architecture=arch,
+        params_with_bn=params_with_bn,
+        graph=graph,
     )
 
 
-def resolve_configuration(
-    alpha: object, rho: object, resolution: object, variant: object, architecture: object
-) -> tuple[float, float, int, Architecture]:
-    """Validated (α, ρ, input size in pixels, network) from user arguments; ``ValueError``
-    naming the field and the accepted range otherwise."""
-    alpha_value = check_alpha(alpha)
-    arch = resolve_architecture(architecture, check_variant(variant))
-    rho_value, size = resolve_resolution(rho, resolution, arch.image_size)
-    return alpha_value, rho_value, size, arch
-
-
-def resolve_architecture(architecture: object, variant: str) -> Architecture:
-    """MobileNet v1 in ``variant``, or ``architecture`` transformed into it."""
-    if architecture is None:
-        return mobilenet_v1(variant)
-    if not isinstance(architecture, Architecture):
-        raise ValueError(
-            "architecture must be an Architecture (see costmodel.load_architecture); got "
-            f"{type(architecture).__name__}"
-        )
-    return _variant_of(architecture, variant)
-
-
-@lru_cache(maxsize=32)
-def _variant_of(architecture: Architecture, variant: str) -> Architecture:
-    if variant == "full":
-        return to_full(architecture)
-    if variant == "shallow":
-        return to_shallow(architecture)
-    return architecture
-
-
-__all__ = ["ClosedForm", "Report", "report", "resolve_architecture", "resolve_configuration"]
+__all__ = ["ROLE_ORDER", "ClosedForm", "Report", "report"]

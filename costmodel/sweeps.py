@@ -1,114 +1,52 @@
 """Exact Mult-Adds and parameters over many configurations at once, vectorised with numpy.
 
-The same integer rules as :func:`costmodel.report` (channels ``max(int(α·C), 8)``, 'SAME'
-padding), rearranged: a layer's Mult-Adds are a width factor that depends on α only (``k²·m·n``,
-``k²·m``, ``m·n``) times ``g²``, a size factor that depends on the resolution only. The grid of
-totals is then one matrix product ``W (α × layers) @ S (layers × resolutions)``, and a list of
-paired configurations is a sum over the few distinct layer terms. No Python loop per
-configuration.
+The plan of :mod:`costmodel.counting` (the same cost rules, merged) evaluated on arrays: the
+channel counts of every α come from the network's width program (the builder's rounding rules,
+on float arrays), the weights per level are ``Σ coefficient·C_a·C_b``, and the Mult-Adds of a
+grid are one matrix product ``W (α × levels) @ A (levels × resolutions)`` of weights and areas.
+No Python loop per configuration.
+
+Exactness: every count is an integer. Products and sums are exact in float64 below 2**53 and in
+int64 below 2**63; a request whose counts could exceed 2**63 is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from costmodel.architecture import Architecture
-from costmodel.counting import MIN_CHANNELS, Plan, Term, compile_plan
-from costmodel.kinds import Kind
-from costmodel.validation import MAX_ALPHA, MAX_RESOLUTION, check_variant
+from costmodel.configuration import MAX_ALPHA, MAX_RESOLUTION, resolve
+from costmodel.counting import Plan, compile_plan
+from costmodel.graph import FLAT, build_graph
+from costmodel.widths import Rounding, VarKind, WidthProgram, WidthVar
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_EXACT_FLOAT = 2**53  # integers below this are exact in float64
+    from costmodel.network_spec import Network
 
-
-def _channels(alphas: np.ndarray, base: int, scaled: bool) -> np.ndarray:
-    if not scaled:
-        return np.full(alphas.shape, base, dtype=np.int64)
-    # float64 product then truncation: the same as Python's int(alpha * base)
-    return np.maximum((alphas * base).astype(np.int64), MIN_CHANNELS)
-
-
-def _channels_from_keys(keys: np.ndarray, base: int, key_base: int, scaled: bool) -> np.ndarray:
-    if not scaled:
-        return np.full(keys.shape, base, dtype=np.int64)
-    return np.maximum(keys // (key_base // base), MIN_CHANNELS)
-
-
-def _factors(
-    term: Term, channels: Callable[[int, bool], np.ndarray], cache: dict
-) -> tuple[np.ndarray, np.ndarray]:
-    """(Mult-Adds width factor, params) of one term, per α, times its multiplicity."""
-    m_key, n_key = (term.in_channels, term.scale_in), (term.out_channels, term.scale_out)
-    for key in (m_key, n_key):
-        if key not in cache:
-            cache[key] = channels(*key)
-    m, n = cache[m_key], cache[n_key]
-    k2 = term.kernel * term.kernel
-    if term.kind is Kind.CONV:
-        width = k2 * m * n
-        params = width
-    elif term.kind is Kind.DEPTHWISE:
-        width = k2 * m
-        params = width
-    elif term.kind is Kind.POINTWISE:
-        width = m * n
-        params = width
-    else:  # FC: no spatial size
-        width = m * n
-        params = width + n
-    if term.count == 1:
-        return width, params
-    return width * term.count, params * term.count
-
-
-def _width_by_level(
-    plan: Plan, channels: Callable[[int, bool], np.ndarray]
-) -> tuple[dict[int, np.ndarray], np.ndarray]:
-    """Width factors summed per size level, and total params, per α (or per α key)."""
-    cache: dict = {}
-    by_level: dict[int, np.ndarray] = {}
-    params: np.ndarray | None = None
-    for term in plan.terms:
-        width, term_params = _factors(term, channels, cache)
-        if term.level in by_level:
-            by_level[term.level] += width
-        else:
-            by_level[term.level] = width.copy()
-        if params is None:
-            params = term_params.copy()
-        else:
-            params += term_params
-    assert params is not None  # an Architecture is never empty
-    return by_level, params
-
-
-def _sizes(resolutions: np.ndarray, strides: tuple[int, ...]) -> list[np.ndarray]:
-    """Output size of each stride level, per resolution ('SAME': ceil(size / stride))."""
-    out = []
-    size = resolutions.astype(np.int64)
-    for stride in strides:
-        size = -(-size // stride)
-        out.append(size)
-    return out
+_EXACT_FLOAT = 2.0**53
+_INT64 = 2.0**63
+#: The most configurations one call computes (a grid's α × resolutions, or paired entries).
+MAX_CONFIGURATIONS = 20_000_000
 
 
 def check_alphas(values: object) -> np.ndarray:
     """A list of width multipliers as float64; ``ValueError`` unless all are in (0, 4]."""
-    raw = np.asarray(values)
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]") from None
     if raw.dtype.kind not in "iuf":
         raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]; got {raw.dtype} values")
-    try:
-        array = raw.astype(np.float64).ravel()
-    except (TypeError, ValueError):
-        raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]") from None
+    array = raw.astype(np.float64).ravel()
     if array.size == 0:
         raise ValueError("alphas must hold at least one value")
+    if array.size > MAX_CONFIGURATIONS:
+        raise ValueError(f"alphas holds {array.size:,} values; at most {MAX_CONFIGURATIONS:,}")
     if not np.all(np.isfinite(array)) or np.any(array <= 0) or np.any(array > MAX_ALPHA):
         raise ValueError(f"alphas must be finite numbers in (0, {MAX_ALPHA:g}]")
     return array
@@ -118,96 +56,170 @@ def check_resolutions(values: object) -> np.ndarray:
     """A list of resolutions as int64; ``ValueError`` unless all are integers in [1, 4096]."""
     try:
         raw = np.asarray(values).ravel()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}]") from None
     if raw.size == 0:
         raise ValueError("resolutions must hold at least one value")
+    if raw.size > MAX_CONFIGURATIONS:
+        raise ValueError(f"resolutions holds {raw.size:,} values; at most "
+                         f"{MAX_CONFIGURATIONS:,}")
     if raw.dtype.kind not in "iu":
         raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}] (pixels)")
-    array = raw.astype(np.int64)
-    if np.any(array < 1) or np.any(array > MAX_RESOLUTION):
+    if np.any(raw < 1) or np.any(raw > MAX_RESOLUTION):
         raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}] (pixels)")
-    return array
+    return raw.astype(np.int64)
 
 
-_TABLE_LIMIT = 16_000_000  # α keys × resolutions: a 128 MB int64 table at the most
+def _weights(plan: Plan, alphas: np.ndarray) -> tuple[list[int], np.ndarray, np.ndarray,
+                                                      np.ndarray]:
+    """(levels, weights per level (levels × α), params, params_with_bn) for each α."""
+    channels = plan.program.evaluate_array(alphas)
+    levels = [level for level, _ in plan.levels]
+    width = np.zeros((len(levels), alphas.size), dtype=np.int64)
+    for row, (_, terms) in enumerate(plan.levels):
+        for coefficient, a, b in terms:
+            width[row] += coefficient * channels[a] * channels[b]
+    params = width.sum(axis=0)
+    for count, var in plan.biases:
+        params = params + count * channels[var]
+    bn = np.zeros(alphas.size, dtype=np.int64)
+    for count, var in plan.batchnorm:
+        bn += count * channels[var]
+    return levels, width, params, params + 2 * bn
 
 
-def _grid(by_level: dict[int, np.ndarray], sizes: list[np.ndarray], n_res: int) -> np.ndarray:
-    """Totals for every (row of the width factors) × (resolution): one matrix product."""
-    levels = sorted(by_level)
-    width = np.stack([by_level[level] for level in levels], axis=1)  # rows × levels
-    spatial = np.stack(
-        [np.ones(n_res, dtype=np.int64) if level < 0 else sizes[level] * sizes[level]
-         for level in levels]
-    )  # levels × resolutions
-    bound = float(width.max(axis=0).astype(np.float64) @ spatial.max(axis=1).astype(np.float64))
-    if bound < _EXACT_FLOAT:
-        # every product and partial sum is an integer below 2**53: BLAS in float64 is exact
-        return np.rint(width.astype(np.float64) @ spatial.astype(np.float64)).astype(np.int64)
-    return width @ spatial
+_WINDOW = 16  # float steps searched around each candidate breakpoint
 
 
-def _paired(plan: Plan, a: np.ndarray, r: np.ndarray, variant: str) -> Sweep:
-    """Totals for aligned (α, resolution) pairs."""
-    if plan.key_base is not None:
-        # Tabulate per α key and per resolution, then gather: a few passes over the pairs.
-        key_base = plan.key_base
-        keys = (a * key_base).astype(np.int64)
-        table_keys = np.arange(int(keys.max()) + 1, dtype=np.int64)
-        by_level, params_table = _width_by_level(
-            plan, lambda c, s: _channels_from_keys(table_keys, c, key_base, s))
-        table_sizes = _sizes(np.arange(int(r.max()) + 1, dtype=np.int64), plan.strides)
-        if table_keys.size * (int(r.max()) + 1) <= _TABLE_LIMIT:
-            # every (α key, resolution) total at once, then one flat gather
-            table = _grid(by_level, table_sizes, int(r.max()) + 1)
-            total = np.take(table.ravel(), keys * table.shape[1] + r)
-        else:
-            total = np.zeros(a.size, dtype=np.int64)
-            for level, width in by_level.items():
-                total += width[keys] if level < 0 else width[keys] * (table_sizes[level] ** 2)[r]
-        return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params_table[keys],
-                     variant=variant, paired=True)
-    by_level, params = _width_by_level(plan, lambda c, s: _channels(a, c, s))
-    sizes = _sizes(r, plan.strides)
-    total = np.zeros(a.size, dtype=np.int64)
-    for level, width in by_level.items():
-        total += width if level < 0 else width * (sizes[level] * sizes[level])
-    return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
-                 variant=variant, paired=True)
+def _candidates(var: WidthVar, lo: float, hi: float) -> np.ndarray:
+    """Values of α near which ``var`` (scaled by α) may change: where α·C crosses an integer
+    (truncation, and the nearest multiple of 8 at 8k − 4) or where 0.9·α·C crosses a multiple
+    of 8 (make_divisible's 10 % guard)."""
+    base = float(var.base)
+    if var.kind is VarKind.FINEGRAIN:
+        lo = max(lo, 1.0)
+        if lo > hi:
+            return np.empty(0)
+    first, last = math.floor(lo * base) - 1, math.ceil(hi * base) + 1
+    integers = np.arange(max(first, 1), last + 1, dtype=np.float64)
+    found = [integers / base]
+    if var.rounding is Rounding.MAKE_DIVISIBLE:
+        multiples = np.arange(max(first // 8, 1), last // 8 + 2, dtype=np.float64) * 8
+        found.append(multiples / 0.9 / base)
+    return np.concatenate(found)
+
+
+def _scaled_values(var: WidthVar, alphas: np.ndarray) -> np.ndarray:
+    factor = np.maximum(alphas, 1.0) if var.kind is VarKind.FINEGRAIN else alphas
+    return np.asarray(var.rounding.apply(factor * var.base))
+
+
+def _breakpoints(program: WidthProgram, lo: float, hi: float) -> np.ndarray | None:
+    """The sorted α (floats) at which some channel count changes value, between ``lo`` and
+    ``hi``: every channel count is a non-decreasing step function of α (each rounding rule is
+    monotone), so they are constant between consecutive breakpoints. ``None`` where a window
+    search fails (then the caller evaluates every α)."""
+    points = []
+    for var in program.variables:
+        if var.kind not in (VarKind.SCALED, VarKind.FINEGRAIN):
+            continue
+        candidates = _candidates(var, lo, hi)
+        if candidates.size == 0:
+            continue
+        steps = [candidates]
+        down = up = candidates
+        for _ in range(_WINDOW):
+            down = np.nextafter(down, -np.inf)
+            up = np.nextafter(up, np.inf)
+            steps.insert(0, down)
+            steps.append(up)
+        window = np.stack(steps, axis=1)
+        values = _scaled_values(var, window)
+        changes = values[:, 1:] != values[:, :-1]
+        if np.any(changes[:, 0]) or np.any(changes[:, -1]):
+            return None  # a change at the window's edge: not located exactly
+        points.append(window[:, 1:][changes])
+    if not points:
+        return np.empty(0)
+    merged = np.unique(np.concatenate(points))
+    return merged[(merged > lo) & (merged <= hi)]
+
+
+def _segment_weights(plan: Plan, alphas: np.ndarray) -> tuple[
+        np.ndarray, list[int], np.ndarray, np.ndarray, np.ndarray] | None:
+    """Weights evaluated once per stretch of α on which no channel count changes:
+    (segment of each α, levels, weights per level × segment, params, params_with_bn per
+    segment); ``None`` where the breakpoints cannot be located exactly."""
+    lo, hi = float(alphas.min()), float(alphas.max())
+    points = _breakpoints(plan.program, lo, hi)
+    if points is None:
+        return None
+    starts = np.concatenate([[lo], points])
+    ends = np.concatenate([np.nextafter(points, -np.inf), [hi]])
+    first = plan.program.evaluate_array(starts)
+    last = plan.program.evaluate_array(ends)
+    if any(np.any(f != e) for f, e in zip(first, last, strict=True)):
+        return None  # a channel count changes inside a stretch: evaluate every α instead
+    segment = np.searchsorted(points, alphas, side="right")
+    levels, width, params, with_bn = _weights(plan, starts)
+    return segment, levels, width, params, with_bn
+
+
+def _areas(plan: Plan, levels: list[int], resolutions: np.ndarray) -> np.ndarray:
+    """Area of each level for each resolution (levels × resolutions), int64."""
+    sizes = [resolutions.astype(np.int64)]
+    for stride in plan.strides:
+        sizes.append(-(-sizes[-1] // stride))
+    return np.stack([np.ones(resolutions.size, dtype=np.int64) if level == FLAT
+                     else sizes[level] * sizes[level] for level in levels])
+
+
+def _check_bound(width: np.ndarray, area: np.ndarray) -> float:
+    bound = float(width.max(axis=1).astype(np.float64) @ area.max(axis=1).astype(np.float64))
+    if bound >= _INT64:
+        raise ValueError("the counts of this request would exceed 2**63 (about 9.2e18) and "
+                         "cannot stay exact in int64; use report() for single configurations")
+    return bound
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Sweep:
-    """Exact counts over many configurations.
+    """Exact counts over many configurations of one network.
 
-    Grid: ``mult_adds[i, j]`` is for ``alphas[i]`` and ``resolutions[j]``; ``params[i]`` for
-    ``alphas[i]`` (parameters do not depend on the resolution). Paired: all three arrays are
-    one-dimensional and aligned.
+    Grid: ``mult_adds[i, j]`` is for ``alphas[i]`` and ``resolutions[j]``; ``params[i]`` and
+    ``params_with_bn[i]`` for ``alphas[i]`` (parameters do not depend on the resolution).
+    Paired: all arrays are one-dimensional and aligned. ``reference`` is the network's
+    reference input size (ρ = resolution / reference).
     """
 
+    network: str
+    rules: str
     alphas: np.ndarray
     resolutions: np.ndarray
     mult_adds: np.ndarray
     params: np.ndarray
+    params_with_bn: np.ndarray
     variant: str
     paired: bool
+    reference: int
 
     def to_frame(self) -> pd.DataFrame:
-        """Long form: one row per configuration (alpha, resolution, rho, mult_adds, params)."""
+        """Long form: one row per configuration (alpha, resolution, rho, mult_adds, params,
+        params_with_bn)."""
         import pandas as pd
 
         if self.paired:
             alphas, resolutions = self.alphas, self.resolutions
-            mult_adds, params = self.mult_adds, self.params
+            mult_adds, params, with_bn = self.mult_adds, self.params, self.params_with_bn
         else:
             alphas = np.repeat(self.alphas, self.resolutions.size)
             resolutions = np.tile(self.resolutions, self.alphas.size)
             mult_adds = self.mult_adds.ravel()
             params = np.repeat(self.params, self.resolutions.size)
+            with_bn = np.repeat(self.params_with_bn, self.resolutions.size)
         return pd.DataFrame({
-            "alpha": alphas, "resolution": resolutions, "rho": resolutions / 224,
-            "mult_adds": mult_adds, "params": params,
+            "alpha": alphas, "resolution": resolutions, "rho": resolutions / self.reference,
+            "mult_adds": mult_adds, "params": params, "params_with_bn": with_bn,
         })
 
 
@@ -215,34 +227,70 @@ def sweep(
     alphas: object,
     resolutions: object,
     *,
+    network: str | Network | None = None,
+    rules: str | None = None,
+    num_classes: int | None = None,
+    depth: float | None = None,
     variant: str = "separable",
     paired: bool = False,
-    architecture: Architecture | None = None,
+    architecture: Network | None = None,
 ) -> Sweep:
-    """Exact Mult-Adds and params of MobileNet v1 for many configurations.
+    """Exact Mult-Adds and params of one network for many configurations.
 
     ``alphas`` (numbers in (0, 4]) and ``resolutions`` (integer pixels in [1, 4096]) span a
-    grid, or, with ``paired=True``, are equal-length lists of configurations. Counts are int64
-    and equal :func:`costmodel.report` on every point.
+    grid, or, with ``paired=True``, are equal-length lists of configurations. The other
+    arguments are those of :func:`costmodel.report`. Counts are int64 and equal
+    :func:`costmodel.report` on every point. At most 20,000,000 configurations per call.
     """
     a = check_alphas(alphas)
     r = check_resolutions(resolutions)
-    from costmodel.reports import resolve_architecture
-
-    arch = resolve_architecture(architecture, check_variant(variant))
-    plan = compile_plan(arch)
+    if architecture is not None:
+        if network is not None:
+            raise ValueError("give network or architecture (its older name), not both")
+        network = architecture
+    config = resolve(network=network, rules=rules, num_classes=num_classes, depth=depth,
+                     variant=variant)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
+    plan = compile_plan(graph)
+    network_key, rules_name = config.network.key, config.rules.name
+    reference = config.network.image_size
     if paired:
         if a.size != r.size:
-            raise ValueError(
-                f"paired alphas and resolutions must have the same length; got {a.size} "
-                f"and {r.size}"
-            )
-        return _paired(plan, a, r, variant)
-    by_level, params = _width_by_level(plan, lambda c, s: _channels(a, c, s))
-    sizes = _sizes(r, plan.strides)
-    total = _grid(by_level, sizes, r.size)
+            raise ValueError(f"paired alphas and resolutions must have the same length; got "
+                             f"{a.size} and {r.size}")
+        segmented = _segment_weights(plan, a)
+        if segmented is None:
+            levels, width, params, with_bn = _weights(plan, a)
+            area = _areas(plan, levels, r)
+            _check_bound(width, area)
+            total = (width * area).sum(axis=0)
+        else:
+            segment, levels, width, params, with_bn = segmented
+            table = _areas(plan, levels, np.arange(int(r.max()) + 1, dtype=np.int64))
+            _check_bound(width, table)
+            total = np.zeros(a.size, dtype=np.int64)
+            for row in range(len(levels)):
+                total += width[row][segment] * table[row][r]
+            params, with_bn = params[segment], with_bn[segment]
+        return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
+                     params_with_bn=with_bn, paired=True, network=network_key,
+                     rules=rules_name, variant=config.variant, reference=reference)
+    if a.size * r.size > MAX_CONFIGURATIONS:
+        raise ValueError(f"a grid of {a.size:,} alphas × {r.size:,} resolutions is "
+                         f"{a.size * r.size:,} configurations; at most "
+                         f"{MAX_CONFIGURATIONS:,} per call")
+    levels, width, params, with_bn = _weights(plan, a)
+    area = _areas(plan, levels, r)
+    bound = _check_bound(width, area)
+    if bound < _EXACT_FLOAT:
+        # every product and partial sum is an integer below 2**53: float64 BLAS is exact
+        total = (width.T.astype(np.float64) @ area.astype(np.float64)).astype(np.int64)
+    else:
+        total = width.T @ area
     return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
-                 variant=variant, paired=False)
+                 params_with_bn=with_bn, paired=False, network=network_key, rules=rules_name,
+                 variant=config.variant, reference=reference)
 
 
-__all__ = ["Sweep", "check_alphas", "check_resolutions", "sweep"]
+__all__ = ["MAX_CONFIGURATIONS", "Sweep", "check_alphas", "check_resolutions", "sweep"]

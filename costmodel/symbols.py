@@ -1,8 +1,11 @@
-"""The paper's symbols, declared once with their assumptions (Howard et al. 2017, section 3).
+"""The papers' symbols, declared once with their assumptions.
 
-``D_K``: kernel size; ``D_F``: input feature map size; ``D_G``: output feature map size;
-``M``: input channels; ``N``: output channels; ``alpha``: width multiplier;
-``rho``: resolution multiplier. Every expression in the package is built from these.
+MobileNet v1 (Howard et al. 2017, section 3): ``D_K`` kernel size, ``D_F`` input and ``D_G``
+output feature map size, ``M`` input and ``N`` output channels, ``alpha`` width and ``rho``
+resolution multiplier. MobileNet v2 (Sandler et al. 2018, section 3.3): ``t`` expansion
+factor. Squeeze-and-excite: ``r_se`` squeeze ratio. EfficientNet (Tan & Le 2019): ``d`` depth
+multiplier (the width is ``alpha``, the resolution ``rho``). Every expression in the package
+is built from these.
 """
 
 from __future__ import annotations
@@ -16,5 +19,8 @@ M = sp.Symbol("M", positive=True, integer=True)
 N = sp.Symbol("N", positive=True, integer=True)
 alpha = sp.Symbol("alpha", positive=True)
 rho = sp.Symbol("rho", positive=True)
+t = sp.Symbol("t", positive=True)
+r_se = sp.Symbol("r", positive=True)
+d = sp.Symbol("d", positive=True)
 
-__all__ = ["D_F", "D_G", "D_K", "M", "N", "alpha", "rho"]
+__all__ = ["D_F", "D_G", "D_K", "M", "N", "alpha", "d", "r_se", "rho", "t"]

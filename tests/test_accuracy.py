@@ -15,7 +15,7 @@ from costmodel.closed_form import network_mult_adds
 from costmodel.symbols import alpha, rho
 
 # Every row, as printed: (source, model, value %, Million Mult-Adds, Million params).
-# Literals from ../shared/reference/paper_tables.md (Tables 4-10, 12-14).
+# Literals from Howard et al. 2017 (arXiv 1704.04861), Tables 4-10 and 12-14.
 PAPER_ROWS = [
     ("Table 4", "Conv MobileNet", 71.7, 4866, 29.3),
     ("Table 4", "MobileNet", 70.6, 569, 4.2),
@@ -63,7 +63,8 @@ PAPER_ROWS = [
     ("Table 14", "0.75 MobileNet-128", 72.5, 108, 3.8),
 ]
 
-# TF-slim checkpoints: (α, resolution, Million MACs, Million params, top-1, top-5)
+# TF-slim checkpoints (tensorflow/models research/slim/nets/mobilenet_v1.md):
+# (α, resolution, Million MACs, Million params, top-1, top-5)
 CHECKPOINTS = [
     (1.0, 224, 569, 4.24, 70.9, 89.9), (1.0, 192, 418, 4.24, 70.0, 89.2),
     (1.0, 160, 291, 4.24, 68.0, 87.7), (1.0, 128, 186, 4.24, 65.2, 85.8),
@@ -78,8 +79,10 @@ CHECKPOINTS = [
 
 def test_every_paper_row_equals_the_reference() -> None:
     data = costmodel.accuracy_data()
-    paper = data[data["source"].str.startswith("Table")]
-    loaded = list(zip(paper["source"], paper["model"], paper["value"], paper["mult_adds_m"],
+    paper = data[(data["origin"] == "paper")
+                 & data["source"].str.startswith("MobileNet v1 paper, ")]
+    tables = paper["source"].str.removeprefix("MobileNet v1 paper, ")
+    loaded = list(zip(tables, paper["model"], paper["value"], paper["mult_adds_m"],
                       paper["params_m"], strict=True))
     assert loaded == PAPER_ROWS
 
@@ -95,7 +98,8 @@ def test_every_checkpoint_equals_the_reference() -> None:
 
 def test_exact_counts_sit_beside_printed_costs() -> None:
     data = costmodel.accuracy_data()
-    dogs = data[(data["source"] == "Table 10") & (data["model"] == "1.0 MobileNet-224")].iloc[0]
+    dogs = data[(data["source"] == "MobileNet v1 paper, Table 10")
+                & (data["model"] == "1.0 MobileNet-224")].iloc[0]
     assert dogs["exact_params"] == 3_308_088  # 120-class head: prints as 3.3
     assert dogs["exact_mult_adds"] == 567_839_232
     full = data[data["model"] == "Conv MobileNet"].iloc[0]
@@ -111,20 +115,29 @@ def pd_na() -> object:
     return pd.NA
 
 
-def test_fits_report_coefficients_r2_and_leave_one_out(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fits_report_coefficients_r2_and_leave_one_out() -> None:
     fits = {f.name: f for f in costmodel.accuracy_fits()}
+    assert set(fits) == {"log_mult_adds", "log_alpha_resolution", "quadratic"}
     for f in fits.values():
-        print(f"{f.name}: {f.formula}; coefficients {f.coefficients}; R² {f.r2:.4f}; "
-              f"LOO RMSE {f.loo_rmse:.3f}, max {f.loo_max_abs:.3f}")
+        assert len(f.coefficients) == len(f.terms) and len(f.loo_residuals) == 16
+        assert f.loo_max_abs == max(abs(e) for e in f.loo_residuals)
+        assert f.loo_rmse == pytest.approx(math.sqrt(sum(e * e for e in f.loo_residuals) / 16))
     log_linear = fits["log_mult_adds"]
     assert 1.5 < log_linear.loo_rmse < 2.5  # the plain log-linear fit: near 2 points
     chosen = default_fit()
-    assert chosen.loo_rmse < 1.0
-    assert len(chosen.coefficients) <= 4
     assert chosen.loo_rmse == min(f.loo_rmse for f in fits.values())
-    assert chosen.name == "log_alpha_resolution"
+    assert chosen.name == "quadratic"
     assert 0.99 < chosen.r2 <= 1
-    assert "LOO RMSE" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("network", "points"), [("mobilenet_v1", 16), ("mobilenet_v2", 22),
+                                                 ("mnasnet_a1", 25)])
+def test_every_fitted_family_is_within_0_8_points_leave_one_out(network: str,
+                                                                 points: int) -> None:
+    chosen = default_fit(network)
+    assert chosen.points == points
+    assert chosen.loo_rmse <= 0.8
+    assert chosen.loo_rmse == min(f.loo_rmse for f in costmodel.accuracy_fits(network))
 
 
 @pytest.mark.parametrize(("a", "resolution", "top1"), [(*c[:2], c[4]) for c in CHECKPOINTS],
@@ -213,4 +226,8 @@ def test_budget_curve_solves_the_closed_form() -> None:
         assert row["mult_adds_exact"] == costmodel.report(a, resolution=res).mult_adds
     at_half = curve[np.isclose(curve["alpha"], 0.5)].iloc[0]
     assert at_half["resolution_exact"] == 224  # 149,497,088 ≤ 150 M
-    assert math.isclose(at_half["rho"], 1.0017, abs_tol=1e-4)
+    # the closed form 539,492,352·α²ρ² + 28,224,000·αρ² + 1,024,000·α (Table 1 summed) at
+    # α = 0.5 meets 150e6 where ρ² = (150e6 − 512,000) / (134,873,088 + 14,112,000)
+    expected = math.sqrt((150e6 - 1_024_000 * 0.5)
+                         / (539_492_352 * 0.25 + 28_224_000 * 0.5))
+    assert math.isclose(at_half["rho"], expected, rel_tol=1e-12)

@@ -103,17 +103,18 @@ def test_paper_presets_set_the_sliders(app: AppTest) -> None:
     assert metric(app, "Mult-Adds (exact)") == "13,570,048"
 
 
-CIFAR = (Path(__file__).resolve().parents[1] / "data" / "mobilenet_v1_cifar.csv").read_bytes()
+CIFAR = (Path(__file__).resolve().parents[1] / "data" / "examples"
+         / "mobilenet_v1_cifar_layers.csv").read_bytes()
 
 
 def test_uploaded_table_is_evaluated(app: AppTest) -> None:
     app.file_uploader(key="architecture_upload").set_value(
         ("cifar.csv", CIFAR, "text/csv")).run()
     assert not app.exception
-    r = costmodel.report(architecture=costmodel.cifar_mobilenet_v1())
+    r = costmodel.report(network="mobilenet_v1_cifar")
     assert metric(app, "Mult-Adds (exact)") == f"{r.mult_adds:,}" == "46,354,432"
     app.number_input(key="custom_resolution").set_value(64).run()
-    r64 = costmodel.report(resolution=64, architecture=costmodel.cifar_mobilenet_v1())
+    r64 = costmodel.report(resolution=64, network="mobilenet_v1_cifar")
     assert metric(app, "Mult-Adds (exact)") == f"{r64.mult_adds:,}"
 
 

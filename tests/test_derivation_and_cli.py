@@ -52,7 +52,7 @@ def test_cli_report_text_and_markdown(capsys: pytest.CaptureFixture[str]) -> Non
 def test_cli_layers_derive_formulas(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["layers", "--alpha", "0.25"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("name,kind") and len(lines) == 30
+    assert lines[0].startswith("name,block,role,kind") and len(lines) == 30
     assert main(["derive", "pw13"]) == 0
     assert "1,048,576" in capsys.readouterr().out
     assert main(["formulas", "--latex"]) == 0
@@ -103,24 +103,24 @@ def test_cli_sweep_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["sweep", "--alphas", "0.25:1:0.25", "--resolutions", "128:224:32",
                  "--out", str(out)]) == 0
     lines = out.read_text().strip().splitlines()
-    assert lines[0] == "alpha,resolution,rho,mult_adds,params"
+    assert lines[0] == "alpha,resolution,rho,mult_adds,params,params_with_bn"
     assert len(lines) == 1 + 4 * 4
-    assert "1.0,224,1.0,568740352,4210088" in lines
+    assert "1.0,224,1.0,568740352,4210088,4231976" in lines
     assert capsys.readouterr().out == ""
 
 
 def test_cli_frontier(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frontier", "--max-mult-adds", "150e6", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("alpha,resolution,mult_adds")
+    assert lines[0].startswith("network,alpha,resolution,mult_adds")
     assert all(int(line.split(",")[2]) <= 150e6 for line in lines[1:])
     assert main(["frontier", "--max-mult-adds", "1000"]) == 0
     assert "No configuration fits" in capsys.readouterr().err
 
 
 def test_cli_arch_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--arch", str(DATA / "mobilenet_v1_cifar.csv"), "--format",
-                 "json"]) == 0
+    table = DATA / "examples" / "mobilenet_v1_cifar_layers.csv"
+    assert main(["report", "--arch", str(table), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["mult_adds"], data["resolution"]) == (46_354_432, 32)
 
@@ -155,8 +155,8 @@ def test_cli_unwritable_output(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_arch_with_image_size(capsys: pytest.CaptureFixture[str]) -> None:
-    table = DATA / "mobilenet_v1_cifar.csv"
+    table = DATA / "examples" / "mobilenet_v1_cifar_layers.csv"
     assert main(["report", "--arch", str(table), "--image-size", "33", "--format", "json"]) == 2
     assert "input_size=32 but" in capsys.readouterr().err  # the table's sizes say 32
     assert main(["report", "--arch", str(table), "--image-size", "x"]) == 2
-    assert "image_size must be an integer in [1, 4096]" in capsys.readouterr().err
+    assert "image-size must be an integer" in capsys.readouterr().err

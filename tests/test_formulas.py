@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 import sympy as sp
 
-from costmodel import closed_form, formulas
-from costmodel.architecture import VARIANTS, mobilenet_v1
-from costmodel.counting import COUNTERS, count_layers
-from costmodel.kinds import Kind
-from costmodel.symbols import D_F, D_G, D_K, M, N, alpha, rho
+import costmodel
+from costmodel import closed_form, formulas, operations
+from costmodel.kinds import OpKind
+from costmodel.symbols import D_F, D_G, D_K, M, N, alpha, r_se, rho, t
 
 
 def test_symbols_are_declared_with_assumptions() -> None:
@@ -67,30 +64,93 @@ def test_every_formula_has_latex() -> None:
 
 
 def test_registry_covers_every_kind_once() -> None:
-    assert set(formulas.LAYER_FORMULAS) == set(Kind) == set(COUNTERS)
+    assert set(operations.RULES) == set(OpKind)
+    with pytest.raises(ValueError, match="registered twice"):
+        operations._register([operations.RULES[OpKind.CONV], operations.RULES[OpKind.CONV]])
 
 
-@pytest.mark.parametrize("kind", list(Kind))
-def test_integer_counters_equal_symbolic_formulas(kind: Kind) -> None:
-    formula = formulas.LAYER_FORMULAS[kind]
-    count_mult_adds, count_params = COUNTERS[kind]
-    for k, m, n, g in itertools.product((1, 3, 5), (3, 8, 37), (8, 64, 1000), (1, 7, 112)):
-        n_eff = m if kind is Kind.DEPTHWISE else n
-        values = {D_K: k, M: m, N: n_eff, D_G: g}
-        assert count_mult_adds(k, m, n_eff, g) == formula.mult_adds.subs(values)
-        assert count_params(k, m, n_eff, g) == formula.params.subs(values)
+@pytest.mark.parametrize("kind", list(OpKind))
+def test_weights_are_bilinear_in_the_two_channel_counts(kind: OpKind) -> None:
+    # the fast totals merge terms as coefficient·C_a·C_b; this is what makes that exact
+    a, b = sp.symbols("a b", positive=True)
+    rule = operations.RULES[kind]
+    assert sp.expand(rule.weights(D_K, a, b) - rule.weights(D_K, 1, 1) * a * b) == 0
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("network", ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large",
+                                     "mnasnet_a1", "efficientnet_b0"])
 @pytest.mark.parametrize(("a", "resolution"), [(1.0, 224), (0.5, 160), (0.3, 97), (1.3, 33)])
-def test_every_layer_count_equals_its_formula(variant: str, a: float, resolution: int) -> None:
-    arch = mobilenet_v1(variant)
-    for spec, count in zip(arch.layers, count_layers(arch, a, resolution), strict=True):
-        formula = formulas.LAYER_FORMULAS[spec.kind]
-        values = {D_K: count.kernel, M: count.in_channels, N: count.out_channels,
-                  D_G: count.out_size}
-        assert count.mult_adds == formula.mult_adds.subs(values), spec.name
-        assert count.params == formula.params.subs(values), spec.name
+def test_every_layer_count_equals_its_named_formula(network: str, a: float,
+                                                    resolution: int) -> None:
+    layers = costmodel.report(a, resolution=resolution, network=network).layers
+    for row in layers.itertuples():
+        values = {D_K: row.kernel, M: row.in_c, N: row.out_c, D_G: row.out_h}
+        if row.kind == "conv" and row.role != "se":  # a conv on the feature map
+            if row.role == "depthwise":
+                mult_adds, params = formulas.depthwise_mult_adds, formulas.depthwise_params
+            elif row.kernel == 1:
+                mult_adds, params = formulas.pointwise_mult_adds, formulas.pointwise_params
+            else:
+                mult_adds, params = (formulas.standard_conv_mult_adds,
+                                     formulas.standard_conv_params)
+        elif row.kind in ("fc", "conv"):  # classifier, fc head and SE: 1×1 on the pooled map
+            mult_adds, params = formulas.fc_mult_adds, formulas.fc_params
+            assert row.out_h == 1, row.name
+        else:  # pool, add, scale: zero by the convention
+            assert (row.mult_adds, row.params) == (0, 0), row.name
+            continue
+        assert row.mult_adds == mult_adds().subs(values), row.name
+        assert row.params == params().subs(values), row.name
+
+
+def test_inverted_residual_formula_equals_its_blocks() -> None:
+    r = costmodel.report(network="mobilenet_v2")
+    layers = r.layers
+    checked = 0
+    for block in sorted(set(layers["block"]) - {0}):
+        ops = layers[layers["block"] == block].set_index("role")
+        if "expand" not in ops.index or ops.loc["depthwise", "stride"] != 1:
+            continue
+        expand, dw, project = ops.loc["expand"], ops.loc["depthwise"], ops.loc["project"]
+        values = {M: int(expand["in_c"]), N: int(project["out_c"]), D_K: int(dw["kernel"]),
+                  D_F: int(dw["in_h"]), t: sp.Rational(int(expand["out_c"]), int(expand["in_c"]))}
+        total = int(expand["mult_adds"] + dw["mult_adds"] + project["mult_adds"])
+        assert total == formulas.inverted_residual_mult_adds().subs(values)
+        weights = int(expand["params"] + dw["params"] + project["params"])
+        assert weights == formulas.inverted_residual_params().subs(values)
+        checked += 1
+    # v2's stride-1 blocks with an expansion conv (Table 2: n − 1 repeats of each t = 6 row
+    # with s = 2, all 3 of the 96 row, and the single 320 block): 1 + 2 + 3 + 3 + 2 + 1
+    assert checked == 12
+
+
+def test_inverted_residual_is_h_w_d_t_of_d_plus_k2_plus_d() -> None:
+    expected = D_F**2 * M * t * (M + D_K**2 + N)  # Sandler et al. 2018, section 3.3
+    assert sp.expand(formulas.inverted_residual_mult_adds() - expected) == 0
+    assert sp.simplify(formulas.inverted_residual_ratio()
+                       - t * (M + D_K**2 + N) / (D_K**2 * N)) == 0
+
+
+def test_squeeze_excite_adds_two_e_s() -> None:
+    E, S = t * M, r_se * t * M
+    assert sp.expand(formulas.squeeze_excite_mult_adds() - 2 * E * S) == 0
+    assert sp.expand(formulas.squeeze_excite_params() - (2 * E * S + S + E)) == 0
+    layers = costmodel.report(network="mobilenet_v3_large").layers.set_index("name")
+    # block 4 (Table 1: exp 72, SE): E = 72, S = make_divisible(72/4, 8) = 24
+    assert layers.loc["b4.se.reduce", "mult_adds"] + layers.loc["b4.se.expand", "mult_adds"] \
+        == 2 * 72 * 24
+
+
+def test_compound_scaling_leading_term_is_d_w2_r2() -> None:
+    from costmodel.symbols import d
+
+    total = closed_form.compound_scaling_mult_adds()
+    poly = sp.Poly(total, alpha, rho, d)
+    assert poly.degree(alpha) == 2 and poly.degree(rho) == 2 and poly.degree(d) == 1
+    # at B0 (w = r = d = 1, nothing rounds) it is the exact count
+    assert total.subs({alpha: 1, rho: 1, d: 1}) == 385_814_752
+    lead = poly.coeff_monomial(alpha**2 * rho**2 * d)
+    assert lead / 385_814_752 > 0.9  # the d·w²·r² term dominates
 
 
 def test_closed_form_is_a_polynomial_with_alpha_only_terms() -> None:
@@ -120,16 +180,3 @@ def test_closed_form_is_close_to_exact_where_sizes_round() -> None:
     r = costmodel.report(0.5, rho=0.714)  # 224·0.714 = 159.9 → 160 px
     assert r.closed_form.mult_adds != r.mult_adds
     assert abs(r.closed_form.mult_adds / r.mult_adds - 1) < 0.01
-
-
-def test_lambdified_surface_equals_the_expression() -> None:
-    import numpy as np
-
-    alphas, rhos = np.array([0.25, 0.5, 1.0]), np.array([4 / 7, 1.0])
-    surface = closed_form.mult_adds_surface(alphas, rhos)
-    assert surface.shape == (3, 2)
-    for i, a in enumerate(alphas):
-        for j, r in enumerate(rhos):
-            expected = float(closed_form.network_mult_adds().subs({alpha: a, rho: r}))
-            assert surface[i, j] == pytest.approx(expected, rel=1e-12)
-    assert surface[2, 1] == 568_740_352

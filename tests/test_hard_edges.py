@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import costmodel
 from costmodel.cli import main
 
-BAD_MULTIPLIERS = [0, 0.0, -1, -0.25, math.nan, math.inf, -math.inf, "0.5", True, False, None]
+# (None is not here: it means the network's default α and ρ)
+BAD_MULTIPLIERS = [0, 0.0, -1, -0.25, math.nan, math.inf, -math.inf, "0.5", True, False]
 BAD_RESOLUTIONS = [0, -5, 160.0, 4097, "160", True, math.nan]
 
 ENTRY_POINTS: dict[str, Callable[..., object]] = {
@@ -92,8 +93,8 @@ def test_sweep_and_frontier_reject_bad_resolutions(bad: object) -> None:
     (["sweep", "--alphas", "0,1", "--resolutions", "224"], "alphas"),
     (["sweep", "--alphas", "1", "--resolutions", "a"], "resolutions"),
     (["frontier", "--max-mult-adds", "-5"], "max_mult_adds"),
-    (["frontier", "--max-params", "x"], "max_params"),
-    (["report", "--arch", "/no/such/file.csv"], "architecture"),
+    (["frontier", "--max-params", "x"], "max-params"),
+    (["report", "--arch", "/no/such/file.csv"], "network table"),
     (["report", "--format", "pdf"], "format"),
     (["report", "--bogus"], "unrecognized"),
 ])

@@ -1,5 +1,6 @@
-"""The paper's tables reproduced. Expected values are literals from ../shared/reference
-(paper_tables.md), with the table number in each test id."""
+"""MobileNet v1's tables reproduced. Expected values are literals from Howard et al. 2017
+(arXiv 1704.04861), Tables 2-9, and the TF-slim mobilenet_v1.md checkpoint table, with the
+table number in each test id; exact counts are the products of Table 1's shapes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sympy as sp
 
 import costmodel
 from costmodel import formulas
+from costmodel.published import Origin
 from costmodel.symbols import D_G, D_K, M, N, alpha, rho
 
 # --- exact counts (reference "Exact counts" table) ------------------------------------------
@@ -109,7 +111,8 @@ def test_network_tables(
     r = costmodel.report(a, resolution=resolution, variant=variant)
     assert (r.mult_adds, r.params) == (exact_ma, exact_p)
     # the printed figure is reported beside the exact count, never replaced by it
-    printed = {c.quantity: c for c in r.published if c.source.startswith("Table")}
+    printed = {c.quantity: c for c in r.published
+               if c.origin is Origin.PAPER and c.source.startswith("MobileNet v1 paper")}
     assert printed["mult_adds"].printed == printed_ma
     assert printed["params"].printed == printed_p
     assert printed["mult_adds"].exact == exact_ma / 1e6
@@ -131,8 +134,8 @@ def test_printed_versus_exact_is_explained(
     variant: str, a: float, resolution: int, status: str, reason_part: str
 ) -> None:
     r = costmodel.report(a, resolution=resolution, variant=variant)
-    (mult_adds,) = [c for c in r.published
-                    if c.quantity == "mult_adds" and c.source.startswith("Table")]
+    (mult_adds,) = [c for c in r.published if c.quantity == "mult_adds"
+                    and c.origin is Origin.PAPER and c.source.startswith("MobileNet v1 paper")]
     assert mult_adds.status == status
     assert reason_part in mult_adds.reason
 
@@ -146,23 +149,23 @@ def test_table4_full_conv_without_classifier_matches_print() -> None:
 # --- Table 2: shares by layer type --------------------------------------------------------
 
 TABLE2 = [
-    # kind, printed Mult-Adds %, printed params %, exact Mult-Adds %, exact params % (with FC bias)
+    # role, printed Mult-Adds %, printed params %, exact Mult-Adds %, exact params % (with FC bias)
     ("pointwise", 94.86, 74.59, 94.86, 74.57),
     ("depthwise", 3.06, 1.06, 3.06, 1.06),
-    ("conv", 1.19, 0.02, 1.91, 0.02),
-    ("fc", 0.18, 24.33, 0.18, 24.35),
+    ("stem", 1.19, 0.02, 1.91, 0.02),
+    ("classifier", 0.18, 24.33, 0.18, 24.35),
 ]
 
 
 @pytest.mark.parametrize(
-    ("kind", "printed_ma", "printed_p", "exact_ma", "exact_p"),
+    ("role", "printed_ma", "printed_p", "exact_ma", "exact_p"),
     [pytest.param(*row, id=f"Table2-{row[0]}") for row in TABLE2],
 )
 def test_table2_shares(
-    kind: str, printed_ma: float, printed_p: float, exact_ma: float, exact_p: float
+    role: str, printed_ma: float, printed_p: float, exact_ma: float, exact_p: float
 ) -> None:
-    by_type = costmodel.report().by_type.set_index("kind")
-    row = by_type.loc[kind]
+    by_type = costmodel.report().by_type.set_index("role")
+    row = by_type.loc[role]
     assert round(row["mult_adds_pct"], 2) == exact_ma
     assert round(row["params_pct"], 2) == exact_p
     assert row["paper_mult_adds_pct"] == printed_ma
@@ -172,8 +175,8 @@ def test_table2_shares(
 
 
 def test_table2_conv_misprint_is_shown_with_reason() -> None:
-    by_type = costmodel.report().by_type.set_index("kind")
-    assert "1.91" in by_type.loc["conv", "note"]
+    by_type = costmodel.report().by_type.set_index("role")
+    assert "1.91" in by_type.loc["stem", "note"]
     assert round(by_type["paper_mult_adds_pct"].sum(), 2) == 99.29
     assert round(by_type["mult_adds_pct"].sum(), 6) == 100.0
 
@@ -192,10 +195,12 @@ def test_tfslim_params_are_paper_params_plus_three_per_bn_channel(
 ) -> None:
     r = costmodel.report(a)
     layers = r.layers
-    channels = layers.loc[layers["kind"].isin(["conv", "depthwise", "pointwise"]), "out_c"].sum()
+    channels = layers.loc[layers["kind"] == "conv", "out_c"].sum()
     assert channels == bn_channels
-    printed = {c.source: c for c in r.published if c.quantity == "params"}
-    checkpoint = next(c for s, c in printed.items() if "checkpoint" in s)
+    # γβ are two of the three values per channel
+    assert r.params_with_bn - r.params == 2 * bn_channels
+    checkpoint = next(c for c in r.published
+                      if c.quantity == "params" and c.origin is Origin.CHECKPOINTS)
     assert round((r.params + 3 * bn_channels) / 1e6, 2) == checkpoint.printed
     if checkpoint_params is not None:
         assert r.params + 3 * bn_channels == checkpoint_params
@@ -212,6 +217,6 @@ def test_tfslim_075_macs_are_exact_minus_first_conv() -> None:
 def test_tfslim_body_docstring_count() -> None:
     # TF-slim's per-layer docstring: the body without pooling and classifier
     r = costmodel.report()
-    body = r.layers[r.layers["kind"] != "fc"]
+    body = r.layers[r.layers["role"] != "classifier"]
     assert body["mult_adds"].sum() == 567_716_352
     assert body["params"].sum() == 3_185_088

@@ -69,7 +69,11 @@ def test_layers_table_columns() -> None:
                    "out_c", "mult_adds", "params", "mult_adds_pct", "params_pct",
                    "standard_mult_adds", "standard_params"):
         assert column in layers.columns
-    assert list(layers["kind"].unique()) == ["conv", "depthwise", "pointwise", "avgpool", "fc"]
+    assert list(layers["kind"].unique()) == ["conv", "pool", "fc"]
+    assert list(layers["role"].unique()) == ["stem", "depthwise", "pointwise", "pool",
+                                             "classifier"]
+    assert (layers.loc[layers["role"] == "depthwise", "groups"]
+            == layers.loc[layers["role"] == "depthwise", "in_c"]).all()
     pool = layers.set_index("name").loc["pool"]
     assert (pool["mult_adds"], pool["params"], pool["kernel"]) == (0, 0, 7)
 
@@ -94,7 +98,7 @@ def test_to_dict_is_json_able() -> None:
     text = json.dumps(d)
     back = json.loads(text)
     assert back["mult_adds"] == 76_524_800 and back["resolution"] == 160
-    assert back["published"][0]["source"] == "Table 9"
+    assert back["published"][0]["source"] == "MobileNet v1 paper, Table 9"
     assert "multiply-accumulates" in back["convention"]
 
 

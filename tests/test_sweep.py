@@ -43,7 +43,8 @@ def test_paired_equals_grid(variant: str) -> None:
 
 def test_to_frame_long_form() -> None:
     frame = costmodel.sweep([0.5, 1.0], [160, 224]).to_frame()
-    assert list(frame.columns) == ["alpha", "resolution", "rho", "mult_adds", "params"]
+    assert list(frame.columns) == ["alpha", "resolution", "rho", "mult_adds", "params",
+                                   "params_with_bn"]
     row = frame[(frame["alpha"] == 0.5) & (frame["resolution"] == 160)].iloc[0]
     assert (row["mult_adds"], row["params"]) == (76_524_800, 1_320_648)
 
@@ -89,9 +90,9 @@ def test_paired_large_table_path_equals_report() -> None:
 
 
 def test_channels_without_power_of_two_ratios() -> None:
-    from costmodel.layer_tables import parse_architecture
+    from costmodel.network_tables import parse_network
 
-    arch = parse_architecture(
+    arch = parse_network(
         "name,kind,kernel,stride,in_channels,out_channels\n"
         "c1,conv,3,2,3,24\nd1,depthwise,3,2,24,24\np1,pointwise,1,1,24,40\n"
         "pool,avgpool,1,1,40,40\nfc,fc,1,1,40,7\n", image_size=64)

@@ -1,0 +1,118 @@
+"""The built-in networks: one CSV file each under ``data/networks/``, read once, read only.
+
+``networks()`` lists them; ``get_network(name)`` returns one. EfficientNet B0-B3 are presets
+(width, depth, resolution) of one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from costmodel.network_spec import Network
+
+#: name → (file under data/networks, preset key or "")
+_BUILTIN: dict[str, tuple[str, str]] = {
+    "mobilenet_v1": ("mobilenet_v1.csv", ""),
+    "mobilenet_v2": ("mobilenet_v2.csv", ""),
+    "mobilenet_v3_large": ("mobilenet_v3_large.csv", ""),
+    "mobilenet_v3_small": ("mobilenet_v3_small.csv", ""),
+    "mnasnet_a1": ("mnasnet_a1.csv", ""),
+    "efficientnet_b0": ("efficientnet.csv", "efficientnet_b0"),
+    "efficientnet_b1": ("efficientnet.csv", "efficientnet_b1"),
+    "efficientnet_b2": ("efficientnet.csv", "efficientnet_b2"),
+    "efficientnet_b3": ("efficientnet.csv", "efficientnet_b3"),
+    "mobilenet_v3_large_minimalistic": ("mobilenet_v3_large_minimalistic.csv", ""),
+    "mobilenet_v3_small_minimalistic": ("mobilenet_v3_small_minimalistic.csv", ""),
+    "mobilenet_v1_cifar": ("mobilenet_v1_cifar.csv", ""),
+}
+
+#: The names :func:`costmodel.report` accepts, in the order the dashboard lists them.
+NETWORK_NAMES: tuple[str, ...] = tuple(_BUILTIN)
+
+#: Family of each network (for accuracy fits and charts).
+FAMILY: dict[str, str] = {
+    "mobilenet_v1": "MobileNet v1", "mobilenet_v1_cifar": "MobileNet v1",
+    "mobilenet_v2": "MobileNet v2",
+    "mobilenet_v3_large": "MobileNet v3", "mobilenet_v3_small": "MobileNet v3",
+    "mobilenet_v3_large_minimalistic": "MobileNet v3",
+    "mobilenet_v3_small_minimalistic": "MobileNet v3",
+    "mnasnet_a1": "MnasNet", "efficientnet_b0": "EfficientNet",
+    "efficientnet_b1": "EfficientNet", "efficientnet_b2": "EfficientNet",
+    "efficientnet_b3": "EfficientNet",
+}
+
+
+def data_dir() -> Path:
+    """The folder of the shipped CSV files: ``costmodel/data`` in an installed wheel, the
+    repository's ``data/`` in a source checkout or an editable install."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "data", package.parent / "data"):
+        if (candidate / "networks" / "mobilenet_v1.csv").is_file():
+            return candidate
+    raise FileNotFoundError(f"costmodel's data files are missing (looked beside {package})")
+
+
+def read_data_text(filename: str) -> str:
+    """The text of a shipped data file (read only; data files are never written)."""
+    return (data_dir() / filename).read_text(encoding="utf-8")
+
+
+@cache
+def _table(filename: str) -> Network:
+    from costmodel.network_tables import parse_network
+
+    return parse_network(read_data_text(f"networks/{filename}"))
+
+
+@cache
+def get_network(name: str) -> Network:
+    """The built-in network called ``name``; ``ValueError`` listing the names otherwise."""
+    if not isinstance(name, str) or name not in _BUILTIN:
+        raise ValueError(f"network must be one of {', '.join(NETWORK_NAMES)}; got {name!r}")
+    filename, preset_key = _BUILTIN[name]
+    network = _table(filename)
+    if not preset_key:
+        return network
+    preset = next(p for p in network.presets if p.key == preset_key)
+    return replace(network, key=name, title=preset.title, image_size=preset.resolution,
+                   width=preset.width, depth=preset.depth)
+
+
+def is_builtin(network: Network) -> bool:
+    """Whether ``network`` is the built-in network of its key, unchanged (a loaded copy with
+    the same rows counts as the built-in; an edited one does not)."""
+    return network.key in _BUILTIN and network == get_network(network.key)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkInfo:
+    """One built-in network: its name for ``network=``, title, family, the rule sets it
+    reproduces (default first) with their number of classes, and its defaults."""
+
+    name: str
+    title: str
+    family: str
+    rules: tuple[str, ...]
+    classes: tuple[int, ...]
+    image_size: int
+    alpha: float
+    depth: float
+    source: str
+
+
+def networks() -> tuple[NetworkInfo, ...]:
+    """Every built-in network (``costmodel.networks()``)."""
+    out = []
+    for name in NETWORK_NAMES:
+        network = get_network(name)
+        out.append(NetworkInfo(
+            name=name, title=network.title, family=FAMILY[name], rules=network.rule_names,
+            classes=tuple(r.classes for r in network.rules), image_size=network.image_size,
+            alpha=network.width, depth=network.depth, source=network.source))
+    return tuple(out)
+
+
+__all__ = ["FAMILY", "NETWORK_NAMES", "NetworkInfo", "data_dir", "get_network", "is_builtin",
+           "networks", "read_data_text"]

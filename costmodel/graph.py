@@ -1,0 +1,411 @@
+"""From a network table to its operations, once per (network, rules, classes, variant, depth).
+
+A :class:`Graph` is the network with nothing left to choose but α and the input size:
+
+* every channel count is a variable of a :class:`~costmodel.widths.WidthProgram` (evaluated per
+  α by the builder's rounding rules);
+* every spatial size is a *level*: level 0 is the input image, level ``i`` the size after the
+  ``i``-th stride (``ceil(size / stride)``, 'SAME' padding), ``FLAT`` a 1×1 map (after the
+  pool, and inside squeeze-and-excite).
+
+Blocks expand into operations as their papers define them: MobileNet v1's separable pair is a
+depthwise k×k conv and a pointwise 1×1 conv (Howard et al. 2017, Fig. 3); an inverted residual
+is an expanding 1×1 conv (none when the inner width equals the input width), a depthwise k×k
+conv at the block's stride, an optional squeeze-and-excite (pool, reducing 1×1 with bias,
+expanding 1×1 with bias, channel-wise scale), a linear 1×1 projection and, at stride 1 with equal
+channels, a residual add (Sandler et al. 2018, Fig. 3 and Table 1; Howard et al. 2019, Fig. 4).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from functools import lru_cache
+
+from costmodel.kinds import Activation, OpKind, Role
+from costmodel.network_spec import (
+    CLASSES,
+    BlockRow,
+    Expansion,
+    HeadRule,
+    Network,
+    Operator,
+    Residual,
+    RuleSet,
+    SqueezeRule,
+    WidthMode,
+)
+from costmodel.widths import ONE, Rounding, VarKind, WidthProgram, WidthVar
+
+FLAT = -1  # the level of a 1×1 map
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OpSpec:
+    """One operation with its widths as program variables and its sizes as levels.
+
+    ``group_var`` is the input channels per group: the constant 1 for a depthwise conv, the
+    input channels otherwise. ``block`` is the 1-based block index (0: not in a block).
+    """
+
+    name: str
+    block: int
+    role: Role
+    kind: OpKind
+    kernel: int
+    stride: int
+    in_var: int
+    out_var: int
+    group_var: int
+    bias: bool
+    batchnorm: bool
+    activation: Activation
+    in_level: int
+    out_level: int
+    line: int
+
+    @property
+    def depthwise(self) -> bool:
+        """Whether the op is a depthwise conv (groups = channels)."""
+        return self.kind is OpKind.CONV and self.group_var == ONE and self.in_var != ONE
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BlockSpec:
+    """A block (separable pair or inverted residual) and the operations it expanded into
+    (``ops[first:last + 1]``). ``expansion_var``/``squeeze_var`` are -1 where absent."""
+
+    index: int
+    name: str
+    operator: Operator
+    kernel: int
+    stride: int
+    in_var: int
+    out_var: int
+    in_level: int
+    out_level: int
+    first: int
+    last: int
+    line: int
+    expansion_var: int = -1
+    squeeze_var: int = -1
+    t: Fraction | None = None
+    residual: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Graph:
+    """A network's operations under one rule set, number of classes, variant and depth."""
+
+    network: Network
+    rules: RuleSet
+    classes: int
+    variant: str
+    depth: float
+    program: WidthProgram
+    ops: tuple[OpSpec, ...]
+    blocks: tuple[BlockSpec, ...]
+    strides: tuple[int, ...]
+    image_var: int
+    classes_var: int
+
+    def op_index(self, name: str) -> int:
+        """The index of the operation called ``name``; ``ValueError`` listing them."""
+        for i, op in enumerate(self.ops):
+            if op.name == name:
+                return i
+        names = [op.name for op in self.ops]
+        shown = ", ".join(names) if len(names) <= 60 else ", ".join(names[:60]) + ", ..."
+        raise ValueError(f"layer must be one of: {shown}; got {name!r}")
+
+    def sizes(self, resolution: int) -> list[int]:
+        """Size in pixels of every level at input ``resolution`` (index = level)."""
+        out = [resolution]
+        for stride in self.strides:
+            out.append(-(-out[-1] // stride))
+        return out
+
+
+class _Builder:
+    def __init__(self, network: Network, rules: RuleSet, classes: int) -> None:
+        self.network = network
+        self.rules = rules
+        self.vars: list[WidthVar] = [WidthVar(kind=VarKind.CONST, label="1", base=1)]
+        self.index: dict[tuple[object, ...], int] = {self._key(self.vars[0]): 0}
+        self.ops: list[OpSpec] = []
+        self.blocks: list[BlockSpec] = []
+        self.strides: list[int] = []
+        self.level = 0
+        self.image_var = self.var(WidthVar(kind=VarKind.CONST, label="image channels",
+                                           base=network.image_channels))
+        self.classes_var = self.var(WidthVar(kind=VarKind.CONST, label="classes", base=classes))
+
+    @staticmethod
+    def _key(var: WidthVar) -> tuple[object, ...]:
+        return (var.kind, var.base, var.rounding, var.source, var.factor)
+
+    def var(self, var: WidthVar) -> int:
+        key = self._key(var)
+        found = self.index.get(key)
+        if found is not None:
+            return found
+        self.vars.append(var)
+        self.index[key] = len(self.vars) - 1
+        return len(self.vars) - 1
+
+    def width(self, row: BlockRow, label: str) -> int:
+        if row.c == CLASSES:
+            return self.classes_var
+        assert row.c is not None
+        mode = self.rules.width_of(row)
+        if mode is WidthMode.FIXED:
+            return self.var(WidthVar(kind=VarKind.CONST, label=label, base=row.c))
+        kind = VarKind.SCALED if mode is WidthMode.SCALED else VarKind.FINEGRAIN
+        return self.var(WidthVar(kind=kind, label=label, base=row.c,
+                                 rounding=self.rules.rounding))
+
+    def spatial(self, stride: int) -> tuple[int, int]:
+        before = self.level
+        if stride != 1:
+            self.strides.append(stride)
+            self.level = len(self.strides)
+        return before, self.level
+
+    def add(self, **fields: object) -> None:
+        self.ops.append(OpSpec(**fields))  # type: ignore[arg-type]
+
+
+def _base_width(program: list[WidthVar], var: int) -> int:
+    """A variable's width at α = 1 (for expansion ratios of the table)."""
+    values = WidthProgram(variables=tuple(program)).evaluate(1.0)
+    return values[var]
+
+
+def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
+    rules = b.rules
+    cin_base = _base_width(b.vars, cin)
+    if row.t is not None:
+        factor = row.t
+    else:
+        assert row.exp is not None
+        factor = Fraction(row.exp, cin_base)
+    if factor == 1:
+        return cin
+    if rules.expansion is Expansion.PRODUCT:
+        if factor.denominator != 1:
+            raise ValueError(f"line {row.line}: expansion=product needs an integer expansion "
+                             f"factor; got {factor}")
+        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
+                              rounding=Rounding.EXACT))
+    if rules.expansion is Expansion.SCALED:
+        exp = row.exp if row.exp is not None else factor * cin_base
+        if Fraction(exp).denominator != 1:
+            raise ValueError(f"line {row.line}: t·c_in = {exp} is not a whole width")
+        return b.var(WidthVar(kind=VarKind.SCALED, label=label, base=int(exp),
+                              rounding=rules.rounding))
+    return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
+                          rounding=rules.rounding))
+
+
+def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str) -> int:
+    assert row.se is not None
+    if b.rules.se_squeeze is SqueezeRule.EXPANDED:
+        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
+                              factor=row.se, rounding=Rounding.MAKE_DIVISIBLE))
+    return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=row.se,
+                          rounding=Rounding.FLOOR_MIN_1))
+
+
+def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                       stride: int) -> None:
+    prefix = f"b{index}"
+    first = len(b.ops)
+    in_level = b.level
+    expanded = _expansion(b, row, cin, f"{prefix} expansion")
+    common = {"block": index, "line": row.line, "bias": False}
+    if expanded != cin:
+        b.add(name=f"{prefix}.expand", role=Role.EXPAND, kind=OpKind.CONV, kernel=1, stride=1,
+              in_var=cin, out_var=expanded, group_var=cin, batchnorm=True, activation=row.nl,
+              in_level=in_level, out_level=in_level, **common)
+    _, out_level = b.spatial(stride)
+    b.add(name=f"{prefix}.dw", role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k,
+          stride=stride, in_var=expanded, out_var=expanded, group_var=ONE, batchnorm=True,
+          activation=row.nl, in_level=in_level, out_level=out_level, **common)
+    squeeze = -1
+    if row.se is not None:
+        squeeze = _squeeze(b, row, cin, expanded, f"{prefix} squeeze")
+        gate = (Activation.HSIGMOID if b.rules.se_squeeze is SqueezeRule.EXPANDED
+                else Activation.SIGMOID)
+        inner = Activation.SWISH if row.nl is Activation.SWISH else Activation.RELU
+        se = {**common, "role": Role.SE}
+        se["bias"] = False
+        b.add(name=f"{prefix}.se.pool", kind=OpKind.POOL, kernel=1, stride=1,
+              in_var=expanded, out_var=expanded, group_var=expanded, batchnorm=False,
+              activation=Activation.NONE, in_level=out_level, out_level=FLAT, **se)
+        se["bias"] = True
+        b.add(name=f"{prefix}.se.reduce", kind=OpKind.CONV, kernel=1, stride=1,
+              in_var=expanded, out_var=squeeze, group_var=expanded, batchnorm=False,
+              activation=inner, in_level=FLAT, out_level=FLAT, **se)
+        b.add(name=f"{prefix}.se.expand", kind=OpKind.CONV, kernel=1, stride=1,
+              in_var=squeeze, out_var=expanded, group_var=squeeze, batchnorm=False,
+              activation=gate, in_level=FLAT, out_level=FLAT, **se)
+        se["bias"] = False
+        b.add(name=f"{prefix}.se.scale", kind=OpKind.SCALE, kernel=1, stride=1,
+              in_var=expanded, out_var=expanded, group_var=expanded, batchnorm=False,
+              activation=Activation.NONE, in_level=out_level, out_level=out_level, **se)
+    b.add(name=f"{prefix}.project", role=Role.PROJECT, kind=OpKind.CONV, kernel=1, stride=1,
+          in_var=expanded, out_var=cout, group_var=expanded, batchnorm=True,
+          activation=Activation.NONE, in_level=out_level, out_level=out_level, **common)
+    residual = row.residual is not Residual.NO and stride == 1 and cin == cout
+    if row.residual is Residual.YES and not residual:
+        raise ValueError(f"line {row.line}: residual=yes needs stride 1 and equal input and "
+                         f"output channels at every α under these rules")
+    if residual:
+        b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
+              in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
+              activation=Activation.NONE, in_level=out_level, out_level=out_level, **common)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
+        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
+        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
+        squeeze_var=squeeze, t=row.t, residual=residual))
+
+
+def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
+               names: tuple[str, str]) -> None:
+    first = len(b.ops)
+    in_level, out_level = b.spatial(stride)
+    common = {"block": index, "line": row.line, "bias": False, "batchnorm": True,
+              "activation": row.nl}
+    b.add(name=names[0], role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k, stride=stride,
+          in_var=cin, out_var=cin, group_var=ONE, in_level=in_level, out_level=out_level,
+          **common)
+    b.add(name=names[1], role=Role.POINTWISE, kind=OpKind.CONV, kernel=1, stride=1,
+          in_var=cin, out_var=cout, group_var=cin, in_level=out_level, out_level=out_level,
+          **common)
+    b.blocks.append(BlockSpec(
+        index=index, name=f"{names[0]}/{names[1]}", operator=Operator.SEPARABLE,
+        kernel=row.k, stride=stride, in_var=cin, out_var=cout, in_level=in_level,
+        out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line))
+
+
+def _rows_for(network: Network, variant: str) -> list[BlockRow]:
+    rows = list(network.rows)
+    if variant == "shallow":
+        rows = [r for r in rows if not r.repeated]
+    elif variant == "full":
+        full = []
+        for r in rows:
+            if r.operator is Operator.SEPARABLE:
+                names = r.op_names
+                name = f"conv_{names[0]}_{names[1]}" if len(names) == 2 else r.name
+                full.append(replace(r, operator=Operator.CONV, name=name, op_names=()))
+            else:
+                full.append(r)
+        rows = full
+    return rows
+
+
+@lru_cache(maxsize=256)
+def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "separable",
+                depth: float = 1.0) -> Graph:
+    """The operations of ``network`` under ``rules`` with ``classes`` outputs, in ``variant``
+    (MobileNet v1: separable, full or shallow) and with block repeats ``ceil(depth·n)``."""
+    b = _Builder(network, rules, classes)
+    rows = _rows_for(network, variant)
+    block_rows = [i for i, r in enumerate(rows)
+                  if r.operator in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL)]
+    last_block_row = block_rows[-1] if block_rows else -1
+    channels = b.image_var
+    last_block_out = -1
+    last_block_base = 0
+    blocks = separables = convs = 0
+    names: set[str] = set()
+    pooled = False
+    for position, row in enumerate(rows):
+        repeats = row.n
+        if network.depth_scaling and row.operator in (Operator.SEPARABLE,
+                                                      Operator.INVERTED_RESIDUAL):
+            repeats = math.ceil(depth * row.n)
+        before = len(b.ops)
+        for repeat in range(repeats):
+            stride = row.s if repeat == 0 else 1
+            suffix = "" if repeats == 1 else f"_{repeat + 1}"
+            if row.operator is Operator.INVERTED_RESIDUAL:
+                blocks += 1
+                cout = b.width(row, f"b{blocks} output")
+                _inverted_residual(b, row, blocks, channels, cout, stride)
+                channels = last_block_out = cout
+                last_block_base = row.c or 0
+            elif row.operator is Operator.SEPARABLE:
+                blocks += 1
+                separables += 1
+                if row.op_names and repeats == 1:
+                    pair = (row.op_names[0], row.op_names[1])
+                else:
+                    pair = (f"dw{separables}", f"pw{separables}")
+                cout = b.width(row, f"{pair[1]} output")
+                _separable(b, row, blocks, channels, cout, stride, pair)
+                channels = last_block_out = cout
+                last_block_base = row.c or 0
+            elif row.operator in (Operator.CONV, Operator.POINTWISE, Operator.DEPTHWISE):
+                convs += 1
+                is_head = position > last_block_row >= 0
+                is_stem = not b.ops
+                role = (Role.STEM if is_stem else Role.HEAD if is_head
+                        else Role.DEPTHWISE if row.operator is Operator.DEPTHWISE
+                        else Role.POINTWISE if row.operator is Operator.POINTWISE
+                        else Role.CONV)
+                default = ("stem" if is_stem else "head" if is_head else f"conv{convs}")
+                name = (row.name or (row.op_names[0] if row.op_names else default)) + suffix
+                if row.operator is Operator.DEPTHWISE:
+                    cout = channels
+                elif (is_head and b.rules.head is HeadRule.MULTIPLE_OF_LAST
+                      and row.c not in (None, CLASSES) and last_block_out >= 0):
+                    ratio = Fraction(row.c or 0, last_block_base)
+                    if ratio.denominator != 1:
+                        raise ValueError(f"line {row.line}: head=multiple_of_last needs c to be "
+                                         f"a multiple of the last block's width")
+                    cout = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{name} output",
+                                          source=last_block_out, factor=ratio,
+                                          rounding=Rounding.EXACT))
+                else:
+                    cout = b.width(row, f"{name} output")
+                in_level, out_level = (FLAT, FLAT) if pooled else b.spatial(stride)
+                b.add(name=name, block=0, role=role, kind=OpKind.CONV, kernel=row.k,
+                      stride=stride, in_var=channels, out_var=cout,
+                      group_var=ONE if row.operator is Operator.DEPTHWISE else channels,
+                      bias=False, batchnorm=True, activation=row.nl, in_level=in_level,
+                      out_level=out_level, line=row.line)
+                channels = cout
+            elif row.operator is Operator.POOL:
+                b.add(name=row.name or "pool", block=0, role=Role.POOL, kind=OpKind.POOL,
+                      kernel=1, stride=1, in_var=channels, out_var=channels,
+                      group_var=channels, bias=False, batchnorm=False,
+                      activation=Activation.NONE, in_level=b.level, out_level=FLAT,
+                      line=row.line)
+                pooled = True
+            else:  # fc, classifier
+                classifier = row.operator is Operator.CLASSIFIER
+                cout = b.classes_var if classifier else b.width(row, f"{row.name or 'fc'} output")
+                b.add(name=row.name or ("classifier" if classifier else "fc"), block=0,
+                      role=Role.CLASSIFIER if classifier else Role.HEAD, kind=OpKind.FC,
+                      kernel=1, stride=1, in_var=channels, out_var=cout, group_var=channels,
+                      bias=True, batchnorm=False,
+                      activation=Activation.NONE if classifier else row.nl,
+                      in_level=FLAT, out_level=FLAT, line=row.line)
+                channels = cout
+        for op in b.ops[before:]:
+            if op.name in names:
+                raise ValueError(f"line {row.line}: operation name {op.name!r} is used twice")
+            names.add(op.name)
+    return Graph(
+        network=network, rules=rules, classes=classes, variant=variant, depth=depth,
+        program=WidthProgram(variables=tuple(b.vars)), ops=tuple(b.ops),
+        blocks=tuple(b.blocks), strides=tuple(b.strides), image_var=b.image_var,
+        classes_var=b.classes_var,
+    )
+
+
+__all__ = ["FLAT", "BlockSpec", "Graph", "OpSpec", "build_graph"]

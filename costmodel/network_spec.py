@@ -1,0 +1,228 @@
+"""A network as data: the rows of its paper's table, and the rules its builders follow.
+
+A :class:`Network` is read from one CSV file (:mod:`costmodel.network_tables`) and holds:
+
+* its rows, block by block as in the paper's table (:class:`BlockRow`: operator, expansion
+  ``t`` or width ``exp``, output channels ``c``, repeats ``n``, stride ``s``, kernel ``k``,
+  squeeze-and-excite ratio, activation), all at width multiplier 1;
+* its rule sets (:class:`RuleSet`), one per builder whose numbers it reproduces (``tf-slim``:
+  Google's published builders; ``torchvision``), saying how α turns into channel counts;
+* presets of width, depth and resolution (EfficientNet B0-B3).
+
+Nothing here computes a cost; :mod:`costmodel.graph` builds the operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+
+from costmodel.kinds import Activation
+from costmodel.widths import Rounding
+
+
+class Operator(StrEnum):
+    """A row's operator (the ``operator`` column)."""
+
+    CONV = "conv"
+    """Standard k×k conv, batchnorm, activation (stems, heads, the 'full' variant)."""
+    DEPTHWISE = "depthwise"
+    """A k×k depthwise conv on its own, batchnorm, activation."""
+    POINTWISE = "pointwise"
+    """A 1×1 conv on its own, batchnorm, activation."""
+    SEPARABLE = "separable"
+    """MobileNet v1's pair: depthwise k×k at stride s, then pointwise 1×1 to ``c``."""
+    INVERTED_RESIDUAL = "inverted_residual"
+    """Expand 1×1 (skipped when the inner width equals the input width), depthwise k×k at
+    stride s, optional squeeze-and-excite, linear 1×1 projection, residual add at stride 1
+    with equal channels (Sandler et al. 2018, section 3.3)."""
+    POOL = "pool"
+    """Global average pool."""
+    FC = "fc"
+    """Fully connected (1×1 conv with bias, no batchnorm) on the pooled vector."""
+    CLASSIFIER = "classifier"
+    """The final fully connected layer; ``c`` is ``classes``."""
+
+
+#: Other spellings accepted in the ``operator`` column.
+OPERATOR_ALIASES: dict[str, Operator] = {
+    "ir": Operator.INVERTED_RESIDUAL,
+    "mbconv": Operator.INVERTED_RESIDUAL,
+    "bneck": Operator.INVERTED_RESIDUAL,
+    "dw": Operator.DEPTHWISE,
+    "pw": Operator.POINTWISE,
+    "avgpool": Operator.POOL,
+}
+
+
+class WidthMode(StrEnum):
+    """How a row's ``c`` responds to α (the ``width`` column)."""
+
+    SCALED = "scaled"
+    FIXED = "fixed"
+    FINEGRAIN = "finegrain"
+    """Scaled only for α > 1 (MobileNet v2's last conv: "for multipliers less than one, we apply
+    width multiplier to all layers except the very last convolutional layer")."""
+
+
+class Expansion(StrEnum):
+    """How an inverted residual's inner (expanded) width is found (rule key ``expansion``)."""
+
+    FROM_INPUT = "from_input"
+    """``make_divisible(C_in·t, 8)`` from the actual (rounded) input width, with
+    ``t = exp / C_in`` where the table gives ``exp`` (TF-slim ``expand_input_by_factor``)."""
+    SCALED = "scaled"
+    """``make_divisible(α·exp, 8)`` from the table's expanded width (torchvision v3)."""
+    PRODUCT = "product"
+    """``C_in·t`` exactly (the TPU builders; torchvision EfficientNet)."""
+
+
+class SqueezeRule(StrEnum):
+    """The squeeze-and-excite inner width (rule key ``se_squeeze``)."""
+
+    EXPANDED = "expanded"
+    """``make_divisible(E·ratio, 8)`` from the expanded width E (MobileNet v3)."""
+    INPUT = "input"
+    """``max(1, int(C_in·ratio))`` from the block's input width (MnasNet, EfficientNet)."""
+
+
+class HeadRule(StrEnum):
+    """The width of a conv after the last block (rule key ``head``)."""
+
+    TABLE = "table"
+    """The row's own ``c`` and ``width``."""
+    MULTIPLE_OF_LAST = "multiple_of_last"
+    """``c / c_last`` times the last block's actual output width (torchvision v3: 6×,
+    EfficientNet: 4×)."""
+
+
+class Residual(StrEnum):
+    """Whether an inverted residual adds its input (the ``residual`` column)."""
+
+    AUTO = "auto"
+    """At stride 1 with equal input and output channels."""
+    YES = "yes"
+    """Always (an error where stride or channels do not allow it)."""
+    NO = "no"
+    """Never (MnasNet's 'noskip')."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleSet:
+    """One builder's rules for turning α into channel counts."""
+
+    name: str
+    rounding: Rounding = Rounding.MAKE_DIVISIBLE
+    expansion: Expansion = Expansion.FROM_INPUT
+    se_squeeze: SqueezeRule = SqueezeRule.EXPANDED
+    head: HeadRule = HeadRule.TABLE
+    classes: int = 1000
+    #: row name → width mode, where this builder differs from the table's ``width`` column
+    widths: tuple[tuple[str, WidthMode], ...] = ()
+    source: str = ""
+
+    def width_of(self, row: BlockRow) -> WidthMode:
+        """The width mode of ``row`` under these rules."""
+        for name, mode in self.widths:
+            if name == row.name:
+                return mode
+        return row.width
+
+
+@dataclass(frozen=True, kw_only=True)
+class Preset:
+    """A named configuration of a network: width, depth and resolution (EfficientNet)."""
+
+    key: str
+    title: str
+    width: float
+    depth: float
+    resolution: int
+    source: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlockRow:
+    """One row of a network table, at width multiplier 1. ``c`` is ``None`` where the row
+    keeps its input width (pool, depthwise) and ``-1`` for the classes."""
+
+    line: int
+    operator: Operator
+    name: str = ""
+    t: Fraction | None = None
+    exp: int | None = None
+    c: int | None = None
+    n: int = 1
+    s: int = 1
+    k: int = 1
+    se: Fraction | None = None
+    nl: Activation = Activation.RELU
+    width: WidthMode = WidthMode.SCALED
+    residual: Residual = Residual.AUTO
+    repeated: bool = False
+    #: explicit operation names (the legacy layer tables' dw/pw names)
+    op_names: tuple[str, ...] = ()
+    note: str = ""
+
+
+CLASSES = -1  # the value of ``BlockRow.c`` that means "the number of classes"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Network:
+    """A network table with its rule sets and presets. ``key`` names it in the registry."""
+
+    key: str
+    title: str
+    rows: tuple[BlockRow, ...]
+    rules: tuple[RuleSet, ...]
+    image_size: int = 224
+    image_channels: int = 3
+    source: str = ""
+    presets: tuple[Preset, ...] = ()
+    depth_scaling: bool = False
+    #: the "full" and "shallow" variants of MobileNet v1 apply (separable rows present)
+    variants: tuple[str, ...] = ("separable",)
+    #: default width multiplier α and depth multiplier (a preset's, else 1)
+    width: float = 1.0
+    depth: float = 1.0
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.key, self.rows, self.rules,
+                                                self.image_size, self.image_channels)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        """The rule sets' names, the default first."""
+        return tuple(r.name for r in self.rules)
+
+    def rule_set(self, name: str | None) -> RuleSet:
+        """The rule set called ``name`` (``None``: the default)."""
+        if name is None:
+            return self.rules[0]
+        for rules in self.rules:
+            if rules.name == name:
+                return rules
+        raise ValueError(
+            f"rules must be one of {', '.join(self.rule_names)} for {self.title}; got {name!r}")
+
+
+__all__ = [
+    "CLASSES",
+    "OPERATOR_ALIASES",
+    "BlockRow",
+    "Expansion",
+    "HeadRule",
+    "Network",
+    "Operator",
+    "Preset",
+    "Residual",
+    "RuleSet",
+    "SqueezeRule",
+    "WidthMode",
+]
