@@ -56,6 +56,6 @@ def test_fvcore_agrees_on_the_cifar_table(alpha: float, resolution: int) -> None
     total, pool, params = fvcore_count(alpha, resolution, "separable", classes=10,
                                        first_stride=1)
     r = costmodel.report(alpha, resolution=resolution,
-                         architecture=costmodel.cifar_mobilenet_v1())
+                         network="mobilenet_v1_cifar")
     assert total - pool == r.mult_adds
     assert params == r.params
