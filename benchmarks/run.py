@@ -53,40 +53,53 @@ def median_per_call(function: Callable[[], object], calls: int, repeats: int = 7
     return statistics.median(samples)
 
 
-def bench_report(configs: list[tuple[float, int]]) -> tuple[float, float]:
-    """report() totals on distinct configurations; per-layer table on first access."""
-    _ = costmodel.report(0.5).layers  # warm: imports and caches
-    samples, table = [], []
+NETWORKS = ("mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+            "mnasnet_a1", "efficientnet_b0", "efficientnet_b3")
+
+
+def bench_report(network: str, configs: list[tuple[float, int]]) -> float:
+    """report() totals on distinct configurations (a new α each time: nothing cached)."""
+    costmodel.report(network=network)  # warm: imports and the network's plan
+    samples = []
     for _ in range(7):
         batch = configs[:]
         random.shuffle(batch)
         start = time.perf_counter()
         for a, r in batch:
-            costmodel.report(a, resolution=r)
+            costmodel.report(a, resolution=r, network=network)
         samples.append((time.perf_counter() - start) / len(batch))
+    return statistics.median(samples)
+
+
+def bench_layers(configs: list[tuple[float, int]]) -> float:
+    """report().layers, first access, MobileNet v1."""
+    table = []
     for a, r in configs[:300]:
         report = costmodel.report(a, resolution=r)
         start = time.perf_counter()
         report.layers  # noqa: B018
         table.append(time.perf_counter() - start)
-    return statistics.median(samples), statistics.median(table)
+    return statistics.median(table)
 
 
-def bench_sweeps() -> dict[str, float]:
+def bench_grid(network: str) -> float:
     alphas = np.linspace(0.25, 1.4, 1000)
     resolutions = np.arange(32, 1032)
+    costmodel.sweep(alphas[:2], resolutions[:2], network=network)  # warm
+    return median_per_call(lambda: costmodel.sweep(alphas, resolutions, network=network), 1, 9)
+
+
+def bench_paired() -> dict[str, float]:
     rng = np.random.default_rng(0)
     pa = rng.uniform(0.25, 1.4, 10**6)
     pr = rng.integers(32, 1032, 10**6)
-    grid = median_per_call(lambda: costmodel.sweep(alphas, resolutions), 1, 9)
     paired = median_per_call(lambda: costmodel.sweep(pa, pr, paired=True), 1, 9)
     tracemalloc.start()
     costmodel.sweep(pa, pr, paired=True)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     inputs = pa.nbytes + pr.nbytes
-    return {"grid": grid, "paired": paired, "peak_mb": peak / 2**20,
-            "inputs_mb": inputs / 2**20}
+    return {"paired": paired, "peak_mb": peak / 2**20, "inputs_mb": inputs / 2**20}
 
 
 def bench_import() -> float:
@@ -148,37 +161,80 @@ def bench_counters(configs: list[tuple[float, int]]) -> dict[str, dict[str, floa
     return results
 
 
+def bench_torchvision() -> dict[str, dict[str, float]]:
+    """fvcore on torchvision's own builds of the later families, timed per configuration
+    (model built beforehand), with agreement against report(rules="torchvision")."""
+    import torch
+    import torchvision
+    from fvcore.nn import FlopCountAnalysis
+
+    torch.set_num_threads(1)
+    builders = {"mobilenet_v2": torchvision.models.mobilenet_v2,
+                "mobilenet_v3_large": torchvision.models.mobilenet_v3_large,
+                "efficientnet_b0": torchvision.models.efficientnet_b0,
+                "efficientnet_b3": torchvision.models.efficientnet_b3}
+    out: dict[str, dict[str, float]] = {}
+    for network, builder in builders.items():
+        model = builder().eval()
+        resolution = costmodel.report(network=network).resolution
+        times, agree = [], 0
+        for _ in range(5):
+            start = time.perf_counter()
+            with torch.no_grad():
+                analysis = FlopCountAnalysis(model, torch.zeros(1, 3, resolution, resolution))
+                analysis.unsupported_ops_warnings(False)
+                analysis.uncalled_modules_warnings(False)
+                by_operator = analysis.by_operator()
+            times.append(time.perf_counter() - start)
+            macs = int(by_operator.get("conv", 0)) + int(by_operator.get("linear", 0))
+            agree += macs == costmodel.report(network=network, rules="torchvision").mult_adds
+        out[network] = {"time": statistics.median(times), "agree": agree, "runs": 5}
+    return out
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     random.seed(0)
     distinct = list({(round(random.uniform(0.25, 1.4), 6), random.randint(96, 320))
                      for _ in range(3000)})
-    report_s, table_s = bench_report(distinct)
-    sweeps = bench_sweeps()
+    report_s = {network: bench_report(network, distinct) for network in NETWORKS}
+    table_s = bench_layers(distinct)
+    grid_s = {network: bench_grid(network) for network in NETWORKS}
+    sweeps = bench_paired()
     import_s = bench_import()
     paper = [(a, r) for a in (1.0, 0.75, 0.5, 0.25) for r in (224, 192, 160, 128)]
     odd = [(0.3, 97), (0.6, 135), (1.3, 33), (0.1, 64)]
     try:
         counted = bench_counters(paper + odd)
+        torchvision = bench_torchvision()
     except ImportError as error:
         print(f"hook-based counters not installed ({error}); run `make bench`", file=sys.stderr)
-        counted = {}
-    rows = [
-        ("report() totals, per new configuration", report_s * 1e6, "us", "<= 20 us", ""),
-        ("report().layers, first access", table_s * 1e3, "ms", "<= 1 ms", ""),
-        ("sweep 1000 x 1000 grid", sweeps["grid"] * 1e3, "ms", "<= 20 ms", ""),
-        ("sweep 10^6 paired configurations", sweeps["paired"] * 1e3, "ms", "<= 100 ms", ""),
+        counted, torchvision = {}, {}
+    rows = [(f"report() totals, per new configuration, {network}", seconds * 1e6, "us",
+             "<= 20 us", "") for network, seconds in report_s.items()]
+    rows += [("report().layers, first access, mobilenet_v1", table_s * 1e3, "ms", "<= 1 ms", "")]
+    rows += [(f"sweep 1000 x 1000 grid, {network}", seconds * 1e3, "ms", "<= 10 ms", "")
+             for network, seconds in grid_s.items()]
+    rows += [
+        ("sweep 10^6 paired configurations, mobilenet_v1", sweeps["paired"] * 1e3, "ms",
+         "<= 100 ms", ""),
         ("sweep 10^6 paired, peak memory (tracemalloc)", sweeps["peak_mb"], "MiB", "",
          f"inputs {sweeps['inputs_mb']:.1f} MiB"),
         ("import costmodel", import_s * 1e3, "ms", "<= 600 ms", ""),
     ]
+    v1 = report_s["mobilenet_v1"]
     for name, r in counted.items():
         rows.append((f"{name}, per configuration, model built beforehand", r["excluded"] * 1e3,
-                     "ms", "", f"{r['excluded'] / report_s:,.0f}x report()"))
+                     "ms", "", f"{r['excluded'] / v1:,.0f}x report()"))
         rows.append((f"{name}, per configuration, model build included", r["included"] * 1e3,
-                     "ms", "", f"{r['included'] / report_s:,.0f}x report()"))
+                     "ms", "", f"{r['included'] / v1:,.0f}x report()"))
         rows.append((f"{name}, agreement with report() to the unit", r["agree"], "configs",
                      f"{r['configs']} of {r['configs']}", AGREEMENT[name]))
+    for network, r in torchvision.items():
+        rows.append((f"fvcore on torchvision {network}, per configuration", r["time"] * 1e3,
+                     "ms", "", f"{r['time'] / report_s.get(network, v1):,.0f}x report(); "
+                     f"conv + linear equal report(rules='torchvision') in {r['agree']:.0f} of "
+                     f"{r['runs']:.0f} runs"))
     width = max(len(r[0]) for r in rows)
     print(f"costmodel benchmark, one core ({machine()}); medians")
     for name, value, unit, target, note in rows:

@@ -8,6 +8,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from costmodel.configuration import resolve
+from costmodel.counting import totals
+from costmodel.graph import build_graph
 from costmodel.published import Origin, PublishedRow, published_rows
 
 if TYPE_CHECKING:
@@ -34,12 +37,13 @@ def exact_counts(row: PublishedRow) -> tuple[int, int] | None:
     where the row's network or classifier is not known."""
     if not row.network or row.classes is None or row.resolution is None:
         return None
-    from costmodel.reports import report
-
-    r = report(row.alpha, resolution=row.resolution, network=row.network, rules=row.rules,
-               num_classes=row.classes, variant=row.variant, depth=row.depth)
-    return r.mult_adds, (r.params_with_bn if row.params_counted == "params_with_bn"
-                         else r.params)
+    config = resolve(network=row.network, alpha=row.alpha, resolution=row.resolution,
+                     rules=row.rules, num_classes=row.classes, variant=row.variant,
+                     depth=row.depth)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
+    mult_adds, params, params_with_bn = totals(graph, config.alpha, config.resolution)
+    return mult_adds, params_with_bn if row.params_counted == "params_with_bn" else params
 
 
 @cache

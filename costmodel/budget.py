@@ -89,21 +89,23 @@ def _measured(network: str) -> pd.DataFrame:
     rows = data[(data["network"] == network) & (data["metric"] == "top-1 %")
                 & ~data["model"].str.contains("8-bit") & data["exact_mult_adds"].notna()
                 & (data["variant"] == "separable")]
-    from costmodel.reports import report
-
     out = []
     seen: set[tuple[float, int]] = set()
     for alpha_cell, resolution, value, source in zip(
             rows["alpha"].tolist(), rows["resolution"].tolist(), rows["value"].tolist(),
             rows["source"].tolist(), strict=True):
         alpha = None if math.isnan(alpha_cell) else float(alpha_cell)
-        r = report(alpha, resolution=int(resolution), network=network)
-        key = (r.alpha, r.resolution)
+        config = resolve(network=network, alpha=alpha, resolution=int(resolution))
+        key = (config.alpha, config.resolution)
         if key in seen:
             continue
         seen.add(key)
-        out.append({"network": network, "alpha": r.alpha, "resolution": r.resolution,
-                    "mult_adds": r.mult_adds, "params": r.params, "top1": float(value),
+        graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                            config.depth)
+        mult_adds, params, _ = totals(graph, config.alpha, config.resolution)
+        out.append({"network": network, "alpha": config.alpha,
+                    "resolution": config.resolution, "mult_adds": mult_adds,
+                    "params": params, "top1": float(value),
                     "low": float(value), "high": float(value), "basis": "measured",
                     "extrapolated": False, "source": source})
     return pd.DataFrame(out, columns=[*COLUMNS[:-2], "source"])
