@@ -177,6 +177,103 @@ def squeeze_excite_params(on_expanded: bool = True) -> sp.Expr:
                      + operations.params(OpKind.CONV, 1, squeeze, expanded, 1))
 
 
+# --- derivations, step by step --------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a symbolic derivation: a title, an expression and a note."""
+
+    title: str
+    expr: sp.Expr
+    note: str = ""
+
+    @cached_property
+    def latex(self) -> str:
+        """The expression as LaTeX."""
+        return sp.latex(self.expr)
+
+    @cached_property
+    def text(self) -> str:
+        """The expression as plain text."""
+        return sp.sstr(self.expr)
+
+
+def inverted_residual_steps() -> tuple[Step, ...]:
+    """The inverted residual's Mult-Adds derived from its three convolutions (stride 1,
+    ``h = w = D_F``, input ``M`` = d′, output ``N`` = d″, expansion ``t``), then its ratio to a
+    standard conv and its form under α and ρ (Sandler et al. 2018, section 3.3)."""
+    expanded = t * M
+    area = D_F**2
+    expand = operations.mult_adds(OpKind.CONV, 1, M, expanded, area)
+    depthwise = operations.mult_adds(OpKind.CONV, D_K, 1, expanded, area)
+    project = operations.mult_adds(OpKind.CONV, 1, expanded, N, area)
+    total = sp.factor(expand + depthwise + project)
+    return (
+        Step(title="Expand: 1×1 conv from M to t·M channels", expr=expand,
+             note="a pointwise conv (v1 eq. 4) with N = t·M"),
+        Step(title="Depthwise: D_K×D_K on t·M channels", expr=depthwise,
+             note="v1 eq. 3 on the expanded tensor"),
+        Step(title="Project: linear 1×1 conv from t·M to N channels", expr=project,
+             note="a pointwise conv with M = t·M"),
+        Step(title="Sum, factored: h·w·d′·t·(d′ + k² + d″)", expr=total,
+             note="Sandler et al. 2018, section 3.3"),
+        Step(title="A standard D_K×D_K conv from M to N channels", expr=standard_conv_mult_adds(
+            ).subs(D_G, D_F), note="v1 eq. 2"),
+        Step(title="Inverted residual / standard conv", expr=inverted_residual_ratio(),
+             note="above 1 when t·(M + D_K² + N) > D_K²·N: narrow bottlenecks with t = 6 cost "
+                  "more than a standard conv between them, and buy depth and nonlinearity"),
+        Step(title="Under width α and resolution ρ", expr=scaled_inverted_residual_mult_adds(),
+             note="the 1×1 terms scale with α²ρ², the depthwise term with αρ²; t and D_K do "
+                  "not scale"),
+    )
+
+
+def squeeze_excite_steps(on_expanded: bool = True) -> tuple[Step, ...]:
+    """What squeeze-and-excite adds to an inverted residual: pool (zero), reducing 1×1 with
+    bias, expanding 1×1 with bias, channel-wise scale (zero). ``S = r·E`` (MobileNet v3) or
+    ``S = r·M`` (MnasNet, EfficientNet)."""
+    expanded = t * M
+    squeeze = r_se * (expanded if on_expanded else M)
+    reduce = operations.mult_adds(OpKind.CONV, 1, expanded, squeeze, 1)
+    expand = operations.mult_adds(OpKind.CONV, 1, squeeze, expanded, 1)
+    return (
+        Step(title="Pool H×W×E to 1×1×E", expr=sp.Integer(0), note="pooling counts zero"),
+        Step(title="Reduce: 1×1 conv E → S on the 1×1 map", expr=reduce,
+             note="plus S biases"),
+        Step(title="Expand: 1×1 conv S → E on the 1×1 map", expr=expand,
+             note="plus E biases"),
+        Step(title="Scale H×W×E by the 1×1×E gate", expr=sp.Integer(0),
+             note="an element-wise multiply: zero by the convention, H·W·E multiplies in "
+                  "memory and latency"),
+        Step(title="Mult-Adds added", expr=squeeze_excite_mult_adds(on_expanded),
+             note="independent of the resolution: SE works on the pooled vector"),
+        Step(title="Parameters added", expr=squeeze_excite_params(on_expanded)),
+    )
+
+
+def compound_scaling_steps(network: str = "efficientnet_b0") -> tuple[Step, ...]:
+    """EfficientNet's cost in width w (``alpha``), resolution r (``rho``) and depth d, from its
+    block formulas: the closed form, its leading term ``d·w²·r²``, and that term's share at
+    B0 (Tan & Le 2019, section 3.3: "FLOPS ... proportional to d, w², r²")."""
+    from costmodel.closed_form import compound_scaling_mult_adds
+    from costmodel.symbols import d
+
+    total = compound_scaling_mult_adds(network)
+    poly = sp.Poly(total, alpha, rho, d)
+    lead = poly.coeff_monomial(alpha**2 * rho**2 * d) * alpha**2 * rho**2 * d
+    at_b0 = total.subs({alpha: 1, rho: 1, d: 1})
+    share = sp.Rational(int(lead.subs({alpha: 1, rho: 1, d: 1})), int(at_b0))
+    return (
+        Step(title="Mult-Adds(w, r, d) summed over the blocks", expr=total,
+             note="every stage of n blocks: its first block plus n·d − 1 repeats"),
+        Step(title="Leading term", expr=lead,
+             note="the 1×1 convs of the repeated blocks: channels² × area × depth"),
+        Step(title="Share of the leading term at B0 (w = r = d = 1)", expr=share,
+             note=f"{float(share):.1%} of {int(at_b0):,}"),
+    )
+
+
 # --- a catalogue for display -------------------------------------------------------------
 
 
@@ -249,6 +346,8 @@ def formula_catalog() -> tuple[Formula, ...]:
 
 __all__ = [
     "Formula",
+    "Step",
+    "compound_scaling_steps",
     "depthwise_mult_adds",
     "depthwise_params",
     "fc_mult_adds",
@@ -257,6 +356,7 @@ __all__ = [
     "inverted_residual_mult_adds",
     "inverted_residual_params",
     "inverted_residual_ratio",
+    "inverted_residual_steps",
     "pointwise_mult_adds",
     "pointwise_params",
     "reduction_ratio",
@@ -268,6 +368,7 @@ __all__ = [
     "separable_params",
     "squeeze_excite_mult_adds",
     "squeeze_excite_params",
+    "squeeze_excite_steps",
     "standard_conv_mult_adds",
     "standard_conv_params",
     "with_resolution",

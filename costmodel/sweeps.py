@@ -145,6 +145,28 @@ def _breakpoints(program: WidthProgram, lo: float, hi: float) -> np.ndarray | No
     return merged[(merged > lo) & (merged <= hi)]
 
 
+_BUCKETS = 1 << 20
+
+
+def _segment_of(points: np.ndarray, alphas: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """``np.searchsorted(points, alphas, side="right")``, faster for many unsorted α: a fine
+    uniform grid of buckets answers every α whose bucket and both neighbours lie in one
+    segment; the others (near a breakpoint) are searched exactly."""
+    if alphas.size < 50_000 or hi <= lo:
+        return np.searchsorted(points, alphas, side="right")
+    scale = (_BUCKETS - 1) / (hi - lo)
+    edges = lo + np.arange(_BUCKETS + 2, dtype=np.float64) / scale
+    at_edge = np.searchsorted(points, edges, side="right")
+    pure = np.empty(_BUCKETS, dtype=bool)
+    pure[1:] = at_edge[:-3] == at_edge[3:]
+    pure[0] = at_edge[0] == at_edge[2]
+    bucket = np.minimum(((alphas - lo) * scale).astype(np.int64), _BUCKETS - 1)
+    segment = at_edge[bucket]
+    unsure = ~pure[bucket]
+    segment[unsure] = np.searchsorted(points, alphas[unsure], side="right")
+    return segment
+
+
 def _segment_weights(plan: Plan, alphas: np.ndarray) -> tuple[
         np.ndarray, list[int], np.ndarray, np.ndarray, np.ndarray] | None:
     """Weights evaluated once per stretch of α on which no channel count changes:
@@ -160,7 +182,7 @@ def _segment_weights(plan: Plan, alphas: np.ndarray) -> tuple[
     last = plan.program.evaluate_array(ends)
     if any(np.any(f != e) for f, e in zip(first, last, strict=True)):
         return None  # a channel count changes inside a stretch: evaluate every α instead
-    segment = np.searchsorted(points, alphas, side="right")
+    segment = _segment_of(points, alphas, lo, hi)
     levels, width, params, with_bn = _weights(plan, starts)
     return segment, levels, width, params, with_bn
 
@@ -180,6 +202,17 @@ def _check_bound(width: np.ndarray, area: np.ndarray) -> float:
         raise ValueError("the counts of this request would exceed 2**63 (about 9.2e18) and "
                          "cannot stay exact in int64; use report() for single configurations")
     return bound
+
+
+_TABLE_LIMIT = 16_000_000  # segments × resolutions: a 128 MB int64 table at the most
+
+
+def _product(width: np.ndarray, area: np.ndarray, bound: float) -> np.ndarray:
+    """``width.T @ area`` (α or segment × resolution), exactly."""
+    if bound < _EXACT_FLOAT:
+        # every product and partial sum is an integer below 2**53: float64 BLAS is exact
+        return (width.T.astype(np.float64) @ area.astype(np.float64)).astype(np.int64)
+    return width.T @ area
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -267,11 +300,17 @@ def sweep(
             total = (width * area).sum(axis=0)
         else:
             segment, levels, width, params, with_bn = segmented
-            table = _areas(plan, levels, np.arange(int(r.max()) + 1, dtype=np.int64))
-            _check_bound(width, table)
-            total = np.zeros(a.size, dtype=np.int64)
-            for row in range(len(levels)):
-                total += width[row][segment] * table[row][r]
+            sizes = np.arange(int(r.max()) + 1, dtype=np.int64)
+            table = _areas(plan, levels, sizes)
+            bound = _check_bound(width, table)
+            if width.shape[1] * sizes.size <= _TABLE_LIMIT:
+                # every (segment, resolution) total at once, then one flat gather
+                grid = _product(width, table, bound)
+                total = np.take(grid.ravel(), segment * sizes.size + r)
+            else:
+                total = np.zeros(a.size, dtype=np.int64)
+                for row in range(len(levels)):
+                    total += width[row][segment] * table[row][r]
             params, with_bn = params[segment], with_bn[segment]
         return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
                      params_with_bn=with_bn, paired=True, network=network_key,
@@ -282,12 +321,7 @@ def sweep(
                          f"{MAX_CONFIGURATIONS:,} per call")
     levels, width, params, with_bn = _weights(plan, a)
     area = _areas(plan, levels, r)
-    bound = _check_bound(width, area)
-    if bound < _EXACT_FLOAT:
-        # every product and partial sum is an integer below 2**53: float64 BLAS is exact
-        total = (width.T.astype(np.float64) @ area.astype(np.float64)).astype(np.int64)
-    else:
-        total = width.T @ area
+    total = _product(width, area, _check_bound(width, area))
     return Sweep(alphas=a, resolutions=r, mult_adds=total, params=params,
                  params_with_bn=with_bn, paired=False, network=network_key, rules=rules_name,
                  variant=config.variant, reference=reference)

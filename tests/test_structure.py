@@ -49,7 +49,7 @@ def test_no_import_cycles() -> None:
             if dependency == module or dependency not in graph:
                 continue
             if state.get(dependency) == 1:
-                cycle = stack[stack.index(dependency):] + [dependency]
+                cycle = [*stack[stack.index(dependency):], dependency]
                 raise AssertionError("import cycle: " + " → ".join(cycle))
             if dependency not in state:
                 visit(dependency)
