@@ -35,24 +35,34 @@ _EXPORTS = {
     "frontier": "costmodel.budget",
     "budget_curve": "costmodel.budget",
     "sweep": "costmodel.sweeps",
+    "profiles": "costmodel.device_profiles",
+    "get_profile": "costmodel.device_profiles",
+    "profile_from_spec": "costmodel.profile_spec",
+    "Profile": "costmodel.profile_spec",
+    "calibrate": "costmodel.calibration",
 }
 
 __all__ = [
     "COUNTING_CONVENTION",
     "VARIANTS",
     "Network",
+    "Profile",
     "Report",
     "accuracy_data",
     "accuracy_fits",
     "budget_curve",
+    "calibrate",
     "derive",
     "formula_catalog",
     "frontier",
+    "get_profile",
     "kernel_scaling_mistake",
     "load_architecture",
     "load_network",
     "networks",
     "predict_accuracy",
+    "profile_from_spec",
+    "profiles",
     "reconciliation",
     "report",
     "sweep",
@@ -63,13 +73,16 @@ if TYPE_CHECKING:
     from costmodel.accuracy_model import accuracy_fits, predict_accuracy
     from costmodel.budget import budget_curve, frontier
     from costmodel.builtin_networks import networks
+    from costmodel.calibration import calibrate
     from costmodel.configuration import VARIANTS
     from costmodel.derivation import derive
+    from costmodel.device_profiles import get_profile, profiles
     from costmodel.formulas import formula_catalog
     from costmodel.kernel_scaling import kernel_scaling_mistake
     from costmodel.kinds import COUNTING_CONVENTION
     from costmodel.network_spec import Network
     from costmodel.network_tables import load_architecture, load_network
+    from costmodel.profile_spec import Profile, profile_from_spec
     from costmodel.reports import Report, report
     from costmodel.sweeps import sweep
 

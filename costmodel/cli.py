@@ -24,7 +24,8 @@ MAX_VALUES = 10_000_000
 #: options that take a value, so that ``--alpha -inf`` reads -inf as its value
 _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds",
            "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
-           "--rules", "--variant", "--arch", "--out", "--format"}
+           "--rules", "--variant", "--arch", "--out", "--format", "--profile", "--dtype",
+           "--name"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,6 +128,20 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
 
     sub.add_parser("networks", help="the built-in networks and their rule sets")
+    p = sub.add_parser("latency", help="estimated latency per layer on a device profile")
+    configuration(p)
+    p.add_argument("--profile", default="pixel1",
+                   help="a device profile (see `costmodel profiles`; default pixel1)")
+    output(p, "text")
+    p = sub.add_parser("memory", help="weights, bytes moved and peak activation memory")
+    configuration(p)
+    p.add_argument("--dtype", default="float32", help="float32 (default), float16 or int8")
+    output(p, "text")
+    sub.add_parser("profiles", help="the device profiles and where each comes from")
+    p = sub.add_parser("calibrate", help="measure this machine (about 10 s) into a profile")
+    p.add_argument("--name", default="this-machine", help="the profile's name")
+    p.add_argument("--no-save", action="store_true", help="print the profile, do not save it")
+    output(p, "text")
     p = sub.add_parser("report", help="totals, savings, the published figures, top-1")
     configuration(p)
     output(p, "text")
@@ -211,6 +226,8 @@ def _run(args: argparse.Namespace) -> str:
                  "image_size": n.image_size, "alpha": n.alpha, "depth": n.depth}
                 for n in costmodel.networks()]
         return str(pd.DataFrame(rows).to_string(index=False))
+    if args.command in ("latency", "memory", "profiles", "calibrate"):
+        return _device(args)
     if args.command == "report":
         r = _report(args)
         if args.format == "json":
@@ -253,6 +270,52 @@ def _run(args: argparse.Namespace) -> str:
             return "\n".join(rf"\text{{{s.title}: }} {s.latex} \\" for s in d.steps)
         return str(d)
     return _plot(args)
+
+
+def _device(args: argparse.Namespace) -> str:
+    """The latency, memory, profiles and calibrate commands."""
+    import pandas as pd
+
+    import costmodel
+
+    if args.command == "profiles":
+        rows = [{"name": p.name, "GFLOP/s (pointwise)": p.peak_flops["pointwise"] / 1e9,
+                 "GB/s": p.bandwidth / 1e9, "overhead µs (depthwise)": p.overhead[
+                     "depthwise"] * 1e6, "provenance": p.provenance}
+                for p in costmodel.profiles()]
+        return str(pd.DataFrame(rows).to_string(index=False))
+    if args.command == "calibrate":
+        from costmodel.calibration import CalibrationError
+
+        try:
+            profile = costmodel.calibrate(args.name, save=not args.no_save,
+                                          progress=lambda line: print(line, file=sys.stderr))
+        except CalibrationError as error:
+            raise _OutputError(str(error)) from None
+        if args.format == "json":
+            return profile.to_json()
+        frame = pd.DataFrame([{
+            "name": profile.name, "gemm_gflops": profile.peak_flops["pointwise"] / 1e9,
+            "bandwidth_gbs": profile.bandwidth / 1e9,
+            **{f"overhead_{k}_us": v * 1e6 for k, v in profile.overhead.items()}}])
+        return _table(frame, args.format) if args.format != "text" else (
+            f"{profile.name}: {profile.provenance}\n{frame.to_string(index=False)}")
+    r = _report(args)
+    if args.command == "latency":
+        estimate = r.latency(args.profile)
+        if args.format != "text":
+            return _table(estimate.layers, args.format, f"Latency on {estimate.profile}")
+        shares = estimate.share_by_kind
+        return (f"{r.network.title}, α = {r.alpha:g}, {r.resolution} px on "
+                f"{estimate.profile}: {estimate.total_ms:.2f} ms (an estimate: bound and rank, "
+                f"within about 2×)\n" + shares.to_string(index=False))
+    memory = r.memory(args.dtype)
+    if args.format != "text":
+        return _table(memory.layers, args.format, f"Memory at {memory.dtype}")
+    return (f"{r.network.title}, α = {r.alpha:g}, {r.resolution} px, {memory.dtype}: weights "
+            f"{memory.weights_bytes:,} bytes; peak activations {memory.peak_activation_bytes:,} "
+            f"bytes at {memory.peak_layer} (inputs + output + tensors held for later); largest "
+            f"tensor {memory.largest_tensor_elements:,} elements ({memory.largest_tensor_layer})")
 
 
 def _plot(args: argparse.Namespace) -> str:

@@ -73,6 +73,13 @@ def report_text(r: Report) -> str:
         lines.append(f"  {_measured_line(r)}")
     if r.accuracy is not None:
         lines.append(f"  {_accuracy_line(r)}")
+    memory = r.memory("float32")
+    lines.append(f"  Memory (float32): weights {memory.weights_bytes / 1e6:,.2f} MB; peak "
+                 f"activations {memory.peak_activation_bytes / 1e6:,.2f} MB at "
+                 f"{memory.peak_layer}")
+    latency = r.latency("pixel1")
+    lines.append(f"  Latency estimate on pixel1: {latency.total_ms:,.1f} ms (roofline with "
+                 f"per-operation overhead; within about 2×)")
     extras = ", ".join(f"{k} {v:,}" for k, v in r.elementwise.items() if v)
     if extras:
         lines.append(f"  Element-wise work, not in the Mult-Adds: {extras}")

@@ -30,6 +30,7 @@ class Origin(StrEnum):
     PAPER = "paper"
     CHECKPOINTS = "checkpoints"
     LIBRARY = "library"
+    BENCHMARK = "benchmark"
 
 
 #: The published files, each one source.
@@ -43,6 +44,7 @@ FILES: tuple[str, ...] = (
     "mnasnet_a1_tpu.csv",
     "efficientnet_paper.csv",
     "torchvision_weights.csv",
+    "timm_cpu.csv",
 )
 COLUMNS = ("source", "origin", "network", "rules", "variant", "model", "alpha", "depth",
            "resolution", "classes", "task", "top1", "top5", "top1_fit", "metric", "value",
@@ -324,6 +326,13 @@ def table3_rows() -> tuple[dict[str, str], ...]:
     return tuple(csv.DictReader(io.StringIO(text)))
 
 
+@cache
+def memory_table_rows() -> tuple[dict[str, str], ...]:
+    """MobileNet v2 paper Table 3's 'max' row as printed (peak memory, 16-bit, in K)."""
+    text = read_data_text("published/mobilenet_v2_table3.csv")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
 __all__ = [
     "COLUMNS",
     "FILES",
@@ -335,6 +344,7 @@ __all__ = [
     "compare",
     "comparisons_for",
     "matches",
+    "memory_table_rows",
     "parse_printed",
     "published_rows",
     "rows_for",

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from costmodel.accuracy_model import AccuracyPrediction
+    from costmodel.latency import Latency
+    from costmodel.memory import Memory
+    from costmodel.profile_spec import Profile
     from costmodel.published import Comparison, PublishedRow
 
 
@@ -263,6 +266,23 @@ class Report:
         from costmodel.published import comparisons_for
 
         return comparisons_for(self)
+
+    # --- memory and latency -------------------------------------------------------------------
+
+    def memory(self, dtype: str = "float32") -> Memory:
+        """Weights, bytes moved, arithmetic intensity and peak activation memory at ``dtype``
+        (``float32``, ``float16`` or ``int8``); see :mod:`costmodel.memory`."""
+        from costmodel.memory import memory
+
+        return memory(self.graph, self.alpha, self.resolution, dtype)
+
+    def latency(self, profile: str | Profile = "pixel1") -> Latency:
+        """The latency estimate on ``profile`` (a name from :func:`costmodel.profiles` or a
+        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.latency`."""
+        from costmodel.device_profiles import get_profile
+        from costmodel.latency import estimate
+
+        return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
 
     # --- output ----------------------------------------------------------------------------
 
