@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from costmodel.builtin_networks import NETWORK_NAMES
 from costmodel.configuration import MAX_RESOLUTION, resolve
 from costmodel.counting import totals
 from costmodel.graph import build_graph
@@ -136,7 +137,9 @@ def frontier(
         raise ValueError("networks must be a non-empty list of network names")
     names = tuple(networks)
     for name in names:
-        resolve(network=name)  # ValueError listing the names
+        if not isinstance(name, str) or name not in NETWORK_NAMES:
+            raise ValueError(f"networks must name built-in networks ({', '.join(NETWORK_NAMES)}): "
+                             f"the frontier needs their published accuracy; got {name!r}")
     if alphas is None and resolutions is None:
         result = _default_frontier(names, budget_ma, budget_p)
         copy = result.copy()

@@ -18,6 +18,7 @@ import sympy as sp
 
 from costmodel import operations
 from costmodel.configuration import resolve
+from costmodel.counting import present
 from costmodel.graph import FLAT, Graph, build_graph
 from costmodel.symbols import alpha, d, rho
 
@@ -26,10 +27,14 @@ def _op_terms(graph: Graph, ops: range | None = None,
               kernel_scale: bool = False) -> tuple[sp.Expr, sp.Expr]:
     channels = graph.program.symbolic(alpha)
     reference = graph.sizes(graph.network.image_size)
+    # the network as built at α = 1 (an expansion conv that only some widths drop is kept)
+    exists = present(graph, graph.program.evaluate(1.0))
     mult_adds: list[sp.Expr] = []
     params: list[sp.Expr] = []
     for i in ops if ops is not None else range(len(graph.ops)):
         op = graph.ops[i]
+        if not exists[i]:
+            continue
         area = sp.Integer(1) if op.out_level == FLAT else (rho * reference[op.out_level]) ** 2
         kernel = rho * op.kernel if kernel_scale and op.kernel > 1 else op.kernel
         group, out = channels[op.group_var], channels[op.out_var]

@@ -5,9 +5,13 @@ Two paths, both through the cost rules of :mod:`costmodel.operations`:
 * :func:`count_ops`: every operation evaluated (the per-layer table);
 * :func:`totals`: the fast path of :func:`costmodel.report`. Each weighted operation's weights
   are ``coefficient · C_a · C_b`` (the rules are bilinear in the two channel counts; the
-  coefficient is the rule evaluated at 1, 1), so identical terms merge and a total is
-  ``Σ_level area(level) · Σ_terms coefficient · C_a · C_b``: one pass over a few dozen integers,
-  no per-layer records. Nothing here imports sympy, numpy or pandas.
+  coefficient is the rule evaluated at 1, 1), its bias ``coefficient · C_out`` and its
+  batchnorm ``coefficient · C_out`` (the rules at C = 1), so identical terms merge and a total
+  is ``Σ_level area(level) · Σ_terms coefficient · C_a · C_b``: one pass over a few dozen
+  integers, no per-layer records. Nothing here imports sympy, numpy or pandas.
+
+An operation whose existence depends on the widths at α (an expansion conv, a residual add:
+``OpSpec.present_if``) is kept apart and counted where its condition holds.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from costmodel import operations
-from costmodel.graph import FLAT, Graph, OpSpec
+from costmodel.graph import FLAT, Graph, OpSpec, condition_holds
 from costmodel.kinds import Activation, OpKind, Role
 from costmodel.widths import ONE, Rounding, VarKind, WidthProgram
 
 # A term: (coefficient, variable a, variable b); weights = coefficient·C_a·C_b
 Term = tuple[int, int, int]
+# An operation counted only where its condition holds:
+# (condition, level, weights term, bias (coefficient, variable), batchnorm (coefficient, var))
+Conditional = tuple[tuple[int, int, str], int, Term, tuple[int, int], tuple[int, int]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,7 +37,8 @@ class Plan:
     """A network's weighted operations merged for fast totals.
 
     ``levels`` pairs each level (``FLAT`` = 1×1) with its terms; ``biases`` and ``batchnorm``
-    are (count, channel variable) pairs.
+    are (coefficient, channel variable) pairs; ``conditional`` holds the operations that exist
+    only at some α.
     """
 
     program: WidthProgram
@@ -38,6 +46,7 @@ class Plan:
     levels: tuple[tuple[int, tuple[Term, ...]], ...]
     biases: tuple[tuple[int, int], ...]
     batchnorm: tuple[tuple[int, int], ...]
+    conditional: tuple[Conditional, ...] = ()
 
 
 def _root(program: WidthProgram, var: int) -> tuple[int, int]:
@@ -53,27 +62,43 @@ def _root(program: WidthProgram, var: int) -> tuple[int, int]:
             return var, multiplier
 
 
+def _coefficients(op: OpSpec, program: WidthProgram) -> tuple[Term, tuple[int, int],
+                                                                 tuple[int, int]]:
+    """The operation's weights, bias and batchnorm as coefficients of channel variables, from
+    the cost rules evaluated at unit channel counts."""
+    (a, ma), (out, mb) = _root(program, op.group_var), _root(program, op.out_var)
+    weights = int(operations.weights(op.kind, op.kernel, 1, 1)) * ma * mb
+    bias = int(operations.params(op.kind, op.kernel, 0, 1, int(op.bias))) * mb
+    batchnorm = int(operations.batchnorm_params(1, int(op.batchnorm))) * mb
+    pair = (a, out) if a <= out else (out, a)
+    return (weights, *pair), (bias, out), (batchnorm, out)
+
+
 def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int, ...]) -> Plan:
     """Merge ``ops`` into a :class:`Plan` (coefficients from the cost rules), keeping only
     the width variables the totals need."""
     merged: dict[int, dict[tuple[int, int], int]] = {}
     biases: dict[int, int] = {}
     batchnorm: dict[int, int] = {}
+    conditional: list[Conditional] = []
     for op in ops:
-        rule = operations.RULES[op.kind]
-        (a, ma), (out, mb) = _root(program, op.group_var), _root(program, op.out_var)
-        if rule.weighted:
-            coefficient = int(rule.weights(op.kernel, 1, 1)) * ma * mb
-            pair = (a, out) if a <= out else (out, a)
+        (coefficient, a, b), (bias, bias_var), (bn, bn_var) = _coefficients(op, program)
+        if op.present_if is not None:
+            conditional.append((op.present_if, op.out_level, (coefficient, a, b),
+                                (bias, bias_var), (bn, bn_var)))
+            continue
+        if coefficient:
             level = merged.setdefault(op.out_level, {})
-            level[pair] = level.get(pair, 0) + coefficient
-        if op.bias:
-            biases[out] = biases.get(out, 0) + mb
-        if op.batchnorm:
-            batchnorm[out] = batchnorm.get(out, 0) + mb
+            level[(a, b)] = level.get((a, b), 0) + coefficient
+        if bias:
+            biases[bias_var] = biases.get(bias_var, 0) + bias
+        if bn:
+            batchnorm[bn_var] = batchnorm.get(bn_var, 0) + bn
     needed: set[int] = {ONE}
     pending = [v for terms in merged.values() for pair in terms for v in pair]
     pending += [*biases, *batchnorm]
+    for (x, y, _), _, (_, a, b), (_, bias_var), (_, bn_var) in conditional:
+        pending += [x, y, a, b, bias_var, bn_var]
     while pending:
         var = pending.pop()
         if var not in needed:
@@ -90,9 +115,16 @@ def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int
         (level, tuple((c, index[a], index[b]) for (a, b), c in terms.items()))
         for level, terms in sorted(merged.items())
     )
-    return Plan(program=compact, strides=strides, levels=levels,
-                biases=tuple((n, index[v]) for v, n in biases.items()),
-                batchnorm=tuple((n, index[v]) for v, n in batchnorm.items()))
+    return Plan(
+        program=compact, strides=strides, levels=levels,
+        biases=tuple((n, index[v]) for v, n in biases.items()),
+        batchnorm=tuple((n, index[v]) for v, n in batchnorm.items()),
+        conditional=tuple(
+            ((index[x], index[y], comparison), level, (c, index[a], index[b]),
+             (bias, index[bias_var]), (bn, index[bn_var]))
+            for (x, y, comparison), level, (c, a, b), (bias, bias_var), (bn, bn_var)
+            in conditional),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -129,12 +161,13 @@ def standard_ops(graph: Graph) -> tuple[OpSpec, ...]:
 
 
 def areas(strides: tuple[int, ...], resolution: int) -> list[int]:
-    """Area in pixels of every level at input ``resolution`` ('SAME': ceil(size / stride));
-    the last entry (index ``FLAT`` = -1) is the 1×1 map."""
+    """Area in pixels of every level at input ``resolution`` (each level's size from
+    :func:`costmodel.operations.output_size`); the last entry (index ``FLAT`` = -1) is the
+    1×1 map."""
     size = resolution
     out = [size * size]
     for stride in strides:
-        size = -(-size // stride)
+        size = operations.output_size(size, stride)
         out.append(size * size)
     out.append(1)
     return out
@@ -156,7 +189,15 @@ def evaluate_plan(plan: Plan, channels: list[int], resolution: int) -> tuple[int
     bn = 0
     for count, var in plan.batchnorm:
         bn += count * channels[var]
-    return mult_adds, weights + bias, 2 * bn
+    for condition, level, (coefficient, a, b), (bias_c, bias_v), (bn_c, bn_v) in \
+            plan.conditional:
+        if condition_holds(condition, channels):
+            op_weights = coefficient * channels[a] * channels[b]
+            weights += op_weights
+            mult_adds += op_weights * area[level]
+            bias += bias_c * channels[bias_v]
+            bn += bn_c * channels[bn_v]
+    return mult_adds, weights + bias, bn
 
 
 def totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int, int]:
@@ -177,13 +218,15 @@ def standard_totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, i
 class OpCount:
     """One operation evaluated: sizes in pixels, channels after α, counts as integers.
 
-    A pool is global: its ``kernel`` is its input size.
-    ``standard_mult_adds``/``standard_params`` book each block's standard conv on the block's
-    last 1×1 conv (projection or pointwise) and zero on its other operations, so each column
-    sums to the standard-conv equivalent's total. ``elementwise`` counts the labelled
-    element-wise work outside the Mult-Adds (residual adds, SE scale multiplies, pooling).
+    A pool is global: its ``kernel`` is its input size. ``index`` is the operation's place in
+    ``Graph.ops``. ``standard_mult_adds``/``standard_params`` book each block's standard conv
+    on the block's last 1×1 conv (projection or pointwise) and zero on its other operations,
+    so each column sums to the standard-conv equivalent's total. ``elementwise`` counts the
+    labelled element-wise work outside the Mult-Adds (residual adds, SE scale multiplies,
+    pooling).
     """
 
+    index: int
     name: str
     block: int
     role: Role
@@ -191,6 +234,7 @@ class OpCount:
     kernel: int
     stride: int
     groups: int
+    depthwise: bool
     in_size: int
     in_channels: int
     out_size: int
@@ -209,25 +253,34 @@ class OpCount:
     batchnorm: bool
 
 
-def _booking(graph: Graph) -> dict[int, int]:
+def present(graph: Graph, channels: list[int]) -> list[bool]:
+    """Whether each operation of ``graph`` exists at these channel counts."""
+    return [condition_holds(op.present_if, channels) for op in graph.ops]
+
+
+def _booking(graph: Graph, exists: list[bool]) -> dict[int, int]:
     """Op index → block whose standard conv it books (the block's last pointwise/projection)."""
     out: dict[int, int] = {}
     for b, block in enumerate(graph.blocks):
         for i in range(block.last, block.first - 1, -1):
-            if graph.ops[i].role in (Role.PROJECT, Role.POINTWISE):
+            if exists[i] and graph.ops[i].role in (Role.PROJECT, Role.POINTWISE):
                 out[i] = b
                 break
     return out
 
 
 def count_ops(graph: Graph, alpha: float, resolution: int) -> tuple[OpCount, ...]:
-    """Every operation of ``graph`` evaluated at ``alpha`` and ``resolution``, in order."""
+    """Every operation of ``graph`` that exists at ``alpha``, evaluated at ``alpha`` and
+    ``resolution``, in order."""
     channels = graph.program.evaluate(alpha)
     sizes = graph.sizes(resolution)
+    exists = present(graph, channels)
     in_block = {i for block in graph.blocks for i in range(block.first, block.last + 1)}
-    booking = _booking(graph)
+    booking = _booking(graph, exists)
     out: list[OpCount] = []
     for i, op in enumerate(graph.ops):
+        if not exists[i]:
+            continue
         in_size = 1 if op.in_level == FLAT else sizes[op.in_level]
         out_size = 1 if op.out_level == FLAT else sizes[op.out_level]
         cin, cout, per_group = channels[op.in_var], channels[op.out_var], channels[op.group_var]
@@ -247,10 +300,10 @@ def count_ops(graph: Graph, alpha: float, resolution: int) -> tuple[OpCount, ...
         else:
             std_ma, std_p = mult_adds, params
         out.append(OpCount(
-            name=op.name, block=op.block, role=op.role, kind=op.kind,
+            index=i, name=op.name, block=op.block, role=op.role, kind=op.kind,
             kernel=in_size if op.kind is OpKind.POOL else op.kernel,
-            stride=op.stride, groups=cin if op.group_var == ONE and op.kind is OpKind.CONV
-            else 1, in_size=in_size, in_channels=cin, out_size=out_size, out_channels=cout,
+            stride=op.stride, groups=cin if op.depthwise else 1, depthwise=op.depthwise,
+            in_size=in_size, in_channels=cin, out_size=out_size, out_channels=cout,
             mult_adds=mult_adds, params=params,
             batchnorm_params=operations.batchnorm_params(cout, int(op.batchnorm)),
             weights=weights,
@@ -272,6 +325,7 @@ __all__ = [
     "compile_standard_plan",
     "count_ops",
     "evaluate_plan",
+    "present",
     "standard_ops",
     "standard_totals",
     "totals",

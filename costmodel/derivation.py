@@ -16,7 +16,6 @@ from costmodel.graph import FLAT, build_graph
 from costmodel.kinds import OpKind, Role
 from costmodel.network_spec import Network
 from costmodel.symbols import D_G, D_K, M, N
-from costmodel.widths import ONE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,10 +128,14 @@ def derive(
                         config.depth)
     index = graph.op_index(layer)
     op = graph.ops[index]
-    count = count_ops(graph, config.alpha, config.resolution)[index]
+    counts = {c.index: c for c in count_ops(graph, config.alpha, config.resolution)}
+    if index not in counts:
+        raise ValueError(f"layer {layer!r} does not exist at α = {config.alpha:g}: the builder "
+                         f"drops it where the widths it compares come out equal")
+    count = counts[index]
     channels = graph.program.evaluate(config.alpha)
     flat = op.out_level == FLAT
-    mult_adds_expr, params_expr, equation = _formula(op.kind, op.group_var == ONE, op.kernel,
+    mult_adds_expr, params_expr, equation = _formula(op.kind, op.depthwise, op.kernel,
                                                      op.bias, flat)
     symbols = mult_adds_expr.free_symbols | params_expr.free_symbols
     values = {D_K: count.kernel, M: count.in_channels, N: count.out_channels,

@@ -27,6 +27,7 @@ from costmodel.kinds import Activation, OpKind, Role
 from costmodel.network_spec import (
     CLASSES,
     BlockRow,
+    ExpandIf,
     Expansion,
     HeadRule,
     Network,
@@ -36,6 +37,7 @@ from costmodel.network_spec import (
     SqueezeRule,
     WidthMode,
 )
+from costmodel.operations import output_size
 from costmodel.widths import ONE, Rounding, VarKind, WidthProgram, WidthVar
 
 FLAT = -1  # the level of a 1×1 map
@@ -64,11 +66,24 @@ class OpSpec:
     in_level: int
     out_level: int
     line: int
+    depthwise: bool = False
+    #: (variable a, variable b, comparison): the operation exists only where the two channel
+    #: counts compare so at the evaluated α ("ne": an expansion conv where the inner width
+    #: differs from the input; "gt": where it is larger; "eq": a residual add where input and
+    #: output widths are equal). ``None``: always.
+    present_if: tuple[int, int, str] | None = None
 
-    @property
-    def depthwise(self) -> bool:
-        """Whether the op is a depthwise conv (groups = channels)."""
-        return self.kind is OpKind.CONV and self.group_var == ONE and self.in_var != ONE
+
+def condition_holds(condition: tuple[int, int, str] | None, channels: list[int]) -> bool:
+    """Whether an operation's ``present_if`` holds for the evaluated ``channels``."""
+    if condition is None:
+        return True
+    a, b, comparison = condition
+    if comparison == "ne":
+        return channels[a] != channels[b]
+    if comparison == "gt":
+        return channels[a] > channels[b]
+    return channels[a] == channels[b]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -91,7 +106,8 @@ class BlockSpec:
     expansion_var: int = -1
     squeeze_var: int = -1
     t: Fraction | None = None
-    residual: bool = False
+    #: index of the block's residual add in ``Graph.ops`` (-1: none)
+    residual_op: int = -1
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -102,7 +118,7 @@ class Graph:
     rules: RuleSet
     classes: int
     variant: str
-    depth: float
+    repeats: tuple[int, ...]
     program: WidthProgram
     ops: tuple[OpSpec, ...]
     blocks: tuple[BlockSpec, ...]
@@ -123,7 +139,7 @@ class Graph:
         """Size in pixels of every level at input ``resolution`` (index = level)."""
         out = [resolution]
         for stride in self.strides:
-            out.append(-(-out[-1] // stride))
+            out.append(output_size(out[-1], stride))
         return out
 
 
@@ -137,9 +153,12 @@ class _Builder:
         self.blocks: list[BlockSpec] = []
         self.strides: list[int] = []
         self.level = 0
+        # distinct variables even where their values coincide with another constant (the
+        # classes are substituted into a cached graph; source marks them apart)
         self.image_var = self.var(WidthVar(kind=VarKind.CONST, label="image channels",
-                                           base=network.image_channels))
-        self.classes_var = self.var(WidthVar(kind=VarKind.CONST, label="classes", base=classes))
+                                           base=network.image_channels, source=-3))
+        self.classes_var = self.var(WidthVar(kind=VarKind.CONST, label="classes", base=classes,
+                                             source=-2))
 
     @staticmethod
     def _key(var: WidthVar) -> tuple[object, ...]:
@@ -198,6 +217,9 @@ def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
                              f"factor; got {factor}")
         return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
                               rounding=Rounding.EXACT))
+    if rules.expansion is Expansion.ROUNDED:
+        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
+                              rounding=Rounding.ROUND))
     if rules.expansion is Expansion.SCALED:
         exp = row.exp if row.exp is not None else factor * cin_base
         if Fraction(exp).denominator != 1:
@@ -217,6 +239,21 @@ def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str) ->
                           rounding=Rounding.FLOOR_MIN_1))
 
 
+def _expand_condition(b: _Builder, row: BlockRow, cin: int,
+                      expanded: int) -> tuple[int, int, str] | None:
+    """When the expansion conv exists: TF-slim builds it where the inner width is larger than
+    the input (``inner_size > net.shape[3]``), torchvision v3 and EfficientNet where it
+    differs, torchvision v2 and the TPU builders wherever the factor is not 1. ``None`` where
+    it exists at every α (also an expansion by 2 or more from the input's own width)."""
+    if b.rules.expand_if is ExpandIf.RATIO:
+        return None  # the factor is not 1 here (a factor of 1 gives no expansion variable)
+    derived = b.vars[expanded]
+    if (row.t is not None and row.t >= 2 and derived.kind is VarKind.DERIVED
+            and derived.source == cin):
+        return None
+    return (expanded, cin, "gt" if b.rules.expand_if is ExpandIf.LARGER else "ne")
+
+
 def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
                        stride: int) -> None:
     prefix = f"b{index}"
@@ -227,11 +264,12 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
     if expanded != cin:
         b.add(name=f"{prefix}.expand", role=Role.EXPAND, kind=OpKind.CONV, kernel=1, stride=1,
               in_var=cin, out_var=expanded, group_var=cin, batchnorm=True, activation=row.nl,
-              in_level=in_level, out_level=in_level, **common)
+              in_level=in_level, out_level=in_level,
+              present_if=_expand_condition(b, row, cin, expanded), **common)
     _, out_level = b.spatial(stride)
     b.add(name=f"{prefix}.dw", role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k,
           stride=stride, in_var=expanded, out_var=expanded, group_var=ONE, batchnorm=True,
-          activation=row.nl, in_level=in_level, out_level=out_level, **common)
+          activation=row.nl, in_level=in_level, out_level=out_level, depthwise=True, **common)
     squeeze = -1
     if row.se is not None:
         squeeze = _squeeze(b, row, cin, expanded, f"{prefix} squeeze")
@@ -257,19 +295,23 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
     b.add(name=f"{prefix}.project", role=Role.PROJECT, kind=OpKind.CONV, kernel=1, stride=1,
           in_var=expanded, out_var=cout, group_var=expanded, batchnorm=True,
           activation=Activation.NONE, in_level=out_level, out_level=out_level, **common)
-    residual = row.residual is not Residual.NO and stride == 1 and cin == cout
-    if row.residual is Residual.YES and not residual:
+    if row.residual is Residual.YES and not (stride == 1 and cin == cout):
         raise ValueError(f"line {row.line}: residual=yes needs stride 1 and equal input and "
                          f"output channels at every α under these rules")
-    if residual:
+    residual_op = -1
+    if row.residual is not Residual.NO and stride == 1:
+        # the builders compare the widths as built: equal everywhere, or only at some α
+        condition = None if cin == cout else (cin, cout, "eq")
+        residual_op = len(b.ops)
         b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
               in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
-              activation=Activation.NONE, in_level=out_level, out_level=out_level, **common)
+              activation=Activation.NONE, in_level=out_level, out_level=out_level,
+              present_if=condition, **common)
     b.blocks.append(BlockSpec(
         index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
         stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
         first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
-        squeeze_var=squeeze, t=row.t, residual=residual))
+        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
 
 
 def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
@@ -280,7 +322,7 @@ def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stri
               "activation": row.nl}
     b.add(name=names[0], role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k, stride=stride,
           in_var=cin, out_var=cin, group_var=ONE, in_level=in_level, out_level=out_level,
-          **common)
+          depthwise=True, **common)
     b.add(name=names[1], role=Role.POINTWISE, kind=OpKind.CONV, kernel=1, stride=1,
           in_var=cin, out_var=cout, group_var=cin, in_level=out_level, out_level=out_level,
           **common)
@@ -290,30 +332,36 @@ def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stri
         out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line))
 
 
-def _rows_for(network: Network, variant: str) -> list[BlockRow]:
-    rows = list(network.rows)
-    if variant == "shallow":
-        rows = [r for r in rows if not r.repeated]
-    elif variant == "full":
-        full = []
-        for r in rows:
-            if r.operator is Operator.SEPARABLE:
-                names = r.op_names
-                name = f"conv_{names[0]}_{names[1]}" if len(names) == 2 else r.name
-                full.append(replace(r, operator=Operator.CONV, name=name, op_names=()))
-            else:
-                full.append(r)
-        rows = full
-    return rows
-
-
-@lru_cache(maxsize=256)
 def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "separable",
                 depth: float = 1.0) -> Graph:
     """The operations of ``network`` under ``rules`` with ``classes`` outputs, in ``variant``
-    (MobileNet v1: separable, full or shallow) and with block repeats ``ceil(depth·n)``."""
+    (MobileNet v1: separable, full or shallow) and with block repeats ``ceil(depth·n)``.
+    Cached by the repeats depth gives, and the classes substituted into a cached structure."""
+    repeats = tuple(
+        math.ceil(depth * row.n) if network.depth_scaling and row.operator in (
+            Operator.SEPARABLE, Operator.INVERTED_RESIDUAL) else row.n
+        for row in network.rows)
+    return _with_classes(_build(network, rules, variant, repeats), classes)
+
+
+@lru_cache(maxsize=256)
+def _with_classes(graph: Graph, classes: int) -> Graph:
+    if graph.classes == classes:
+        return graph
+    variables = list(graph.program.variables)
+    variables[graph.classes_var] = replace(variables[graph.classes_var], base=classes)
+    return replace(graph, classes=classes,
+                   program=WidthProgram(variables=tuple(variables)))
+
+
+_MAX_OPERATIONS = 200_000
+
+
+@lru_cache(maxsize=256)
+def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, ...]) -> Graph:
+    classes = rules.classes
     b = _Builder(network, rules, classes)
-    rows = _rows_for(network, variant)
+    rows = list(network.rows)
     block_rows = [i for i, r in enumerate(rows)
                   if r.operator in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL)]
     last_block_row = block_rows[-1] if block_rows else -1
@@ -323,15 +371,20 @@ def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "
     blocks = separables = convs = 0
     names: set[str] = set()
     pooled = False
-    for position, row in enumerate(rows):
-        repeats = row.n
-        if network.depth_scaling and row.operator in (Operator.SEPARABLE,
-                                                      Operator.INVERTED_RESIDUAL):
-            repeats = math.ceil(depth * row.n)
+    if sum(repeats) * 8 > _MAX_OPERATIONS:
+        raise ValueError(f"{sum(repeats):,} blocks: at most {_MAX_OPERATIONS // 8:,} (depth × "
+                         f"repeats)")
+    for position, (row, count) in enumerate(zip(rows, repeats, strict=True)):
         before = len(b.ops)
-        for repeat in range(repeats):
+        if variant == "shallow" and row.repeated:
+            # dropped, but numbered as in the full table: dw7..dw11 go, dw12 stays dw12
+            if row.operator in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL):
+                blocks += count
+            separables += count if row.operator is Operator.SEPARABLE else 0
+            continue
+        for repeat in range(count):
             stride = row.s if repeat == 0 else 1
-            suffix = "" if repeats == 1 else f"_{repeat + 1}"
+            suffix = "" if count == 1 else f"_{repeat + 1}"
             if row.operator is Operator.INVERTED_RESIDUAL:
                 blocks += 1
                 cout = b.width(row, f"b{blocks} output")
@@ -341,12 +394,20 @@ def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "
             elif row.operator is Operator.SEPARABLE:
                 blocks += 1
                 separables += 1
-                if row.op_names and repeats == 1:
+                if row.op_names and count == 1:
                     pair = (row.op_names[0], row.op_names[1])
                 else:
                     pair = (f"dw{separables}", f"pw{separables}")
                 cout = b.width(row, f"{pair[1]} output")
-                _separable(b, row, blocks, channels, cout, stride, pair)
+                if variant == "full":  # the paper's "Conv MobileNet" (Table 4)
+                    in_level, out_level = b.spatial(stride)
+                    b.add(name=f"conv_{pair[0]}_{pair[1]}", block=0, role=Role.CONV,
+                          kind=OpKind.CONV, kernel=row.k, stride=stride, in_var=channels,
+                          out_var=cout, group_var=channels, bias=False, batchnorm=True,
+                          activation=row.nl, in_level=in_level, out_level=out_level,
+                          line=row.line)
+                else:
+                    _separable(b, row, blocks, channels, cout, stride, pair)
                 channels = last_block_out = cout
                 last_block_base = row.c or 0
             elif row.operator in (Operator.CONV, Operator.POINTWISE, Operator.DEPTHWISE):
@@ -363,10 +424,11 @@ def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "
                     cout = channels
                 elif (is_head and b.rules.head is HeadRule.MULTIPLE_OF_LAST
                       and row.c not in (None, CLASSES) and last_block_out >= 0):
-                    ratio = Fraction(row.c or 0, last_block_base)
+                    ratio = Fraction(row.c or 0, last_block_base) if last_block_base > 0 \
+                        else Fraction(1, 3)
                     if ratio.denominator != 1:
                         raise ValueError(f"line {row.line}: head=multiple_of_last needs c to be "
-                                         f"a multiple of the last block's width")
+                                         f"a whole multiple of the last block's width")
                     cout = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{name} output",
                                           source=last_block_out, factor=ratio,
                                           rounding=Rounding.EXACT))
@@ -377,7 +439,8 @@ def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "
                       stride=stride, in_var=channels, out_var=cout,
                       group_var=ONE if row.operator is Operator.DEPTHWISE else channels,
                       bias=False, batchnorm=True, activation=row.nl, in_level=in_level,
-                      out_level=out_level, line=row.line)
+                      out_level=out_level, line=row.line,
+                      depthwise=row.operator is Operator.DEPTHWISE)
                 channels = cout
             elif row.operator is Operator.POOL:
                 b.add(name=row.name or "pool", block=0, role=Role.POOL, kind=OpKind.POOL,
@@ -401,11 +464,11 @@ def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "
                 raise ValueError(f"line {row.line}: operation name {op.name!r} is used twice")
             names.add(op.name)
     return Graph(
-        network=network, rules=rules, classes=classes, variant=variant, depth=depth,
+        network=network, rules=rules, classes=classes, variant=variant, repeats=repeats,
         program=WidthProgram(variables=tuple(b.vars)), ops=tuple(b.ops),
         blocks=tuple(b.blocks), strides=tuple(b.strides), image_var=b.image_var,
         classes_var=b.classes_var,
     )
 
 
-__all__ = ["FLAT", "BlockSpec", "Graph", "OpSpec", "build_graph"]
+__all__ = ["FLAT", "BlockSpec", "Graph", "OpSpec", "build_graph", "condition_holds"]

@@ -38,18 +38,19 @@ def held_elements(graph: Graph, ops: tuple[OpCount, ...]) -> list[int]:
     """Per operation, the elements of tensors produced earlier, kept for a later operation and
     neither read nor written by this one: a residual block's input (until its add) and the
     depthwise output under squeeze-and-excite (until the scale)."""
+    position = {op.index: p for p, op in enumerate(ops)}
     held = [0] * len(ops)
     for block in graph.blocks:
-        names = [graph.ops[i].name for i in range(block.first, block.last + 1)]
-        if block.residual:
-            kept = ops[block.first].elements_in  # the block's input
-            for i in range(block.first + 1, block.last):
-                held[i] += kept
-        if any(name.endswith(".se.pool") for name in names):
-            pool = block.first + names.index(next(n for n in names if n.endswith(".se.pool")))
-            kept = ops[pool].elements_in  # the depthwise output, read again by the scale
-            for i in range(pool + 1, pool + 3):  # reduce and expand run on the 1×1 map
-                held[i] += kept
+        inside = [position[i] for i in range(block.first, block.last + 1) if i in position]
+        if block.residual_op in position:
+            kept = ops[inside[0]].elements_in  # the block's input
+            for p in inside[1:-1]:
+                held[p] += kept
+        pools = [p for p in inside if ops[p].name.endswith(".se.pool")]
+        if pools:
+            kept = ops[pools[0]].elements_in  # the depthwise output, read again by the scale
+            for p in (pools[0] + 1, pools[0] + 2):  # reduce and expand, on the 1×1 map
+                held[p] += kept
     return held
 
 

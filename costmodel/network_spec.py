@@ -76,6 +76,22 @@ class Expansion(StrEnum):
     """``make_divisible(α·exp, 8)`` from the table's expanded width (torchvision v3)."""
     PRODUCT = "product"
     """``C_in·t`` exactly (the TPU builders; torchvision EfficientNet)."""
+    ROUNDED = "rounded"
+    """``round(C_in·t)``, Python's rounding (torchvision v2: ``int(round(inp * t))``)."""
+
+
+class ExpandIf(StrEnum):
+    """When an inverted residual has its expansion conv (rule key ``expand_if``)."""
+
+    DIFFERENT = "different"
+    """Where the inner width differs from the input width (torchvision v3 and EfficientNet:
+    ``expanded_channels != input_channels``)."""
+    RATIO = "ratio"
+    """Where the expansion factor is not 1, whatever the widths (torchvision v2 and the TPU
+    builders: ``expand_ratio != 1``)."""
+    LARGER = "larger"
+    """Where the inner width is larger than the input width (TF-slim ``expanded_conv``:
+    ``inner_size > net.shape[3]``)."""
 
 
 class SqueezeRule(StrEnum):
@@ -117,6 +133,7 @@ class RuleSet:
     expansion: Expansion = Expansion.FROM_INPUT
     se_squeeze: SqueezeRule = SqueezeRule.EXPANDED
     head: HeadRule = HeadRule.TABLE
+    expand_if: ExpandIf = ExpandIf.DIFFERENT
     classes: int = 1000
     #: row name → width mode, where this builder differs from the table's ``width`` column
     widths: tuple[tuple[str, WidthMode], ...] = ()
@@ -216,6 +233,7 @@ __all__ = [
     "CLASSES",
     "OPERATOR_ALIASES",
     "BlockRow",
+    "ExpandIf",
     "Expansion",
     "HeadRule",
     "Network",

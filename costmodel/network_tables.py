@@ -41,6 +41,7 @@ from costmodel.network_spec import (
     CLASSES,
     OPERATOR_ALIASES,
     BlockRow,
+    ExpandIf,
     Expansion,
     HeadRule,
     Network,
@@ -71,7 +72,7 @@ LAYER_OPTIONAL = ("input_size", "repeated", "note", "source")
 LAYER_KINDS = ("conv", "depthwise", "pointwise", "avgpool", "fc")
 
 _E = TypeVar("_E", bound="Rounding | Expansion | SqueezeRule | HeadRule | WidthMode | Residual "
-                         "| Activation")
+                         "| Activation | ExpandIf")
 
 Source = str | os.PathLike[str] | bytes | IO[bytes] | IO[str]
 
@@ -208,14 +209,7 @@ def _positive(text: str, field: str, line: int, maximum: int) -> int:
     return value
 
 
-def _meta_value(text: str, field: str, line: int) -> str:
-    value = text.strip()
-    if not value:
-        raise ValueError(f"line {line}: {field} has no value")
-    return value
-
-
-_RULE_KEYS = {"rounding", "expansion", "se_squeeze", "head", "classes"}
+_RULE_KEYS = {"rounding", "expansion", "se_squeeze", "head", "classes", "expand_if"}
 
 
 def _rule_set(name: str, fields: dict[str, tuple[str, int]], base: RuleSet) -> RuleSet:
@@ -230,6 +224,8 @@ def _rule_set(name: str, fields: dict[str, tuple[str, int]], base: RuleSet) -> R
             rules = replace(rules, se_squeeze=_enum(SqueezeRule, value, key, line))
         elif key == "head":
             rules = replace(rules, head=_enum(HeadRule, value, key, line))
+        elif key == "expand_if":
+            rules = replace(rules, expand_if=_enum(ExpandIf, value, key, line))
         elif key == "classes":
             rules = replace(rules, classes=_positive(value, key, line, MAX_CLASSES))
         elif key.startswith("width."):
@@ -267,7 +263,7 @@ def _metadata(meta: list[tuple[int, str]]) -> dict[str, tuple[str, int]]:
 
 
 _TOP_KEYS = {"key", "title", "source", "image_size", "image_channels", "classes", "rounding",
-             "expansion", "se_squeeze", "head", "depth_scaling", "activation"}
+             "expansion", "se_squeeze", "head", "depth_scaling", "activation", "expand_if"}
 
 
 def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int | None,
@@ -299,11 +295,16 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
             unknown = set(fields) - {"width", "depth", "resolution"}
             if unknown or len(fields) != 3:
                 raise ValueError(f"line {line}: a preset needs width=, depth= and resolution=")
+            width = parse_real(fields["width"][0], "width")
+            depth = parse_real(fields["depth"][0], "depth")
+            if not (0 < width <= 4 and 0 < depth <= 8):
+                raise ValueError(f"line {line}: a preset's width must be in (0, 4] and its depth "
+                                 f"in (0, 8]; got width={width:g} depth={depth:g}")
             presets.append(Preset(
                 key=parts[1],
                 title=meta.get(f"{key}.title", (parts[1], line))[0],
-                width=parse_real(fields["width"][0], "width"),
-                depth=parse_real(fields["depth"][0], "depth"),
+                width=width,
+                depth=depth,
                 resolution=_positive(fields["resolution"][0], "resolution", line,
                                      MAX_IMAGE_SIZE),
                 source=meta.get(f"{key}.source", ("", line))[0],
@@ -389,6 +390,10 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
         if not cell("c"):
             raise ValueError(f"line {line}: c (output channels) is required for {operator}")
         if cell("c").lower() == "classes":
+            if operator not in (Operator.CLASSIFIER, Operator.FC, Operator.CONV,
+                                Operator.POINTWISE):
+                raise ValueError(f"line {line}: c=classes is for the layer that gives the "
+                                 f"classes (classifier, fc, conv or pointwise), not {operator}")
             c = CLASSES
         else:
             c = _positive(cell("c"), "c", line, MAX_CHANNELS)
@@ -472,6 +477,10 @@ def _check_rows(rows: list[BlockRow]) -> None:
         if row.operator is Operator.INVERTED_RESIDUAL and index == 0:
             raise ValueError(f"line {row.line}: an inverted_residual cannot take the image "
                              f"directly; start with a conv")
+        if row.repeated and row.c is not None and row.c != channels:
+            raise ValueError(f"line {row.line}: a repeated row (dropped by the shallow variant) "
+                             f"must keep its input width; this one goes from {channels} to "
+                             f"{row.c} channels")
         if row.c is not None and row.c != CLASSES:
             channels = row.c
     if not any(r.operator in _SPATIAL for r in rows):
@@ -501,6 +510,14 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
             raise ValueError(f"line {row_line}: expected {len(header)} fields, got {len(cells)}")
         rows.append(_row(row_line, dict(zip(header, cells, strict=True)), activation))
     _check_rows(rows)
+    names = {r.name for r in rows if r.name}
+    for rule_set in rules:
+        for name, _ in rule_set.widths:
+            if name not in names:
+                line = meta.get(f"rules.{rule_set.name}", ("", 0))[1]
+                raise ValueError(
+                    f"line {line}: rules.{rule_set.name}: width.{name} names no row (named "
+                    f"rows: {', '.join(sorted(names)) or 'none'})")
     variants = ["separable"]
     if any(r.operator is Operator.SEPARABLE for r in rows):
         variants.append("full")

@@ -152,6 +152,12 @@ RULES: Mapping[OpKind, CostRule] = _register([
 ])
 
 
+def output_size(size: Quantity, stride: Quantity) -> Quantity:
+    """Output size under 'SAME' padding: ``ceil(size / stride)`` (integers or integer arrays;
+    torchvision's symmetric ``k // 2`` padding gives the same for odd kernels)."""
+    return -(-size // stride)
+
+
 def weights(kind: OpKind, kernel: Quantity, in_per_group: Quantity,
             out_channels: Quantity) -> Quantity:
     """Weight count of one operation (no bias)."""
@@ -201,6 +207,7 @@ __all__ = [
     "elements_written",
     "elementwise_ops",
     "mult_adds",
+    "output_size",
     "params",
     "weights",
 ]

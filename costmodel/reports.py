@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from costmodel.builtin_networks import is_builtin
 from costmodel.configuration import resolve
-from costmodel.counting import count_ops, standard_totals, totals
+from costmodel.counting import OpCount, count_ops, standard_totals, totals
 from costmodel.graph import Graph, build_graph
-from costmodel.kinds import COUNTING_CONVENTION, ROLE_LABEL, Role
+from costmodel.kinds import COUNTING_CONVENTION, ROLE_LABEL, OpKind, Role
 from costmodel.network_spec import Network
 
 if TYPE_CHECKING:
@@ -34,6 +35,24 @@ class ClosedForm:
 
     mult_adds: float
     params: float
+
+
+#: The layer kind of each role in the vocabulary of MobileNet v1's Table 2 (``by_type``'s
+#: ``kind`` column): 1×1 convs are "pointwise", the stem a standard "conv", the classifier "fc".
+ROLE_KIND: dict[Role, str] = {
+    Role.STEM: "conv", Role.CONV: "conv", Role.DEPTHWISE: "depthwise",
+    Role.POINTWISE: "pointwise", Role.EXPAND: "pointwise", Role.PROJECT: "pointwise",
+    Role.SE: "se", Role.HEAD: "head", Role.CLASSIFIER: "fc", Role.ADD: "add",
+    Role.POOL: "avgpool",
+}
+
+
+def layer_kind(op: OpCount) -> str:
+    """A layer's kind in the per-layer table: ``conv``, ``depthwise``, ``pointwise`` (a 1×1
+    conv), ``avgpool``, ``fc``, ``add`` or ``scale`` (the operation itself is in ``op``)."""
+    if op.kind is OpKind.CONV:
+        return "depthwise" if op.depthwise else "pointwise" if op.kernel == 1 else "conv"
+    return {OpKind.POOL: "avgpool"}.get(op.kind, op.kind.value)
 
 
 #: Roles in the order ``by_type`` lists them.
@@ -143,23 +162,19 @@ class Report:
 
     @cached_property
     def layers(self) -> pd.DataFrame:
-        """One row per operation in network order; every count column sums to its total."""
+        """One row per operation in network order; every count column sums to its total
+        (int64, or exact Python integers where a total would not fit)."""
         import numpy as np
         import pandas as pd
 
         rows = count_ops(self.graph, self.alpha, self.resolution)
-        try:
-            numbers = np.array(
-                [(r.block, r.stride, r.kernel, r.groups, r.in_size, r.in_channels, r.out_size,
-                  r.out_channels, r.mult_adds, r.params, r.params + r.batchnorm_params,
-                  r.standard_mult_adds, r.standard_params, r.elementwise) for r in rows],
-                dtype=np.int64)
-        except OverflowError:  # counts beyond int64: keep them exact as Python integers
-            numbers = np.array(
-                [(r.block, r.stride, r.kernel, r.groups, r.in_size, r.in_channels, r.out_size,
-                  r.out_channels, r.mult_adds, r.params, r.params + r.batchnorm_params,
-                  r.standard_mult_adds, r.standard_params, r.elementwise) for r in rows],
-                dtype=object)
+        values = [(r.block, r.stride, r.kernel, r.groups, r.in_size, r.in_channels, r.out_size,
+                   r.out_channels, r.mult_adds, r.params, r.params + r.batchnorm_params,
+                   r.standard_mult_adds, r.standard_params, r.elementwise) for r in rows]
+        # int64 where every column's sum fits (with room); exact Python integers otherwise
+        largest = max(self.mult_adds, self.standard_mult_adds, self.params_with_bn,
+                      *(r.elementwise for r in rows))
+        numbers = np.array(values, dtype=np.int64 if largest < 2**62 else object)
         (block, stride, kernel, groups, in_size, in_c, out_size, out_c, mult_adds, params,
          params_bn, std_mult_adds, std_params, elementwise) = numbers.T
         total_ma = self.mult_adds or 1
@@ -169,7 +184,8 @@ class Report:
                 "name": [r.name for r in rows],
                 "block": block,
                 "role": [r.role.value for r in rows],
-                "kind": [r.kind.value for r in rows],
+                "kind": [layer_kind(r) for r in rows],
+                "op": [r.kind.value for r in rows],
                 "stride": stride,
                 "kernel": kernel,
                 "groups": groups,
@@ -210,13 +226,16 @@ class Report:
         roles = [role for role in roles if role not in (Role.POOL, Role.ADD)]
         frame = pd.DataFrame({
             "role": [role.value for role in roles],
+            "kind": [ROLE_KIND[role] for role in roles],
             "label": [ROLE_LABEL[role] for role in roles],
-            "mult_adds": [sums[role][0] for role in roles],
-            "params": [sums[role][1] for role in roles],
+            "mult_adds": pd.array([sums[role][0] for role in roles], dtype=object),
+            "params": pd.array([sums[role][1] for role in roles], dtype=object),
         })
-        frame["mult_adds_pct"] = 100 * frame["mult_adds"] / (self.mult_adds or 1)
-        frame["params_pct"] = 100 * frame["params"] / (self.params or 1)
-        if self.network.key == "mobilenet_v1":
+        if max((v for pair in sums.values() for v in pair), default=0) < 2**62:
+            frame = frame.astype({"mult_adds": "int64", "params": "int64"})
+        frame["mult_adds_pct"] = [100 * sums[role][0] / (self.mult_adds or 1) for role in roles]
+        frame["params_pct"] = [100 * sums[role][1] / (self.params or 1) for role in roles]
+        if self.network.key == "mobilenet_v1" and is_builtin(self.network):
             self._table2(frame, roles)
         return frame
 

@@ -21,6 +21,7 @@ import numpy as np
 from costmodel.configuration import MAX_ALPHA, MAX_RESOLUTION, resolve
 from costmodel.counting import Plan, compile_plan
 from costmodel.graph import FLAT, build_graph
+from costmodel.operations import output_size
 from costmodel.widths import Rounding, VarKind, WidthProgram, WidthVar
 
 if TYPE_CHECKING:
@@ -70,22 +71,44 @@ def check_resolutions(values: object) -> np.ndarray:
     return raw.astype(np.int64)
 
 
+def _check_weights(plan: Plan, channels: list[np.ndarray]) -> None:
+    """Refuse before int64 arithmetic could wrap: a float bound of every sum below."""
+    top = [float(c.max()) for c in channels]
+    bound = sum(abs(c) * top[a] * top[b] for _, terms in plan.levels for c, a, b in terms)
+    bound += sum(abs(c) * top[a] * top[b] for _, _, (c, a, b), _, _ in plan.conditional)
+    bound += sum(abs(c) * top[v] for c, v in (*plan.biases, *plan.batchnorm))
+    if bound >= _INT64 / 2:
+        raise ValueError("the counts of this request would exceed 2**62 and cannot stay exact "
+                         "in int64; use report() for single configurations")
+
+
 def _weights(plan: Plan, alphas: np.ndarray) -> tuple[list[int], np.ndarray, np.ndarray,
                                                       np.ndarray]:
     """(levels, weights per level (levels × α), params, params_with_bn) for each α."""
     channels = plan.program.evaluate_array(alphas)
-    levels = [level for level, _ in plan.levels]
+    _check_weights(plan, channels)
+    levels = sorted({level for level, _ in plan.levels}
+                    | {level for _, level, _, _, _ in plan.conditional})
+    row_of = {level: row for row, level in enumerate(levels)}
     width = np.zeros((len(levels), alphas.size), dtype=np.int64)
-    for row, (_, terms) in enumerate(plan.levels):
+    for level, terms in plan.levels:
         for coefficient, a, b in terms:
-            width[row] += coefficient * channels[a] * channels[b]
-    params = width.sum(axis=0)
+            width[row_of[level]] += coefficient * channels[a] * channels[b]
+    bias = np.zeros(alphas.size, dtype=np.int64)
     for count, var in plan.biases:
-        params = params + count * channels[var]
+        bias += count * channels[var]
     bn = np.zeros(alphas.size, dtype=np.int64)
     for count, var in plan.batchnorm:
         bn += count * channels[var]
-    return levels, width, params, params + 2 * bn
+    for (x, y, comparison), level, (c, a, b), (bias_c, bias_v), (bn_c, bn_v) in \
+            plan.conditional:
+        held = {"ne": channels[x] != channels[y], "gt": channels[x] > channels[y],
+                "eq": channels[x] == channels[y]}[comparison].astype(np.int64)
+        width[row_of[level]] += held * c * channels[a] * channels[b]
+        bias += held * bias_c * channels[bias_v]
+        bn += held * bn_c * channels[bn_v]
+    params = width.sum(axis=0) + bias
+    return levels, width, params, params + bn
 
 
 _WINDOW = 16  # float steps searched around each candidate breakpoint
@@ -191,7 +214,7 @@ def _areas(plan: Plan, levels: list[int], resolutions: np.ndarray) -> np.ndarray
     """Area of each level for each resolution (levels × resolutions), int64."""
     sizes = [resolutions.astype(np.int64)]
     for stride in plan.strides:
-        sizes.append(-(-sizes[-1] // stride))
+        sizes.append(output_size(sizes[-1], stride))
     return np.stack([np.ones(resolutions.size, dtype=np.int64) if level == FLAT
                      else sizes[level] * sizes[level] for level in levels])
 

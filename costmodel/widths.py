@@ -59,28 +59,50 @@ class Rounding(StrEnum):
     EfficientNet)."""
     FLOOR_MIN_1 = "floor_min_1"
     """``max(1, int(v))`` (the EfficientNet/MnasNet squeeze width)."""
+    ROUND = "round"
+    """``round(v)``, halves to even (Python's ``round``; torchvision v2's hidden width)."""
     EXACT = "exact"
     """An exact integer product; no rounding."""
 
     def apply(self, value: Real) -> Real:
         """Round ``value`` (floats or float arrays) by this rule."""
-        if self is Rounding.TRUNCATE:
-            return truncate(value, 8)
-        if self is Rounding.MAKE_DIVISIBLE:
-            return make_divisible(value, 8)
-        if self is Rounding.FLOOR_MIN_1:
-            return truncate(value, 1)
-        return value
+        rule = _RULE_FUNCTIONS[self]
+        return value if rule is None else rule(value)
 
     def describe(self, inner: str, value: int) -> str:
         """The rule applied to ``inner`` (text), with its result."""
-        if self is Rounding.TRUNCATE:
-            return f"max(int({inner}), 8) = {value}"
-        if self is Rounding.MAKE_DIVISIBLE:
-            return f"make_divisible({inner}, 8) = {value}"
-        if self is Rounding.FLOOR_MIN_1:
-            return f"max(1, int({inner})) = {value}"
-        return f"{inner} = {value}"
+        return _DESCRIPTIONS[self].format(inner=inner, value=value)
+
+
+def floor_min_1(value: Real) -> Real:
+    """``max(1, int(value))`` for positive ``value`` (floats or float arrays)."""
+    return truncate(value, 1)
+
+
+def round_half_even(value: Real) -> Real:
+    """Python's ``round(value)`` (halves to even), for floats or float arrays."""
+    if isinstance(value, float | int):
+        return float(round(value))
+    import numpy as np
+
+    return np.round(value)
+
+
+#: Each rounding rule as a function of one real value (``None``: exact, no rounding).
+_RULE_FUNCTIONS: dict[Rounding, Callable[[Real], Real] | None] = {
+    Rounding.TRUNCATE: truncate,
+    Rounding.MAKE_DIVISIBLE: make_divisible,
+    Rounding.FLOOR_MIN_1: floor_min_1,
+    Rounding.ROUND: round_half_even,
+    Rounding.EXACT: None,
+}
+_DESCRIPTIONS: dict[Rounding, str] = {
+    Rounding.TRUNCATE: "max(int({inner}), 8) = {value}",
+    Rounding.MAKE_DIVISIBLE: "make_divisible({inner}, 8) = {value}",
+    Rounding.FLOOR_MIN_1: "max(1, int({inner})) = {value}",
+    Rounding.ROUND: "round({inner}) = {value}",
+    Rounding.EXACT: "{inner} = {value}",
+}
 
 
 class VarKind(StrEnum):
@@ -115,21 +137,6 @@ ONE = 0  # index of the constant 1 in every program (the per-group input of a de
 _CODES = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.DERIVED: 2, VarKind.FINEGRAIN: 3}
 
 
-def _scalar_rule(rounding: Rounding) -> Callable[[float], float] | None:
-    """The rounding rule as a one-argument function (``None``: exact), for the scalar path."""
-    if rounding is Rounding.TRUNCATE:
-        return truncate
-    if rounding is Rounding.MAKE_DIVISIBLE:
-        return make_divisible
-    if rounding is Rounding.FLOOR_MIN_1:
-        return _floor_min_1
-    return None
-
-
-def _floor_min_1(value: Real) -> Real:
-    return truncate(value, 1)
-
-
 @dataclass(frozen=True, kw_only=True)
 class WidthProgram:
     """The distinct channel counts of a network, in dependency order; ``variables[0]`` is the
@@ -138,11 +145,11 @@ class WidthProgram:
     variables: tuple[WidthVar, ...]
 
     @cached_property
-    def _steps(self) -> tuple[tuple[int, int, float, int, Callable[[float], float] | None],
+    def _steps(self) -> tuple[tuple[int, int, float, int, Callable[[Real], Real] | None],
                               ...]:
         """The variables as plain tuples (code, base, factor, source, rounding function)."""
         return tuple((_CODES[v.kind], v.base, float(v.factor), v.source,
-                      _scalar_rule(v.rounding)) for v in self.variables)
+                      _RULE_FUNCTIONS[v.rounding]) for v in self.variables)
 
     def evaluate(self, alpha: float) -> list[int]:
         """Every channel count at width multiplier ``alpha`` (Python integers)."""
@@ -227,6 +234,8 @@ __all__ = [
     "VarKind",
     "WidthProgram",
     "WidthVar",
+    "floor_min_1",
     "make_divisible",
+    "round_half_even",
     "truncate",
 ]

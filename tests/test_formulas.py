@@ -85,7 +85,7 @@ def test_every_layer_count_equals_its_named_formula(network: str, a: float,
     layers = costmodel.report(a, resolution=resolution, network=network).layers
     for row in layers.itertuples():
         values = {D_K: row.kernel, M: row.in_c, N: row.out_c, D_G: row.out_h}
-        if row.kind == "conv" and row.role != "se":  # a conv on the feature map
+        if row.op == "conv" and row.role != "se":  # a conv on the feature map
             if row.role == "depthwise":
                 mult_adds, params = formulas.depthwise_mult_adds, formulas.depthwise_params
             elif row.kernel == 1:
@@ -93,7 +93,7 @@ def test_every_layer_count_equals_its_named_formula(network: str, a: float,
             else:
                 mult_adds, params = (formulas.standard_conv_mult_adds,
                                      formulas.standard_conv_params)
-        elif row.kind in ("fc", "conv"):  # classifier, fc head and SE: 1×1 on the pooled map
+        elif row.op in ("fc", "conv"):  # classifier, fc head and SE: 1×1 on the pooled map
             mult_adds, params = formulas.fc_mult_adds, formulas.fc_params
             assert row.out_h == 1, row.name
         else:  # pool, add, scale: zero by the convention

@@ -195,7 +195,7 @@ def test_tfslim_params_are_paper_params_plus_three_per_bn_channel(
 ) -> None:
     r = costmodel.report(a)
     layers = r.layers
-    channels = layers.loc[layers["kind"] == "conv", "out_c"].sum()
+    channels = layers.loc[layers["op"] == "conv", "out_c"].sum()
     assert channels == bn_channels
     # γβ are two of the three values per channel
     assert r.params_with_bn - r.params == 2 * bn_channels

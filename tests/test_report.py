@@ -69,7 +69,9 @@ def test_layers_table_columns() -> None:
                    "out_c", "mult_adds", "params", "mult_adds_pct", "params_pct",
                    "standard_mult_adds", "standard_params"):
         assert column in layers.columns
-    assert list(layers["kind"].unique()) == ["conv", "pool", "fc"]
+    # the kinds of earlier versions; the operation itself (a grouped conv...) is in "op"
+    assert list(layers["kind"].unique()) == ["conv", "depthwise", "pointwise", "avgpool", "fc"]
+    assert list(layers["op"].unique()) == ["conv", "pool", "fc"]
     assert list(layers["role"].unique()) == ["stem", "depthwise", "pointwise", "pool",
                                              "classifier"]
     assert (layers.loc[layers["role"] == "depthwise", "groups"]
