@@ -165,6 +165,9 @@ def _parser() -> argparse.ArgumentParser:
     output(p, "text")
     p = sub.add_parser("formulas", help="the formulas (MobileNet v1 section 3, v2, SE)")
     p.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
+    p.add_argument("--steps", choices=("inverted_residual", "squeeze_excite",
+                                        "compound_scaling"),
+                   help="a derivation step by step instead of the catalogue")
     p = sub.add_parser("derive", help="step-by-step derivation of one layer's cost")
     p.add_argument("layer", help="layer name: conv1, dw1, pw1, ..., fc (v1); b3.expand, b3.dw, "
                                  "b3.project, ... (others); see `costmodel layers`")
@@ -261,6 +264,12 @@ def _run(args: argparse.Namespace) -> str:
         body = _table(chosen, args.format)
         return f"{message}\n{body}" if args.format == "text" else body
     if args.command == "formulas":
+        if args.steps:
+            from costmodel import formulas
+
+            steps = getattr(formulas, f"{args.steps}_steps")()
+            return "\n".join(f"{s.title}: {s.latex if args.latex else s.text}"
+                             + (f"  ({s.note})" if s.note else "") for s in steps)
         return "\n".join(f"{f.title} ({f.equation}): {f.latex if args.latex else f.text}"
                          for f in costmodel.formula_catalog())
     if args.command == "derive":

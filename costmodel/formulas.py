@@ -341,6 +341,20 @@ def formula_catalog() -> tuple[Formula, ...]:
         Formula(key="squeeze_excite_params",
                 title="Squeeze-and-excite adds (S = r·E), parameters",
                 equation="v3 section 5.3", expr=squeeze_excite_params(True)),
+        Formula(key="squeeze_excite_input_mult_adds",
+                title="Squeeze-and-excite adds (S = r·M, MnasNet, EfficientNet), Mult-Adds",
+                equation="EfficientNet section 4", expr=squeeze_excite_mult_adds(False)),
+        Formula(key="squeeze_excite_input_params",
+                title="Squeeze-and-excite adds (S = r·M), parameters",
+                equation="EfficientNet section 4", expr=squeeze_excite_params(False)),
+        Formula(key="scaled_inverted_residual_params",
+                title="Inverted residual parameters with width α (ρ does not appear)",
+                equation="v2 with v1 eq. 6",
+                expr=sp.factor(with_width(inverted_residual_params()))),
+        Formula(key="compound_scaling_mult_adds",
+                title="EfficientNet-B0's Mult-Adds in width w (α), resolution r (ρ), depth d",
+                equation="EfficientNet section 3.3",
+                expr=compound_scaling_steps()[0].expr),
     )
 
 

@@ -143,7 +143,11 @@ def table3_reconciliation() -> pd.DataFrame:
         ops = count_ops(graph, config.alpha, config.resolution)
         held = held_elements(graph, ops)
         printed_k = int(row["printed"].rstrip("K"))
-        block_outputs = {b.last: ops[b.last].elements_out for b in graph.blocks}
+        position = {op.index: p for p, op in enumerate(ops)}
+        block_outputs = {}
+        for b in graph.blocks:
+            last = max(position[i] for i in range(b.first, b.last + 1) if i in position)
+            block_outputs[last] = ops[last].elements_out
         conventions = [
             ("largest single tensor", max(op.elements_out for op in ops),
              max(ops, key=lambda o: o.elements_out).name),

@@ -320,13 +320,6 @@ def table2_shares() -> dict[Role, PrintedShare]:
 
 
 @cache
-def table3_rows() -> tuple[dict[str, str], ...]:
-    """MobileNet v1 paper Table 3 as printed (one 14×14×512 layer, cumulative changes)."""
-    text = read_data_text("published/mobilenet_v1_table3.csv")
-    return tuple(csv.DictReader(io.StringIO(text)))
-
-
-@cache
 def memory_table_rows() -> tuple[dict[str, str], ...]:
     """MobileNet v2 paper Table 3's 'max' row as printed (peak memory, 16-bit, in K)."""
     text = read_data_text("published/mobilenet_v2_table3.csv")
@@ -349,5 +342,4 @@ __all__ = [
     "published_rows",
     "rows_for",
     "table2_shares",
-    "table3_rows",
 ]
