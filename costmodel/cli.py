@@ -174,7 +174,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
     configuration(p)
     p = sub.add_parser("plot", help="a figure as HTML, PNG or SVG (PNG/SVG need kaleido)")
-    p.add_argument("figure", choices=("accuracy", "layers", "plane"))
+    p.add_argument("figure", choices=("accuracy", "layers", "plane", "latency", "time-share"))
+    p.add_argument("--profile", default="pixel1", help="device profile for latency figures")
     p.add_argument("--out", metavar="FILE", required=True, help="FILE.html, FILE.png or .svg")
     configuration(p)
     return parser
@@ -333,7 +334,12 @@ def _plot(args: argparse.Namespace) -> str:
     r = _report(args)
     builders = {"accuracy": plots.cost_accuracy_figure, "layers": plots.layers_figure,
                 "plane": plots.plane_figure}
-    figure = builders[args.figure](r)
+    if args.figure == "latency":
+        figure = plots.latency_figure(r, args.profile)
+    elif args.figure == "time-share":
+        figure = plots.time_share_figure(r, args.profile)
+    else:
+        figure = builders[args.figure](r)
     out: str = args.out
     if out.lower().endswith(".html"):
         _write(out, plots.figures_html([figure], title=f"costmodel {args.figure}"))

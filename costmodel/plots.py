@@ -264,6 +264,88 @@ def plane_figure(
     })
 
 
+#: The networks drawn in the cost-against-latency chart, one line each over α.
+LATENCY_NETWORKS = ("mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+                    "mnasnet_a1", "efficientnet_b0")
+
+
+@cache
+def _latency_traces(profile_name: str) -> tuple[dict[str, Any], ...]:
+    """Estimated latency against Mult-Adds for each network over α at its reference size
+    (built once per profile), and the published latencies measured on that device."""
+    from costmodel.device_profiles import get_profile
+    from costmodel.published import published_rows
+    from costmodel.reports import report
+
+    profile = get_profile(profile_name)
+    traces: list[dict[str, Any]] = []
+    for network in LATENCY_NETWORKS:
+        points = []
+        for a in np.round(np.arange(0.35, 1.41, 0.05), 2):
+            r = report(float(a), network=network)
+            points.append((r.mult_adds_m, r.latency(profile).total_ms, float(a)))
+        traces.append({
+            "type": "scatter", "mode": "lines", "name": network,
+            "x": [p[0] for p in points], "y": [p[1] for p in points],
+            "customdata": [p[2] for p in points],
+            "hovertemplate": f"{network} α = %{{customdata}}<br>%{{x:.1f}} M Mult-Adds<br>"
+                             "estimate %{y:.1f} ms<extra></extra>",
+        })
+    if profile_name == "pixel1":
+        rows = [r for r in published_rows() if r.device == "Pixel 1" and r.latency_ms
+                and r.network and r.mult_adds is not None and "8-bit" not in r.model]
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": "published, measured on a Pixel 1",
+            "x": [r.mult_adds.millions for r in rows if r.mult_adds is not None],
+            "y": [r.latency_ms for r in rows],
+            "marker": {"symbol": "circle-open", "size": 8, "color": "black"},
+            "customdata": [f"{r.model} ({r.source})" for r in rows],
+            "hovertemplate": "%{customdata}<br>%{x} M Mult-Adds (printed)<br>%{y} ms measured"
+                             "<extra></extra>",
+        })
+    return tuple(traces)
+
+
+def latency_figure(report: Report, profile: str = "pixel1") -> go.Figure:
+    """Estimated latency against Mult-Adds across families on ``profile`` (lines over α at
+    each network's reference size), the published Pixel-1 measurements where the profile is
+    ``pixel1``, and ``report``'s configuration: where Mult-Adds and time disagree."""
+    traces = [dict(t) for t in _latency_traces(profile)]
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": "this configuration",
+        "x": [report.mult_adds_m], "y": [report.latency(profile).total_ms],
+        "marker": {"symbol": "star", "size": 16, "color": "red"},
+        "hovertemplate": "this configuration<br>%{x:.1f} M Mult-Adds<br>%{y:.1f} ms"
+                         "<extra></extra>",
+    })
+    return _figure(traces, {
+        "title": {"text": f"Mult-Adds against estimated latency ({profile})"},
+        "xaxis": {"title": {"text": "Million Mult-Adds"}},
+        "yaxis": {"title": {"text": "Latency (ms, estimate)"}},
+        "legend": {"orientation": "h", "y": -0.2},
+        "height": 520,
+    })
+
+
+def time_share_figure(report: Report, profile: str = "pixel1") -> go.Figure:
+    """Share of Mult-Adds against share of estimated time, per kind of layer: depthwise
+    layers hold a few % of the Mult-Adds and a far larger share of the time."""
+    shares = report.latency(profile).share_by_kind
+    traces = [
+        {"type": "bar", "name": "share of Mult-Adds", "x": shares["latency_kind"].tolist(),
+         "y": shares["mult_adds_pct"].round(2).tolist(),
+         "hovertemplate": "%{x}: %{y:.1f} % of the Mult-Adds<extra></extra>"},
+        {"type": "bar", "name": f"share of time ({profile})",
+         "x": shares["latency_kind"].tolist(), "y": shares["time_pct"].round(2).tolist(),
+         "hovertemplate": "%{x}: %{y:.1f} % of the time<extra></extra>"},
+    ]
+    return _figure(traces, {
+        "title": {"text": "Where the Mult-Adds are, and where the time goes"},
+        "barmode": "group", "yaxis": {"title": {"text": "%"}},
+        "legend": {"orientation": "h", "y": -0.2}, "height": 420,
+    })
+
+
 def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") -> str:
     """One standalone HTML page holding ``figures`` (plotly.js embedded once; works offline)."""
     import html
@@ -273,4 +355,5 @@ def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") 
             f"</title></head><body>{''.join(parts)}</body></html>")
 
 
-__all__ = ["cost_accuracy_figure", "figures_html", "layers_figure", "plane_figure"]
+__all__ = ["cost_accuracy_figure", "figures_html", "latency_figure", "layers_figure",
+           "plane_figure", "time_share_figure"]
