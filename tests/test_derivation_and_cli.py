@@ -160,3 +160,44 @@ def test_cli_arch_with_image_size(capsys: pytest.CaptureFixture[str]) -> None:
     assert "input_size=32 but" in capsys.readouterr().err  # the table's sizes say 32
     assert main(["report", "--arch", str(table), "--image-size", "x"]) == 2
     assert "image-size must be an integer" in capsys.readouterr().err
+
+
+def test_cli_latency_memory_profiles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["latency", "--network", "mobilenet_v2", "--alpha", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "on pixel1" in out and "depthwise" in out and "time_pct" in out
+    assert main(["latency", "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.startswith("name,role,latency_kind") and "bound" in header
+    assert main(["memory", "--dtype", "float16"]) == 0
+    assert f"peak activations {2 * (112 * 112 * 32 + 112 * 112 * 64):,} bytes at pw1" in \
+        capsys.readouterr().out
+    assert main(["profiles"]) == 0
+    assert "pixel1" in capsys.readouterr().out
+    assert main(["latency", "--profile", "pixel9"]) == 2
+    assert "profile must be one of pixel1" in capsys.readouterr().err
+    assert main(["memory", "--dtype", "float64"]) == 2
+    assert "dtype must be one of" in capsys.readouterr().err
+
+
+def test_cli_calibrate_without_saving(capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path))
+    assert main(["calibrate", "--name", "box", "--no-save", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["name"] == "box"
+    assert "GEMM" in captured.err  # progress on stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_formula_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["formulas", "--steps", "inverted_residual"]) == 0
+    out = capsys.readouterr().out
+    assert "h·w·d′·t·(d′ + k² + d″)" in out and "D_F**2*M*t*(D_K**2 + M + N)" in out
+
+
+def test_cli_latency_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for figure in ("latency", "time-share"):
+        out = tmp_path / f"{figure}.html"
+        assert main(["plot", figure, "--network", "mobilenet_v2", "--out", str(out)]) == 0
+        assert "<html>" in out.read_text("utf-8")
