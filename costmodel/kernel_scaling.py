@@ -20,6 +20,8 @@ from costmodel.symbols import D_G, D_K, M, N, alpha, rho
 
 #: Paper Table 3's layer: D_K = 3, M = N = 512, D_F = 14, at α = 0.75.
 TABLE3_LAYER = {D_K: 3, M: 512, N: 512, D_G: 14}
+#: The resolution multiplier of paper Table 3's last row (160 / 224, printed 0.714).
+PAPER_RHO = 0.714
 
 
 def mistaken_separable_mult_adds() -> sp.Expr:
@@ -67,20 +69,22 @@ class KernelScalingMistake:
     def explanation(self) -> str:
         """A few sentences for a reader, with the numbers."""
         if self.rho == 1.0:
+            at = _mistake(PAPER_RHO)
             return (
                 "ρ scales the input image, so every feature map side is multiplied by ρ; the "
                 f"kernel stays {TABLE3_LAYER[D_K]}×{TABLE3_LAYER[D_K]}. The depthwise term "
                 "therefore scales with α·ρ², not α·ρ⁴. At ρ = 1 the two forms agree; pick a "
-                "resolution below the reference (e.g. 160 px, ρ = 0.714) to see them part: "
-                "there Table 3's layer costs 15.08 M Mult-Adds with ρ² (the paper prints "
-                "15.1 M) and 14.91 M with ρ⁴."
+                f"resolution below the reference (e.g. 160 px, ρ = {PAPER_RHO}) to see them "
+                f"part: there Table 3's layer costs {at.layer_correct / 1e6:.2f} M Mult-Adds "
+                f"with ρ² (the paper prints 15.1 M) and {at.layer_mistaken / 1e6:.2f} M with ρ⁴."
             )
+        paper = " (paper: 15.1 M)" if abs(self.rho - PAPER_RHO) < 5e-4 else ""
         return (
             f"ρ scales the input image, so every feature map side is multiplied by ρ; the "
             f"kernel stays {TABLE3_LAYER[D_K]}×{TABLE3_LAYER[D_K]} (ρ·D_K = "
             f"{self.rho * 3:.2f} pixels would not be a kernel). The depthwise term therefore "
             f"scales with α·ρ², not α·ρ⁴. At ρ = {self.rho:g}, Table 3's layer costs "
-            f"{self.layer_correct / 1e6:.2f} M Mult-Adds (paper: 15.1 M); the ρ⁴ form gives "
+            f"{self.layer_correct / 1e6:.2f} M Mult-Adds{paper}; the ρ⁴ form gives "
             f"{self.layer_mistaken / 1e6:.2f} M ({self.layer_relative_error:+.1%}). For the "
             f"whole 1.0 MobileNet the ρ⁴ form gives {self.network_mistaken / 1e6:.1f} M instead "
             f"of {self.network_correct / 1e6:.1f} M ({self.network_relative_error:+.1%}); "
