@@ -18,6 +18,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from costmodel.network_spec import Network
 from costmodel.parsing import parse_real
 from costmodel.reports import Report, report
 
@@ -217,9 +218,10 @@ _MAKERS = {
 }
 
 
-def make_exercise(seed: int, *, kind: ExerciseKind | str | None = None, network: object = None,
-                  alpha: object = None, resolution: object = None, rules: object = None,
-                  variant: object = None, depth: object = None) -> Exercise:
+def make_exercise(seed: int, *, kind: ExerciseKind | str | None = None,
+                  network: str | Network | None = None, alpha: float | None = None,
+                  resolution: int | None = None, rules: str | None = None,
+                  variant: str | None = None, depth: float | None = None) -> Exercise:
     """A question for a configuration (the library's defaults where omitted), chosen by
     ``seed``: the same seed gives the same question. ``kind`` fixes the kind."""
     if isinstance(seed, bool) or not isinstance(seed, int):
