@@ -137,14 +137,18 @@ def _halving_alpha(rep: Report, rng: random.Random) -> Exercise:
 
 def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
     layers = rep.layers.reset_index(drop=True)
+    kinds = [str(v) for v in layers["kind"]]
+    roles = [str(v) for v in layers["role"]]
+    blocks = [str(v) for v in layers["block"]]
+    sides = [int(v) for v in layers["out_h"]]
     pairs: list[tuple[int, int]] = []
     for i in range(len(layers)):
-        if layers.at[i, "kind"] != "depthwise" or int(layers.at[i, "out_h"]) <= 1:
+        if kinds[i] != "depthwise" or sides[i] <= 1:
             continue
         for j in range(i + 1, len(layers)):
-            if layers.at[j, "block"] != layers.at[i, "block"]:
+            if blocks[j] != blocks[i]:
                 break
-            if layers.at[j, "kind"] == "pointwise" and layers.at[j, "role"] != "se":
+            if kinds[j] == "pointwise" and roles[j] != "se":
                 pairs.append((i, j))
                 break
     if not pairs:
