@@ -1,234 +1,446 @@
-"""costmodel dashboard: cost against accuracy, layer by layer, with the math on screen.
+"""costmodel dashboard: the answer first (cost, accuracy, the best configuration for a budget),
+then the lesson, exercises, charts and tables.
 
-This file only wires widgets to library calls and displays what they return; every number and
-every figure comes from the ``costmodel`` package, so a script can get the same.
+This file only wires widgets to library calls and displays what they return; every number,
+message and figure comes from the ``costmodel`` package (``costmodel.dashboard_state`` holds
+the link reading, the headline and the budget answer), so a script can get the same. Only the
+selected view is built on each run, and the results that do not depend on a moved widget are
+cached, so that a slider move redraws in well under 200 ms.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import streamlit as st
 
 import costmodel
 from costmodel import plots
 from costmodel.accuracy import reconciliation
-from costmodel.configuration import VARIANTS
+from costmodel.builtin_networks import NETWORK_NAMES, get_network
+from costmodel.configuration import check_alpha, check_resolution
+from costmodel.dashboard_state import (
+    ALPHA_SLIDER,
+    ALPHA_STEP,
+    VIEWS,
+    BudgetChoice,
+    accuracy_headline,
+    budget_answer,
+    column_spec,
+    read_link,
+    widget_ranges,
+)
+from costmodel.exercises import ExerciseKind, grade, make_exercise
+from costmodel.formatting import frame_to_csv
+from costmodel.lesson import build_lesson, default_block, lesson_blocks
+from costmodel.network_spec import Network
+from costmodel.reports import Report
 
-PAPER_ALPHAS = [0.25, 0.5, 0.75, 1.0]
-PAPER_RESOLUTIONS = [128, 160, 192, 224]
+st.set_page_config(page_title="costmodel", layout="wide")
+
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}
-MAX_TYPED_ALPHA = 1.4
-
-st.set_page_config(page_title="costmodel: MobileNet v1", layout="wide")
-
-
-def _from_url(key: str, parse: type, default: object) -> object:
-    """The value of ``key`` in the URL query, parsed with ``parse`` (never eval), or default."""
-    text = st.query_params.get(key)
-    if text is None:
-        return default
-    try:
-        return parse(text)
-    except ValueError:
-        st.warning(f"Ignored the link's {key}={text!r}: not a {parse.__name__}.")
-        return default
+CHARTS = ("Cost vs accuracy", "Per layer", "α × resolution", "Latency", "Time share")
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+PROFILE = "pixel1"
 
 
-# --- state: defaults, then the shared link's values (first run only) ------------------------
+# --- cached library calls (keyed by plain values) ---------------------------------------------
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def builtin_report(network: str, rules: str, alpha: float, resolution: int, variant: str,
+                   depth: float) -> Report:
+    return costmodel.report(alpha, resolution=resolution, network=network, rules=rules,
+                            variant=variant, depth=depth)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def latency_ms(network: str, rules: str, alpha: float, resolution: int, variant: str,
+               depth: float) -> float:
+    return builtin_report(network, rules, alpha, resolution, variant, depth).latency(
+        PROFILE).total_ms
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_budget(max_ma: float | None, max_p: float | None, network: str | None) -> Any:  # noqa: ANN401
+    return budget_answer(max_ma, max_p, network)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_reconciliation() -> Any:  # noqa: ANN401 -- a DataFrame
+    return reconciliation()
+
+
+def _network_changed() -> None:
+    """A new network: its own width, depth, reference size and first rule set."""
+    net = get_network(st.session_state["network"])
+    st.session_state["alpha"] = min(max(net.width, ALPHA_SLIDER[0]), ALPHA_SLIDER[1])
+    st.session_state["alpha_typed"] = None
+    st.session_state["resolution"] = net.image_size
+    st.session_state["resolution_typed"] = None
+    st.session_state["depth"] = net.depth
+    st.session_state["rules"] = net.rule_names[0]
+    st.session_state["variant"] = "separable"
+    for key in ("lesson_block", "exercise_feedback", "exercise_answer", "exercise_choice"):
+        st.session_state.pop(key, None)
+
+
+def _preset(key: str) -> None:
+    """A paper preset was clicked: use it (clicking the lit one again keeps the value)."""
+    value = st.session_state.get(f"{key}_preset")
+    if value is not None:
+        st.session_state[key] = value
+        st.session_state[f"{key}_typed"] = None
+
+
+def _apply(choice: BudgetChoice) -> None:
+    """Apply a budget answer: its network, α and resolution."""
+    st.session_state["network"] = choice.network
+    _network_changed()
+    if ALPHA_SLIDER[0] <= choice.alpha <= ALPHA_SLIDER[1] and abs(
+            choice.alpha / ALPHA_STEP - round(choice.alpha / ALPHA_STEP)) < 1e-9:
+        st.session_state["alpha"] = choice.alpha
+    else:
+        st.session_state["alpha_typed"] = choice.alpha
+    low, high = widget_ranges(choice.network).resolution
+    if low <= choice.resolution <= high:
+        st.session_state["resolution"] = choice.resolution
+    else:
+        st.session_state["resolution_typed"] = choice.resolution
+
+
+def _new_exercise() -> None:
+    st.session_state["exercise_seed"] = st.session_state.get("exercise_seed", 1) + 1
+    for key in ("exercise_feedback", "exercise_answer", "exercise_choice"):
+        st.session_state.pop(key, None)
+
+
+# --- first run: defaults, then the link's usable values ---------------------------------------
 if "initialised" not in st.session_state:
-    url_alpha = _from_url("alpha", float, 1.0)
-    if isinstance(url_alpha, float) and 0.25 <= url_alpha <= 1.0:
-        st.session_state["alpha"] = round(url_alpha / 0.05) * 0.05
-    elif isinstance(url_alpha, float):
-        st.session_state["alpha_typed"] = url_alpha
-    url_resolution = _from_url("resolution", int, 224)
-    st.session_state["resolution"] = min(max(int(url_resolution), 96), 320)  # type: ignore[call-overload]
-    url_variant = st.query_params.get("variant", "separable")
-    st.session_state["variant"] = url_variant if url_variant in VARIANTS else "separable"
-    for key in ("budget_mult_adds", "budget_params"):
-        value = _from_url(key, float, None)
-        if value is not None:
+    link = read_link(dict(st.query_params))
+    st.session_state["link_messages"] = link.messages
+    st.session_state["network"] = str(link.values.get("network", "mobilenet_v1"))
+    _network_changed()
+    ranges = widget_ranges(st.session_state["network"])
+    for key, value in link.values.items():
+        if key == "alpha":
+            on_grid = abs(float(value) / ALPHA_STEP  # type: ignore[arg-type]
+                          - round(float(value) / ALPHA_STEP)) < 1e-9  # type: ignore[arg-type]
+            inside = ALPHA_SLIDER[0] <= float(value) <= ALPHA_SLIDER[1]  # type: ignore[arg-type]
+            st.session_state["alpha" if on_grid and inside else "alpha_typed"] = value
+        elif key == "resolution":
+            inside = ranges.resolution[0] <= int(value) <= ranges.resolution[1]  # type: ignore[call-overload]
+            st.session_state["resolution" if inside else "resolution_typed"] = value
+        elif key != "network":
             st.session_state[key] = value
     st.session_state["initialised"] = True
 
+network_name: str = st.session_state["network"]
+net = get_network(network_name)
+ranges = widget_ranges(network_name)
+# widgets hidden on the last run (an upload, a network without variants) lost their state
+for _key, _default in (("alpha", min(max(net.width, ALPHA_SLIDER[0]), ALPHA_SLIDER[1])),
+                       ("resolution", net.image_size), ("rules", net.rule_names[0]),
+                       ("variant", "separable"), ("depth", net.depth)):
+    st.session_state.setdefault(_key, _default)
+# presets light up only when the current value is one of them
+_alpha_now = st.session_state.get("alpha_typed")
+if _alpha_now is None:
+    _alpha_now = round(float(st.session_state["alpha"]), 4)
+st.session_state["alpha_preset"] = (_alpha_now if _alpha_now in ranges.alpha_presets
+                                    else None)
+_size_now = st.session_state.get("resolution_typed")
+if _size_now is None:
+    _size_now = st.session_state["resolution"]
+st.session_state["resolution_preset"] = (_size_now if _size_now in ranges.resolution_presets
+                                         else None)
 
-def _set(key: str, source: str) -> None:
-    if st.session_state.get(source) is not None:
-        st.session_state[key] = st.session_state[source]
-        if key == "alpha":
-            st.session_state["alpha_typed"] = None
+# an uploaded table replaces the built-in network (its widget is drawn in the sidebar below)
+custom: Network | None = None
+upload_error = None
+upload = st.session_state.get("architecture_upload")
+if upload is not None:
+    try:
+        custom = costmodel.load_network(upload.getvalue(), name=upload.name)
+    except ValueError as error:
+        upload_error = f"{upload.name} was not loaded: {error}."
 
-
-# --- sidebar: the configuration -------------------------------------------------------------
+# --- sidebar: the configuration ----------------------------------------------------------------
 with st.sidebar:
     st.header("Configuration")
-    st.segmented_control("Paper widths", PAPER_ALPHAS, key="alpha_preset",
-                         on_change=_set, args=("alpha", "alpha_preset"))
-    st.slider("Width multiplier α", 0.25, 1.0, step=0.05, key="alpha",
-              disabled=st.session_state.get("alpha_typed") is not None,
+    st.selectbox("Network", NETWORK_NAMES, key="network", on_change=_network_changed,
+                 format_func=lambda n: get_network(n).title, disabled=custom is not None,
+                 help="Disabled while an uploaded table is shown." if custom else None)
+    if custom is None and len(net.rule_names) > 1:
+        st.radio("Rounding rules", net.rule_names, key="rules", horizontal=True,
+                 help="Each builder's channel rounding, reproduced exactly.")
+    st.segmented_control("Published widths", ranges.alpha_presets, key="alpha_preset",
+                         on_change=_preset, args=("alpha",), format_func=lambda a: f"{a:g}")
+    typed_alpha = st.session_state.get("alpha_typed")
+    st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
+              key="alpha", disabled=typed_alpha is not None,
               help="Disabled while a typed α overrides it; clear the box to use it.")
-    typed = st.number_input(f"…or type α (up to {MAX_TYPED_ALPHA}; overrides the slider)",
-                            value=None, step=0.05, format="%.3f", key="alpha_typed")
-    st.segmented_control("Paper resolutions", PAPER_RESOLUTIONS, key="resolution_preset",
-                         on_change=_set, args=("resolution", "resolution_preset"))
-    resolution = st.slider("Input resolution (px)", 96, 320, step=1, key="resolution")
-    st.caption(f"ρ = {resolution} / 224 = {resolution / 224:.4f}")
-    variant = st.selectbox("Variant", VARIANTS, key="variant",
-                           format_func=VARIANT_LABELS.__getitem__)
-    st.subheader("Your own network (optional)")
-    upload = st.file_uploader("Layer table (CSV, at most 1 MB; schema in the README)",
-                              type=["csv"], key="architecture_upload")
-    architecture = None
-    custom_resolution = None
-    if upload is not None:
-        try:
-            architecture = costmodel.load_network(upload.getvalue(), name=upload.name)
-        except ValueError as error:
-            st.error(f"{upload.name} was not loaded: {error}. Showing MobileNet v1.")
-        else:
-            st.caption(f"{len(architecture.rows)} rows, reference input "
-                       f"{architecture.image_size} px; the resolution slider above does not "
-                       f"apply to it.")
-            custom_resolution = st.number_input(
-                "Input size for this table (px)", min_value=1, max_value=4096,
-                value=architecture.image_size, step=1, key="custom_resolution")
-    st.subheader("Budget (optional)")
-    budget_ma_m = st.number_input("Max Mult-Adds (millions)", value=None, min_value=0.0,
-                                  step=10.0, key="budget_mult_adds")
-    budget_p_m = st.number_input("Max parameters (millions)", value=None, min_value=0.0,
-                                 step=0.1, key="budget_params")
+    st.number_input("…or type any α in (0, 4]", value=None, step=0.05, format="%.3f",
+                    key="alpha_typed")
+    if custom is None:
+        st.segmented_control("Published resolutions", ranges.resolution_presets,
+                             key="resolution_preset", on_change=_preset,
+                             args=("resolution",))
+        typed_resolution = st.session_state.get("resolution_typed")
+        st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1], step=1,
+                  key="resolution", disabled=typed_resolution is not None)
+        st.number_input("…or type any size in [1, 4096] px", value=None, step=1,
+                        key="resolution_typed")
+    else:
+        st.number_input("Input size for your table (px)", value=custom.image_size, step=1,
+                        key="custom_resolution",
+                        help="The network's own sliders and presets do not apply to a table.")
+    if custom is None and len(net.variants) > 1:
+        st.selectbox("Variant", net.variants, key="variant",
+                     format_func=VARIANT_LABELS.__getitem__)
+    if custom is None and net.depth_scaling:
+        st.number_input("Depth multiplier d (repeats ceil(d·n); (0, 8])", step=0.1,
+                        format="%.2f", key="depth")
+    st.subheader("Your own network")
+    st.file_uploader("Network table (CSV, at most 1 MB)", type=["csv"],
+                     key="architecture_upload",
+                     help="Block or layer schema; see docs/tables.md.")
+    st.subheader("Budget")
+    st.number_input("Max Mult-Adds (millions)", value=None, step=10.0, key="budget_mult_adds")
+    st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params")
 
-# the slider steps by 0.05; round away the binary representation error of its value
-alpha = round(st.session_state["alpha"], 4) if typed is None else typed
-st.query_params.from_dict({
-    k: str(v) for k, v in {"alpha": alpha, "resolution": resolution, "variant": variant,
-                           "budget_mult_adds": budget_ma_m, "budget_params": budget_p_m}.items()
-    if v is not None
-})
-
-network = "MobileNet v1" if architecture is None else architecture.title
-st.title(f"{network}: exact cost, predicted accuracy, and the math")
-st.caption(costmodel.COUNTING_CONVENTION)
-
-if typed is not None and typed > MAX_TYPED_ALPHA:
-    st.error(f"α = {typed:g} is above {MAX_TYPED_ALPHA}, the dashboard's range; "
-             f"type a width in (0, {MAX_TYPED_ALPHA}].")
-    st.stop()
-size = resolution if architecture is None else int(custom_resolution or 1)
+# --- the configuration, checked by the library ------------------------------------------------
+errors: list[str] = []
+alpha_value: float = round(float(st.session_state["alpha"]), 4)
+if st.session_state.get("alpha_typed") is not None:
+    try:
+        alpha_value = check_alpha(float(st.session_state["alpha_typed"]))
+    except ValueError as error:
+        errors.append(str(error))
+if custom is not None:
+    size_source = st.session_state.get("custom_resolution")
+else:
+    size_source = st.session_state.get("resolution_typed")
+    if size_source is None:
+        size_source = st.session_state["resolution"]
 try:
-    r = costmodel.report(alpha, resolution=size, variant=variant, network=architecture)
+    resolution = check_resolution(int(size_source) if size_source is not None else None)
+except ValueError as error:
+    errors.append(str(error))
+    resolution = net.image_size if custom is None else custom.image_size
+variant = str(st.session_state.get("variant", "separable")) if custom is None else "separable"
+depth = float(st.session_state.get("depth", net.depth)) if custom is None else 1.0
+rules = str(st.session_state.get("rules", net.rule_names[0]))
+budget_ma = st.session_state.get("budget_mult_adds")
+budget_p = st.session_state.get("budget_params")
+
+st.query_params.from_dict({k: str(v) for k, v in {
+    "network": network_name, "alpha": alpha_value, "resolution": resolution,
+    "variant": variant if variant != "separable" else None,
+    "depth": depth if net.depth_scaling and depth != net.depth else None,
+    "rules": rules if rules != net.rule_names[0] else None,
+    "budget_mult_adds": budget_ma, "budget_params": budget_p,
+    "view": st.session_state.get("view") if st.session_state.get("view") != VIEWS[0] else None,
+}.items() if v is not None and custom is None})
+
+title = net.title if custom is None else custom.title
+st.markdown(f"### costmodel · {title}")
+st.caption(f"α = {alpha_value:g} · {resolution} px · exact counts; Mult-Adds are conv and fc "
+           f"multiply-accumulates (M = 10⁶), see docs/conventions.md")
+for message in st.session_state.get("link_messages", ()):
+    st.warning(message)
+if upload_error:
+    st.error(upload_error + " Showing the selected network instead.")
+for error_text in errors:
+    st.error(f"Cannot compute this configuration: {error_text}.")
+if errors:
+    st.stop()
+
+try:
+    if custom is None:
+        r = builtin_report(network_name, rules, alpha_value, resolution, variant, depth)
+    else:
+        r = costmodel.report(alpha_value, resolution=resolution, network=custom)
 except ValueError as error:
     st.error(f"Cannot compute this configuration: {error}.")
     st.stop()
 
-# --- headline -------------------------------------------------------------------------------
-paper_ma = next((c for c in r.published if c.quantity == "mult_adds"), None)
-paper_p = next((c for c in r.published if c.quantity == "params"), None)
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
-          help=f"{r.mult_adds_m:,.2f} M" + (f"; paper ({paper_ma.source}): {paper_ma.printed:g} M"
-                                            if paper_ma else ""))
-m2.metric("Parameters (exact)", f"{r.params:,}",
-          help=f"{r.params_m:,.3f} M" + (f"; paper ({paper_p.source}): {paper_p.printed:g} M"
-                                         if paper_p else ""))
-m3.metric("Fewer Mult-Adds than standard conv", f"{1 / r.saving_ratio:.2f}×",
-          help=f"standard-conv equivalent: {r.standard_mult_adds:,} Mult-Adds")
-if r.accuracy is not None:
-    m4.metric("Predicted ImageNet top-1", f"{r.accuracy.top1:.1f}%",
-              delta=f"{r.accuracy.low:.1f}–{r.accuracy.high:.1f}", delta_color="off",
-              delta_arrow="off",
-              help="interval: ± the largest leave-one-out error of the fitted model "
-                   f"({r.accuracy.model}) on the 16 checkpoints")
+# --- the answer first --------------------------------------------------------------------------
+headline = accuracy_headline(r)
+if custom is None:
+    time_ms = latency_ms(network_name, rules, alpha_value, resolution, variant, depth)
 else:
-    m4.metric("Predicted ImageNet top-1", "n/a", help="only the separable network is fitted")
-if paper_ma or paper_p:
-    st.caption(" · ".join(f"Paper {c.source}: {c.printed:g} M "
-                          f"{'Mult-Adds' if c.quantity == 'mult_adds' else 'params'} "
-                          f"(exact {c.exact:,.3f} M, {c.status})"
-                          for c in (paper_ma, paper_p) if c))
-if r.accuracy is not None and r.accuracy.extrapolated:
-    st.warning("Extrapolation: the checkpoints cover α 0.25-1 and 128-224 px; the predicted "
-               "accuracy outside that range is a guess beyond the data.")
-for note in r.notes:
-    st.info(note)
+    time_ms = r.latency(PROFILE).total_ms
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
+          help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
+c2.metric(headline.label, headline.value, help=headline.detail)
+c3.metric("Parameters (exact)", f"{r.params:,}",
+          help=f"{r.params / 1e6:,.3f} M; with batchnorm γ and β: {r.params_with_bn:,}")
+c4.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
+          help="Roofline model fitted on the 22 Pixel-1 latencies of the v2 paper "
+               "(see docs/latency.md); an estimate, not a measurement.")
+detail = headline.detail
+if headline.kind == "predicted" and headline.extrapolated:
+    detail += ". Extrapolated beyond the published α and resolutions"
+st.caption(f"{detail}. {1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs.")
 
-# --- budget ---------------------------------------------------------------------------------
-frontier = None
-budget_ma = None if budget_ma_m is None else budget_ma_m * 1e6
-budget_p = None if budget_p_m is None else budget_p_m * 1e6
-if architecture is not None and (budget_ma is not None or budget_p is not None):
-    st.info("The budget search covers MobileNet v1 (its accuracy model is fitted on the "
-            "TF-slim checkpoints); it is not applied to an uploaded table.")
-elif budget_ma is not None or budget_p is not None:
+if budget_ma is not None or budget_p is not None:
     try:
-        frontier = costmodel.frontier(max_mult_adds=budget_ma, max_params=budget_p)
+        answer = cached_budget(budget_ma, budget_p, network_name if custom is None else None)
     except ValueError as error:
         st.error(f"Budget: {error}.")
     else:
-        if frontier.empty:
-            st.info(frontier.attrs["message"])
+        if answer is None or answer.overall is None:
+            st.info(answer.message if answer else "No budget.")
+        else:
+            box = st.container(border=True)
+            left, right = box.columns([5, 1], vertical_alignment="center")
+            left.markdown(f"**Best within the budget:** {answer.overall.text}")
+            right.button("Apply", key="budget_apply", on_click=_apply,
+                         args=(answer.overall,), disabled=custom is not None,
+                         help="Set the network, α and resolution to this answer.")
+            if answer.in_network and answer.in_network != answer.overall:
+                left, right = box.columns([5, 1], vertical_alignment="center")
+                left.markdown(f"**Best {title}:** {answer.in_network.text}")
+                right.button("Apply", key="budget_apply_network", on_click=_apply,
+                             args=(answer.in_network,))
+            box.caption(answer.message)
+for note in r.notes:
+    st.info(note)
 
-# --- charts ---------------------------------------------------------------------------------
-accuracy_fig = plots.cost_accuracy_figure(r)
-plane_fig = plots.plane_figure(r, budget_mult_adds=budget_ma, frontier=frontier)
-layers_fig = plots.layers_figure(r)
-left, right = st.columns(2)
-left.plotly_chart(accuracy_fig, key="chart_accuracy")
-right.plotly_chart(plane_fig, key="chart_plane")
-st.plotly_chart(layers_fig, key="chart_layers")
+view = st.radio("View", VIEWS, key="view", horizontal=True, label_visibility="collapsed")
 
-if frontier is not None and not frontier.empty:
-    st.subheader("Best configurations within the budget")
-    st.caption(frontier.attrs["message"])
-    st.dataframe(frontier.head(10), hide_index=True)
 
-# --- tables ---------------------------------------------------------------------------------
-st.subheader("Per layer type (paper Table 2)")
-st.dataframe(r.by_type, hide_index=True)
-st.subheader("The paper's print against the exact count")
-if r.published:
-    st.dataframe(
-        [{"quantity": c.quantity, "source": c.source, "printed (M)": c.printed,
-          "exact (M)": c.exact, "status": c.status, "reason": c.reason} for c in r.published],
-        hide_index=True)
+def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a DataFrame
+    config: dict[str, Any] = {}
+    for column, (label, kind) in column_spec(list(frame.columns)).items():
+        if kind == "count":
+            config[column] = st.column_config.NumberColumn(label, format="localized")
+        elif kind == "millions":
+            config[column] = st.column_config.NumberColumn(label, format="%.3f")
+        elif kind == "percent":
+            config[column] = st.column_config.NumberColumn(label, format="%.2f %%")
+        elif kind == "number":
+            config[column] = st.column_config.NumberColumn(label)
+        else:
+            config[column] = st.column_config.TextColumn(label)
+    kwargs: dict[str, Any] = {"height": height} if height else {}
+    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+
+
+def _figure(name: str) -> Any:  # noqa: ANN401 -- a plotly figure
+    if name == "Cost vs accuracy":
+        return plots.cost_accuracy_figure(r)
+    if name == "Per layer":
+        return plots.layers_figure(r, log=st.session_state.get("layers_scale") == "log")
+    if name == "α × resolution":
+        return plots.plane_figure(r, budget_mult_adds=None if budget_ma is None
+                                  else budget_ma * 1e6)
+    if name == "Latency":
+        return plots.latency_figure(r, PROFILE)
+    return plots.time_share_figure(r, PROFILE)
+
+
+if view == "Explore":
+    charts = CHARTS if custom is None else CHARTS[1:]
+    chart = st.radio("Chart", charts, key="chart", horizontal=True)
+    if custom is not None:
+        st.caption("The ImageNet accuracy chart does not apply to an uploaded table.")
+    if chart == "Per layer":
+        st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
+                 help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
+                      "small layers too.")
+    st.plotly_chart(_figure(str(chart)), key="chart_main", config=PLOT_CONFIG)
+
+elif view == "Lesson":
+    blocks = lesson_blocks(r.network)
+    if st.session_state.get("lesson_block") not in blocks:
+        st.session_state.pop("lesson_block", None)
+    lesson_network = network_name if custom is None else custom
+    block = st.selectbox("Block", blocks, key="lesson_block",
+                         index=blocks.index(default_block(lesson_network))
+                         if custom is None else 0)
+    lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
+                          resolution=resolution, rules=rules if custom is None else None,
+                          profile=PROFILE)
+    for step in lesson.steps:
+        st.markdown(f"**{step.title}**  \n{step.explanation}")
+        st.latex(step.latex)
+    with st.expander("Every formula"):
+        for formula in costmodel.formula_catalog():
+            st.markdown(f"**{formula.title}** ({formula.equation})")
+            st.latex(formula.latex)
+
+elif view == "Exercises":
+    kinds = ["any", *(k.value for k in ExerciseKind)]
+    st.selectbox("Kind of question", kinds, key="exercise_kind",
+                 format_func=lambda k: k.replace("_", " "), on_change=_new_exercise)
+    seed = int(st.session_state.setdefault("exercise_seed", 1))
+    kind = st.session_state.get("exercise_kind", "any")
+    exercise = make_exercise(seed, kind=None if kind == "any" else kind,
+                             network=network_name if custom is None else custom,
+                             alpha=alpha_value, resolution=resolution,
+                             rules=rules if custom is None else None,
+                             variant=variant, depth=depth if custom is None else None)
+    st.markdown(f"**Question.** {exercise.question}")
+    if exercise.choices:
+        answer_text = st.radio("Your answer", exercise.choices, key="exercise_choice",
+                               index=None, horizontal=True)
+    else:
+        answer_text = st.text_input("Your answer", key="exercise_answer",
+                                    placeholder="e.g. 3276800, 3.28M or 4.1")
+    b1, b2 = st.columns(2)
+    if b1.button("Check", key="exercise_check", type="primary"):
+        try:
+            st.session_state["exercise_feedback"] = (seed, grade(exercise, answer_text))
+        except ValueError as error:
+            st.session_state["exercise_feedback"] = (seed, str(error))
+    b2.button("New question", key="exercise_new", on_click=_new_exercise)
+    stored = st.session_state.get("exercise_feedback")
+    if stored and stored[0] == seed:
+        feedback = stored[1]
+        if isinstance(feedback, str):
+            st.warning(feedback)
+        else:
+            (st.success if feedback.correct else st.error)(feedback.message)
+            st.markdown(f"**Worked solution.** {feedback.solution}")
+
+elif view == "Tables":
+    st.markdown("**Per layer type** (paper Table 2)")
+    by_type = r.by_type.copy()
+    by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
+                   by_type["mult_adds"] / 1e6)
+    _table(by_type)
+    st.markdown("**The papers' prints against the exact count**")
+    if r.published:
+        import pandas as pd
+
+        _table(pd.DataFrame([{"quantity": c.quantity, "source": c.source,
+                              "printed": c.printed_text, "exact_m": c.exact,
+                              "status": c.status, "reason": c.reason} for c in r.published]))
+    else:
+        st.caption("Nobody printed this configuration.")
+    st.markdown("**Per layer**")
+    _table(r.layers, height=420)
+    with st.expander("Every printed cost against its exact count"):
+        _table(cached_reconciliation())
+
 else:
-    st.caption("Nobody printed this configuration.")
-with st.expander("Every printed MobileNet cost against its exact count"):
-    st.dataframe(reconciliation(), hide_index=True)
-with st.expander("Per-layer table"):
-    st.dataframe(r.layers, hide_index=True)
-
-# --- the math -------------------------------------------------------------------------------
-st.header("The math")
-for formula in costmodel.formula_catalog():
-    st.markdown(f"**{formula.title}** ({formula.equation})")
-    st.latex(formula.latex)
-layer = st.selectbox("Derive one layer step by step", list(r.layers["name"]), key="layer")
-derivation = costmodel.derive(layer, alpha, resolution=size, variant=variant,
-                              network=architecture)
-st.markdown(f"**{derivation.layer}** ({derivation.kind}, {derivation.equation})")
-for step in derivation.steps:
-    st.markdown(f"*{step.title}*")
-    st.latex(step.latex)
-mistake = costmodel.kernel_scaling_mistake(round(r.rho, 4))
-st.subheader("Why the kernel does not scale with ρ")
-st.latex(r"\text{correct: } " + mistake.correct_latex)
-st.latex(r"\text{mistaken } (D_K \to \rho D_K)\text{: } " + mistake.mistaken_latex)
-st.markdown(mistake.explanation)
-
-# --- downloads ------------------------------------------------------------------------------
-st.header("Downloads")
-d1, d2, d3, d4 = st.columns(4)
-stem = f"{'custom' if architecture else 'mobilenet_v1'}_{variant}_{alpha:g}_{size}"
-d1.download_button("Per-layer CSV", lambda: r.layers.to_csv(index=False), f"{stem}_layers.csv",
-                   "text/csv", key="download_csv")
-d2.download_button("Report JSON", lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),
-                   f"{stem}.json", "application/json", key="download_json")
-d3.download_button("Report Markdown", r._repr_markdown_, f"{stem}.md", "text/markdown",
-                   key="download_md")
-d4.download_button(
-    "Figures HTML",
-    lambda: plots.figures_html([accuracy_fig, plane_fig, layers_fig], title=stem),
-    f"{stem}_figures.html", "text/html", key="download_html")
+    stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
+    d1, d2, d3, d4 = st.columns(4)
+    d1.download_button("Per-layer CSV", lambda: frame_to_csv(r.layers), f"{stem}_layers.csv",
+                       "text/csv", key="download_csv")
+    d2.download_button("Report JSON",
+                       lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),
+                       f"{stem}.json", "application/json", key="download_json")
+    d3.download_button("Report Markdown", r.to_markdown, f"{stem}.md", "text/markdown",
+                       key="download_md")
+    d4.download_button(
+        "Figures HTML",
+        lambda: plots.figures_html([_figure(c) for c in (CHARTS if custom is None
+                                                        else CHARTS[1:])], title=stem),
+        f"{stem}_figures.html", "text/html", key="download_html")
+    st.caption("The same files come from the command line: `costmodel report --json`, "
+               "`costmodel layers --csv`, `costmodel plot`.")

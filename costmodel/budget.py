@@ -88,6 +88,7 @@ def _measured(network: str) -> pd.DataFrame:
 
     data = accuracy_data()
     rows = data[(data["network"] == network) & (data["metric"] == "top-1 %")
+                & (data["task"] == "ImageNet")
                 & ~data["model"].str.contains("8-bit") & data["exact_mult_adds"].notna()
                 & (data["variant"] == "separable")]
     out = []
@@ -112,6 +113,34 @@ def _measured(network: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=[*COLUMNS[:-2], "source"])
 
 
+def _with_measured(predicted: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
+    """The predicted grid with each point that was also measured (published) taking the
+    measured top-1 instead of the prediction."""
+    if predicted.empty or measured.empty:
+        return predicted
+    key = measured.set_index([measured["alpha"].round(6), measured["resolution"]])
+    out = predicted.copy()
+    index = list(zip(out["alpha"].round(6), out["resolution"], strict=True))
+    for column in ("top1", "low", "high", "basis", "extrapolated", "source"):
+        lookup = key[column].to_dict()
+        out[column] = [lookup.get(i, old) for i, old in zip(index, out[column], strict=True)]
+    return out
+
+
+def pareto_mask(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """True where no other point has lower-or-equal cost and a higher-or-equal score with one
+    strictly better (the Pareto frontier of cost down, score up); ties keep the first."""
+    cost = np.asarray(cost, dtype=np.float64)
+    score = np.asarray(score, dtype=np.float64)
+    order = np.lexsort((-score, cost))  # cost up, then score down
+    on = np.zeros(cost.size, dtype=bool)
+    if cost.size:
+        running = np.maximum.accumulate(score[order])
+        previous = np.concatenate([[-np.inf], running[:-1]])
+        on[order] = score[order] > previous
+    return on
+
+
 def frontier(
     *,
     max_mult_adds: float | None = None,
@@ -124,12 +153,14 @@ def frontier(
 
     Budgets are counts (Mult-Adds, parameters), ``None`` for no limit. Networks with a fitted
     accuracy model are searched over ``alphas`` × ``resolutions`` (default: α 0.25-1.0 for
-    MobileNet v1, 0.35-1.4 for the others, 96-224 px in steps of 8) with predicted top-1;
-    the others contribute their measured (published) points. Columns: ``network``, ``alpha``,
-    ``resolution``, ``mult_adds``, ``params``, ``top1``, ``low``, ``high``, ``basis``
-    (predicted / measured), ``extrapolated``, ``on_frontier`` (True when no other candidate
-    has fewer or equal Mult-Adds and a higher or equal top-1, one strictly), ``source``. When
-    nothing fits, the frame is empty and ``frame.attrs["message"]`` says why.
+    MobileNet v1, 0.35-1.4 for the others, 96-224 px in steps of 8) with predicted top-1,
+    except where a paper or checkpoint measured that point (its top-1 is used, basis
+    ``measured``); the others contribute their measured (published) points. Columns:
+    ``network``, ``alpha``, ``resolution``, ``mult_adds``, ``params``, ``top1``, ``low``,
+    ``high``, ``basis`` (predicted / measured), ``extrapolated``, ``on_frontier`` (True when
+    no other candidate has fewer or equal Mult-Adds and a higher or equal top-1, one
+    strictly), ``source``. When nothing fits, the frame is empty and
+    ``frame.attrs["message"]`` says why.
     """
     budget_ma = _budget("max_mult_adds", max_mult_adds)
     budget_p = _budget("max_params", max_params)
@@ -170,7 +201,7 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
             if size > MAX_CANDIDATES:
                 raise ValueError(f"a candidate grid of {size:,} configurations; at most "
                                  f"{MAX_CANDIDATES:,}")
-            parts.append(_predicted(name, a, r))
+            parts.append(_with_measured(_predicted(name, a, r), _measured(name)))
         else:
             parts.append(_measured(name))
     grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
@@ -192,15 +223,8 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
                         f"{int(cheapest['params']):,} params.")
         empty.attrs["message"] = message
         return empty
-    top1 = frame["top1"].to_numpy(dtype=np.float64)
-    cost = frame["mult_adds"].to_numpy(dtype=np.float64)
-    order = np.lexsort((-top1, cost))  # cost up, then top-1 down
-    on = np.zeros(len(frame), dtype=bool)
-    best = -np.inf
-    running = np.maximum.accumulate(top1[order])
-    previous = np.concatenate([[best], running[:-1]])
-    on[order] = top1[order] > previous
-    frame["on_frontier"] = on
+    frame["on_frontier"] = pareto_mask(frame["mult_adds"].to_numpy(dtype=np.float64),
+                                       frame["top1"].to_numpy(dtype=np.float64))
     frame = frame.sort_values(["top1", "mult_adds"], ascending=[False, True])
     frame = frame[COLUMNS].reset_index(drop=True)
     frame.attrs["message"] = (
@@ -278,5 +302,12 @@ def budget_curve(max_mult_adds: float, alphas: object = DEFAULT_ALPHAS,
     })
 
 
-__all__ = ["DEFAULT_ALPHAS", "DEFAULT_RESOLUTIONS", "WIDE_ALPHAS", "budget_curve",
-           "budget_rho_expr", "frontier"]
+__all__ = [
+    "DEFAULT_ALPHAS",
+    "DEFAULT_RESOLUTIONS",
+    "WIDE_ALPHAS",
+    "budget_curve",
+    "budget_rho_expr",
+    "frontier",
+    "pareto_mask",
+]

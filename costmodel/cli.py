@@ -176,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="a figure as HTML, PNG or SVG (PNG/SVG need kaleido)")
     p.add_argument("figure", choices=("accuracy", "layers", "plane", "latency", "time-share"))
     p.add_argument("--profile", default="pixel1", help="device profile for latency figures")
+    p.add_argument("--log", action="store_true", help="log scale for the per-layer chart")
     p.add_argument("--out", metavar="FILE", required=True, help="FILE.html, FILE.png or .svg")
     configuration(p)
     return parser
@@ -332,9 +333,10 @@ def _plot(args: argparse.Namespace) -> str:
     from costmodel import plots
 
     r = _report(args)
-    builders = {"accuracy": plots.cost_accuracy_figure, "layers": plots.layers_figure,
-                "plane": plots.plane_figure}
-    if args.figure == "latency":
+    builders = {"accuracy": plots.cost_accuracy_figure, "plane": plots.plane_figure}
+    if args.figure == "layers":
+        figure = plots.layers_figure(r, log=args.log)
+    elif args.figure == "latency":
         figure = plots.latency_figure(r, args.profile)
     elif args.figure == "time-share":
         figure = plots.time_share_figure(r, args.profile)

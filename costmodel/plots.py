@@ -56,6 +56,7 @@ def _accuracy_traces() -> tuple[dict[str, Any], ...]:
     trace of measured ImageNet points per family, one of the fitted trends."""
     from costmodel.accuracy import FITTED, accuracy_data
     from costmodel.accuracy_model import default_fit
+    from costmodel.budget import pareto_mask
     from costmodel.sweeps import sweep
 
     data = accuracy_data()
@@ -87,9 +88,17 @@ def _accuracy_traces() -> tuple[dict[str, Any], ...]:
             xs += [*(costs / 1e6).tolist(), None]
             ys += [*tops.tolist(), None]
     traces.append({
-        "type": "scatter", "mode": "lines", "hoverinfo": "skip",
+        "type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False,
         "name": "fitted trends (v1, v2, MnasNet at α 0.5 and 1)", "x": xs, "y": ys,
         "line": {"width": 1, "dash": "dot", "color": "#7f7f7f"},
+    })
+    on = pareto_mask(data["mult_adds_m"].to_numpy(dtype=np.float64),
+                     data["value"].to_numpy(dtype=np.float64))
+    best = data[on].sort_values("mult_adds_m")
+    traces.append({
+        "type": "scatter", "mode": "lines", "name": "Pareto frontier (published, all families)",
+        "x": best["mult_adds_m"].tolist(), "y": best["value"].tolist(),
+        "line": {"shape": "hv", "width": 2, "color": "#444"}, "hoverinfo": "skip",
     })
     return tuple(traces)
 
@@ -122,17 +131,19 @@ def cost_accuracy_figure(report: Report) -> go.Figure:
                              f"({a.low:.1f}-{a.high:.1f})<extra></extra>",
         })
     return _figure(traces, {
-        "title": {"text": "Cost against accuracy"},
+        "title": {"text": "Cost against accuracy (dotted: fitted trends)"},
         "xaxis": {"type": "log", "title": {"text": "Million Mult-Adds (log)"}},
         "yaxis": {"title": {"text": "ImageNet top-1 (%)"}},
         "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.22},
-        "height": 640,
+        "height": 560,
     })
 
 
-def layers_figure(report: Report) -> go.Figure:
+def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
     """Mult-Adds (top) and params (bottom) per layer, coloured by kind, with the standard conv
-    each separable pair replaces as a ghost bar on its pointwise row; hover shows shapes."""
+    each separable pair replaces as a ghost bar on its pointwise row; hover shows shapes.
+    A linear scale (the default) shows where the cost is; ``log=True`` shows the small
+    layers too."""
     layers = report.layers
     shapes = [
         f"{r.name} ({r.role}, {r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
@@ -172,10 +183,12 @@ def layers_figure(report: Report) -> go.Figure:
         "barmode": "overlay",
         "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False},
         "xaxis2": {"anchor": "y2", "domain": [0, 1]},
-        "yaxis": {"anchor": "x", "domain": [0.55, 1], "type": "log",
+        "yaxis": {"anchor": "x", "domain": [0.55, 1], "type": "log" if log else "linear",
                   "title": {"text": "Mult-Adds"}},
-        "yaxis2": {"anchor": "x2", "domain": [0, 0.45], "type": "log",
+        "yaxis2": {"anchor": "x2", "domain": [0, 0.45], "type": "log" if log else "linear",
                    "title": {"text": "Parameters"}},
+        "legend": {"orientation": "h", "y": -0.25, "font": {"size": 10}},
+        "height": 560,
     })
 
 
@@ -229,8 +242,8 @@ def plane_figure(
     traces.append({
         "type": "scatter", "mode": "markers", "name": "TF-slim checkpoints",
         "x": ckpt["resolution"].tolist(), "y": ckpt["alpha"].tolist(),
-        "marker": {"symbol": "circle-open", "size": 11, "color": "white",
-                   "line": {"width": 2}},
+        "marker": {"symbol": "circle", "size": 10, "color": "white",
+                   "line": {"width": 2, "color": "black"}},
         "customdata": list(zip(ckpt["top1"], (ckpt["exact_mult_adds"] / 1e6).tolist(),
                                strict=True)),
         "hovertemplate": "checkpoint α = %{y}, %{x} px<br>top-1 %{customdata[0]}%<br>"

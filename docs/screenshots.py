@@ -1,0 +1,77 @@
+"""Screenshots of the dashboard at 1440×900 and 390×844 in Debian's Chromium (playwright, no
+browser download): ``python docs/screenshots.py [--out docs]``. Starts the app on a free port,
+waits for each run to finish, and saves one PNG per (size, view)."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+IDLE = ("[data-testid=stApp][data-test-script-state=notRunning]"
+        "[data-test-connection-state=CONNECTED]")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(app: Path, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("streamlit did not start within 60 s")
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "docs"))
+    parser.add_argument("--query", default="alpha=0.5&resolution=160&budget_mult_adds=150")
+    args = parser.parse_args()
+    port = free_port()
+    process = start(ROOT / "app.py", port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            for label, (width, height) in SIZES.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
+                for view in ("Explore", "Lesson"):
+                    page.goto(f"http://127.0.0.1:{port}/?{args.query}&view={view}")
+                    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.wait_for_timeout(1500)
+                    path = Path(args.out) / f"dashboard_{label}_{view.lower()}.png"
+                    page.screenshot(path=str(path))
+                    print(path)
+                page.close()
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()
