@@ -136,25 +136,14 @@ if "initialised" not in st.session_state:
             st.session_state[key] = value
     st.session_state["initialised"] = True
 
+# --- sidebar: what changes rarely (the network, its options, a table, the budget) ------------
 network_name: str = st.session_state["network"]
 net = get_network(network_name)
-ranges = widget_ranges(network_name)
 # widgets hidden on the last run (an upload, a network without variants) lost their state
 for _key, _default in (("alpha", min(max(net.width, ALPHA_SLIDER[0]), ALPHA_SLIDER[1])),
                        ("resolution", net.image_size), ("rules", net.rule_names[0]),
                        ("variant", "separable"), ("depth", net.depth)):
     st.session_state.setdefault(_key, _default)
-# presets light up only when the current value is one of them
-_alpha_now = st.session_state.get("alpha_typed")
-if _alpha_now is None:
-    _alpha_now = round(float(st.session_state["alpha"]), 4)
-st.session_state["alpha_preset"] = (_alpha_now if _alpha_now in ranges.alpha_presets
-                                    else None)
-_size_now = st.session_state.get("resolution_typed")
-if _size_now is None:
-    _size_now = st.session_state["resolution"]
-st.session_state["resolution_preset"] = (_size_now if _size_now in ranges.resolution_presets
-                                         else None)
 
 # an uploaded table replaces the built-in network (its widget is drawn in the sidebar below)
 custom: Network | None = None
@@ -166,36 +155,15 @@ if upload is not None:
     except ValueError as error:
         upload_error = f"{upload.name} was not loaded: {error}."
 
-# --- sidebar: the configuration ----------------------------------------------------------------
 with st.sidebar:
-    st.header("Configuration")
+    st.header("Network")
     st.selectbox("Network", NETWORK_NAMES, key="network", on_change=_network_changed,
                  format_func=lambda n: get_network(n).title, disabled=custom is not None,
+                 label_visibility="collapsed",
                  help="Disabled while an uploaded table is shown." if custom else None)
     if custom is None and len(net.rule_names) > 1:
         st.radio("Rounding rules", net.rule_names, key="rules", horizontal=True,
                  help="Each builder's channel rounding, reproduced exactly.")
-    st.segmented_control("Published widths", ranges.alpha_presets, key="alpha_preset",
-                         on_change=_preset, args=("alpha",), format_func=lambda a: f"{a:g}")
-    typed_alpha = st.session_state.get("alpha_typed")
-    st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
-              key="alpha", disabled=typed_alpha is not None,
-              help="Disabled while a typed α overrides it; clear the box to use it.")
-    st.number_input("…or type any α in (0, 4]", value=None, step=0.05, format="%.3f",
-                    key="alpha_typed")
-    if custom is None:
-        st.segmented_control("Published resolutions", ranges.resolution_presets,
-                             key="resolution_preset", on_change=_preset,
-                             args=("resolution",))
-        typed_resolution = st.session_state.get("resolution_typed")
-        st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1], step=1,
-                  key="resolution", disabled=typed_resolution is not None)
-        st.number_input("…or type any size in [1, 4096] px", value=None, step=1,
-                        key="resolution_typed")
-    else:
-        st.number_input("Input size for your table (px)", value=custom.image_size, step=1,
-                        key="custom_resolution",
-                        help="The network's own sliders and presets do not apply to a table.")
     if custom is None and len(net.variants) > 1:
         st.selectbox("Variant", net.variants, key="variant",
                      format_func=VARIANT_LABELS.__getitem__)
@@ -210,82 +178,18 @@ with st.sidebar:
     st.number_input("Max Mult-Adds (millions)", value=None, step=10.0, key="budget_mult_adds")
     st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params")
 
-# --- the configuration, checked by the library ------------------------------------------------
-errors: list[str] = []
-alpha_value: float = round(float(st.session_state["alpha"]), 4)
-if st.session_state.get("alpha_typed") is not None:
-    try:
-        alpha_value = check_alpha(float(st.session_state["alpha_typed"]))
-    except ValueError as error:
-        errors.append(str(error))
-if custom is not None:
-    size_source = st.session_state.get("custom_resolution")
-else:
-    size_source = st.session_state.get("resolution_typed")
-    if size_source is None:
-        size_source = st.session_state["resolution"]
-try:
-    resolution = check_resolution(int(size_source) if size_source is not None else None)
-except ValueError as error:
-    errors.append(str(error))
-    resolution = net.image_size if custom is None else custom.image_size
-variant = str(st.session_state.get("variant", "separable")) if custom is None else "separable"
-depth = float(st.session_state.get("depth", net.depth)) if custom is None else 1.0
-rules = str(st.session_state.get("rules", net.rule_names[0]))
-budget_ma = st.session_state.get("budget_mult_adds")
-budget_p = st.session_state.get("budget_params")
-
-st.query_params.from_dict({k: str(v) for k, v in {
-    "network": network_name, "alpha": alpha_value, "resolution": resolution,
-    "variant": variant if variant != "separable" else None,
-    "depth": depth if net.depth_scaling and depth != net.depth else None,
-    "rules": rules if rules != net.rule_names[0] else None,
-    "budget_mult_adds": budget_ma, "budget_params": budget_p,
-    "view": st.session_state.get("view") if st.session_state.get("view") != VIEWS[0] else None,
-}.items() if v is not None and custom is None})
-
 title = net.title if custom is None else custom.title
 st.markdown(f"### costmodel · {title}")
-st.caption(f"α = {alpha_value:g} · {resolution} px · exact counts; Mult-Adds are conv and fc "
-           f"multiply-accumulates (M = 10⁶), see docs/conventions.md")
+view = str(st.radio("View", VIEWS, key="view", horizontal=True,
+                    label_visibility="collapsed"))
 for message in st.session_state.get("link_messages", ()):
     st.warning(message)
 if upload_error:
     st.error(upload_error + " Showing the selected network instead.")
-for error_text in errors:
-    st.error(f"Cannot compute this configuration: {error_text}.")
-if errors:
-    st.stop()
+budget_ma = st.session_state.get("budget_mult_adds")
+budget_p = st.session_state.get("budget_params")
 
-try:
-    if custom is None:
-        r = builtin_report(network_name, rules, alpha_value, resolution, variant, depth)
-    else:
-        r = costmodel.report(alpha_value, resolution=resolution, network=custom)
-except ValueError as error:
-    st.error(f"Cannot compute this configuration: {error}.")
-    st.stop()
-
-# --- the answer first --------------------------------------------------------------------------
-headline = accuracy_headline(r)
-if custom is None:
-    time_ms = latency_ms(network_name, rules, alpha_value, resolution, variant, depth)
-else:
-    time_ms = r.latency(PROFILE).total_ms
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
-          help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
-c2.metric(headline.label, headline.value, help=headline.detail)
-c3.metric("Parameters (exact)", f"{r.params:,}",
-          help=f"{r.params / 1e6:,.3f} M; with batchnorm γ and β: {r.params_with_bn:,}")
-c4.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
-          help="Roofline model fitted on the 22 Pixel-1 latencies of the v2 paper "
-               "(see docs/latency.md); an estimate, not a measurement.")
-detail = headline.detail
-if headline.kind == "predicted" and headline.extrapolated:
-    detail += ". Extrapolated beyond the published α and resolutions"
-st.caption(f"{detail}. {1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs.")
-
+# --- the budget's answer (it does not depend on α or the resolution) --------------------------
 if budget_ma is not None or budget_p is not None:
     try:
         answer = cached_budget(budget_ma, budget_p, network_name if custom is None else None)
@@ -307,10 +211,6 @@ if budget_ma is not None or budget_p is not None:
                 right.button("Apply", key="budget_apply_network", on_click=_apply,
                              args=(answer.in_network,))
             box.caption(answer.message)
-for note in r.notes:
-    st.info(note)
-
-view = st.radio("View", VIEWS, key="view", horizontal=True, label_visibility="collapsed")
 
 
 def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a DataFrame
@@ -330,117 +230,247 @@ def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a 
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
 
 
-def _figure(name: str) -> Any:  # noqa: ANN401 -- a plotly figure
+def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN401 -- a figure
     if name == "Cost vs accuracy":
         return plots.cost_accuracy_figure(r)
     if name == "Per layer":
         return plots.layers_figure(r, log=st.session_state.get("layers_scale") == "log")
     if name == "α × resolution":
-        return plots.plane_figure(r, budget_mult_adds=None if budget_ma is None
-                                  else budget_ma * 1e6)
+        return plots.plane_figure(r, budget_mult_adds=None if budget_m is None
+                                  else budget_m * 1e6)
     if name == "Latency":
         return plots.latency_figure(r, PROFILE)
     return plots.time_share_figure(r, PROFILE)
 
 
-if view == "Explore":
-    charts = CHARTS if custom is None else CHARTS[1:]
-    chart = st.radio("Chart", charts, key="chart", horizontal=True)
-    if custom is not None:
-        st.caption("The ImageNet accuracy chart does not apply to an uploaded table.")
-    if chart == "Per layer":
-        st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
-                 help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
-                      "small layers too.")
-    st.plotly_chart(_figure(str(chart)), key="chart_main", config=PLOT_CONFIG)
+@st.fragment
+def panel(network_name: str, custom: Network | None, view: str) -> None:
+    """The headline, α and resolution, and the selected view. A widget in here reruns only
+    this function, so a slider move redraws these elements and nothing else."""
+    net = get_network(network_name)
+    ranges = widget_ranges(network_name)
+    # presets light up only when the current value is one of them
+    alpha_now = st.session_state.get("alpha_typed")
+    if alpha_now is None:
+        alpha_now = round(float(st.session_state["alpha"]), 4)
+    st.session_state["alpha_preset"] = (alpha_now if alpha_now in ranges.alpha_presets
+                                        else None)
+    size_now = st.session_state.get("resolution_typed")
+    if size_now is None:
+        size_now = st.session_state["resolution"]
+    st.session_state["resolution_preset"] = (size_now if size_now in ranges.resolution_presets
+                                             else None)
 
-elif view == "Lesson":
-    blocks = lesson_blocks(r.network)
-    if st.session_state.get("lesson_block") not in blocks:
-        st.session_state.pop("lesson_block", None)
-    lesson_network = network_name if custom is None else custom
-    block = st.selectbox("Block", blocks, key="lesson_block",
-                         index=blocks.index(default_block(lesson_network))
-                         if custom is None else 0)
-    lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
-                          resolution=resolution, rules=rules if custom is None else None,
-                          profile=PROFILE)
-    for step in lesson.steps:
-        st.markdown(f"**{step.title}**  \n{step.explanation}")
-        st.latex(step.latex)
-    with st.expander("Every formula"):
-        for formula in costmodel.formula_catalog():
-            st.markdown(f"**{formula.title}** ({formula.equation})")
-            st.latex(formula.latex)
-
-elif view == "Exercises":
-    kinds = ["any", *(k.value for k in ExerciseKind)]
-    st.selectbox("Kind of question", kinds, key="exercise_kind",
-                 format_func=lambda k: k.replace("_", " "), on_change=_new_exercise)
-    seed = int(st.session_state.setdefault("exercise_seed", 1))
-    kind = st.session_state.get("exercise_kind", "any")
-    exercise = make_exercise(seed, kind=None if kind == "any" else kind,
-                             network=network_name if custom is None else custom,
-                             alpha=alpha_value, resolution=resolution,
-                             rules=rules if custom is None else None,
-                             variant=variant, depth=depth if custom is None else None)
-    st.markdown(f"**Question.** {exercise.question}")
-    if exercise.choices:
-        answer_text = st.radio("Your answer", exercise.choices, key="exercise_choice",
-                               index=None, horizontal=True)
-    else:
-        answer_text = st.text_input("Your answer", key="exercise_answer",
-                                    placeholder="e.g. 3276800, 3.28M or 4.1")
-    b1, b2 = st.columns(2)
-    if b1.button("Check", key="exercise_check", type="primary"):
-        try:
-            st.session_state["exercise_feedback"] = (seed, grade(exercise, answer_text))
-        except ValueError as error:
-            st.session_state["exercise_feedback"] = (seed, str(error))
-    b2.button("New question", key="exercise_new", on_click=_new_exercise)
-    stored = st.session_state.get("exercise_feedback")
-    if stored and stored[0] == seed:
-        feedback = stored[1]
-        if isinstance(feedback, str):
-            st.warning(feedback)
+    head = st.container()  # filled after the controls below are read
+    left, right = st.columns(2)
+    with left:
+        st.segmented_control("Published widths", ranges.alpha_presets, key="alpha_preset",
+                             on_change=_preset, args=("alpha",),
+                             format_func=lambda a: f"{a:g}")
+        st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
+                  key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
+                  help="Disabled while a typed α overrides it; clear the box to use it.")
+        with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
+            st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
+                            key="alpha_typed")
+    with right:
+        if custom is None:
+            st.segmented_control("Published resolutions", ranges.resolution_presets,
+                                 key="resolution_preset", on_change=_preset,
+                                 args=("resolution",))
+            st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1],
+                      step=1, key="resolution",
+                      disabled=st.session_state.get("resolution_typed") is not None)
+            with st.popover("Type any size",
+                            help="Overrides the slider; clear it to use the slider."):
+                st.number_input("Input size in [1, 4096] px", value=None, step=1,
+                                key="resolution_typed")
         else:
-            (st.success if feedback.correct else st.error)(feedback.message)
-            st.markdown(f"**Worked solution.** {feedback.solution}")
+            st.number_input("Input size for your table (px)", value=custom.image_size,
+                            step=1, key="custom_resolution",
+                            help="The network's presets and slider do not apply to a table.")
 
-elif view == "Tables":
-    st.markdown("**Per layer type** (paper Table 2)")
-    by_type = r.by_type.copy()
-    by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
-                   by_type["mult_adds"] / 1e6)
-    _table(by_type)
-    st.markdown("**The papers' prints against the exact count**")
-    if r.published:
-        import pandas as pd
-
-        _table(pd.DataFrame([{"quantity": c.quantity, "source": c.source,
-                              "printed": c.printed_text, "exact_m": c.exact,
-                              "status": c.status, "reason": c.reason} for c in r.published]))
+    # --- the configuration, checked by the library -------------------------------------------
+    errors: list[str] = []
+    alpha_value: float = round(float(st.session_state["alpha"]), 4)
+    if st.session_state.get("alpha_typed") is not None:
+        try:
+            alpha_value = check_alpha(float(st.session_state["alpha_typed"]))
+        except ValueError as error:
+            errors.append(str(error))
+    if custom is not None:
+        size_source = st.session_state.get("custom_resolution")
     else:
-        st.caption("Nobody printed this configuration.")
-    st.markdown("**Per layer**")
-    _table(r.layers, height=420)
-    with st.expander("Every printed cost against its exact count"):
-        _table(cached_reconciliation())
+        size_source = st.session_state.get("resolution_typed")
+        if size_source is None:
+            size_source = st.session_state["resolution"]
+    try:
+        resolution = check_resolution(int(size_source) if size_source is not None else None)
+    except ValueError as error:
+        errors.append(str(error))
+        resolution = net.image_size if custom is None else custom.image_size
+    variant = (str(st.session_state.get("variant", "separable")) if custom is None
+               else "separable")
+    depth = float(st.session_state.get("depth", net.depth)) if custom is None else 1.0
+    rules = str(st.session_state.get("rules", net.rule_names[0]))
+    budget_ma = st.session_state.get("budget_mult_adds")
+    budget_p = st.session_state.get("budget_params")
+    st.query_params.from_dict({k: str(v) for k, v in {
+        "network": network_name, "alpha": alpha_value, "resolution": resolution,
+        "variant": variant if variant != "separable" else None,
+        "depth": depth if net.depth_scaling and depth != net.depth else None,
+        "rules": rules if rules != net.rule_names[0] else None,
+        "budget_mult_adds": budget_ma, "budget_params": budget_p,
+        "view": view if view != VIEWS[0] else None,
+    }.items() if v is not None and custom is None})
 
-else:
-    stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
-    d1, d2, d3, d4 = st.columns(4)
-    d1.download_button("Per-layer CSV", lambda: frame_to_csv(r.layers), f"{stem}_layers.csv",
-                       "text/csv", key="download_csv")
-    d2.download_button("Report JSON",
-                       lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),
-                       f"{stem}.json", "application/json", key="download_json")
-    d3.download_button("Report Markdown", r.to_markdown, f"{stem}.md", "text/markdown",
-                       key="download_md")
-    d4.download_button(
-        "Figures HTML",
-        lambda: plots.figures_html([_figure(c) for c in (CHARTS if custom is None
-                                                        else CHARTS[1:])], title=stem),
-        f"{stem}_figures.html", "text/html", key="download_html")
-    st.caption("The same files come from the command line: `costmodel report --json`, "
-               "`costmodel layers --csv`, `costmodel plot`.")
+    with head:
+        for error_text in errors:
+            st.error(f"Cannot compute this configuration: {error_text}.")
+        if errors:
+            return
+        try:
+            if custom is None:
+                r = builtin_report(network_name, rules, alpha_value, resolution, variant,
+                                   depth)
+                time_ms = latency_ms(network_name, rules, alpha_value, resolution, variant,
+                                     depth)
+            else:
+                r = costmodel.report(alpha_value, resolution=resolution, network=custom)
+                time_ms = r.latency(PROFILE).total_ms
+        except ValueError as error:
+            st.error(f"Cannot compute this configuration: {error}.")
+            return
+        headline = accuracy_headline(r)
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
+                  help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
+        c2.metric(headline.label, headline.value, help=headline.detail)
+        c3.metric("Parameters (exact)", f"{r.params:,}",
+                  help=f"{r.params / 1e6:,.3f} M; with batchnorm γ and β: "
+                       f"{r.params_with_bn:,}")
+        c4.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
+                  help="Roofline model fitted on the 22 Pixel-1 latencies of the v2 paper "
+                       "(see docs/latency.md); an estimate, not a measurement.")
+        detail = headline.detail
+        if headline.kind == "predicted" and headline.extrapolated:
+            detail += ". Extrapolated beyond the published α and resolutions"
+        st.caption(f"α = {alpha_value:g}, {resolution} px. {detail}. "
+                   f"{1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs. Mult-Adds "
+                   f"are conv and fc multiply-accumulates (M = 10⁶; docs/conventions.md).")
+        for note in r.notes:
+            st.info(note)
+
+
+    if view == "Explore":
+        charts = CHARTS if custom is None else CHARTS[1:]
+        chart = st.radio("Chart", charts, key="chart", horizontal=True)
+        if custom is not None:
+            st.caption("The ImageNet accuracy chart does not apply to an uploaded table.")
+        if chart == "Per layer":
+            st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
+                     help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
+                          "small layers too.")
+        if chart == "Cost vs accuracy" and not st.session_state.get("chart_interactive"):
+            st.html(plots.cost_accuracy_svg(r))
+        else:
+            st.plotly_chart(_figure(str(chart), r, budget_ma), key="chart_main",
+                            config=PLOT_CONFIG)
+        if chart == "Cost vs accuracy":
+            st.toggle("Interactive (zoom, pan; redraws slower)", key="chart_interactive",
+                      help="The static chart redraws in a few milliseconds and shows each "
+                           "point's source on hover; the interactive one is plotly.")
+
+    elif view == "Lesson":
+        blocks = lesson_blocks(r.network)
+        if st.session_state.get("lesson_block") not in blocks:
+            st.session_state.pop("lesson_block", None)
+        lesson_network = network_name if custom is None else custom
+        block = st.selectbox("Block", blocks, key="lesson_block",
+                             index=blocks.index(default_block(lesson_network))
+                             if custom is None else 0)
+        lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
+                              resolution=resolution, rules=rules if custom is None else None,
+                              profile=PROFILE)
+        for step in lesson.steps:
+            st.markdown(f"**{step.title}**  \n{step.explanation}")
+            st.latex(step.latex)
+        with st.expander("Every formula"):
+            for formula in costmodel.formula_catalog():
+                st.markdown(f"**{formula.title}** ({formula.equation})")
+                st.latex(formula.latex)
+
+    elif view == "Exercises":
+        kinds = ["any", *(k.value for k in ExerciseKind)]
+        st.selectbox("Kind of question", kinds, key="exercise_kind",
+                     format_func=lambda k: k.replace("_", " "), on_change=_new_exercise)
+        seed = int(st.session_state.setdefault("exercise_seed", 1))
+        kind = st.session_state.get("exercise_kind", "any")
+        exercise = make_exercise(seed, kind=None if kind == "any" else kind,
+                                 network=network_name if custom is None else custom,
+                                 alpha=alpha_value, resolution=resolution,
+                                 rules=rules if custom is None else None,
+                                 variant=variant, depth=depth if custom is None else None)
+        st.markdown(f"**Question.** {exercise.question}")
+        if exercise.choices:
+            answer_text = st.radio("Your answer", exercise.choices, key="exercise_choice",
+                                   index=None, horizontal=True)
+        else:
+            answer_text = st.text_input("Your answer", key="exercise_answer",
+                                        placeholder="e.g. 3276800, 3.28M or 4.1")
+        b1, b2 = st.columns(2)
+        if b1.button("Check", key="exercise_check", type="primary"):
+            try:
+                st.session_state["exercise_feedback"] = (seed, grade(exercise, answer_text))
+            except ValueError as error:
+                st.session_state["exercise_feedback"] = (seed, str(error))
+        b2.button("New question", key="exercise_new", on_click=_new_exercise)
+        stored = st.session_state.get("exercise_feedback")
+        if stored and stored[0] == seed:
+            feedback = stored[1]
+            if isinstance(feedback, str):
+                st.warning(feedback)
+            else:
+                (st.success if feedback.correct else st.error)(feedback.message)
+                st.markdown(f"**Worked solution.** {feedback.solution}")
+
+    elif view == "Tables":
+        st.markdown("**Per layer type** (paper Table 2)")
+        by_type = r.by_type.copy()
+        by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
+                       by_type["mult_adds"] / 1e6)
+        _table(by_type)
+        st.markdown("**The papers' prints against the exact count**")
+        if r.published:
+            import pandas as pd
+
+            _table(pd.DataFrame([{"quantity": c.quantity, "source": c.source,
+                                  "printed": c.printed_text, "exact_m": c.exact,
+                                  "status": c.status, "reason": c.reason} for c in r.published]))
+        else:
+            st.caption("Nobody printed this configuration.")
+        st.markdown("**Per layer**")
+        _table(r.layers, height=420)
+        with st.expander("Every printed cost against its exact count"):
+            _table(cached_reconciliation())
+
+    else:
+        stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
+        d1, d2, d3, d4 = st.columns(4)
+        d1.download_button("Per-layer CSV", lambda: frame_to_csv(r.layers), f"{stem}_layers.csv",
+                           "text/csv", key="download_csv")
+        d2.download_button("Report JSON",
+                           lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),
+                           f"{stem}.json", "application/json", key="download_json")
+        d3.download_button("Report Markdown", r.to_markdown, f"{stem}.md", "text/markdown",
+                           key="download_md")
+        d4.download_button(
+            "Figures HTML",
+            lambda: plots.figures_html([_figure(c, r, budget_ma) for c in (CHARTS if custom is None
+                                                            else CHARTS[1:])], title=stem),
+            f"{stem}_figures.html", "text/html", key="download_html")
+        st.caption("The same files come from the command line: `costmodel report --json`, "
+                   "`costmodel layers --csv`, `costmodel plot`.")
+
+
+panel(network_name, custom, view)

@@ -71,11 +71,12 @@ def _accuracy_traces() -> tuple[dict[str, Any], ...]:
             "type": "scatter", "mode": "markers", "name": f"{family} (published)",
             "x": part["mult_adds_m"].tolist(), "y": part["value"].tolist(),
             "marker": {"symbol": symbol, "size": 8},
-            "customdata": list(zip(part["source"], part["model"], part["params_m"],
-                                   strict=True)),
-            "hovertemplate": "%{customdata[1]}<br>%{customdata[0]}<br>top-1 %{y}%"
-                             "<br>%{x} M Mult-Adds (printed), %{customdata[2]} M params"
-                             "<extra></extra>",
+            "text": [f"{model} ({source}): top-1 {top1:g} %, {cost:g} M Mult-Adds "
+                     f"(printed), {params:g} M params"
+                     for model, source, top1, cost, params in zip(
+                         part["model"], part["source"], part["value"], part["mult_adds_m"],
+                         part["params_m"], strict=True)],
+            "hovertemplate": "%{text}<extra></extra>",
         })
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -105,8 +106,31 @@ def _accuracy_traces() -> tuple[dict[str, Any], ...]:
 
 def cost_accuracy_figure(report: Report) -> go.Figure:
     """ImageNet top-1 against Mult-Adds (log x) across families: every published point, the
-    fitted trends, and ``report``'s configuration with its predicted top-1 interval or its
-    measured top-1. Hover shows the source table."""
+    joint Pareto frontier, the fitted trends, and ``report``'s configuration with its
+    predicted top-1 interval or its measured top-1. Hover shows the source table."""
+    return _figure(_cost_accuracy_traces(report), {
+        "title": {"text": ACCURACY_TITLE},
+        "xaxis": {"type": "log", "title": {"text": "Million Mult-Adds (log)"}},
+        "yaxis": {"title": {"text": "ImageNet top-1 (%)"}},
+        "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.22},
+        "height": 560,
+    })
+
+
+def cost_accuracy_svg(report: Report) -> str:
+    """:func:`cost_accuracy_figure` as a static SVG (tooltips on each point): the same traces,
+    drawn in a few milliseconds instead of plotly's redraw (the dashboard's default chart)."""
+    from costmodel.svg_figures import svg_figure
+
+    return svg_figure(_cost_accuracy_traces(report), title=ACCURACY_TITLE,
+                      x_title="Million Mult-Adds (log)", y_title="ImageNet top-1 (%)",
+                      x_log=True)
+
+
+ACCURACY_TITLE = "Cost against accuracy (dotted: fitted trends)"
+
+
+def _cost_accuracy_traces(report: Report) -> list[dict[str, Any]]:
     traces = [dict(t) for t in _accuracy_traces()]
     a = report.accuracy
     measured = [m.top1 for m in report.measured if m.top1 is not None]
@@ -114,29 +138,27 @@ def cost_accuracy_figure(report: Report) -> go.Figure:
         traces.append({
             "type": "scatter", "mode": "markers", "name": "this configuration (measured)",
             "x": [report.mult_adds_m] * len(measured), "y": measured,
-            "marker": {"symbol": "star", "size": 18, "color": "black"},
-            "hovertemplate": f"{report.network.title} α = {report.alpha:g}, "
-                             f"{report.resolution} px<br>{report.mult_adds:,} Mult-Adds<br>"
-                             "measured top-1 %{y}%<extra></extra>",
+            "marker": {"symbol": "star", "size": 18, "color": "black",
+                       "line": {"color": "white", "width": 1}},
+            "text": [f"this configuration: {report.network.title} α = {report.alpha:g}, "
+                     f"{report.resolution} px, {report.mult_adds:,} Mult-Adds, measured "
+                     f"top-1 {m:g} %" for m in measured],
+            "hovertemplate": "%{text}<extra></extra>",
         })
     elif a is not None:
         traces.append({
             "type": "scatter", "mode": "markers", "name": "this configuration (predicted)",
             "x": [report.mult_adds_m], "y": [a.top1],
-            "marker": {"symbol": "star", "size": 18, "color": "black"},
+            "marker": {"symbol": "star", "size": 18, "color": "black",
+                       "line": {"color": "white", "width": 1}},
             "error_y": {"type": "data", "symmetric": False, "array": [a.high - a.top1],
                         "arrayminus": [a.top1 - a.low]},
-            "hovertemplate": f"α = {report.alpha:g}, {report.resolution} px<br>"
-                             f"{report.mult_adds:,} Mult-Adds<br>predicted top-1 {a.top1:.1f}% "
-                             f"({a.low:.1f}-{a.high:.1f})<extra></extra>",
+            "text": [f"this configuration: α = {report.alpha:g}, {report.resolution} px, "
+                     f"{report.mult_adds:,} Mult-Adds, predicted top-1 {a.top1:.1f} % "
+                     f"({a.low:.1f}-{a.high:.1f})"],
+            "hovertemplate": "%{text}<extra></extra>",
         })
-    return _figure(traces, {
-        "title": {"text": "Cost against accuracy (dotted: fitted trends)"},
-        "xaxis": {"type": "log", "title": {"text": "Million Mult-Adds (log)"}},
-        "yaxis": {"title": {"text": "ImageNet top-1 (%)"}},
-        "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.22},
-        "height": 560,
-    })
+    return traces
 
 
 def layers_figure(report: Report, *, log: bool = False) -> go.Figure:

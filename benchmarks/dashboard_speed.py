@@ -1,0 +1,116 @@
+"""How fast the dashboard redraws, against a hello-world Streamlit page, in real Chromium.
+
+Both pages (``app.py`` and ``benchmarks/hello_app.py``) are timed the same way, in one run:
+- *first load*: from ``page.goto`` until the first metric is shown and the script is idle;
+- *slider move → idle*: one ArrowLeft/ArrowRight on the α slider (keyboard focus), until the
+  first metric shows the new value, the script state is ``notRunning``, no element is marked
+  stale, and two animation frames have been painted (every element redrawn). (A fast rerun can
+  go from running to idle within one React render, so the script-state attribute alone
+  cannot be watched for the change.)
+Prints medians and writes ``benchmarks/dashboard_speed.csv`` (one row per measurement).
+Usage: ``python benchmarks/dashboard_speed.py [--moves 8] [--loads 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs"))
+
+from screenshots import ARGS, CHROMIUM, IDLE, free_port, start  # noqa: E402
+
+WATCH = """() => {
+  const metric = () => document.querySelector('[data-testid=stMetricValue]')?.innerText;
+  const before = metric();
+  window.__t0 = performance.now();
+  window.__done = new Promise(resolve => {
+    const idle = () => {
+      const app = document.querySelector('[data-testid=stApp]');
+      return metric() !== before && app?.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-stale=true]');
+    };
+    const observer = new MutationObserver(() => {
+      if (!idle()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(
+        () => resolve(performance.now() - window.__t0)));
+    });
+    observer.observe(document.body, {attributes: true, subtree: true, childList: true,
+                                     characterData: true});
+    setTimeout(() => { observer.disconnect(); resolve(-1); }, 15000);
+  });
+}"""
+
+
+def measure(page: object, url: str, moves: int, loads: int) -> tuple[list[float], list[float]]:
+    first: list[float] = []
+    for _ in range(loads):
+        start_time = time.perf_counter()
+        page.goto(url)  # type: ignore[attr-defined]
+        page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)  # type: ignore[attr-defined]
+        page.wait_for_selector(IDLE, timeout=60_000)  # type: ignore[attr-defined]
+        first.append((time.perf_counter() - start_time) * 1000)
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    slider = page.locator("[data-testid=stSlider] input[type=range]").first  # type: ignore[attr-defined]
+    slider.focus()
+    redraw: list[float] = []
+    for i in range(moves):
+        page.evaluate(WATCH)  # type: ignore[attr-defined]
+        page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")  # type: ignore[attr-defined]
+        elapsed = float(page.evaluate("window.__done"))  # type: ignore[attr-defined]
+        if elapsed < 0:
+            raise SystemExit("a slider move did not redraw within 15 s")
+        redraw.append(elapsed)
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    return first, redraw
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--moves", type=int, default=8)
+    parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "dashboard_speed.csv"))
+    parser.add_argument("--app", default=str(ROOT / "app.py"), help="the page to time")
+    args = parser.parse_args()
+    rows = []
+    pages = {"hello-world page": ROOT / "benchmarks" / "hello_app.py",
+             "costmodel dashboard": Path(args.app)}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for label, app in pages.items():
+            port = free_port()
+            process = start(app, port)
+            try:
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.goto(f"http://127.0.0.1:{port}/")  # warm the server's caches once
+                page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+                page.wait_for_selector(IDLE, timeout=60_000)
+                first, redraw = measure(page, f"http://127.0.0.1:{port}/", args.moves,
+                                        args.loads)
+                page.close()
+            finally:
+                process.terminate()
+                process.wait(timeout=15)
+            rows += [{"page": label, "measure": "first load", "ms": round(v, 1)} for v in first]
+            rows += [{"page": label, "measure": "slider move to idle", "ms": round(v, 1)}
+                     for v in redraw]
+            print(f"{label}: first load median {statistics.median(first):,.0f} ms "
+                  f"({min(first):,.0f}-{max(first):,.0f}); slider move to idle median "
+                  f"{statistics.median(redraw):,.0f} ms ({min(redraw):,.0f}-{max(redraw):,.0f})")
+        browser.close()
+    with open(args.out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["page", "measure", "ms"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()
