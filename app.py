@@ -372,7 +372,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                      help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
                           "small layers too.")
         if chart == "Cost vs accuracy" and not st.session_state.get("chart_interactive"):
-            st.html(plots.cost_accuracy_svg(r))
+            st.markdown(plots.cost_accuracy_svg(r), unsafe_allow_html=True)
         else:
             st.plotly_chart(_figure(str(chart), r, budget_ma), key="chart_main",
                             config=PLOT_CONFIG)

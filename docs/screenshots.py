@@ -49,6 +49,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs"))
+    parser.add_argument("--full-page", action="store_true")
     parser.add_argument("--query", default="alpha=0.5&resolution=160&budget_mult_adds=150")
     args = parser.parse_args()
     port = free_port()
@@ -64,7 +65,7 @@ def main() -> None:
                     page.wait_for_selector(IDLE, timeout=60_000)
                     page.wait_for_timeout(1500)
                     path = Path(args.out) / f"dashboard_{label}_{view.lower()}.png"
-                    page.screenshot(path=str(path))
+                    page.screenshot(path=str(path), full_page=args.full_page)
                     print(path)
                 page.close()
             browser.close()
