@@ -86,9 +86,23 @@ def _network_changed() -> None:
         st.session_state.pop(key, None)
 
 
-def _preset(key: str) -> None:
-    """A paper preset was clicked: use it (clicking the lit one again keeps the value)."""
-    value = st.session_state.get(f"{key}_preset")
+def _preset_key(key: str) -> str:
+    """The widget key of ``key``'s presets for the current value (see ``panel``)."""
+    now = st.session_state.get(f"{key}_typed")
+    if now is None:
+        now = st.session_state.get(key)
+    if key == "alpha" and now is not None:
+        return f"alpha_preset_{round(float(now), 4):g}"
+    return f"{key}_preset_{now}"
+
+
+def _preset(key: str, widget: str) -> None:
+    """A paper preset was clicked: use it (clicking the lit one again keeps the value). A
+    preset widget drawn for an earlier value (the browser may still report it during quick
+    slider moves) is ignored."""
+    if widget != _preset_key(key):
+        return
+    value = st.session_state.get(widget)
     if value is not None:
         st.session_state[key] = value
         st.session_state[f"{key}_typed"] = None
@@ -249,38 +263,40 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     this function, so a slider move redraws these elements and nothing else."""
     net = get_network(network_name)
     ranges = widget_ranges(network_name)
-    # presets light up only when the current value is one of them
+    # Presets light up only when the current value is one of them. Each value gets its own
+    # widget key (a new widget, lit by its default) rather than a value pushed into one
+    # widget's state: the browser could send that widget's old value back during quick
+    # slider moves, which would reset the slider.
     alpha_now = st.session_state.get("alpha_typed")
     if alpha_now is None:
         alpha_now = round(float(st.session_state["alpha"]), 4)
-    st.session_state["alpha_preset"] = (alpha_now if alpha_now in ranges.alpha_presets
-                                        else None)
     size_now = st.session_state.get("resolution_typed")
     if size_now is None:
         size_now = st.session_state["resolution"]
-    st.session_state["resolution_preset"] = (size_now if size_now in ranges.resolution_presets
-                                             else None)
+    alpha_key, size_key = _preset_key("alpha"), _preset_key("resolution")
 
     head = st.container()  # filled after the controls below are read
     left, right = st.columns(2)
     with left:
-        st.segmented_control("Published widths", ranges.alpha_presets, key="alpha_preset",
-                             on_change=_preset, args=("alpha",),
-                             format_func=lambda a: f"{a:g}")
         st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
                   key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
                   help="Disabled while a typed α overrides it; clear the box to use it.")
+        st.segmented_control("Published widths", ranges.alpha_presets, key=alpha_key,
+                             default=alpha_now if alpha_now in ranges.alpha_presets else None,
+                             on_change=_preset, args=("alpha", alpha_key),
+                             format_func=lambda a: f"{a:g}")
         with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
             st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
                             key="alpha_typed")
     with right:
         if custom is None:
-            st.segmented_control("Published resolutions", ranges.resolution_presets,
-                                 key="resolution_preset", on_change=_preset,
-                                 args=("resolution",))
             st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1],
                       step=1, key="resolution",
                       disabled=st.session_state.get("resolution_typed") is not None)
+            st.segmented_control(
+                "Published resolutions", ranges.resolution_presets, key=size_key,
+                default=size_now if size_now in ranges.resolution_presets else None,
+                on_change=_preset, args=("resolution", size_key))
             with st.popover("Type any size",
                             help="Overrides the slider; clear it to use the slider."):
                 st.number_input("Input size in [1, 4096] px", value=None, step=1,
