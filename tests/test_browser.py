@@ -114,9 +114,10 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]  # α 1.0 → 0.9
             expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
             _wait_for_run(page)
-            chart = page.locator('svg[viewBox^="0 0 760"]')  # type: ignore[attr-defined]
+            chart = page.locator('[data-testid=stImage] img')  # type: ignore[attr-defined]
             expect(chart).to_have_count(1)
-            assert chart.locator("title").count() > 100  # a tooltip per published point
+            assert chart.evaluate("img => img.complete && img.naturalWidth") == 760
+            assert chart.evaluate("img => img.getBoundingClientRect().width") >= 700
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot))  # type: ignore[attr-defined]
