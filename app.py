@@ -41,7 +41,7 @@ st.set_page_config(page_title="costmodel", layout="wide")
 
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}
-CHARTS = ("Cost vs accuracy", "Per layer", "α × resolution", "Latency", "Time share")
+CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = "pixel1"
 
@@ -124,6 +124,13 @@ def _apply(choice: BudgetChoice) -> None:
         st.session_state["resolution_typed"] = choice.resolution
 
 
+def _keep_view() -> None:
+    """The view selector always has a view: clicking the selected one keeps it."""
+    if st.session_state.get("view") is None:
+        st.session_state["view"] = st.session_state.get("view_last", VIEWS[0])
+    st.session_state["view_last"] = st.session_state["view"]
+
+
 def _new_exercise() -> None:
     st.session_state["exercise_seed"] = st.session_state.get("exercise_seed", 1) + 1
     for key in ("exercise_feedback", "exercise_answer", "exercise_choice"):
@@ -184,6 +191,11 @@ with st.sidebar:
     if custom is None and net.depth_scaling:
         st.number_input("Depth multiplier d (repeats ceil(d·n); (0, 8])", step=0.1,
                         format="%.2f", key="depth")
+    st.subheader("Charts")
+    st.toggle("Interactive accuracy chart", key="chart_interactive",
+              help="Hover for each point's source, zoom and pan. The default picture redraws "
+                   "in a few milliseconds; the interactive chart (plotly) takes about "
+                   "60-100 ms more on every change.")
     st.subheader("Your own network")
     st.file_uploader("Network table (CSV, at most 1 MB)", type=["csv"],
                      key="architecture_upload",
@@ -194,8 +206,9 @@ with st.sidebar:
 
 title = net.title if custom is None else custom.title
 st.markdown(f"### costmodel · {title}")
-view = str(st.radio("View", VIEWS, key="view", horizontal=True,
-                    label_visibility="collapsed"))
+st.session_state.setdefault("view", VIEWS[0])
+view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="collapsed",
+                                on_change=_keep_view) or VIEWS[0])
 for message in st.session_state.get("link_messages", ()):
     st.warning(message)
 if upload_error:
@@ -214,16 +227,18 @@ if budget_ma is not None or budget_p is not None:
             st.info(answer.message if answer else "No budget.")
         else:
             box = st.container(border=True)
-            left, right = box.columns([5, 1], vertical_alignment="center")
-            left.markdown(f"**Best within the budget:** {answer.overall.text}")
-            right.button("Apply", key="budget_apply", on_click=_apply,
-                         args=(answer.overall,), disabled=custom is not None,
-                         help="Set the network, α and resolution to this answer.")
-            if answer.in_network and answer.in_network != answer.overall:
-                left, right = box.columns([5, 1], vertical_alignment="center")
-                left.markdown(f"**Best {title}:** {answer.in_network.text}")
-                right.button("Apply", key="budget_apply_network", on_click=_apply,
-                             args=(answer.in_network,))
+            lines = [f"**Best within the budget:** {answer.overall.short}"]
+            other = answer.in_network if answer.in_network != answer.overall else None
+            if other:
+                lines.append(f"**Best {title}:** {other.short}")
+            box.markdown("  \n".join(lines))
+            buttons = box.container(horizontal=True)
+            buttons.button("Apply the best", key="budget_apply", on_click=_apply,
+                           args=(answer.overall,), disabled=custom is not None,
+                           help=answer.overall.text)
+            if other:
+                buttons.button(f"Apply the best {title}", key="budget_apply_network",
+                               on_click=_apply, args=(other,), help=other.text)
             box.caption(answer.message)
 
 
@@ -245,7 +260,7 @@ def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a 
 
 
 def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN401 -- a figure
-    if name == "Cost vs accuracy":
+    if name == "Accuracy":
         return plots.cost_accuracy_figure(r)
     if name == "Per layer":
         return plots.layers_figure(r, log=st.session_state.get("layers_scale") == "log")
@@ -358,14 +373,14 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             st.error(f"Cannot compute this configuration: {error}.")
             return
         headline = accuracy_headline(r)
-        c1, c2, c3, c4 = st.columns(4)
-        c1.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
+        row = st.container(horizontal=True)  # one block: fewer redraws than columns
+        row.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
                   help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
-        c2.metric(headline.label, headline.value, help=headline.detail)
-        c3.metric("Parameters (exact)", f"{r.params:,}",
+        row.metric(headline.label, headline.value, help=headline.detail)
+        row.metric("Parameters (exact)", f"{r.params:,}",
                   help=f"{r.params / 1e6:,.3f} M; with batchnorm γ and β: "
                        f"{r.params_with_bn:,}")
-        c4.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
+        row.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
                   help="Roofline model fitted on the 22 Pixel-1 latencies of the v2 paper "
                        "(see docs/latency.md); an estimate, not a measurement.")
         detail = headline.detail
@@ -378,28 +393,31 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             st.info(note)
 
 
-    if view == "Explore":
-        charts = CHARTS if custom is None else CHARTS[1:]
-        chart = st.radio("Chart", charts, key="chart", horizontal=True)
+    if view == "Accuracy":
         if custom is not None:
-            st.caption("The ImageNet accuracy chart does not apply to an uploaded table.")
-        if chart == "Per layer":
-            st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
-                     help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
-                          "small layers too.")
-        if chart == "Cost vs accuracy" and not st.session_state.get("chart_interactive"):
+            st.info("The ImageNet accuracy chart applies to the built-in networks; the other "
+                    "views apply to your table.")
+        elif st.session_state.get("chart_interactive"):
+            st.plotly_chart(_figure("Accuracy", r, budget_ma), key="chart_main",
+                            config=PLOT_CONFIG)
+        else:
             st.image(plots.cost_accuracy_svg(r), width="stretch",
                      alt="ImageNet top-1 against Mult-Adds: published points by family, the "
                          "Pareto frontier, and this configuration")
-        else:
-            st.plotly_chart(_figure(str(chart), r, budget_ma), key="chart_main",
-                            config=PLOT_CONFIG)
-        if chart == "Cost vs accuracy":
-            st.toggle("Interactive (hover for each point's source, zoom; redraws slower)",
-                      key="chart_interactive",
-                      help="The static picture redraws in a few milliseconds; the interactive "
-                           "chart (plotly) takes about 60-100 ms more per change.")
-
+    elif view == "Per layer":
+        st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
+                 help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
+                      "small layers too.")
+        st.plotly_chart(_figure("Per layer", r, budget_ma), key="chart_layers",
+                        config=PLOT_CONFIG)
+    elif view == "α × resolution":
+        st.plotly_chart(_figure("α × resolution", r, budget_ma), key="chart_plane",
+                        config=PLOT_CONFIG)
+    elif view == "Latency":
+        st.plotly_chart(_figure("Latency", r, budget_ma), key="chart_latency",
+                        config=PLOT_CONFIG)
+        st.plotly_chart(_figure("Time share", r, budget_ma), key="chart_time_share",
+                        config=PLOT_CONFIG)
     elif view == "Lesson":
         blocks = lesson_blocks(r.network)
         if st.session_state.get("lesson_block") not in blocks:

@@ -30,7 +30,8 @@ from costmodel.published import Origin, published_rows
 from costmodel.reports import Report
 
 #: The dashboard's views, in the order of its selector.
-VIEWS: tuple[str, ...] = ("Explore", "Lesson", "Exercises", "Tables", "Downloads")
+VIEWS: tuple[str, ...] = ("Accuracy", "Per layer", "α × resolution", "Latency", "Lesson",
+                          "Exercises", "Tables", "Downloads")
 #: Networks the budget answer searches (ImageNet networks with published accuracy).
 BUDGET_NETWORKS: tuple[str, ...] = tuple(n for n in NETWORK_NAMES if n != "mobilenet_v1_cifar")
 #: Largest budget a link or the form accepts, in millions (Mult-Adds or parameters).
@@ -181,6 +182,13 @@ class BudgetChoice:
     high: float
     basis: str
     source: str
+
+    @property
+    def short(self) -> str:
+        """The configuration, its top-1 and its cost in a few words."""
+        return (f"{self.title} α = {self.alpha:g}, {self.resolution} px: {self.top1:.1f} % "
+                f"({self.basis}), {self.mult_adds / 1e6:,.1f} M Mult-Adds, "
+                f"{self.params / 1e6:,.2f} M params")
 
     @property
     def text(self) -> str:

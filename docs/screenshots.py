@@ -59,7 +59,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             for label, (width, height) in SIZES.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
-                for view in ("Explore", "Lesson"):
+                for view in ("Accuracy", "Lesson"):
                     page.goto(f"http://127.0.0.1:{port}/?{args.query}&view={view}")
                     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
                     page.wait_for_selector(IDLE, timeout=60_000)

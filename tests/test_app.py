@@ -144,29 +144,31 @@ def test_typed_values_use_the_library_range(app: AppTest) -> None:
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders(app: AppTest, view: str) -> None:
-    app.radio(key="view").set_value(view).run()
+    app.button_group(key="view").set_value(view).run()
     assert not app.exception
 
 
-@pytest.mark.parametrize("chart", ["Cost vs accuracy", "Per layer", "α × resolution",
-                                   "Latency", "Time share"])
-def test_every_chart(app: AppTest, chart: str) -> None:
-    app.radio(key="chart").set_value(chart).run()
+@pytest.mark.parametrize(("view", "charts"), [("Per layer", 1), ("α × resolution", 1),
+                                              ("Latency", 2)])
+def test_every_chart(app: AppTest, view: str, charts: int) -> None:
+    app.button_group(key="view").set_value(view).run()
     assert not app.exception
-    if chart == "Per layer":
+    assert len(app.get("plotly_chart")) == charts
+    if view == "Per layer":
         app.radio(key="layers_scale").set_value("log").run()
         assert not app.exception
-    if chart == "Cost vs accuracy":
-        assert len(app.get("image")) == 1
-        app.toggle(key="chart_interactive").set_value(True).run()
-        assert not app.exception and len(app.get("plotly_chart")) == 1
-    else:
-        assert len(app.get("plotly_chart")) == 1
+
+
+def test_accuracy_chart_static_and_interactive(app: AppTest) -> None:
+    assert len(app.get("image")) == 1 and not app.get("plotly_chart")
+    app.toggle(key="chart_interactive").set_value(True).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 1 and not app.get("image")
 
 
 def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
     app.slider(key="alpha").set_value(0.5).run()
-    app.radio(key="view").set_value("Lesson").run()
+    app.button_group(key="view").set_value("Lesson").run()
     assert app.selectbox(key="lesson_block").value == "dw2/pw2"
     latex = "\n".join(e.value for e in app.get("latex"))
     assert "max(int(0.5·64), 8) = 32" in latex  # the rounding step, shown
@@ -177,7 +179,7 @@ def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
 
 
 def test_exercise_right_wrong_and_new(app: AppTest) -> None:
-    app.radio(key="view").set_value("Exercises").run()
+    app.button_group(key="view").set_value("Exercises").run()
     app.selectbox(key="exercise_kind").set_value("layer_mult_adds").run()
     seed = app.session_state["exercise_seed"]
     exercise = make_exercise(seed, kind="layer_mult_adds")
@@ -197,7 +199,7 @@ def test_exercise_right_wrong_and_new(app: AppTest) -> None:
 
 
 def test_exercise_with_choices(app: AppTest) -> None:
-    app.radio(key="view").set_value("Exercises").run()
+    app.button_group(key="view").set_value("Exercises").run()
     app.selectbox(key="exercise_kind").set_value("most_params").run()
     # α = 1: pw13 (1024·1024 weights) holds the most parameters, ahead of fc (1,025,000)
     app.radio(key="exercise_choice").set_value("pw13").run()
@@ -206,11 +208,11 @@ def test_exercise_with_choices(app: AppTest) -> None:
 
 
 def test_tables_and_downloads(app: AppTest) -> None:
-    app.radio(key="view").set_value("Tables").run()
+    app.button_group(key="view").set_value("Tables").run()
     assert not app.exception
     frames = [f.value for f in app.dataframe]
     assert any("mult_adds_m" in f.columns for f in frames)
-    app.radio(key="view").set_value("Downloads").run()
+    app.button_group(key="view").set_value("Downloads").run()
     assert not app.exception
     assert len(app.get("download_button")) == 4
 
@@ -250,7 +252,7 @@ def test_shared_link_restores_the_configuration() -> None:
     assert not at.exception and not at.warning
     r = costmodel.report(0.75, resolution=192, network="mobilenet_v2")
     assert metric(at, "Mult-Adds") == f"{r.mult_adds:,}"
-    assert at.radio(key="view").value == "Tables"
+    assert at.button_group(key="view").value == "Tables"
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -288,12 +290,12 @@ def test_uploaded_table_hides_what_does_not_apply(app: AppTest) -> None:
     keys = {w.key for w in app.slider}
     assert "resolution" not in keys
     assert app.selectbox(key="network").disabled
-    assert "Cost vs accuracy" not in app.radio(key="chart").options
+    assert any("applies to the built-in networks" in i.value for i in app.info)
     app.number_input(key="custom_resolution").set_value(64).run()
     r64 = costmodel.report(resolution=64, network="mobilenet_v1_cifar")
     assert metric(app, "Mult-Adds") == f"{r64.mult_adds:,}"
     for view in VIEWS:
-        app.radio(key="view").set_value(view).run()
+        app.button_group(key="view").set_value(view).run()
         assert not app.exception
 
 
