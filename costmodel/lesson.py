@@ -40,6 +40,15 @@ class Lesson:
     steps: tuple[LessonStep, ...]
 
 
+def _aligned(latex: str) -> str:
+    """One '=' per line (``aligned``), so that long equations fit a phone's width."""
+    parts = latex.split(" = ")
+    if len(parts) < 3:
+        return latex
+    return (r"\begin{aligned}&" + parts[0] + "".join(r" \\ &= " + p for p in parts[1:])
+            + r"\end{aligned}")
+
+
 def _grouped(n: float) -> str:
     return f"{n:,.0f}".replace(",", "{,}")
 
@@ -110,30 +119,30 @@ def _separable_steps(ops: list[OpCount]) -> list[LessonStep]:
             title="1. A standard conv in its place",
             explanation=f"One {k}×{k} filter per output channel, each spanning all {m} input "
                         f"channels, applied at every one of the {g}×{g} output pixels.",
-            latex=rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = {k}^2 \cdot {m} \cdot {n} \cdot {g}^2 "
-                  rf"= {_grouped(standard)}",
+            latex=_aligned(rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = "
+                           rf"{k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = {_grouped(standard)}"),
             text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {standard:,}"),
         LessonStep(
             title="2. Depthwise: one filter per channel",
             explanation=f"{dw.name} filters each of its {m} channels on its own: {k}·{k} "
                         f"multiply-accumulates per channel and output pixel (eq. 3).",
-            latex=rf"D_K^2 \cdot M \cdot D_G^2 = {k}^2 \cdot {m} \cdot {g}^2 = "
-                  rf"{_grouped(dw.mult_adds)}",
+            latex=_aligned(rf"D_K^2 \cdot M \cdot D_G^2 = {k}^2 \cdot {m} \cdot {g}^2 = "
+                  rf"{_grouped(dw.mult_adds)}"),
             text=f"D_K²·M·D_G² = {k}²·{m}·{g}² = {dw.mult_adds:,}"),
         LessonStep(
             title="3. Pointwise: mix the channels with a 1×1 conv",
             explanation=f"{pw.name} combines the {m} filtered channels into {n}: one "
                         f"multiply-accumulate per input channel, output channel and pixel.",
-            latex=rf"M \cdot N \cdot D_G^2 = {m} \cdot {n} \cdot {g}^2 = "
-                  rf"{_grouped(pw.mult_adds)}",
+            latex=_aligned(rf"M \cdot N \cdot D_G^2 = {m} \cdot {n} \cdot {g}^2 = "
+                  rf"{_grouped(pw.mult_adds)}"),
             text=f"M·N·D_G² = {m}·{n}·{g}² = {pw.mult_adds:,}"),
         LessonStep(
             title="4. The ratio (eq. 5)",
             explanation=f"Divide the pair by the standard conv: D_G² and M cancel, leaving "
                         f"1/N + 1/D_K². Here {1 / ratio:.1f}× fewer Mult-Adds.",
-            latex=rf"\frac{{D_K^2 M D_G^2 + M N D_G^2}}{{D_K^2 M N D_G^2}} = \frac{{1}}{{N}} + "
-                  rf"\frac{{1}}{{D_K^2}} = \frac{{1}}{{{n}}} + \frac{{1}}{{{k * k}}} = "
-                  rf"{ratio:.4f}",
+            latex=_aligned(rf"\frac{{D_K^2 M D_G^2 + M N D_G^2}}{{D_K^2 M N D_G^2}} = "
+                           rf"\frac{{1}}{{N}} + \frac{{1}}{{D_K^2}} = \frac{{1}}{{{n}}} + "
+                           rf"\frac{{1}}{{{k * k}}} = {ratio:.4f}"),
             text=f"1/N + 1/D_K² = 1/{n} + 1/{k * k} = {ratio:.4f}"),
     ]
 
@@ -155,23 +164,23 @@ def _inverted_residual_steps(ops: list[OpCount], spec: BlockSpec) -> list[Lesson
             explanation=(f"A 1×1 conv widens {m} channels to {e} (t = {e / m:g}) at "
                          f"{d_in}×{d_in}." if expand else
                          f"No expansion conv: the inner width equals the input width ({m})."),
-            latex=(rf"M \cdot tM \cdot D_F^2 = {m} \cdot {e} \cdot {d_in}^2 = "
+            latex=_aligned(rf"M \cdot tM \cdot D_F^2 = {m} \cdot {e} \cdot {d_in}^2 = "
                    rf"{_grouped(expand.mult_adds)}" if expand else r"0"),
             text=(f"M·tM·D_F² = {m}·{e}·{d_in}² = {expand.mult_adds:,}" if expand else "0")),
         LessonStep(
             title="2. Depthwise on the wide tensor",
             explanation=f"{k}×{k} per channel on the {e} expanded channels, at stride "
                         f"{spec.stride} ({g}×{g} out).",
-            latex=rf"D_K^2 \cdot tM \cdot D_G^2 = {k}^2 \cdot {e} \cdot {g}^2 = "
-                  rf"{_grouped(dw.mult_adds)}",
+            latex=_aligned(rf"D_K^2 \cdot tM \cdot D_G^2 = {k}^2 \cdot {e} \cdot {g}^2 = "
+                  rf"{_grouped(dw.mult_adds)}"),
             text=f"D_K²·tM·D_G² = {k}²·{e}·{g}² = {dw.mult_adds:,}"),
         LessonStep(
             title="3. Project back (linear)",
             explanation=f"A 1×1 conv narrows {e} channels to {n}, no activation"
                         + (f"; squeeze-and-excite adds {se:,} Mult-Adds on the pooled vector."
                            if se else "."),
-            latex=rf"tM \cdot N \cdot D_G^2 = {e} \cdot {n} \cdot {g}^2 = "
-                  rf"{_grouped(project.mult_adds)}",
+            latex=_aligned(rf"tM \cdot N \cdot D_G^2 = {e} \cdot {n} \cdot {g}^2 = "
+                  rf"{_grouped(project.mult_adds)}"),
             text=f"tM·N·D_G² = {e}·{n}·{g}² = {project.mult_adds:,}"),
         LessonStep(
             title="4. Against a standard conv",
@@ -226,7 +235,7 @@ def _one_pixel_step(graph: Graph, alpha: float, reference: int) -> LessonStep:
                     f"{' → '.join(map(str, sizes_low))}, {high} px gives "
                     f"{' → '.join(map(str, sizes_high))}. One extra input pixel adds a row "
                     f"and a column at every level: {a:,} → {b:,} Mult-Adds.",
-        latex=rf"\lceil {high}/2 \rceil = {sizes_high[1]},\ "
+        latex=rf"\lceil {high}/2 \rceil = {sizes_high[1]},\quad "
               rf"\lceil {low}/2 \rceil = {sizes_low[1]}",
         text=f"ceil({high}/2) = {sizes_high[1]}, ceil({low}/2) = {sizes_low[1]}")
 
@@ -239,8 +248,8 @@ def _kernel_step(rho: float) -> LessonStep:
     return LessonStep(
         title="8. The ρ⁴ mistake",
         explanation=mistake.explanation,
-        latex=rf"\text{{correct: }} {mistake.correct_latex}\qquad \text{{mistaken: }} "
-              rf"{mistake.mistaken_latex}",
+        latex=rf"\begin{{gathered}}\text{{correct: }} {mistake.correct_latex} \\ "
+              rf"\text{{mistaken: }} {mistake.mistaken_latex}\end{{gathered}}",
         text=f"correct: {mistake.correct}; mistaken: {mistake.mistaken}")
 
 
@@ -258,8 +267,8 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
                     f"Mult-Adds but an estimated {time_pct:.1f} % of the time: they move "
                     f"about 2 bytes per multiply-accumulate (2.25 FLOP/byte at stride 1), so "
                     f"memory and per-operation overhead, not arithmetic, set their speed.",
-        latex=rf"\text{{depthwise: }} {macs_pct:.1f}\,\%\ \text{{of Mult-Adds}},\ "
-              rf"{time_pct:.1f}\,\%\ \text{{of time}}",
+        latex=rf"\begin{{gathered}}\text{{depthwise: }} {macs_pct:.1f}\,\%\ \text{{of "
+              rf"Mult-Adds}} \\ {time_pct:.1f}\,\%\ \text{{of time}}\end{{gathered}}",
         text=f"depthwise: {macs_pct:.1f} % of Mult-Adds, {time_pct:.1f} % of time")
 
 

@@ -323,6 +323,45 @@ def readme_latency() -> str:
                                                  "target"], rows), LATENCY_END])
 
 
+DASHBOARD_START = "<!-- dashboard speed excerpt: start -->"
+DASHBOARD_END = "<!-- dashboard speed excerpt: end -->"
+
+
+def dashboard_speed() -> str:
+    """The dashboard's speed against a hello-world page (benchmarks/dashboard_speed.csv)."""
+    import statistics
+
+    rows = _results("dashboard_speed.csv")
+    table = []
+    for page in ("hello-world page", "costmodel dashboard"):
+        cells = [page]
+        for measure in ("first load", "slider move to idle"):
+            values = [float(r["ms"]) for r in rows if r["page"] == page
+                      and r["measure"] == measure]
+            cells.append(f"{statistics.median(values):,.0f} ms ({min(values):,.0f}-"
+                         f"{max(values):,.0f}, n = {len(values)})")
+        table.append(cells)
+    table.append(["target", "≤ hello-world + 1,500 ms", "≤ 200 ms"])
+    return "\n".join([DASHBOARD_START, *_table(["page (Chromium, 1440×900)",
+                                                 "first load, median (range)",
+                                                 "slider move → idle, median (range)"], table),
+                      DASHBOARD_END])
+
+
+def _with_excerpts(name: str, excerpts: tuple[tuple[str, str, Callable[[], str]], ...]) -> str:
+    text = _path(name).read_text("utf-8")
+    for start, end, build in excerpts:
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
+        text = head + build() + tail
+    return text
+
+
+def dashboard() -> str:
+    """docs/dashboard.md with its speed table brought up to date."""
+    return _with_excerpts("dashboard.md", ((DASHBOARD_START, DASHBOARD_END, dashboard_speed),))
+
+
 #: The README's excerpt of the reconciliation: (source, model) of each row shown.
 EXCERPT = (
     ("MobileNet v1 paper, Table 9", "0.50 MobileNet-160"),
@@ -357,13 +396,9 @@ def readme_excerpt() -> str:
 
 def readme() -> str:
     """README.md with its generated excerpts brought up to date."""
-    text = (ROOT / "README.md").read_text("utf-8")
-    for start, end, build in ((START, END, readme_excerpt),
-                              (LATENCY_START, LATENCY_END, readme_latency)):
-        head, _, rest = text.partition(start)
-        _, _, tail = rest.partition(end)
-        text = head + build() + tail
-    return text
+    return _with_excerpts("README.md", ((START, END, readme_excerpt),
+                                        (LATENCY_START, LATENCY_END, readme_latency),
+                                        (DASHBOARD_START, DASHBOARD_END, dashboard_speed)))
 
 
 PAGES: dict[str, Callable[[], str]] = {
@@ -373,6 +408,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "speed.md": speed,
     "latency.md": latency,
     "README.md": readme,
+    "dashboard.md": dashboard,
 }
 
 

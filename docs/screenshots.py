@@ -1,6 +1,7 @@
 """Screenshots of the dashboard at 1440×900 and 390×844 in Debian's Chromium (playwright, no
 browser download): ``python docs/screenshots.py [--out docs]``. Starts the app on a free port,
-waits for each run to finish, and saves one PNG per (size, view)."""
+waits for each run to finish, and saves the headline with the accuracy chart and the lesson's
+steps at each size (``dashboard_{desktop,phone}_{accuracy,lesson_steps}.png``)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs"))
     parser.add_argument("--full-page", action="store_true")
     parser.add_argument("--query", default="alpha=0.5&resolution=160&budget_mult_adds=150")
+    # (the dashboard's own widgets are set from the link, as a user's shared link would)
     args = parser.parse_args()
     port = free_port()
     process = start(ROOT / "app.py", port)
@@ -64,9 +66,16 @@ def main() -> None:
                     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
                     page.wait_for_selector(IDLE, timeout=60_000)
                     page.wait_for_timeout(1500)
-                    path = Path(args.out) / f"dashboard_{label}_{view.lower()}.png"
-                    page.screenshot(path=str(path), full_page=args.full_page)
-                    print(path)
+                    if view != "Lesson":
+                        path = Path(args.out) / f"dashboard_{label}_{view.lower()}.png"
+                        page.screenshot(path=str(path), full_page=args.full_page)
+                        print(path)
+                    else:  # the steps themselves, scrolled into view
+                        page.locator(".katex").nth(2).scroll_into_view_if_needed()
+                        page.wait_for_timeout(500)
+                        path = Path(args.out) / f"dashboard_{label}_lesson_steps.png"
+                        page.screenshot(path=str(path))
+                        print(path)
                 page.close()
             browser.close()
     finally:
