@@ -20,7 +20,10 @@ def test_numbers_at_rho_0714() -> None:
     # Table 3's last row: the paper prints 15.1 M; the correct ρ² form reproduces it
     assert round(m.layer_correct / 1e6, 1) == 15.1
     assert round(m.layer_mistaken / 1e6, 1) == 14.9
-    assert m.layer_relative_error == pytest.approx(-0.0113, abs=5e-4)
+    # only the depthwise term (3²·384 of the 3²·384 + 384² per pixel) gains the extra ρ²
+    depthwise, pointwise = 9 * 384, 384 * 384
+    assert m.layer_relative_error == pytest.approx(
+        depthwise * (0.714**2 - 1) / (depthwise + pointwise), rel=1e-9)
     # whole network at α = 1
     # closed form: (539,492,352 + 28,224,000)·ρ² + 1,024,000 at ρ = 0.714
     assert m.network_correct == pytest.approx(567_716_352 * 0.714**2 + 1_024_000)

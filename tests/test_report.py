@@ -7,6 +7,7 @@ import json
 import math
 
 import pytest
+from v1_by_hand import v1_mult_adds
 
 import costmodel
 
@@ -129,9 +130,16 @@ def test_closed_form_beside_exact() -> None:
     r = costmodel.report(0.3, resolution=97)
     assert math.isfinite(r.closed_form.mult_adds)
     assert r.closed_form.mult_adds != r.mult_adds
-    # at 97 px 'SAME' padding rounds every stride-2 size up (49, 25, 13, 7, 4): the integer
-    # count is about 26% above the smooth surface there
-    assert r.closed_form.mult_adds / r.mult_adds == pytest.approx(0.7966, abs=1e-4)
+    # The closed form is Table 1 summed, 539,492,352·α²ρ² + 28,224,000·αρ² + 1,024,000·α;
+    # the exact count rounds widths (max(int(α·C), 8)) and, at 97 px, every stride-2 size up
+    # (49, 25, 13, 7, 4), so it sits well above the smooth surface there.
+    a, rho_value = 0.3, 97 / 224
+    smooth = (539_492_352 * a**2 * rho_value**2 + 28_224_000 * a * rho_value**2
+              + 1_024_000 * a)
+    assert r.closed_form.mult_adds == pytest.approx(smooth, rel=1e-12)
+    assert r.mult_adds == v1_mult_adds(a, 97)
+    assert r.closed_form.mult_adds / r.mult_adds == pytest.approx(smooth / v1_mult_adds(a, 97))
+    assert smooth / v1_mult_adds(a, 97) < 0.85
 
 
 BAD = [

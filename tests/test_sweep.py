@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from v1_by_hand import v1_mult_adds
 
 import costmodel
 
@@ -26,9 +27,14 @@ def test_grid_equals_report_everywhere(variant: str) -> None:
 
 
 def test_minimum_channel_cases_are_in_the_grid() -> None:
-    # α whose first-layer channels round down to the minimum of 8
+    # α whose first-layer channels round down to TF-slim's minimum of 8 (int(0.1·32) = 3,
+    # int(0.26·32) = 8): the sweep must count them as Table 1 by hand does
+    alphas, resolutions = [0.1, 0.26], [97, 224]
+    grid = costmodel.sweep(alphas, resolutions)
+    for i, a in enumerate(alphas):
+        for j, size in enumerate(resolutions):
+            assert grid.mult_adds[i, j] == v1_mult_adds(a, size)
     assert costmodel.report(0.1).layers.loc[0, "out_c"] == 8
-    assert costmodel.report(0.26).layers.loc[0, "out_c"] == 8
 
 
 @pytest.mark.parametrize("variant", ["separable", "full", "shallow"])
@@ -105,3 +111,11 @@ def test_channels_without_power_of_two_ratios() -> None:
         for j, y in enumerate(resolutions):
             expected = costmodel.report(x, resolution=y, architecture=arch).mult_adds
             assert grid.mult_adds[i, j] == paired.mult_adds[i * 5 + j] == expected
+
+
+def test_the_hand_count_itself_matches_the_published_figures() -> None:
+    # Howard et al. 2017, Table 8: 1.0 MobileNet-224, 569 M; TF-slim mobilenet_v1.md:
+    # MobileNet_v1_0.5_160, 76 M; MobileNet_v1_0.25_128, 14 M
+    assert round(v1_mult_adds(1.0, 224) / 1e6) == 569
+    assert round(v1_mult_adds(0.5, 160) / 1e6) == 76
+    assert round(v1_mult_adds(0.25, 128) / 1e6) == 14
