@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "markdown", "csv", "json", "latex")
 MAX_VALUES = 10_000_000
+#: Rows the sweep command writes at most (a CSV of about 50 MB).
+MAX_OUTPUT_ROWS = 1_000_000
 #: options that take a value, so that ``--alpha -inf`` reads -inf as its value
 _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds",
            "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
@@ -250,6 +252,12 @@ def _run(args: argparse.Namespace) -> str:
     if args.command == "sweep":
         alphas = _values("alphas", args.alphas, integers=False)
         resolutions = _values("resolutions", args.resolutions, integers=True)
+        count = len(alphas) * len(resolutions)
+        if count > MAX_OUTPUT_ROWS:
+            raise ValueError(
+                f"--alphas × --resolutions is {len(alphas):,} × {len(resolutions):,} = "
+                f"{count:,} rows; the command line writes at most {MAX_OUTPUT_ROWS:,} (for "
+                f"larger grids call costmodel.sweep() from Python: it returns arrays)")
         s = costmodel.sweep(alphas, resolutions, **_common(args))
         return _table(s.to_frame(), args.format)
     if args.command == "frontier":

@@ -201,3 +201,12 @@ def test_cli_latency_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         out = tmp_path / f"{figure}.html"
         assert main(["plot", figure, "--network", "mobilenet_v2", "--out", str(out)]) == 0
         assert "<html>" in out.read_text("utf-8")
+
+
+def test_cli_sweep_output_is_bounded(capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel.cli import MAX_OUTPUT_ROWS, main
+
+    code = main(["sweep", "--alphas", "0.01:4:0.001", "--resolutions", "1:4096:1"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert f"{3991 * 4096:,} rows" in err[0] and f"{MAX_OUTPUT_ROWS:,}" in err[0]
