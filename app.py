@@ -62,6 +62,13 @@ def latency_ms(network: str, rules: str, alpha: float, resolution: int, variant:
         PROFILE).total_ms
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def memory_summary(network: str, rules: str, alpha: float, resolution: int, variant: str,
+                   depth: float) -> tuple[int, int, str]:
+    m = builtin_report(network, rules, alpha, resolution, variant, depth).memory("float32")
+    return m.weights_bytes, m.peak_activation_bytes, m.peak_layer
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_budget(max_ma: float | None, max_p: float | None, network: str | None) -> Any:  # noqa: ANN401
     return budget_answer(max_ma, max_p, network)
@@ -386,9 +393,17 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         detail = headline.detail
         if headline.kind == "predicted" and headline.extrapolated:
             detail += ". Extrapolated beyond the published α and resolutions"
+        if custom is None:
+            weights, peak, peak_layer = memory_summary(network_name, rules, alpha_value,
+                                                       resolution, variant, depth)
+        else:
+            m = r.memory("float32")
+            weights, peak, peak_layer = m.weights_bytes, m.peak_activation_bytes, m.peak_layer
         st.caption(f"α = {alpha_value:g}, {resolution} px. {detail}. "
-                   f"{1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs. Mult-Adds "
-                   f"are conv and fc multiply-accumulates (M = 10⁶; docs/conventions.md).")
+                   f"{1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs. Memory "
+                   f"(float32): weights {weights / 1e6:,.2f} MB, peak activations "
+                   f"{peak / 1e6:,.2f} MB at {peak_layer}. Mult-Adds are conv and fc "
+                   f"multiply-accumulates (M = 10⁶; docs/conventions.md).")
         for note in r.notes:
             st.info(note)
 
@@ -418,6 +433,12 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                         config=PLOT_CONFIG)
         st.plotly_chart(_figure("Time share", r, budget_ma), key="chart_time_share",
                         config=PLOT_CONFIG)
+        st.markdown(f"**Per layer: share of time ({PROFILE}, estimate) beside share of "
+                    f"Mult-Adds**, with the bound that sets each layer's time and the bytes "
+                    f"it moves (float32)")
+        per_layer = r.latency(PROFILE).layers
+        _table(per_layer[["name", "role", "latency_ms", "bound", "time_pct", "mult_adds_pct",
+                          "mult_adds", "bytes_moved", "arithmetic_intensity"]], height=420)
     elif view == "Lesson":
         blocks = lesson_blocks(r.network)
         if st.session_state.get("lesson_block") not in blocks:

@@ -303,6 +303,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "top1": ("Top-1 %", "percent"), "low": ("Low %", "percent"), "high": ("High %", "percent"),
     "basis": ("Basis", "text"), "extrapolated": ("Extrapolated", "text"),
     "on_frontier": ("On frontier", "text"),
+    "latency_ms": ("Time (ms)", "number"), "bound": ("Bound", "text"),
+    "time_pct": ("Time %", "percent"), "bytes_moved": ("Bytes moved", "count"),
+    "arithmetic_intensity": ("FLOP/byte", "number"),
 }
 
 

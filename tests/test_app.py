@@ -50,6 +50,9 @@ def test_headline_shows_measured_top1_of_paper_and_checkpoint(app: AppTest) -> N
     assert metric(app, "Top-1") == "70.6 % · 70.9 %"
     assert metric_label(app, "Top-1") == "Top-1, paper · checkpoint"
     assert "ms" in metric(app, "Latency")
+    m = costmodel.report().memory("float32")
+    assert f"peak activations {m.peak_activation_bytes / 1e6:,.2f} MB at {m.peak_layer}" in (
+        _text(app))
 
 
 def test_sliders_and_presets(app: AppTest) -> None:
@@ -157,6 +160,10 @@ def test_every_chart(app: AppTest, view: str, charts: int) -> None:
     if view == "Per layer":
         app.radio(key="layers_scale").set_value("log").run()
         assert not app.exception
+    if view == "Latency":  # the share of time beside the share of Mult-Adds, per layer
+        frame = next(f.value for f in app.dataframe if "time_pct" in f.value.columns)
+        assert frame["time_pct"].sum() == pytest.approx(100)  # the layer times sum to the total
+        assert {"mult_adds_pct", "bound"} <= set(frame.columns)
 
 
 def test_accuracy_chart_static_and_interactive(app: AppTest) -> None:
