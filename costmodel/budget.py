@@ -67,10 +67,11 @@ def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFram
     (a_lo, a_hi), (r_lo, r_hi) = fit.alpha_range, fit.resolution_range
     inside = ((a >= a_lo / EXTRAPOLATION_FACTOR) & (a <= a_hi * EXTRAPOLATION_FACTOR)
               & (r >= r_lo / EXTRAPOLATION_FACTOR) & (r <= r_hi * EXTRAPOLATION_FACTOR))
+    outside = int((~inside).sum())
     grid = grid[inside].reset_index(drop=True)
     top1 = np.clip(fit.predict_array(grid["alpha"].to_numpy(), grid["resolution"].to_numpy(),
                                      grid["mult_adds"].to_numpy()), 0.0, 100.0)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "network": network, "alpha": grid["alpha"], "resolution": grid["resolution"],
         "mult_adds": grid["mult_adds"], "params": grid["params"], "top1": top1,
         "low": np.maximum(top1 - fit.loo_max_abs, 0.0),
@@ -79,6 +80,13 @@ def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFram
                           & (grid["resolution"] >= r_lo) & (grid["resolution"] <= r_hi)),
         "source": f"{fit.name} fit on {fit.points} published points",
     })
+    if outside:
+        frame.attrs["outside"] = (
+            f"{outside:,} {network} candidates lie outside its accuracy model's range (α "
+            f"{a_lo / EXTRAPOLATION_FACTOR:g}-{a_hi * EXTRAPOLATION_FACTOR:g}, "
+            f"{r_lo / EXTRAPOLATION_FACTOR:g}-{r_hi * EXTRAPOLATION_FACTOR:g} px: within a "
+            f"factor of {EXTRAPOLATION_FACTOR:g} of the fitted points) and are not ranked")
+    return frame
 
 
 def _measured(network: str) -> pd.DataFrame:
@@ -204,6 +212,7 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
             parts.append(_with_measured(_predicted(name, a, r), _measured(name)))
         else:
             parts.append(_measured(name))
+    notes = [str(p.attrs["outside"]) for p in parts if "outside" in p.attrs]
     grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
     keep = np.ones(len(grid), dtype=bool)
@@ -214,14 +223,16 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
     frame = grid[keep].reset_index(drop=True)
     if frame.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-        message = f"No configuration fits the budget ({_budget_text(budget_ma, budget_p)})"
+        message = (f"No configuration fits the budget ({_budget_text(budget_ma, budget_p)})"
+                   if len(grid) else f"No candidate could be ranked for the budget "
+                                     f"({_budget_text(budget_ma, budget_p)})")
         if len(grid):
             cheapest = grid.sort_values("mult_adds").iloc[0]
             message += (f"; the cheapest candidate, {cheapest['network']} α = "
                         f"{cheapest['alpha']:g} at {int(cheapest['resolution'])} px, needs "
                         f"{int(cheapest['mult_adds']):,} Mult-Adds and "
                         f"{int(cheapest['params']):,} params.")
-        empty.attrs["message"] = message
+        empty.attrs["message"] = "; ".join([message, *notes]) + ("." if notes else "")
         return empty
     frame["on_frontier"] = pareto_mask(frame["mult_adds"].to_numpy(dtype=np.float64),
                                        frame["top1"].to_numpy(dtype=np.float64))
@@ -229,7 +240,8 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
     frame = frame[COLUMNS].reset_index(drop=True)
     frame.attrs["message"] = (
         f"{len(frame)} configurations fit ({_budget_text(budget_ma, budget_p)}); "
-        f"{int(frame['on_frontier'].sum())} on the frontier.")
+        f"{int(frame['on_frontier'].sum())} on the frontier" + "".join(f"; {n}" for n in notes)
+        + ".")
     return frame
 
 

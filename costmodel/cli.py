@@ -77,7 +77,7 @@ def _values(field: str, text: str, integers: bool) -> list[Any]:
             raise ValueError(f"{message}, finite, with stop ≥ start; got {text!r}")
         count = int((stop - start) / step) + 1
         if count > MAX_VALUES:
-            raise ValueError(f"{field} would hold {count:,} values; at most {MAX_VALUES:,}")
+            raise ValueError(f"{field} would hold {count:.3g} values; at most {MAX_VALUES:,}")
         steps = [start + i * step for i in range(count)]
         return [int(v) for v in steps] if integers else [float(v) for v in steps]
     parse = parse_integer if integers else parse_real

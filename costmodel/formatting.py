@@ -215,10 +215,12 @@ def safe_cell(value: object) -> object:
 
 def frame_to_csv(frame: pd.DataFrame) -> str:
     """A DataFrame as CSV text, with formula-like text cells neutralised (:func:`safe_cell`)."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
     safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = safe[column].map(safe_cell)
+    for column in safe.columns:  # text columns, whether object or pandas' string dtype
+        if not is_numeric_dtype(safe[column]) or is_bool_dtype(safe[column]):
+            safe[column] = safe[column].astype(object).map(safe_cell)
     return str(safe.to_csv(index=False)).rstrip("\n")
 
 

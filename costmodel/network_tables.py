@@ -34,6 +34,7 @@ import os
 import stat
 from dataclasses import replace
 from fractions import Fraction
+from numbers import Integral
 from typing import IO, TypeVar
 
 from costmodel.kinds import Activation
@@ -318,8 +319,8 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
     else:
         size = first_size or 224
     if image_size is not None:
-        if isinstance(image_size, bool) or not isinstance(image_size, int) or not (
-                1 <= image_size <= MAX_IMAGE_SIZE):
+        if isinstance(image_size, bool) or not isinstance(image_size, Integral) or not (
+                1 <= int(image_size) <= MAX_IMAGE_SIZE):
             raise ValueError(f"image_size must be an integer in [1, {MAX_IMAGE_SIZE}] (pixels); "
                              f"got {image_size!r}")
         size = int(image_size)
@@ -549,10 +550,11 @@ def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[st
     first_size = layers[0][1].get("input_size") or ""
     reference = image_size if image_size is not None else (
         _positive(first_size, "input_size", layers[0][0], MAX_IMAGE_SIZE) if first_size else 224)
-    if isinstance(reference, bool) or not isinstance(reference, int) or not (
-            1 <= reference <= MAX_IMAGE_SIZE):
+    if isinstance(reference, bool) or not isinstance(reference, Integral) or not (
+            1 <= int(reference) <= MAX_IMAGE_SIZE):
         raise ValueError(f"image_size must be an integer in [1, {MAX_IMAGE_SIZE}] (pixels); "
                          f"got {reference!r}")
+    reference = int(reference)
     rows = _layer_rows(layers, reference)
     _check_rows(rows)
     variants = ["separable"]

@@ -232,7 +232,7 @@ def plane_figure(
     a = np.round(np.arange(0.25, 1.4001, 0.025), 3) if alphas is None else np.asarray(alphas)
     if resolutions is None:  # 96-320 px for MobileNet v1: 3/7 to 10/7 of the reference size
         step = max(size // 56, 1)
-        r = np.arange(max(round(size * 3 / 7), 1), round(size * 10 / 7) + 1, step)
+        r = np.arange(max(round(size * 3 / 7), 1), min(round(size * 10 / 7), 4096) + 1, step)
     else:
         r = np.asarray(resolutions)
     grid = sweep(a, r, network=report.network, rules=report.rules, num_classes=report.classes,

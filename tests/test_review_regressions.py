@@ -103,3 +103,48 @@ def test_a_new_depth_with_the_same_repeats_reuses_the_network() -> None:
     for depth in np.linspace(1.02, 1.04, 5):  # ceil(d·n) stays (2, 3, 3, 4, 4, 5, 2)
         costmodel.report(network="efficientnet_b0", depth=float(depth))
     assert _build.cache_info().misses == before
+
+
+def test_frontier_says_why_candidates_were_not_ranked() -> None:
+    # α 0.01 and 0.02 cost 5.7 M Mult-Adds (within the budget) but lie outside the v1 model's
+    # range; the message must say that rather than "nothing fits"
+    f = costmodel.frontier(max_mult_adds=1e9, alphas=[0.01, 0.02], resolutions=[224])
+    assert f.empty
+    message = f.attrs["message"]
+    assert "No configuration fits" not in message
+    assert "2 mobilenet_v1 candidates lie outside its accuracy model's range" in message
+
+
+def test_csv_neutralises_formula_names_in_string_columns() -> None:
+    import pandas as pd
+
+    from costmodel.formatting import frame_to_csv
+
+    frame = pd.DataFrame({"name": pd.Series(["=cmd|' /C calc'!A0", "+pw1", "pw2"],
+                                            dtype="string"), "mult_adds": [1, 2, 3]})
+    text = frame_to_csv(frame)
+    assert "\n'=cmd" in text and "\n'+pw1" in text and "\npw2," in text
+    table = ("name,kind,kernel,stride,in_channels,out_channels\n"
+             "=cmd,conv,3,2,3,8\n@x,pointwise,1,1,8,8\n")
+    r = costmodel.report(network=costmodel.load_network(table.encode(), name="t.csv"))
+    csv_text = frame_to_csv(r.layers)
+    assert "\n'=cmd," in csv_text and "\n'@x," in csv_text
+
+
+def test_image_size_accepts_numpy_integers() -> None:
+    import numpy as np
+
+    from costmodel.builtin_networks import data_dir
+
+    path = data_dir() / "examples" / "mobilenet_v1_cifar_layers.csv"
+    assert costmodel.load_network(path, image_size=np.int64(32)).image_size == 32
+
+
+def test_plane_figure_of_a_table_with_a_large_reference_size() -> None:
+    from costmodel import plots
+
+    table = ("# image_size: 4096\noperator,t,c,n,s,k,se,nl\nconv,,16,1,2,3,,relu\n"
+             "pool,,,,,,,\nclassifier,,classes,,,,,\n")
+    net = costmodel.load_network(table.encode(), name="big.csv")
+    figure = plots.plane_figure(costmodel.report(network=net))
+    assert 4000 < max(figure.data[0].x) <= 4096  # the plane stops at the largest input
