@@ -332,6 +332,7 @@ def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stri
         out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line))
 
 
+@lru_cache(maxsize=1024)
 def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "separable",
                 depth: float = 1.0) -> Graph:
     """The operations of ``network`` under ``rules`` with ``classes`` outputs, in ``variant``

@@ -35,6 +35,9 @@ Real = Any
 
 def truncate(value: Real, minimum: int = 8) -> Real:
     """``max(int(value), minimum)`` for positive ``value`` (floats or float arrays)."""
+    if type(value) is float:  # the scalar path of report(): the same rule, without arrays
+        whole_value = int(value)
+        return whole_value if whole_value > minimum else minimum
     whole = value // 1
     return whole + (minimum - whole) * (whole < minimum)
 
@@ -44,6 +47,11 @@ def make_divisible(value: Real, divisor: int = 8, minimum: int | None = None) ->
     of ``divisor``, at least ``minimum`` (default ``divisor``), and add one ``divisor`` if that
     lost more than 10 % of ``value``. Floats or float arrays; the result is integral."""
     low = divisor if minimum is None else minimum
+    if type(value) is float:  # the scalar path of report(): the same rule, without arrays
+        near = int(value + divisor / 2) // divisor * divisor
+        if near < low:
+            near = low
+        return near + divisor if near < 0.9 * value else near
     rounded = (value + divisor / 2) // divisor * divisor
     rounded = rounded + (low - rounded) * (rounded < low)
     return rounded + divisor * (rounded < 0.9 * value)
@@ -82,7 +90,7 @@ def floor_min_1(value: Real) -> Real:
 def round_half_even(value: Real) -> Real:
     """Python's ``round(value)`` (halves to even), for floats or float arrays."""
     if isinstance(value, float | int):
-        return float(round(value))
+        return round(value)
     import numpy as np
 
     return np.round(value)
@@ -153,20 +161,21 @@ class WidthProgram:
 
     def evaluate(self, alpha: float) -> list[int]:
         """Every channel count at width multiplier ``alpha`` (Python integers)."""
+        alpha = float(alpha)  # the rules' scalar path returns Python integers for floats
         values: list[int] = []
         append = values.append
         for code, base, factor, source, rule in self._steps:
             if code == 0:
                 append(base)
             elif code == 1:
-                append(int(rule(alpha * base)))  # type: ignore[misc]
+                append(rule(alpha * base))  # type: ignore[misc]
             elif code == 2:
                 if rule is None:
                     append(values[source] * int(factor))
                 else:
-                    append(int(rule(values[source] * factor)))
+                    append(rule(values[source] * factor))
             else:
-                append(int(rule((alpha if alpha > 1.0 else 1.0) * base)))  # type: ignore[misc]
+                append(rule((alpha if alpha > 1.0 else 1.0) * base))  # type: ignore[misc]
         return values
 
     def evaluate_array(self, alphas: np.ndarray) -> list[np.ndarray]:

@@ -154,7 +154,8 @@ def test_lesson_and_exercises(server: str) -> None:
         try:
             expect(page.get_by_text("1. A standard conv in its place")).to_be_visible()  # type: ignore[attr-defined]
             expect(page.get_by_text("5. What α does to the channels")).to_be_visible()  # type: ignore[attr-defined]
-            assert page.locator(".katex").count() >= 9  # type: ignore[attr-defined]
+            page.wait_for_function(  # type: ignore[attr-defined]
+                "document.querySelectorAll('.katex').length >= 9", timeout=30_000)
 
             _click_option(page, "Exercises")
             page.locator("[data-testid=stSelectbox]").filter(  # type: ignore[attr-defined]
