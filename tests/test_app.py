@@ -240,6 +240,18 @@ def test_budget_answer_first_and_applied(app: AppTest) -> None:
     assert r.mult_adds <= 150e6
 
 
+def test_budget_answer_for_the_selected_network_applied(app: AppTest) -> None:
+    app.number_input(key="budget_mult_adds").set_value(150.0).run()
+    answer = costmodel.dashboard_state.budget_answer(150.0, None, "mobilenet_v1")
+    assert answer is not None and answer.in_network is not None
+    assert answer.in_network.network == "mobilenet_v1"
+    app.button(key="budget_apply_network").click().run()
+    assert not app.exception
+    assert app.session_state["network"] == "mobilenet_v1"
+    r = costmodel.report(answer.in_network.alpha, resolution=answer.in_network.resolution)
+    assert metric(app, "Mult-Adds") == f"{r.mult_adds:,}" and r.mult_adds <= 150e6
+
+
 def test_params_only_budget_and_nothing_fits(app: AppTest) -> None:
     app.number_input(key="budget_params").set_value(3.0).run()
     text = _text(app)
