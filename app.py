@@ -93,14 +93,21 @@ def _network_changed() -> None:
         st.session_state.pop(key, None)
 
 
-def _preset_key(key: str) -> str:
-    """The widget key of ``key``'s presets for the current value (see ``panel``)."""
+def _current(key: str) -> float | int | None:
+    """The value in use for ``"alpha"`` or ``"resolution"``: the typed one, else the
+    slider's (α rounded away from the slider's binary representation error)."""
     now = st.session_state.get(f"{key}_typed")
     if now is None:
         now = st.session_state.get(key)
-    if key == "alpha" and now is not None:
-        return f"alpha_preset_{round(float(now), 4):g}"
-    return f"{key}_preset_{now}"
+        if key == "alpha" and now is not None:
+            now = round(float(now), 4)
+    return now
+
+
+def _preset_key(key: str) -> str:
+    """The widget key of ``key``'s presets for the current value (see ``panel``)."""
+    now = _current(key)
+    return f"{key}_preset_{now:g}" if now is not None else f"{key}_preset_None"
 
 
 def _preset(key: str, widget: str) -> None:
@@ -115,20 +122,24 @@ def _preset(key: str, widget: str) -> None:
         st.session_state[f"{key}_typed"] = None
 
 
+def _use(key: str, value: float | int, network: str) -> None:
+    """Put a chosen α or resolution on its slider when the slider can show it (α on the
+    slider's grid and range, a resolution within the network's range), else in the box."""
+    if key == "alpha":
+        fits = ALPHA_SLIDER[0] <= value <= ALPHA_SLIDER[1] and abs(
+            value / ALPHA_STEP - round(value / ALPHA_STEP)) < 1e-9
+    else:
+        low, high = widget_ranges(network).resolution
+        fits = low <= value <= high
+    st.session_state[key if fits else f"{key}_typed"] = value
+
+
 def _apply(choice: BudgetChoice) -> None:
     """Apply a budget answer: its network, α and resolution."""
     st.session_state["network"] = choice.network
     _network_changed()
-    if ALPHA_SLIDER[0] <= choice.alpha <= ALPHA_SLIDER[1] and abs(
-            choice.alpha / ALPHA_STEP - round(choice.alpha / ALPHA_STEP)) < 1e-9:
-        st.session_state["alpha"] = choice.alpha
-    else:
-        st.session_state["alpha_typed"] = choice.alpha
-    low, high = widget_ranges(choice.network).resolution
-    if low <= choice.resolution <= high:
-        st.session_state["resolution"] = choice.resolution
-    else:
-        st.session_state["resolution_typed"] = choice.resolution
+    _use("alpha", choice.alpha, choice.network)
+    _use("resolution", choice.resolution, choice.network)
 
 
 def _keep_view() -> None:
@@ -150,16 +161,9 @@ if "initialised" not in st.session_state:
     st.session_state["link_messages"] = link.messages
     st.session_state["network"] = str(link.values.get("network", "mobilenet_v1"))
     _network_changed()
-    ranges = widget_ranges(st.session_state["network"])
     for key, value in link.values.items():
-        if key == "alpha":
-            on_grid = abs(float(value) / ALPHA_STEP  # type: ignore[arg-type]
-                          - round(float(value) / ALPHA_STEP)) < 1e-9  # type: ignore[arg-type]
-            inside = ALPHA_SLIDER[0] <= float(value) <= ALPHA_SLIDER[1]  # type: ignore[arg-type]
-            st.session_state["alpha" if on_grid and inside else "alpha_typed"] = value
-        elif key == "resolution":
-            inside = ranges.resolution[0] <= int(value) <= ranges.resolution[1]  # type: ignore[call-overload]
-            st.session_state["resolution" if inside else "resolution_typed"] = value
+        if key in ("alpha", "resolution"):
+            _use(key, value, st.session_state["network"])  # type: ignore[arg-type]
         elif key != "network":
             st.session_state[key] = value
     st.session_state["initialised"] = True
@@ -289,12 +293,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     # widget key (a new widget, lit by its default) rather than a value pushed into one
     # widget's state: the browser could send that widget's old value back during quick
     # slider moves, which would reset the slider.
-    alpha_now = st.session_state.get("alpha_typed")
-    if alpha_now is None:
-        alpha_now = round(float(st.session_state["alpha"]), 4)
-    size_now = st.session_state.get("resolution_typed")
-    if size_now is None:
-        size_now = st.session_state["resolution"]
+    alpha_now, size_now = _current("alpha"), _current("resolution")
     alpha_key, size_key = _preset_key("alpha"), _preset_key("resolution")
 
     head = st.container()  # filled after the controls below are read

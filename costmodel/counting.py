@@ -189,11 +189,9 @@ def evaluate_plan(plan: Plan, channels: list[int], resolution: int) -> tuple[int
     bn = 0
     for count, var in plan.batchnorm:
         bn += count * channels[var]
-    for (x, y, comparison), level, (coefficient, a, b), (bias_c, bias_v), (bn_c, bn_v) in \
-            plan.conditional:  # condition_holds, inlined: this loop is report()'s hot path
-        first, second = channels[x], channels[y]
-        if (first != second if comparison == "ne" else
-                first > second if comparison == "gt" else first == second):
+    for condition, level, (coefficient, a, b), (bias_c, bias_v), (bn_c, bn_v) in \
+            plan.conditional:
+        if condition_holds(condition, channels):
             op_weights = coefficient * channels[a] * channels[b]
             weights += op_weights
             mult_adds += op_weights * area[level]

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import pandas as pd
 
 from costmodel.network_spec import Network
+from costmodel.operations import output_size
 from costmodel.parsing import parse_real
 from costmodel.reports import Report, report
 
@@ -103,20 +104,19 @@ def _layer_params(rep: Report, rng: random.Random) -> Exercise:
                  f"across pixels.")
 
 
-def _pointwise(rep: Report) -> int:
+def _pointwise(rep: Report) -> pd.Series:
+    """Mult-Adds of each 1×1 conv on a spatial map (not the classifier), by layer name."""
     layers = rep.layers
-    return int(layers.loc[(layers["kernel"] == 1) & (layers["out_h"] > 1), "mult_adds"].sum())
+    return layers[(layers["kernel"] == 1) & (layers["out_h"] > 1)].set_index("name")[
+        "mult_adds"]
 
 
 def _halving_alpha(rep: Report, rng: random.Random) -> Exercise:
     half = report(network=rep.network, rules=rep.rules, alpha=rep.alpha / 2,
                   resolution=rep.resolution, variant=rep.variant, depth=rep.depth)
-    a, b = _pointwise(rep), _pointwise(half)
+    full_rows, halves = _pointwise(rep), _pointwise(half)
+    a, b = int(full_rows.sum()), int(halves.sum())
     note = ""  # the layer that keeps the most cost beyond the ideal quarter, named
-    mask = (rep.layers["kernel"] == 1) & (rep.layers["out_h"] > 1)
-    full_rows = rep.layers[mask].set_index("name")["mult_adds"]
-    half_rows = half.layers[(half.layers["kernel"] == 1) & (half.layers["out_h"] > 1)]
-    halves = half_rows.set_index("name")["mult_adds"]
     excess = (halves - full_rows / 4).dropna()
     if len(excess):
         name = str(excess.abs().idxmax())
@@ -178,7 +178,7 @@ def _feature_map(rep: Report, rng: random.Random) -> Exercise:
     row = strided.iloc[count - 1]
     sizes = [rep.resolution]
     for _ in range(count):
-        sizes.append(-(-sizes[-1] // 2))
+        sizes.append(output_size(sizes[-1], 2))
     return Exercise(
         kind=ExerciseKind.FEATURE_MAP,
         question=f"At {rep.resolution} px with 'SAME' padding, what is the side of the "
@@ -242,10 +242,7 @@ def make_exercise(seed: int, *, kind: ExerciseKind | str | None = None,
             raise ValueError(f"kind must be one of: {names}; got {kind!r}") from None
     rep = report(network=network, alpha=alpha, resolution=resolution, rules=rules,
                  variant="separable" if variant is None else variant, depth=depth)
-    exercise = _MAKERS[chosen](rep, rng)
-    return Exercise(kind=exercise.kind, question=exercise.question, answer=exercise.answer,
-                    tolerance=exercise.tolerance, unit=exercise.unit,
-                    solution=exercise.solution, choices=exercise.choices, seed=seed)
+    return replace(_MAKERS[chosen](rep, rng), seed=seed)
 
 
 def parse_answer(text: str) -> float:

@@ -213,6 +213,15 @@ def _positive(text: str, field: str, line: int, maximum: int) -> int:
 _RULE_KEYS = {"rounding", "expansion", "se_squeeze", "head", "classes", "expand_if"}
 
 
+def _image_size(value: object) -> int:
+    """The ``image_size`` argument: an integer (Python or numpy) in [1, MAX_IMAGE_SIZE]."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or not (
+            1 <= int(value) <= MAX_IMAGE_SIZE):
+        raise ValueError(f"image_size must be an integer in [1, {MAX_IMAGE_SIZE}] (pixels); "
+                         f"got {value!r}")
+    return int(value)
+
+
 def _rule_set(name: str, fields: dict[str, tuple[str, int]], base: RuleSet) -> RuleSet:
     rules = replace(base, name=name)
     widths = list(base.widths)
@@ -319,11 +328,7 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
     else:
         size = first_size or 224
     if image_size is not None:
-        if isinstance(image_size, bool) or not isinstance(image_size, Integral) or not (
-                1 <= int(image_size) <= MAX_IMAGE_SIZE):
-            raise ValueError(f"image_size must be an integer in [1, {MAX_IMAGE_SIZE}] (pixels); "
-                             f"got {image_size!r}")
-        size = int(image_size)
+        size = _image_size(image_size)
     channels = meta.get("image_channels")
     facts: dict[str, object] = {
         "key": meta.get("key", ("", 0))[0] or "custom",
@@ -548,13 +553,8 @@ def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[st
             raise ValueError(f"line {row_line}: expected {len(header)} fields, got {len(cells)}")
         layers.append((row_line, {k: v.strip() for k, v in zip(header, cells, strict=True)}))
     first_size = layers[0][1].get("input_size") or ""
-    reference = image_size if image_size is not None else (
+    reference = _image_size(image_size) if image_size is not None else (
         _positive(first_size, "input_size", layers[0][0], MAX_IMAGE_SIZE) if first_size else 224)
-    if isinstance(reference, bool) or not isinstance(reference, Integral) or not (
-            1 <= int(reference) <= MAX_IMAGE_SIZE):
-        raise ValueError(f"image_size must be an integer in [1, {MAX_IMAGE_SIZE}] (pixels); "
-                         f"got {reference!r}")
-    reference = int(reference)
     rows = _layer_rows(layers, reference)
     _check_rows(rows)
     variants = ["separable"]
