@@ -148,6 +148,14 @@ class Configuration:
     variant: str
 
 
+def check_width_for(net: Network, alpha: float) -> None:
+    """Refuse an α the network's builder does not offer: a timm network's name fixes its
+    channel multiplier (``mixnet_l`` is 1.3), so only that α is its count."""
+    if net.fixed_width and alpha != net.width:
+        raise ValueError(f"alpha must be {net.width:g} for {net.title}: its builder fixes the "
+                         f"channel multiplier by name (timm); got {alpha:g}")
+
+
 def resolve(
     *,
     network: object = None,
@@ -169,6 +177,7 @@ def resolve(
         raise ValueError(f"rules must be one of {', '.join(net.rule_names)}; got {rules!r}")
     rule_set = net.rule_set(rules)
     alpha_value = net.width if alpha is None else check_alpha(alpha)
+    check_width_for(net, alpha_value)
     if depth is None:
         depth_value = net.depth
     else:
@@ -201,6 +210,7 @@ __all__ = [
     "check_network",
     "check_resolution",
     "check_rho",
+    "check_width_for",
     "real_number",
     "resolve",
     "resolve_resolution",

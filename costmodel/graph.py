@@ -230,11 +230,21 @@ def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
                           rounding=rules.rounding))
 
 
-def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str) -> int:
+def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
+             t: Fraction) -> int:
+    """The squeeze-and-excite inner width under the builder's rule; ``t`` is the block's
+    expansion factor (timm divides the ratio by it where the squeeze is from the input)."""
     assert row.se is not None
-    if b.rules.se_squeeze is SqueezeRule.EXPANDED:
+    rule = b.rules.se_squeeze
+    if rule is SqueezeRule.EXPANDED:
         return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
                               factor=row.se, rounding=Rounding.MAKE_DIVISIBLE))
+    if rule is SqueezeRule.ROUND_INPUT:
+        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
+                              factor=row.se / t, rounding=Rounding.ROUND))
+    if rule is SqueezeRule.ROUND_EXPANDED:
+        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
+                              factor=row.se, rounding=Rounding.ROUND))
     return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=row.se,
                           rounding=Rounding.FLOOR_MIN_1))
 
@@ -243,9 +253,10 @@ def _expand_condition(b: _Builder, row: BlockRow, cin: int,
                       expanded: int) -> tuple[int, int, str] | None:
     """When the expansion conv exists: TF-slim builds it where the inner width is larger than
     the input (``inner_size > net.shape[3]``), torchvision v3 and EfficientNet where it
-    differs, torchvision v2 and the TPU builders wherever the factor is not 1. ``None`` where
-    it exists at every α (also an expansion by 2 or more from the input's own width)."""
-    if b.rules.expand_if is ExpandIf.RATIO:
+    differs, torchvision v2 and the TPU builders wherever the factor is not 1, timm always.
+    ``None`` where it exists at every α (also an expansion by 2 or more from the input's own
+    width)."""
+    if b.rules.expand_if in (ExpandIf.RATIO, ExpandIf.ALWAYS):
         return None  # the factor is not 1 here (a factor of 1 gives no expansion variable)
     derived = b.vars[expanded]
     if (row.t is not None and row.t >= 2 and derived.kind is VarKind.DERIVED
@@ -254,59 +265,105 @@ def _expand_condition(b: _Builder, row: BlockRow, cin: int,
     return (expanded, cin, "gt" if b.rules.expand_if is ExpandIf.LARGER else "ne")
 
 
+def _splits(b: _Builder, var: int, parts: int, label: str) -> list[int]:
+    """``var`` in ``parts`` channel groups (timm ``_split_channels``; the first takes the
+    remainder); ``[var]`` for one group."""
+    if parts == 1:
+        return [var]
+    return [b.var(WidthVar(kind=VarKind.SPLIT, label=f"{label} group {i + 1}", base=int(i == 0),
+                           source=var, factor=Fraction(parts))) for i in range(parts)]
+
+
+def _pointwise(b: _Builder, name: str, role: Role, cin: int, cout: int, groups: int,
+               level: int, **common: object) -> None:
+    """A 1×1 conv from ``cin`` to ``cout``; in ``groups`` > 1 groups, one conv per pair of
+    channel groups (timm's ``MixedConv2d`` with 1×1 kernels, MixNet's ``a1.1``/``p1.1``)."""
+    ins, outs = _splits(b, cin, groups, f"{name} input"), _splits(b, cout, groups, name)
+    for i, (a, c) in enumerate(zip(ins, outs, strict=True)):
+        b.add(name=name if groups == 1 else f"{name}.g{i + 1}", role=role, kind=OpKind.CONV,
+              kernel=1, stride=1, in_var=a, out_var=c, group_var=a, in_level=level,
+              out_level=level, **common)
+
+
+def _depthwise(b: _Builder, name: str, var: int, kernels: tuple[int, ...], stride: int,
+               **common: object) -> tuple[int, int]:
+    """A depthwise conv on ``var`` at ``stride``; with several kernels, one per channel group
+    (MixConv, Tan & Le 2019: timm ``k3.5.7``). Returns (input level, output level)."""
+    in_level, out_level = b.spatial(stride)
+    parts = _splits(b, var, len(kernels), name)
+    for i, (part, k) in enumerate(zip(parts, kernels, strict=True)):
+        b.add(name=name if len(kernels) == 1 else f"{name}.k{k}" if kernels.count(k) == 1
+              else f"{name}.{i + 1}", role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=k,
+              stride=stride, in_var=part, out_var=part, group_var=ONE, in_level=in_level,
+              out_level=out_level, depthwise=True, **common)
+    return in_level, out_level
+
+
+def _squeeze_excite(b: _Builder, prefix: str, row: BlockRow, cin: int, var: int, level: int,
+                    t: Fraction, common: dict[str, object]) -> int:
+    """Squeeze-and-excite on ``var`` at ``level``: pool, reducing 1×1 with bias, expanding 1×1
+    with bias, channel-wise scale (Hu et al. 2018; Howard et al. 2019, Fig. 4)."""
+    squeeze = _squeeze(b, row, cin, var, f"{prefix} squeeze", t)
+    gate = (Activation.HSIGMOID if b.rules.se_squeeze in (SqueezeRule.EXPANDED,
+                                                          SqueezeRule.ROUND_EXPANDED)
+            else Activation.SIGMOID)
+    inner = Activation.SWISH if row.nl is Activation.SWISH else Activation.RELU
+    se = {**common, "role": Role.SE, "batchnorm": False, "kernel": 1, "stride": 1}
+    se.pop("bias", None)
+    b.add(name=f"{prefix}.se.pool", kind=OpKind.POOL, in_var=var, out_var=var, group_var=var,
+          bias=False, activation=Activation.NONE, in_level=level, out_level=FLAT, **se)
+    b.add(name=f"{prefix}.se.reduce", kind=OpKind.CONV, in_var=var, out_var=squeeze,
+          group_var=var, bias=True, activation=inner, in_level=FLAT, out_level=FLAT, **se)
+    b.add(name=f"{prefix}.se.expand", kind=OpKind.CONV, in_var=squeeze, out_var=var,
+          group_var=squeeze, bias=True, activation=gate, in_level=FLAT, out_level=FLAT, **se)
+    b.add(name=f"{prefix}.se.scale", kind=OpKind.SCALE, in_var=var, out_var=var,
+          group_var=var, bias=False, activation=Activation.NONE, in_level=level,
+          out_level=level, **se)
+    return squeeze
+
+
+def _residual(b: _Builder, prefix: str, row: BlockRow, cin: int, cout: int, stride: int,
+              level: int, common: dict[str, object]) -> int:
+    """The block's residual add where stride and widths allow it (index in ``b.ops``, or
+    -1)."""
+    if row.residual is Residual.YES and not (stride == 1 and cin == cout):
+        raise ValueError(f"line {row.line}: residual=yes needs stride 1 and equal input and "
+                         f"output channels at every α under these rules")
+    if row.residual is Residual.NO or stride != 1:
+        return -1
+    # the builders compare the widths as built: equal everywhere, or only at some α
+    condition = None if cin == cout else (cin, cout, "eq")
+    b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
+          activation=Activation.NONE, in_level=level, out_level=level, present_if=condition,
+          **common)
+    return len(b.ops) - 1
+
+
+def _kernels(row: BlockRow) -> tuple[int, ...]:
+    return row.kernels or (row.k,)
+
+
 def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
                        stride: int) -> None:
     prefix = f"b{index}"
     first = len(b.ops)
     in_level = b.level
     expanded = _expansion(b, row, cin, f"{prefix} expansion")
-    common = {"block": index, "line": row.line, "bias": False}
-    if expanded != cin:
-        b.add(name=f"{prefix}.expand", role=Role.EXPAND, kind=OpKind.CONV, kernel=1, stride=1,
-              in_var=cin, out_var=expanded, group_var=cin, batchnorm=True, activation=row.nl,
-              in_level=in_level, out_level=in_level,
-              present_if=_expand_condition(b, row, cin, expanded), **common)
-    _, out_level = b.spatial(stride)
-    b.add(name=f"{prefix}.dw", role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k,
-          stride=stride, in_var=expanded, out_var=expanded, group_var=ONE, batchnorm=True,
-          activation=row.nl, in_level=in_level, out_level=out_level, depthwise=True, **common)
+    common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
+        _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, row.exp_groups,
+                   in_level, batchnorm=True, activation=row.nl,
+                   present_if=_expand_condition(b, row, cin, expanded), **common)
+    _, out_level = _depthwise(b, f"{prefix}.dw", expanded, _kernels(row), stride,
+                              batchnorm=True, activation=row.nl, **common)
     squeeze = -1
+    t = row.t if row.t is not None else Fraction(1)
     if row.se is not None:
-        squeeze = _squeeze(b, row, cin, expanded, f"{prefix} squeeze")
-        gate = (Activation.HSIGMOID if b.rules.se_squeeze is SqueezeRule.EXPANDED
-                else Activation.SIGMOID)
-        inner = Activation.SWISH if row.nl is Activation.SWISH else Activation.RELU
-        se = {**common, "role": Role.SE}
-        se["bias"] = False
-        b.add(name=f"{prefix}.se.pool", kind=OpKind.POOL, kernel=1, stride=1,
-              in_var=expanded, out_var=expanded, group_var=expanded, batchnorm=False,
-              activation=Activation.NONE, in_level=out_level, out_level=FLAT, **se)
-        se["bias"] = True
-        b.add(name=f"{prefix}.se.reduce", kind=OpKind.CONV, kernel=1, stride=1,
-              in_var=expanded, out_var=squeeze, group_var=expanded, batchnorm=False,
-              activation=inner, in_level=FLAT, out_level=FLAT, **se)
-        b.add(name=f"{prefix}.se.expand", kind=OpKind.CONV, kernel=1, stride=1,
-              in_var=squeeze, out_var=expanded, group_var=squeeze, batchnorm=False,
-              activation=gate, in_level=FLAT, out_level=FLAT, **se)
-        se["bias"] = False
-        b.add(name=f"{prefix}.se.scale", kind=OpKind.SCALE, kernel=1, stride=1,
-              in_var=expanded, out_var=expanded, group_var=expanded, batchnorm=False,
-              activation=Activation.NONE, in_level=out_level, out_level=out_level, **se)
-    b.add(name=f"{prefix}.project", role=Role.PROJECT, kind=OpKind.CONV, kernel=1, stride=1,
-          in_var=expanded, out_var=cout, group_var=expanded, batchnorm=True,
-          activation=Activation.NONE, in_level=out_level, out_level=out_level, **common)
-    if row.residual is Residual.YES and not (stride == 1 and cin == cout):
-        raise ValueError(f"line {row.line}: residual=yes needs stride 1 and equal input and "
-                         f"output channels at every α under these rules")
-    residual_op = -1
-    if row.residual is not Residual.NO and stride == 1:
-        # the builders compare the widths as built: equal everywhere, or only at some α
-        condition = None if cin == cout else (cin, cout, "eq")
-        residual_op = len(b.ops)
-        b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
-              in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
-              activation=Activation.NONE, in_level=out_level, out_level=out_level,
-              present_if=condition, **common)
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level, t, common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, row.pw_groups, out_level,
+               batchnorm=True, activation=Activation.NONE, **common)
+    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
     b.blocks.append(BlockSpec(
         index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
         stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
@@ -314,22 +371,105 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
         squeeze_var=squeeze, t=row.t, residual_op=residual_op))
 
 
+def _fused(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int) -> None:
+    """timm's ``EdgeResidual``: k×k conv to the inner width at the stride, SE, 1×1 project."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    source = cin
+    if row.force_in:
+        source = b.width(replace(row, c=row.force_in), f"{prefix} forced input")
+    expanded = _expansion(b, row, source, f"{prefix} expansion")
+    common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    in_level, out_level = b.spatial(stride)
+    b.add(name=f"{prefix}.fused", role=Role.EXPAND, kind=OpKind.CONV, kernel=row.k,
+          stride=stride, in_var=cin, out_var=expanded, group_var=cin, batchnorm=True,
+          activation=row.nl, in_level=in_level, out_level=out_level, **common)
+    squeeze = -1
+    t = row.t if row.t is not None else Fraction(1)
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level, t, common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, row.pw_groups, out_level,
+               batchnorm=True, activation=Activation.NONE, **common)
+    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.FUSED, kernel=row.k, stride=stride,
+        in_var=cin, out_var=cout, in_level=in_level, out_level=out_level, first=first,
+        last=len(b.ops) - 1, line=row.line, expansion_var=expanded, squeeze_var=squeeze,
+        t=row.t, residual_op=residual_op))
+
+
+def _universal(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+               stride: int) -> None:
+    """MobileNetV4's universal inverted bottleneck (timm ``UniversalInvertedResidual``): the
+    stride goes to the middle depthwise conv, else the start one, else the end one."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    in_level = b.level
+    common: dict[str, object] = {"block": index, "line": row.line, "bias": False,
+                                 "batchnorm": True}
+    mid_k = row.k
+    if row.start_k:
+        _depthwise(b, f"{prefix}.dw_start", cin, (row.start_k,), 1 if mid_k else stride,
+                   activation=Activation.NONE, **common)
+    expanded = _expansion(b, row, cin, f"{prefix} expansion")
+    _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, 1, b.level,
+               activation=row.nl, **common)
+    if mid_k:
+        _depthwise(b, f"{prefix}.dw_mid", expanded, (mid_k,), stride, activation=row.nl,
+                   **common)
+    squeeze = -1
+    t = row.t if row.t is not None else Fraction(1)
+    if row.se is not None:
+        se_common = {k: v for k, v in common.items() if k != "batchnorm"}
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, b.level, t, se_common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, 1, b.level,
+               activation=Activation.NONE, **common)
+    if row.end_k:
+        _depthwise(b, f"{prefix}.dw_end", cout, (row.end_k,),
+                   stride if not (row.start_k or mid_k) else 1, activation=Activation.NONE,
+                   **common)
+    out_level = b.level
+    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level,
+                            {k: v for k, v in common.items() if k != "batchnorm"})
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.UNIVERSAL, kernel=mid_k or row.start_k,
+        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
+        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
+        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
+
+
 def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
                names: tuple[str, str]) -> None:
+    """MobileNet v1's pair (Howard et al. 2017, Fig. 3); timm's ``DepthwiseSeparableConv``
+    adds an optional squeeze-and-excite between them and a residual add."""
     first = len(b.ops)
-    in_level, out_level = b.spatial(stride)
-    common = {"block": index, "line": row.line, "bias": False, "batchnorm": True,
-              "activation": row.nl}
-    b.add(name=names[0], role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k, stride=stride,
-          in_var=cin, out_var=cin, group_var=ONE, in_level=in_level, out_level=out_level,
-          depthwise=True, **common)
-    b.add(name=names[1], role=Role.POINTWISE, kind=OpKind.CONV, kernel=1, stride=1,
-          in_var=cin, out_var=cout, group_var=cin, in_level=out_level, out_level=out_level,
-          **common)
+    common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    in_level, out_level = _depthwise(b, names[0], cin, _kernels(row), stride, batchnorm=True,
+                                     activation=row.nl, **common)
+    squeeze = -1
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, f"b{index}", row, cin, cin, out_level, Fraction(1),
+                                  common)
+    _pointwise(b, names[1], Role.POINTWISE, cin, cout, row.pw_groups, out_level,
+               batchnorm=True, activation=row.nl, **common)
+    residual_op = -1
+    if row.residual in (Residual.YES, Residual.SKIP):  # MobileNet v1's pairs have none
+        residual_op = _residual(b, f"b{index}", row, cin, cout, stride, out_level, common)
     b.blocks.append(BlockSpec(
         index=index, name=f"{names[0]}/{names[1]}", operator=Operator.SEPARABLE,
         kernel=row.k, stride=stride, in_var=cin, out_var=cout, in_level=in_level,
-        out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line))
+        out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line,
+        squeeze_var=squeeze, residual_op=residual_op))
+
+
+#: The block operators and the function that expands each into operations.
+_BLOCK_BUILDERS = {
+    Operator.INVERTED_RESIDUAL: _inverted_residual,
+    Operator.FUSED: _fused,
+    Operator.UNIVERSAL: _universal,
+}
+#: Every operator that is a block (numbered b1, b2, ...; scaled by depth).
+BLOCK_OPERATORS = frozenset({Operator.SEPARABLE, *_BLOCK_BUILDERS})
 
 
 @lru_cache(maxsize=1024)
@@ -339,8 +479,8 @@ def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "
     (MobileNet v1: separable, full or shallow) and with block repeats ``ceil(depth·n)``.
     Cached by the repeats depth gives, and the classes substituted into a cached structure."""
     repeats = tuple(
-        math.ceil(depth * row.n) if network.depth_scaling and row.operator in (
-            Operator.SEPARABLE, Operator.INVERTED_RESIDUAL) else row.n
+        math.ceil(depth * row.n) if network.depth_scaling and row.operator in BLOCK_OPERATORS
+        else row.n
         for row in network.rows)
     return _with_classes(_build(network, rules, variant, repeats), classes)
 
@@ -363,8 +503,7 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
     classes = rules.classes
     b = _Builder(network, rules, classes)
     rows = list(network.rows)
-    block_rows = [i for i, r in enumerate(rows)
-                  if r.operator in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL)]
+    block_rows = [i for i, r in enumerate(rows) if r.operator in BLOCK_OPERATORS]
     last_block_row = block_rows[-1] if block_rows else -1
     channels = b.image_var
     last_block_out = -1
@@ -379,17 +518,17 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
         before = len(b.ops)
         if variant == "shallow" and row.repeated:
             # dropped, but numbered as in the full table: dw7..dw11 go, dw12 stays dw12
-            if row.operator in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL):
+            if row.operator in BLOCK_OPERATORS:
                 blocks += count
             separables += count if row.operator is Operator.SEPARABLE else 0
             continue
         for repeat in range(count):
             stride = row.s if repeat == 0 else 1
             suffix = "" if count == 1 else f"_{repeat + 1}"
-            if row.operator is Operator.INVERTED_RESIDUAL:
+            if row.operator in _BLOCK_BUILDERS:
                 blocks += 1
                 cout = b.width(row, f"b{blocks} output")
-                _inverted_residual(b, row, blocks, channels, cout, stride)
+                _BLOCK_BUILDERS[row.operator](b, row, blocks, channels, cout, stride)
                 channels = last_block_out = cout
                 last_block_base = row.c or 0
             elif row.operator is Operator.SEPARABLE:
@@ -439,8 +578,8 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                 b.add(name=name, block=0, role=role, kind=OpKind.CONV, kernel=row.k,
                       stride=stride, in_var=channels, out_var=cout,
                       group_var=ONE if row.operator is Operator.DEPTHWISE else channels,
-                      bias=False, batchnorm=True, activation=row.nl, in_level=in_level,
-                      out_level=out_level, line=row.line,
+                      bias=row.bias, batchnorm=row.batchnorm, activation=row.nl,
+                      in_level=in_level, out_level=out_level, line=row.line,
                       depthwise=row.operator is Operator.DEPTHWISE)
                 channels = cout
             elif row.operator is Operator.POOL:
@@ -472,4 +611,5 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
     )
 
 
-__all__ = ["FLAT", "BlockSpec", "Graph", "OpSpec", "build_graph", "condition_holds"]
+__all__ = ["BLOCK_OPERATORS", "FLAT", "BlockSpec", "Graph", "OpSpec", "build_graph",
+           "condition_holds"]

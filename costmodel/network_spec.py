@@ -37,6 +37,15 @@ class Operator(StrEnum):
     """Expand 1×1 (skipped when the inner width equals the input width), depthwise k×k at
     stride s, optional squeeze-and-excite, linear 1×1 projection, residual add at stride 1
     with equal channels (Sandler et al. 2018, section 3.3)."""
+    FUSED = "fused"
+    """Fused inverted residual (timm ``er``, EdgeResidual; EfficientNetV2, MobileNetV4's
+    FusedIB): a k×k conv at stride s from C_in to the inner width, optional
+    squeeze-and-excite, linear 1×1 projection, residual add at stride 1 with equal channels."""
+    UNIVERSAL = "universal"
+    """MobileNetV4's universal inverted bottleneck (timm ``uir``): an optional depthwise conv
+    on the input (``start_k``), 1×1 expansion, an optional depthwise conv on the inner width
+    (``k``; 0: none), optional squeeze-and-excite, linear 1×1 projection, an optional
+    depthwise conv on the output (``end_k``), residual add (Qin et al. 2024, Fig. 4)."""
     POOL = "pool"
     """Global average pool."""
     FC = "fc"
@@ -86,6 +95,9 @@ class ExpandIf(StrEnum):
     DIFFERENT = "different"
     """Where the inner width differs from the input width (torchvision v3 and EfficientNet:
     ``expanded_channels != input_channels``)."""
+    ALWAYS = "always"
+    """At every block, even where the factor is 1 (timm's ``InvertedResidual`` always builds
+    its ``conv_pw``)."""
     RATIO = "ratio"
     """Where the expansion factor is not 1, whatever the widths (torchvision v2 and the TPU
     builders: ``expand_ratio != 1``)."""
@@ -101,6 +113,12 @@ class SqueezeRule(StrEnum):
     """``make_divisible(E·ratio, 8)`` from the expanded width E (MobileNet v3)."""
     INPUT = "input"
     """``max(1, int(C_in·ratio))`` from the block's input width (MnasNet, EfficientNet)."""
+    ROUND_INPUT = "round_input"
+    """``round(E·ratio/t)`` from the inner width E and the expansion factor t: timm's
+    ``SqueezeExcite`` with ``se_from_exp=False`` and Python's ``round``."""
+    ROUND_EXPANDED = "round_expanded"
+    """``round(E·ratio)`` from the inner width E: timm's ``SqueezeExcite`` with
+    ``se_from_exp=True`` and Python's ``round`` (LCNet, ``mobilenetv3_rw``)."""
 
 
 class HeadRule(StrEnum):
@@ -122,6 +140,9 @@ class Residual(StrEnum):
     """Always (an error where stride or channels do not allow it)."""
     NO = "no"
     """Never (MnasNet's 'noskip')."""
+    SKIP = "skip"
+    """At stride 1 with equal input and output channels, for a separable pair too (timm's
+    ``DepthwiseSeparableConv``; ``auto`` gives a separable pair none, as in MobileNet v1)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,6 +201,19 @@ class BlockRow:
     repeated: bool = False
     #: explicit operation names (the legacy layer tables' dw/pw names)
     op_names: tuple[str, ...] = ()
+    #: MixConv: the depthwise kernels of the channel groups (timm ``k3.5.7``); () = (k,)
+    kernels: tuple[int, ...] = ()
+    #: groups of the 1×1 expansion and projection convs (timm ``a1.1``, ``p1.1``: 2 groups)
+    exp_groups: int = 1
+    pw_groups: int = 1
+    #: universal inverted bottleneck: the start and end depthwise kernels (0: none)
+    start_k: int = 0
+    end_k: int = 0
+    #: fused block: the inner width is ``t·force_in`` instead of ``t·C_in`` (timm ``fc``)
+    force_in: int = 0
+    #: a conv row's bias and batchnorm (timm's head conv: bias and no norm, or norm)
+    bias: bool = False
+    batchnorm: bool = True
     note: str = ""
 
 
@@ -204,6 +238,11 @@ class Network:
     #: default width multiplier α and depth multiplier (a preset's, else 1)
     width: float = 1.0
     depth: float = 1.0
+    #: the builder fixes the widths by name (timm's ``mixnet_l`` is channel multiplier 1.3):
+    #: only ``width`` is accepted as α
+    fixed_width: bool = False
+    #: the family the network belongs to (for charts and the selector); "" for a user table
+    family: str = ""
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from costmodel.configuration import MAX_ALPHA, MAX_RESOLUTION, resolve
+from costmodel.configuration import MAX_ALPHA, MAX_RESOLUTION, check_width_for, resolve
 from costmodel.counting import Plan, compile_plan
 from costmodel.graph import FLAT, build_graph
 from costmodel.operations import output_size
@@ -306,6 +306,9 @@ def sweep(
         network = architecture
     config = resolve(network=network, rules=rules, num_classes=num_classes, depth=depth,
                      variant=variant)
+    if config.network.fixed_width:
+        for alpha in np.unique(a):
+            check_width_for(config.network, float(alpha))
     graph = build_graph(config.network, config.rules, config.classes, config.variant,
                         config.depth)
     plan = compile_plan(graph)

@@ -42,6 +42,16 @@ def truncate(value: Real, minimum: int = 8) -> Real:
     return whole + (minimum - whole) * (whole < minimum)
 
 
+def make_divisible_no_limit(value: Real) -> Real:
+    """timm's ``make_divisible(value, 8, round_limit=0.0)`` (EfficientNetV2's
+    ``round_chs_fn``): the nearest multiple of 8, at least 8, with no 10 % guard."""
+    if type(value) is float:
+        near = int(value + 4) // 8 * 8
+        return near if near > 8 else 8
+    rounded = (value + 4) // 8 * 8
+    return rounded + (8 - rounded) * (rounded < 8)
+
+
 def make_divisible(value: Real, divisor: int = 8, minimum: int | None = None) -> Real:
     """TF-slim's ``_make_divisible(value, divisor, min_value)``: round to the nearest multiple
     of ``divisor``, at least ``minimum`` (default ``divisor``), and add one ``divisor`` if that
@@ -67,6 +77,9 @@ class Rounding(StrEnum):
     EfficientNet)."""
     FLOOR_MIN_1 = "floor_min_1"
     """``max(1, int(v))`` (the EfficientNet/MnasNet squeeze width)."""
+    MAKE_DIVISIBLE_NO_LIMIT = "make_divisible_no_limit"
+    """Nearest multiple of 8, at least 8, without the 10 % guard (timm's EfficientNetV2:
+    ``round_limit=0.0``)."""
     ROUND = "round"
     """``round(v)``, halves to even (Python's ``round``; torchvision v2's hidden width)."""
     EXACT = "exact"
@@ -101,6 +114,7 @@ _RULE_FUNCTIONS: dict[Rounding, Callable[[Real], Real] | None] = {
     Rounding.TRUNCATE: truncate,
     Rounding.MAKE_DIVISIBLE: make_divisible,
     Rounding.FLOOR_MIN_1: floor_min_1,
+    Rounding.MAKE_DIVISIBLE_NO_LIMIT: make_divisible_no_limit,
     Rounding.ROUND: round_half_even,
     Rounding.EXACT: None,
 }
@@ -108,6 +122,7 @@ _DESCRIPTIONS: dict[Rounding, str] = {
     Rounding.TRUNCATE: "max(int({inner}), 8) = {value}",
     Rounding.MAKE_DIVISIBLE: "make_divisible({inner}, 8) = {value}",
     Rounding.FLOOR_MIN_1: "max(1, int({inner})) = {value}",
+    Rounding.MAKE_DIVISIBLE_NO_LIMIT: "make_divisible({inner}, 8, round_limit=0) = {value}",
     Rounding.ROUND: "round({inner}) = {value}",
     Rounding.EXACT: "{inner} = {value}",
 }
@@ -124,6 +139,10 @@ class VarKind(StrEnum):
     """``round(max(1, α)·base)``: scaled only above 1 (MobileNet v2's last conv)."""
     DERIVED = "derived"
     """``round(source · factor)`` from another variable (expansion and squeeze widths)."""
+    SPLIT = "split"
+    """One of ``factor`` channel groups of ``source`` (timm's ``_split_channels``, MixConv):
+    ``source // factor``, and the first group (``base`` = 1) also takes the remainder,
+    ``source - (factor - 1)·(source // factor)``."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -142,7 +161,15 @@ class WidthVar:
 ONE = 0  # index of the constant 1 in every program (the per-group input of a depthwise conv)
 
 
-_CODES = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.DERIVED: 2, VarKind.FINEGRAIN: 3}
+_CODES = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.DERIVED: 2, VarKind.FINEGRAIN: 3,
+          VarKind.SPLIT: 4}
+
+
+def split_width(source: Real, parts: int, first: bool) -> Real:
+    """Channels of one of ``parts`` groups of ``source`` (timm ``_split_channels``): the first
+    group takes the remainder. Integers or integer arrays."""
+    share = source // parts
+    return source - (parts - 1) * share if first else share
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,8 +201,10 @@ class WidthProgram:
                     append(values[source] * int(factor))
                 else:
                     append(rule(values[source] * factor))
-            else:
+            elif code == 3:
                 append(rule((alpha if alpha > 1.0 else 1.0) * base))  # type: ignore[misc]
+            else:
+                append(split_width(values[source], int(factor), base == 1))
         return values
 
     def evaluate_array(self, alphas: np.ndarray) -> list[np.ndarray]:
@@ -195,6 +224,8 @@ class WidthProgram:
                     source = values[var.source].astype(np.float64)
                     values.append(
                         var.rounding.apply(source * float(var.factor)).astype(np.int64))
+            elif var.kind is VarKind.SPLIT:
+                values.append(split_width(values[var.source], int(var.factor), var.base == 1))
             else:
                 values.append(
                     var.rounding.apply(np.maximum(alphas, 1.0) * var.base).astype(np.int64))
@@ -214,6 +245,8 @@ class WidthProgram:
             elif var.kind is VarKind.DERIVED:
                 values.append(values[var.source] * sp.Rational(var.factor.numerator,
                                                                var.factor.denominator))
+            elif var.kind is VarKind.SPLIT:
+                values.append(values[var.source] / int(var.factor))
             else:
                 values.append(sp.Max(1, alpha) * var.base)
         return values
@@ -232,6 +265,11 @@ class WidthProgram:
             return var.rounding.describe(f"max(1, {alpha:g})·{var.base}", value)
         source = values[var.source]
         factor = var.factor
+        if var.kind is VarKind.SPLIT:
+            parts = int(factor)
+            if var.base == 1:
+                return f"{source} − {parts - 1}·({source} // {parts}) = {value}"
+            return f"{source} // {parts} = {value}"
         shown = (str(factor) if factor.denominator == 1
                  else f"{factor.numerator}/{factor.denominator}")
         return var.rounding.describe(f"{source}·{shown}", value)
@@ -245,6 +283,8 @@ __all__ = [
     "WidthVar",
     "floor_min_1",
     "make_divisible",
+    "make_divisible_no_limit",
     "round_half_even",
+    "split_width",
     "truncate",
 ]
