@@ -28,8 +28,30 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "mobilenet_v1_cifar": ("mobilenet_v1_cifar.csv", ""),
 }
 
-#: The names :func:`costmodel.report` accepts, in the order the dashboard lists them.
-NETWORK_NAMES: tuple[str, ...] = tuple(_BUILTIN)
+
+
+def _timm_index() -> tuple[dict[str, str], dict[str, str]]:
+    """timm's models by name: (name → file under data/networks/timm, name → family), read
+    from the files' ``# model.NAME:`` and ``# family:`` lines."""
+    files: dict[str, str] = {}
+    families: dict[str, str] = {}
+    for path in sorted((data_dir() / "networks" / "timm").glob("*.csv")):
+        family = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].partition(":")
+            key = key.strip()
+            if key == "family":
+                family = value.strip()
+            elif key.startswith("model."):
+                name = key[len("model."):]
+                if name in _BUILTIN or name in files:
+                    raise ValueError(f"network {name!r} is described twice ({path.name})")
+                files[name] = path.name
+                families[name] = family
+    return files, families
+
 
 #: Family of each network (for accuracy fits and charts).
 FAMILY: dict[str, str] = {
@@ -59,6 +81,21 @@ def read_data_text(filename: str) -> str:
     return (data_dir() / filename).read_text(encoding="utf-8")
 
 
+_TIMM_FILES, _TIMM_FAMILY = _timm_index()
+
+#: The names :func:`costmodel.report` accepts, in the order the dashboard lists them: the
+#: original twelve, then timm's models file by file.
+NETWORK_NAMES: tuple[str, ...] = (*_BUILTIN, *_TIMM_FILES)
+FAMILY.update(_TIMM_FAMILY)
+
+
+@cache
+def _timm_file(filename: str) -> dict[str, Network]:
+    from costmodel.timm_tables import parse_timm
+
+    return parse_timm(read_data_text(f"networks/timm/{filename}"))
+
+
 @cache
 def _table(filename: str) -> Network:
     from costmodel.network_tables import parse_network
@@ -69,8 +106,10 @@ def _table(filename: str) -> Network:
 @cache
 def get_network(name: str) -> Network:
     """The built-in network called ``name``; ``ValueError`` listing the names otherwise."""
+    if isinstance(name, str) and name in _TIMM_FILES:
+        return _timm_file(_TIMM_FILES[name])[name]
     if not isinstance(name, str) or name not in _BUILTIN:
-        raise ValueError(f"network must be one of {', '.join(NETWORK_NAMES)}; got {name!r}")
+        raise ValueError(unknown_network_message(name))
     filename, preset_key = _BUILTIN[name]
     network = _table(filename)
     if not preset_key:
@@ -80,10 +119,23 @@ def get_network(name: str) -> Network:
                    width=preset.width, depth=preset.depth)
 
 
+def unknown_network_message(name: object) -> str:
+    """The refusal of an unknown network name: how many there are, where they are listed, and
+    the closest names."""
+    import difflib
+
+    close = (difflib.get_close_matches(name.lower(), NETWORK_NAMES, n=3, cutoff=0.6)
+             if isinstance(name, str) else [])
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return (f"network must be one of the {len(NETWORK_NAMES)} names of costmodel.networks() "
+            f"(`costmodel networks` lists them; e.g. mobilenet_v1, mobilenet_v2, "
+            f"efficientnet_b0, mixnet_s, mobilenetv4_conv_small); got {name!r}{hint}")
+
+
 def is_builtin(network: Network) -> bool:
     """Whether ``network`` is the built-in network of its key, unchanged (a loaded copy with
     the same rows counts as the built-in; an edited one does not)."""
-    return network.key in _BUILTIN and network == get_network(network.key)
+    return network.key in NETWORK_NAMES and network == get_network(network.key)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -227,7 +227,7 @@ def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
         return b.var(WidthVar(kind=VarKind.SCALED, label=label, base=int(exp),
                               rounding=rules.rounding))
     return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                          rounding=rules.rounding))
+                          rounding=rules.inner_rounding or rules.rounding))
 
 
 def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
@@ -581,6 +581,9 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                       bias=row.bias, batchnorm=row.batchnorm, activation=row.nl,
                       in_level=in_level, out_level=out_level, line=row.line,
                       depthwise=row.operator is Operator.DEPTHWISE)
+                if row.residual is Residual.SKIP:  # timm's ConvBnAct with skip
+                    _residual(b, name, row, channels, cout, stride, out_level,
+                              {"block": 0, "line": row.line, "bias": False})
                 channels = cout
             elif row.operator is Operator.POOL:
                 b.add(name=row.name or "pool", block=0, role=Role.POOL, kind=OpKind.POOL,

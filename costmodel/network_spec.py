@@ -156,6 +156,9 @@ class RuleSet:
     head: HeadRule = HeadRule.TABLE
     expand_if: ExpandIf = ExpandIf.DIFFERENT
     classes: int = 1000
+    #: the inner (expanded) width's rounding where it differs from ``rounding`` (timm's
+    #: EfficientNetV2 rounds block widths without the 10 % guard, inner widths with it)
+    inner_rounding: Rounding | None = None
     #: row name → width mode, where this builder differs from the table's ``width`` column
     widths: tuple[tuple[str, WidthMode], ...] = ()
     source: str = ""

@@ -19,12 +19,19 @@ PAIRS = [(name, rules) for name in NETWORK_NAMES for rules in get_network(name).
 IDS = [f"{name}-{rules}" for name, rules in PAIRS]
 
 
+def width_for(network: str, a: float) -> float:
+    """``a``, or the only α a network offers whose builder fixes it by name (timm)."""
+    net = get_network(network)
+    return net.width if net.fixed_width else a
+
+
 @pytest.mark.parametrize(("network", "rules"), PAIRS, ids=IDS)
 @settings(max_examples=25, deadline=None)
 @given(a=st.floats(min_value=0.05, max_value=2.5, allow_nan=False),
        resolution=st.integers(min_value=1, max_value=600))
 def test_report_layers_and_sweeps_agree(network: str, rules: str, a: float,
                                         resolution: int) -> None:
+    a = width_for(network, a)
     r = costmodel.report(a, resolution=resolution, network=network, rules=rules)
     layers = r.layers
     assert layers["mult_adds"].sum() == r.mult_adds
@@ -32,7 +39,8 @@ def test_report_layers_and_sweeps_agree(network: str, rules: str, a: float,
     assert layers["params_with_bn"].sum() == r.params_with_bn
     assert layers["standard_mult_adds"].sum() == r.standard_mult_adds
     assert layers["standard_params"].sum() == r.standard_params
-    grid = costmodel.sweep([a, 1.0], [resolution, 224], network=network, rules=rules)
+    grid = costmodel.sweep([a, width_for(network, 1.0)], [resolution, 224], network=network,
+                           rules=rules)
     assert grid.mult_adds[0, 0] == r.mult_adds
     assert (grid.params[0], grid.params_with_bn[0]) == (r.params, r.params_with_bn)
     paired = costmodel.sweep([a], [resolution], network=network, rules=rules, paired=True)
@@ -44,6 +52,8 @@ def test_a_large_paired_sweep_equals_the_grid(network: str, rules: str) -> None:
     # 60,000 pairs take the segmented path (breakpoints of every channel count)
     rng = np.random.default_rng(7)
     alphas = np.round(rng.uniform(0.05, 3.0, 60_000), 4)
+    alphas = np.array([width_for(network, float(a)) for a in alphas[:1]] * 60_000) \
+        if get_network(network).fixed_width else alphas
     resolutions = rng.integers(1, 400, 60_000)
     paired = costmodel.sweep(alphas, resolutions, network=network, rules=rules, paired=True)
     picks = rng.choice(60_000, 40, replace=False)
@@ -56,7 +66,7 @@ def test_a_large_paired_sweep_equals_the_grid(network: str, rules: str) -> None:
 
 @pytest.mark.parametrize(("network", "rules"), PAIRS, ids=IDS)
 def test_every_layer_derivation_equals_its_row(network: str, rules: str) -> None:
-    a, resolution = 0.6, 171
+    a, resolution = width_for(network, 0.6), 171
     r = costmodel.report(a, resolution=resolution, network=network, rules=rules)
     for row in r.layers.itertuples():
         d = costmodel.derive(row.name, a, resolution=resolution, network=network, rules=rules)
@@ -68,14 +78,19 @@ def test_every_layer_derivation_equals_its_row(network: str, rules: str) -> None
 def test_closed_form_is_exact_where_nothing_rounds(network: str, rules: str) -> None:
     import sympy as sp
 
-    r = costmodel.report(1.0, network=network, rules=rules)  # at the reference size, ρ = 1
+    a = width_for(network, 1.0)
+    r = costmodel.report(a, network=network, rules=rules)  # at the reference size, ρ = 1
     program = r.graph.program
-    widths_exact = [float(v) for v in program.symbolic(sp.Integer(1))] == [
-        float(v) for v in program.evaluate(1.0)]
+    widths_exact = [float(v) for v in program.symbolic(sp.Float(a))] == [
+        float(v) for v in program.evaluate(a)]
     # at ρ = 1 the closed form's sizes are the reference sizes themselves
     if widths_exact:
         assert r.closed_form.mult_adds == pytest.approx(r.mult_adds, rel=1e-12)
         assert r.closed_form.params == pytest.approx(r.params, rel=1e-12)
     else:  # v3's squeeze make_divisible(72/4, 8) = 24, not 18
         assert r.closed_form.mult_adds != r.mult_adds
-        assert r.closed_form.mult_adds == pytest.approx(r.mult_adds, rel=0.05)
+        # timm's fixed multipliers round the widths far from α·c (0.35·16 = 5.6 → 8, +43 %;
+        # efficientnet_el: 1.2·24 = 28.8 → 32 at the highest resolution): up to 20 % off
+        # (tf_mobilenetv3_small_075); the networks at α = 1 within 5 %
+        gap = 0.25 if get_network(network).fixed_width else 0.05
+        assert r.closed_form.mult_adds == pytest.approx(r.mult_adds, rel=gap)

@@ -145,8 +145,11 @@ def test_networks_lists_every_builtin() -> None:
 
 
 def test_unknown_network_and_rules_list_the_valid_ones() -> None:
-    with pytest.raises(ValueError, match="network must be one of mobilenet_v1, mobilenet_v2"):
+    with pytest.raises(ValueError, match=r"network must be one of the \d+ names of "
+                                         r"costmodel.networks\(\).*got 'resnet50'"):
         costmodel.report(network="resnet50")
+    with pytest.raises(ValueError, match="did you mean mixnet_s"):
+        costmodel.report(network="mixnet-s")
     with pytest.raises(ValueError, match="rules must be one of tf-slim for MnasNet-A1"):
         costmodel.report(network="mnasnet_a1", rules="torchvision")
     with pytest.raises(ValueError, match="depth applies to networks with compound scaling"):
