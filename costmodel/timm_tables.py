@@ -196,7 +196,7 @@ def scale_stage_depth(repeats: list[int], multiplier: float, trunc: str) -> list
     ``max(1, round(·))``), shared out over its strings from the last one back."""
     total = sum(repeats)
     scaled_total = (max(1, round(total * multiplier)) if trunc == "round"
-                    else int(math.ceil(total * multiplier)))
+                    else math.ceil(total * multiplier))
     out: list[int] = []
     for r in repeats[::-1]:
         share = max(1, round(r / total * scaled_total))
