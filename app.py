@@ -298,17 +298,23 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
     head = st.container()  # filled after the controls below are read
     left, right = st.columns(2)
+    fixed_width = custom is None and net.fixed_width
     with left:
-        st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
-                  key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
-                  help="Disabled while a typed α overrides it; clear the box to use it.")
-        st.segmented_control("Published widths", ranges.alpha_presets, key=alpha_key,
-                             default=alpha_now if alpha_now in ranges.alpha_presets else None,
-                             on_change=_preset, args=("alpha", alpha_key),
-                             format_func=lambda a: f"{a:g}")
-        with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
-            st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
-                            key="alpha_typed")
+        if fixed_width:  # timm's name fixes the channel multiplier
+            st.metric("Width multiplier α", f"{net.width:g}",
+                      help="timm builds this network at this channel multiplier only; pick "
+                           "another name of its family for another width.")
+        else:
+            st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
+                      key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
+                      help="Disabled while a typed α overrides it; clear the box to use it.")
+            st.segmented_control("Published widths", ranges.alpha_presets, key=alpha_key,
+                                 default=alpha_now if alpha_now in ranges.alpha_presets else None,
+                                 on_change=_preset, args=("alpha", alpha_key),
+                                 format_func=lambda a: f"{a:g}")
+            with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
+                st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
+                                key="alpha_typed")
     with right:
         if custom is None:
             st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1],
@@ -329,8 +335,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
     # --- the configuration, checked by the library -------------------------------------------
     errors: list[str] = []
-    alpha_value: float = round(float(st.session_state["alpha"]), 4)
-    if st.session_state.get("alpha_typed") is not None:
+    alpha_value: float = (net.width if fixed_width
+                          else round(float(st.session_state["alpha"]), 4))
+    if st.session_state.get("alpha_typed") is not None and not fixed_width:
         try:
             alpha_value = check_alpha(float(st.session_state["alpha_typed"]))
         except ValueError as error:
@@ -438,6 +445,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         per_layer = r.latency(PROFILE).layers
         _table(per_layer[["name", "role", "latency_ms", "bound", "time_pct", "mult_adds_pct",
                           "mult_adds", "bytes_moved", "arithmetic_intensity"]], height=420)
+    elif view == "Lesson" and not lesson_blocks(r.network):
+        st.info("The lesson explains separable pairs and inverted residuals with one "
+                "depthwise conv; this network has none (its fused, universal or MixConv "
+                "blocks have no lesson yet). The other views cover every block.")
     elif view == "Lesson":
         blocks = lesson_blocks(r.network)
         if st.session_state.get("lesson_block") not in blocks:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from costmodel.configuration import resolve
 from costmodel.counting import OpCount, count_ops, totals
 from costmodel.graph import BlockSpec, Graph, build_graph
+from costmodel.kinds import Role
 from costmodel.network_spec import Operator
 
 
@@ -53,11 +54,23 @@ def _grouped(n: float) -> str:
     return f"{n:,.0f}".replace(",", "{,}")
 
 
+def explains(graph: Graph, block: BlockSpec) -> bool:
+    """Whether the lesson's steps fit ``block``: a separable pair or an inverted residual
+    with one depthwise conv and ungrouped 1×1 convs. The fused and universal bottlenecks,
+    MixConv and grouped 1×1 convs have no lesson yet."""
+    if block.operator not in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL):
+        return False
+    ops = graph.ops[block.first:block.last + 1]
+    names = [op.name for op in ops]
+    return (sum(op.role is Role.DEPTHWISE for op in ops) == 1
+            and not any(".g" in name or ".k" in name for name in names))
+
+
 def lesson_blocks(network: object = None) -> tuple[str, ...]:
     """The blocks the lesson can explain (their names: ``dw2/pw2``, ``b3``...)."""
     config = resolve(network=network)
     graph = build_graph(config.network, config.rules, config.classes)
-    return tuple(block.name for block in graph.blocks)
+    return tuple(block.name for block in graph.blocks if explains(graph, block))
 
 
 def default_block(network: object = None) -> str:
@@ -65,14 +78,15 @@ def default_block(network: object = None) -> str:
     stride-1 expanding block of the others."""
     config = resolve(network=network)
     graph = build_graph(config.network, config.rules, config.classes)
-    for block in graph.blocks:
+    blocks = [block for block in graph.blocks if explains(graph, block)]
+    for block in blocks:
         if block.operator is Operator.SEPARABLE and block.index == 2:
             return block.name
-    for block in graph.blocks:
+    for block in blocks:
         if block.operator is Operator.INVERTED_RESIDUAL and block.stride == 1 and (
                 block.expansion_var != block.in_var):
             return block.name
-    return graph.blocks[0].name if graph.blocks else ""
+    return blocks[0].name if blocks else ""
 
 
 def _block(graph: Graph, name: str) -> BlockSpec:
@@ -92,6 +106,10 @@ def build_lesson(block: str | None = None, *, network: object = None, alpha: obj
                         config.depth)
     name = block or default_block(config.network)
     spec = _block(graph, name)
+    if not explains(graph, spec):
+        explained = ", ".join(lesson_blocks(config.network)) or "none in this network"
+        raise ValueError(f"block must be one the lesson explains ({explained}); {name} is a "
+                         f"{spec.operator.value} block, whose lesson is not written yet")
     ops = [op for op in count_ops(graph, config.alpha, config.resolution)
            if spec.first <= op.index <= spec.last]
     channels = graph.program.evaluate(config.alpha)

@@ -230,6 +230,8 @@ def plane_figure(
 
     size = report.network.image_size
     a = np.round(np.arange(0.25, 1.4001, 0.025), 3) if alphas is None else np.asarray(alphas)
+    if report.network.fixed_width:  # timm's name fixes α: one row of the plane
+        a = np.asarray([report.network.width])
     if resolutions is None:  # 96-320 px for MobileNet v1: 3/7 to 10/7 of the reference size
         step = max(size // 56, 1)
         r = np.arange(max(round(size * 3 / 7), 1), min(round(size * 10 / 7), 4096) + 1, step)

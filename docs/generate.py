@@ -76,11 +76,32 @@ def networks() -> str:
     for n in costmodel.networks():
         for rules, classes in zip(n.rules, n.classes, strict=True):
             r = costmodel.report(network=n.name, rules=rules)
-            rows.append([n.name, n.title, rules, classes, f"{n.alpha:g}", f"{n.depth:g}",
+            rows.append([n.name, n.family, rules, classes, f"{n.alpha:g}", f"{n.depth:g}",
                          n.image_size, f"{r.mult_adds:,}", f"{r.params:,}",
                          f"{r.params_with_bn:,}"])
-    lines += _table(["name", "title", "rules", "classes", "α", "depth", "px", "Mult-Adds",
+    lines += _table(["name", "family", "rules", "classes", "α", "depth", "px", "Mult-Adds",
                      "params", "params + BN"], rows)
+    lines += [
+        "",
+        "## timm's networks",
+        "",
+        "The networks with `timm` rules are described as timm describes them: each file "
+        "under [`data/networks/timm/`](../data/networks/timm) holds one set of timm block "
+        "strings (`ir_r2_k3_s2_e6_c24_se0.25`, one per row with its stage) and one "
+        "`# model.NAME:` line per model timm builds from them (channel and depth multiplier, "
+        "stem, head, squeeze rule, activation, default resolution). "
+        "[`costmodel/timm_tables.py`](../costmodel/timm_tables.py) reads them under timm's "
+        "rules (`_decode_block_str`, `_scale_stage_depth`, `round_channels`, `SqueezeExcite`). "
+        "The files are extracted from timm 1.0.31's own generator functions by "
+        "`crosscheck/extract_timm_arch.py`, and `make crosscheck` holds every one of these "
+        "networks equal to fvcore's count and PyTorch's parameter count on "
+        "`timm.create_model(NAME)` at its default resolution, 161 and 97 px. A timm name fixes "
+        "its channel multiplier (`mixnet_l` is 1.3), so α is that multiplier and no other; "
+        "`depth` is applied by the name too. Block types: `ds`/`dsa` (separable pair, optional "
+        "SE and skip), `ir` (inverted residual; `k3.5.7` MixConv, `a1.1`/`p1.1` grouped 1×1), "
+        "`er` (fused inverted residual), `cn` (conv), `uir` (MobileNetV4's universal inverted "
+        "bottleneck).",
+    ]
     lines += [
         "",
         "## Where the builders differ",
@@ -105,10 +126,16 @@ def networks() -> str:
         "(Both with 1000 classes, at 224 px.) The rules behind the differences:",
         "",
     ]
+    sources: dict[str, list[str]] = {}
     for n in costmodel.networks():
         network = costmodel.report(network=n.name).network
         for rules in network.rules:
-            lines.append(f"- **{n.name}, {rules.name}**: {rules.source}")
+            if rules.name == "timm":  # one line per timm file
+                sources.setdefault(rules.source, []).append(n.name)
+            else:
+                lines.append(f"- **{n.name}, {rules.name}**: {rules.source}")
+    for source, names in sources.items():
+        lines.append(f"- **{', '.join(names)}, timm**: {source}")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -145,6 +145,18 @@ def test_typed_values_use_the_library_range(app: AppTest) -> None:
     assert any("resolution must be an integer in [1, 4096]" in e.value for e in app.error)
 
 
+@pytest.mark.parametrize("network", ["mixnet_s", "mobilenetv4_conv_medium", "lcnet_150",
+                                     "tf_efficientnetv2_b0", "efficientnet_es"])
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_of_a_timm_network(app: AppTest, network: str, view: str) -> None:
+    app.selectbox(key="network").set_value(network).run()
+    app.button_group(key="view").set_value(view).run()
+    assert not app.exception
+    r = costmodel.report(network=network)  # α is the one timm's name fixes
+    assert metric(app, "Mult-Adds") == f"{r.mult_adds:,}"
+    assert metric(app, "Width multiplier α") == f"{r.alpha:g}"
+
+
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders(app: AppTest, view: str) -> None:
     app.button_group(key="view").set_value(view).run()
