@@ -63,7 +63,7 @@ def read_data_text(filename: str) -> str:
 def _table(filename: str) -> Network:
     from costmodel.network_tables import parse_network
 
-    return parse_network(read_data_text(f"networks/{filename}"))
+    return parse_network(read_data_text(f"networks/{filename}"), as_written=False)
 
 
 @cache
@@ -83,7 +83,8 @@ def get_network(name: str) -> Network:
 def is_builtin(network: Network) -> bool:
     """Whether ``network`` is the built-in network of its key, unchanged (a loaded copy with
     the same rows counts as the built-in; an edited one does not)."""
-    return network.key in _BUILTIN and network == get_network(network.key)
+    return network.key in _BUILTIN and replace(network, as_written=False) == get_network(
+        network.key)
 
 
 @dataclass(frozen=True, kw_only=True)

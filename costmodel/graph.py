@@ -10,10 +10,12 @@ A :class:`Graph` is the network with nothing left to choose but α and the input
 
 Blocks expand into operations as their papers define them: MobileNet v1's separable pair is a
 depthwise k×k conv and a pointwise 1×1 conv (Howard et al. 2017, Fig. 3); an inverted residual
-is an expanding 1×1 conv (none when the inner width equals the input width), a depthwise k×k
-conv at the block's stride, an optional squeeze-and-excite (pool, reducing 1×1 with bias,
-expanding 1×1 with bias, channel-wise scale), a linear 1×1 projection and, at stride 1 with equal
-channels, a residual add (Sandler et al. 2018, Fig. 3 and Table 1; Howard et al. 2019, Fig. 4).
+is an expanding 1×1 conv (none when the inner width equals the input width; under TF-slim's
+``expand_if=larger``, none unless it is larger, and then the depthwise conv and the projection
+run on the block's input channels), a depthwise k×k conv at the block's stride, an optional
+squeeze-and-excite (pool, reducing 1×1 with bias, expanding 1×1 with bias, channel-wise
+scale), a linear 1×1 projection and, at stride 1 with equal channels, a residual add
+(Sandler et al. 2018, Fig. 3 and Table 1; Howard et al. 2019, Fig. 4).
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ class BlockSpec:
     line: int
     expansion_var: int = -1
     squeeze_var: int = -1
+    #: the width the depthwise conv runs on where it is not ``expansion_var`` (TF-slim's
+    #: ``expand_if=larger``: the larger of the inner and the input width); -1 otherwise
+    inner_var: int = -1
     t: Fraction | None = None
     #: index of the block's residual add in ``Graph.ops`` (-1: none)
     residual_op: int = -1
@@ -162,7 +167,8 @@ class _Builder:
 
     @staticmethod
     def _key(var: WidthVar) -> tuple[object, ...]:
-        return (var.kind, var.base, var.rounding, var.source, var.factor)
+        return (var.kind, var.base, var.rounding, var.source, var.factor, var.other,
+                var.written, var.minimum)
 
     def var(self, var: WidthVar) -> int:
         key = self._key(var)
@@ -181,8 +187,27 @@ class _Builder:
         if mode is WidthMode.FIXED:
             return self.var(WidthVar(kind=VarKind.CONST, label=label, base=row.c))
         kind = VarKind.SCALED if mode is WidthMode.SCALED else VarKind.FINEGRAIN
-        return self.var(WidthVar(kind=kind, label=label, base=row.c,
-                                 rounding=self.rules.rounding))
+        return self.scaled(kind, label, row.c, self.rules.rounding)
+
+    def scaled(self, kind: VarKind, label: str, base: int, rounding: Rounding) -> int:
+        """A width the table writes, scaled by α (as written at α = 1 in a user's table)."""
+        written = self.network.as_written
+        return self.var(WidthVar(kind=kind, label=label, base=base, rounding=rounding,
+                                 written=written, minimum=base if written and base < 8 else 0))
+
+    def derived(self, label: str, source: int, factor: Fraction, rounding: Rounding,
+                written: bool = False) -> int:
+        """A width computed from another: ``t·C_in`` or ``se·C`` (rounded by the table's
+        rules at every α), or a written ``exp`` taken as ``(exp / C_in)·C_in`` (``written``:
+        in a user's table exact at α = 1, and never rounded below that width where it is
+        under 8)."""
+        var = WidthVar(kind=VarKind.DERIVED, label=label, source=source, factor=factor,
+                       rounding=rounding, written=written and self.network.as_written)
+        if var.written and rounding is not Rounding.EXACT:
+            at_one = WidthProgram(variables=(*self.vars, var)).evaluate(1.0)[-1]
+            if at_one < 8:
+                var = replace(var, minimum=at_one)
+        return self.var(var)
 
     def spatial(self, stride: int) -> tuple[int, int]:
         before = self.level
@@ -215,28 +240,22 @@ def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
         if factor.denominator != 1:
             raise ValueError(f"line {row.line}: expansion=product needs an integer expansion "
                              f"factor; got {factor}")
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                              rounding=Rounding.EXACT))
+        return b.derived(label, cin, factor, Rounding.EXACT)
     if rules.expansion is Expansion.ROUNDED:
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                              rounding=Rounding.ROUND))
+        return b.derived(label, cin, factor, Rounding.ROUND, written=row.exp is not None)
     if rules.expansion is Expansion.SCALED:
         exp = row.exp if row.exp is not None else factor * cin_base
         if Fraction(exp).denominator != 1:
             raise ValueError(f"line {row.line}: t·c_in = {exp} is not a whole width")
-        return b.var(WidthVar(kind=VarKind.SCALED, label=label, base=int(exp),
-                              rounding=rules.rounding))
-    return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                          rounding=rules.rounding))
+        return b.scaled(VarKind.SCALED, label, int(exp), rules.rounding)
+    return b.derived(label, cin, factor, rules.rounding, written=row.exp is not None)
 
 
 def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str) -> int:
     assert row.se is not None
     if b.rules.se_squeeze is SqueezeRule.EXPANDED:
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
-                              factor=row.se, rounding=Rounding.MAKE_DIVISIBLE))
-    return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=row.se,
-                          rounding=Rounding.FLOOR_MIN_1))
+        return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE)
+    return b.derived(label, cin, row.se, Rounding.FLOOR_MIN_1)
 
 
 def _expand_condition(b: _Builder, row: BlockRow, cin: int,
@@ -244,12 +263,12 @@ def _expand_condition(b: _Builder, row: BlockRow, cin: int,
     """When the expansion conv exists: TF-slim builds it where the inner width is larger than
     the input (``inner_size > net.shape[3]``), torchvision v3 and EfficientNet where it
     differs, torchvision v2 and the TPU builders wherever the factor is not 1. ``None`` where
-    it exists at every α (also an expansion by 2 or more from the input's own width)."""
+    it exists at every α (also an expansion by 2 or more from the input's own width: every
+    rounding rule keeps at least 0.9·2·C_in > C_in)."""
     if b.rules.expand_if is ExpandIf.RATIO:
         return None  # the factor is not 1 here (a factor of 1 gives no expansion variable)
     derived = b.vars[expanded]
-    if (row.t is not None and row.t >= 2 and derived.kind is VarKind.DERIVED
-            and derived.source == cin):
+    if derived.kind is VarKind.DERIVED and derived.source == cin and derived.factor >= 2:
         return None
     return (expanded, cin, "gt" if b.rules.expand_if is ExpandIf.LARGER else "ne")
 
@@ -261,39 +280,45 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
     in_level = b.level
     expanded = _expansion(b, row, cin, f"{prefix} expansion")
     common = {"block": index, "line": row.line, "bias": False}
+    inner = expanded  # the width the depthwise conv, the SE and the projection run on
     if expanded != cin:
+        condition = _expand_condition(b, row, cin, expanded)
         b.add(name=f"{prefix}.expand", role=Role.EXPAND, kind=OpKind.CONV, kernel=1, stride=1,
               in_var=cin, out_var=expanded, group_var=cin, batchnorm=True, activation=row.nl,
-              in_level=in_level, out_level=in_level,
-              present_if=_expand_condition(b, row, cin, expanded), **common)
+              in_level=in_level, out_level=in_level, present_if=condition, **common)
+        if condition is not None and condition[2] == "gt":
+            # TF-slim's expanded_conv: no expansion conv, so the depthwise conv reads the input
+            inner = b.var(WidthVar(kind=VarKind.LARGER, label=f"{prefix} depthwise width",
+                                   source=expanded, other=cin))
     _, out_level = b.spatial(stride)
     b.add(name=f"{prefix}.dw", role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=row.k,
-          stride=stride, in_var=expanded, out_var=expanded, group_var=ONE, batchnorm=True,
+          stride=stride, in_var=inner, out_var=inner, group_var=ONE, batchnorm=True,
           activation=row.nl, in_level=in_level, out_level=out_level, depthwise=True, **common)
     squeeze = -1
     if row.se is not None:
-        squeeze = _squeeze(b, row, cin, expanded, f"{prefix} squeeze")
+        squeeze = _squeeze(b, row, cin, inner, f"{prefix} squeeze")
         gate = (Activation.HSIGMOID if b.rules.se_squeeze is SqueezeRule.EXPANDED
                 else Activation.SIGMOID)
-        inner = Activation.SWISH if row.nl is Activation.SWISH else Activation.RELU
+        squeeze_activation = (Activation.SWISH if row.nl is Activation.SWISH
+                              else Activation.RELU)
         se = {**common, "role": Role.SE}
         se["bias"] = False
         b.add(name=f"{prefix}.se.pool", kind=OpKind.POOL, kernel=1, stride=1,
-              in_var=expanded, out_var=expanded, group_var=expanded, batchnorm=False,
+              in_var=inner, out_var=inner, group_var=inner, batchnorm=False,
               activation=Activation.NONE, in_level=out_level, out_level=FLAT, **se)
         se["bias"] = True
         b.add(name=f"{prefix}.se.reduce", kind=OpKind.CONV, kernel=1, stride=1,
-              in_var=expanded, out_var=squeeze, group_var=expanded, batchnorm=False,
-              activation=inner, in_level=FLAT, out_level=FLAT, **se)
+              in_var=inner, out_var=squeeze, group_var=inner, batchnorm=False,
+              activation=squeeze_activation, in_level=FLAT, out_level=FLAT, **se)
         b.add(name=f"{prefix}.se.expand", kind=OpKind.CONV, kernel=1, stride=1,
-              in_var=squeeze, out_var=expanded, group_var=squeeze, batchnorm=False,
+              in_var=squeeze, out_var=inner, group_var=squeeze, batchnorm=False,
               activation=gate, in_level=FLAT, out_level=FLAT, **se)
         se["bias"] = False
         b.add(name=f"{prefix}.se.scale", kind=OpKind.SCALE, kernel=1, stride=1,
-              in_var=expanded, out_var=expanded, group_var=expanded, batchnorm=False,
+              in_var=inner, out_var=inner, group_var=inner, batchnorm=False,
               activation=Activation.NONE, in_level=out_level, out_level=out_level, **se)
     b.add(name=f"{prefix}.project", role=Role.PROJECT, kind=OpKind.CONV, kernel=1, stride=1,
-          in_var=expanded, out_var=cout, group_var=expanded, batchnorm=True,
+          in_var=inner, out_var=cout, group_var=inner, batchnorm=True,
           activation=Activation.NONE, in_level=out_level, out_level=out_level, **common)
     if row.residual is Residual.YES and not (stride == 1 and cin == cout):
         raise ValueError(f"line {row.line}: residual=yes needs stride 1 and equal input and "
@@ -311,7 +336,8 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
         index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
         stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
         first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
-        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
+        squeeze_var=squeeze, inner_var=inner if inner != expanded else -1, t=row.t,
+        residual_op=residual_op))
 
 
 def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
@@ -371,6 +397,17 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
     last_block_base = 0
     blocks = separables = convs = 0
     names: set[str] = set()
+    # the table's own names; a generated name (stem, head, fc...) never takes one of them
+    reserved = {name for row in rows for name in (row.name, *row.op_names) if name}
+
+    def generated(default: str) -> str:
+        """``default``, or ``default_2``, ``default_3``... where it is taken."""
+        name, count = default, 1
+        while name in names or name in reserved:
+            count += 1
+            name = f"{default}_{count}"
+        return name
+
     pooled = False
     if sum(repeats) * 8 > _MAX_OPERATIONS:
         raise ValueError(f"{sum(repeats):,} blocks: at most {_MAX_OPERATIONS // 8:,} (depth × "
@@ -420,7 +457,8 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                         else Role.POINTWISE if row.operator is Operator.POINTWISE
                         else Role.CONV)
                 default = ("stem" if is_stem else "head" if is_head else f"conv{convs}")
-                name = (row.name or (row.op_names[0] if row.op_names else default)) + suffix
+                given = row.name or (row.op_names[0] if row.op_names else "")
+                name = given + suffix if given else generated(default + suffix)
                 if row.operator is Operator.DEPTHWISE:
                     cout = channels
                 elif (is_head and b.rules.head is HeadRule.MULTIPLE_OF_LAST
@@ -444,7 +482,8 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                       depthwise=row.operator is Operator.DEPTHWISE)
                 channels = cout
             elif row.operator is Operator.POOL:
-                b.add(name=row.name or "pool", block=0, role=Role.POOL, kind=OpKind.POOL,
+                b.add(name=row.name or generated("pool"), block=0, role=Role.POOL,
+                      kind=OpKind.POOL,
                       kernel=1, stride=1, in_var=channels, out_var=channels,
                       group_var=channels, bias=False, batchnorm=False,
                       activation=Activation.NONE, in_level=b.level, out_level=FLAT,
@@ -452,8 +491,9 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                 pooled = True
             else:  # fc, classifier
                 classifier = row.operator is Operator.CLASSIFIER
-                cout = b.classes_var if classifier else b.width(row, f"{row.name or 'fc'} output")
-                b.add(name=row.name or ("classifier" if classifier else "fc"), block=0,
+                name = row.name or generated("classifier" if classifier else "fc")
+                cout = b.classes_var if classifier else b.width(row, f"{name} output")
+                b.add(name=name, block=0,
                       role=Role.CLASSIFIER if classifier else Role.HEAD, kind=OpKind.FC,
                       kernel=1, stride=1, in_var=channels, out_var=cout, group_var=channels,
                       bias=True, batchnorm=False,

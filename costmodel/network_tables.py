@@ -23,6 +23,10 @@ depthwise, pointwise, avgpool, fc), ``kernel``, ``stride``, ``in_channels``, ``o
 optional ``input_size``, ``repeated``, ``note``, ``source``. The last layer's outputs are the
 classes; channels scale as in MobileNet v1, ``max(int(α·C), 8)``.
 
+A table read here is counted as written at α = 1 (:data:`costmodel.widths.AS_WRITTEN`): no
+minimum of 8 and no rounding of the widths it writes; a last 1×1 conv, pointwise or fc after
+the pool gives the classes, which never scale.
+
 Every error is a ``ValueError`` naming the line and the field. Files are read, never written.
 """
 
@@ -494,15 +498,20 @@ def _check_rows(rows: list[BlockRow]) -> None:
 
 
 def parse_network(text: str, *, title: str = "custom network", image_size: int | None = None,
-                  key: str | None = None) -> Network:
-    """Validate CSV text in the block or the layer schema (see the module docstring)."""
+                  key: str | None = None, as_written: bool = True) -> Network:
+    """Validate CSV text in the block or the layer schema (see the module docstring).
+
+    ``as_written``: a user's table, counted as written at α = 1 (see
+    :data:`costmodel.widths.AS_WRITTEN`); the built-in networks are read with ``False``, to
+    follow their builders at every α.
+    """
     meta_lines, body, offset = _split(text)
     line, header, records = _records(body, offset)
     if "operator" not in header and "kind" in header:
         if meta_lines and _metadata(meta_lines):
             raise ValueError(f"line {meta_lines[0][0]}: '# key: value' lines belong to the "
                              f"block schema (an operator column)")
-        return _parse_layers(line, header, records, title, image_size)
+        return _parse_layers(line, header, records, title, image_size, as_written)
     _check_header(header, line, BLOCK_COLUMNS, ("operator",))
     if not records:
         raise ValueError("network table is empty: no rows after the header")
@@ -516,6 +525,7 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
             raise ValueError(f"line {row_line}: expected {len(header)} fields, got {len(cells)}")
         rows.append(_row(row_line, dict(zip(header, cells, strict=True)), activation))
     _check_rows(rows)
+    rows, rules = _final_classes(rows, rules, meta)
     names = {r.name for r in rows if r.name}
     for rule_set in rules:
         for name, _ in rule_set.widths:
@@ -534,14 +544,39 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
         rules=rules, image_size=int(str(facts["image_size"])),
         image_channels=int(str(facts["image_channels"])), source=str(facts["source"]),
         presets=presets, depth_scaling=bool(facts["depth_scaling"]),
-        variants=tuple(variants),
+        variants=tuple(variants), as_written=as_written,
     )
+
+
+def _final_classes(rows: list[BlockRow], rules: tuple[RuleSet, ...],
+                   meta: dict[str, tuple[str, int]]) -> tuple[list[BlockRow],
+                                                               tuple[RuleSet, ...]]:
+    """A last row that is a 1×1 conv, pointwise or fc on the pooled vector gives the classes,
+    as a classifier does: its ``c`` is the number of classes and never scales with α. A number
+    there sets the classes (it must agree with ``# classes:``)."""
+    last = rows[-1]
+    pooled = any(r.operator is Operator.POOL for r in rows[:-1])
+    if not (pooled and last.operator in (Operator.CONV, Operator.POINTWISE, Operator.FC)
+            and last.k == 1 and last.c is not None and last.c != CLASSES):
+        return rows, rules
+    classes = last.c
+    if "classes" in meta and parse_integer(meta["classes"][0], "classes") != classes:
+        raise ValueError(
+            f"line {last.line}: the last row gives the classes (a 1×1 {last.operator} after the "
+            f"pool), so its c={classes} must agree with '# classes: {meta['classes'][0]}' "
+            f"(line {meta['classes'][1]}); write c=classes to take that number")
+    out = []
+    for rule_set in rules:
+        line = meta.get(f"rules.{rule_set.name}")
+        own = line is not None and "classes" in _pairs(line[0], line[1])
+        out.append(rule_set if own or "classes" in meta else replace(rule_set, classes=classes))
+    return [*rows[:-1], replace(last, c=CLASSES)], tuple(out)
 
 
 # --- the layer schema ----------------------------------------------------------------------
 
 def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[str]]],
-                  title: str, image_size: int | None) -> Network:
+                  title: str, image_size: int | None, as_written: bool = True) -> Network:
     _check_header(header, line, LAYER_REQUIRED + LAYER_OPTIONAL, LAYER_REQUIRED)
     if not records:
         raise ValueError("network table is empty: no layer rows after the header")
@@ -571,7 +606,7 @@ def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[st
         truncating = replace(truncating, classes=classes)
     return Network(key="custom", title=title, rows=tuple(rows), rules=(truncating,),
                    image_size=int(reference), image_channels=image_channels,
-                   variants=tuple(variants))
+                   variants=tuple(variants), as_written=as_written)
 
 
 def _last_classes(layers: list[tuple[int, dict[str, str]]]) -> int | None:
