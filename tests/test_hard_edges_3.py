@@ -167,3 +167,39 @@ def test_two_unnamed_convs_after_the_last_block_get_unique_names() -> None:
                                  b"pool,,,,\nconv,,10,1,1\n")
     assert list(costmodel.report(network=net).layers["name"])[-3:] == ["head", "pool",
                                                                        "head_2"]
+
+
+# --- 12. every header key is validated --------------------------------------------------------
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("# depth_scaling: maybe", r"line 1: depth_scaling must be yes or no; got 'maybe'"),
+    ("# rules.: classes=10", r"line 1: a rule set's name \(rules.NAME\) must be 1-64 letters"),
+    ("# rules.t f: classes=10", r"a rule set's name .* got 't f'"),
+    ("# rules.x.source: y", r"line 1: 'rules.x.source' describes 'rules.x', which no line "
+                            r"defines"),
+    ("# preset.: width=1 depth=1 resolution=224", r"a preset's key \(preset.NAME\) must be"),
+    ("# rounding: exact", r"line 1: rounding must be one of make_divisible, truncate; got "
+                          r"'exact'"),
+    ("# title:", r"line 1: title must not be empty"),
+    ("# key: my key", r"line 1: key must be 1-64 letters"),
+    ("# title: a\x1b[31mred", r"line 1: title must be printable text; it holds the control "
+                              r"character U\+001B"),
+], ids=["depth_scaling", "empty-rule-name", "rule-name-space", "orphan-source",
+        "empty-preset", "rounding-exact", "empty-title", "key-space", "escape-in-title"])
+def test_header_keys_with_bad_values_are_refused(header: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        costmodel.load_network(f"{header}\noperator,c,k,s\nconv,8,3,2\n".encode())
+
+
+def test_depth_scaling_yes_and_no_are_read() -> None:
+    for text, expected in (("yes", True), ("no", False), ("True", True), ("0", False)):
+        net = costmodel.load_network(f"# depth_scaling: {text}\noperator,c,k,s\nconv,8,3,2\n"
+                                     .encode())
+        assert net.depth_scaling is expected
+
+
+def test_control_characters_in_names_are_refused() -> None:
+    # U+202E (right-to-left override) would show a name other than the one counted
+    with pytest.raises(ValueError, match=r"line 2: name must be printable text; it holds the "
+                                         r"control character U\+202E"):
+        costmodel.load_network("operator,c,k,s,name\nconv,8,3,2,a\u202eb\n".encode())
