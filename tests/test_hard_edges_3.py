@@ -203,3 +203,242 @@ def test_control_characters_in_names_are_refused() -> None:
     with pytest.raises(ValueError, match=r"line 2: name must be printable text; it holds the "
                                          r"control character U\+202E"):
         costmodel.load_network("operator,c,k,s,name\nconv,8,3,2,a\u202eb\n".encode())
+
+
+# --- 2. a profile's rates lie in a physical range; every latency is finite --------------------
+
+def _rates(rate: float) -> dict[str, float]:
+    return {"conv": rate, "pointwise": rate, "depthwise": rate, "fc": rate}
+
+
+@pytest.mark.parametrize("rate", [5e-324, 1e-300, 999.0, 1e19], ids=repr)
+def test_rates_outside_the_physical_range_are_refused(rate: float) -> None:
+    from costmodel.profile_spec import LATENCY_KINDS, Profile
+
+    overhead = dict.fromkeys(LATENCY_KINDS, 0.0)
+    with pytest.raises(ValueError, match=r"peak_flops\['conv'\] \(FLOP/s\) must be a finite "
+                                         r"number in \[1e\+03, 1e\+18\]"):
+        Profile(name="x", description="", provenance="", peak_flops=_rates(rate),
+                bandwidth=1e9, overhead=overhead)
+    with pytest.raises(ValueError, match=r"bandwidth \(bytes/s\) must be a finite number in "
+                                         r"\[1e\+03, 1e\+18\]"):
+        Profile(name="x", description="", provenance="", peak_flops=_rates(1e9),
+                bandwidth=rate, overhead=overhead)
+    with pytest.raises(ValueError, match=r"peak_gflops \(GFLOP/s\) must be a finite number"):
+        costmodel.profile_from_spec("x", rate / 1e9, 1.0)
+
+
+def test_a_saved_profile_with_a_tiny_rate_is_refused_by_name(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    from pathlib import Path
+
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path))
+    data = json.loads(costmodel.profile_from_spec("tiny", 10.0, 1.0).to_json())
+    data["bandwidth"] = 5e-324
+    (Path(str(tmp_path)) / "tiny.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"profile 'tiny' .* cannot be used: bandwidth "
+                                         r"\(bytes/s\) must be a finite number in "
+                                         r"\[1e\+03, 1e\+18\]; got 5e-324"):
+        costmodel.report().latency("tiny")
+    assert "tiny" not in {p.name for p in costmodel.profiles()}
+
+
+def test_latency_at_the_slowest_rates_is_finite() -> None:
+    import math
+
+    slowest = costmodel.profile_from_spec("slow", 1e-6, 1e-6, overhead_us=1e7)
+    estimate = costmodel.report(4.0, resolution=4096, network="efficientnet_b3",
+                                depth=8.0).latency(slowest)
+    assert math.isfinite(estimate.total_ms) and estimate.total_ms > 0
+    assert estimate.layers["time_pct"].map(math.isfinite).all()
+    assert estimate.share_by_kind["time_pct"].map(math.isfinite).all()
+
+
+# --- 4. a calibration's name is checked before measuring -------------------------------------
+
+@pytest.mark.parametrize("name", ["x" * 300, "../x", "a/b", "", "-x", "pixel1"],
+                         ids=["300-chars", "parent", "slash", "empty", "dash-first", "builtin"])
+def test_calibrate_refuses_a_bad_name_before_measuring(
+        name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel import calibration
+    from costmodel.cli import main
+
+    def measured(*args: object) -> float:
+        raise AssertionError("measured before checking the name")
+
+    monkeypatch.setattr(calibration, "_median_seconds", measured)
+    monkeypatch.setattr(calibration, "_ladder", measured)
+    with pytest.raises(ValueError, match=r"profile name must (be 1-64 letters|not be a built-in)"):
+        costmodel.calibrate(name)
+    assert main(["calibrate", "--name", name]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("costmodel: error: profile name must")
+    assert len(err[0]) < 400  # a 300-character name is shortened
+
+
+# --- 5. a full or closed standard output: one line, exit 1, for every command -----------------
+
+@pytest.mark.parametrize("argv", [["report"], ["layers"], ["networks"], ["profiles"],
+                                  ["sweep", "--alphas", "0.5", "--resolutions", "224"],
+                                  ["--help"], ["report", "--help"]],
+                         ids=lambda argv: " ".join(argv))
+def test_a_full_standard_output_is_one_line(argv: list[str]) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "costmodel.cli", *argv], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "costmodel: error: cannot write to standard output: No space left on device"]
+
+
+def test_a_closed_pipe_is_one_line() -> None:
+    import subprocess
+    import sys
+
+    # the reader takes nothing and closes: the per-layer CSV meets a broken pipe
+    result = subprocess.run(f"{sys.executable} -m costmodel.cli layers | true", shell=True,
+                            stderr=subprocess.PIPE, text=True, timeout=120)
+    lines = result.stderr.strip().splitlines()
+    assert lines in ([], ["costmodel: error: cannot write to standard output: Broken pipe "
+                          "(the reader closed it)"])  # [] where all fit the pipe first
+    assert "Traceback" not in result.stderr
+
+
+# --- 6. a report never needs the profiles folder; calibrate says when it cannot write ---------
+
+def test_a_report_does_not_create_or_read_the_profiles_folder(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from costmodel import profile_spec
+    from costmodel.cli import main
+
+    folder = Path(str(tmp_path)) / "not-yet" / "profiles"
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(folder))
+    out = Path(str(tmp_path)) / "r.txt"
+    for argv in (["report", "--out", str(out)], ["latency"], ["memory"],
+                 ["report", "--format", "markdown"]):
+        assert main(argv) == 0
+    assert not folder.exists()
+
+    def unreadable() -> Path:
+        raise AssertionError("a report read the profiles folder")
+
+    monkeypatch.setattr(profile_spec, "profiles_dir", unreadable)
+    assert main(["report", "--out", str(out)]) == 0
+    capsys.readouterr()
+
+
+def test_an_unwritable_profiles_folder_is_one_line_before_measuring(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from costmodel import calibration
+    from costmodel.cli import main
+    from costmodel.profile_spec import ProfilesFolderError
+
+    blocker = Path(str(tmp_path)) / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(blocker / "profiles"))  # under a file
+
+    def measured(*args: object) -> float:
+        raise AssertionError("measured before checking the folder")
+
+    monkeypatch.setattr(calibration, "_median_seconds", measured)
+    with pytest.raises(ProfilesFolderError, match=r"cannot save a profile: the profiles folder "
+                                                  r".* cannot be created or written"):
+        costmodel.calibrate("mine")
+    assert main(["calibrate", "--name", "mine"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "COSTMODEL_PROFILES" in err[0]
+
+
+def test_an_unreadable_profiles_folder_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from costmodel import profile_spec
+    from costmodel.cli import main
+
+    class Locked(type(Path())):  # type: ignore[misc]
+        def is_dir(self) -> bool:
+            raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(profile_spec, "profiles_dir", lambda: Locked("/locked/profiles"))
+    assert main(["profiles"]) == 1
+    assert main(["latency", "--profile", "mine"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["costmodel: error: the profiles folder '/locked/profiles' cannot be read "
+                   "(Permission denied); set COSTMODEL_PROFILES to a readable folder"] * 2
+    assert main(["latency", "--profile", "pixel1"]) == 0  # a built-in one never reads it
+
+
+# --- 7. an enormous range is refused by its size ---------------------------------------------
+
+def test_a_range_of_10_to_the_616_values_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel.cli import main
+
+    # (1e308 − 0) / 1e-308 = 1e616 steps: far above the 10,000,000 a range may hold
+    assert main(["sweep", "--alphas", "0:1e308:1e-308", "--resolutions", "224"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["costmodel: error: alphas would hold 1.000e+616 values ('0:1e308:1e-308'); "
+                   "at most 10,000,000 (a range start:stop:step with (stop − start) / step < "
+                   "10,000,000)"]
+
+
+# --- 10. a saved profile may not take a built-in profile's name -------------------------------
+
+def test_a_saved_profile_named_like_a_builtin_one_is_refused_and_ignored(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from costmodel.cli import main
+    from costmodel.profile_spec import save_profile
+
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path))
+    fake = replace(costmodel.profile_from_spec("x", 1.0, 1.0), name="pixel1")
+    with pytest.raises(ValueError, match=r"profile name must not be a built-in profile's "
+                                         r"\(pixel1, i9-10940x-spec\)"):
+        save_profile(fake)
+    # a file written by hand is not used, and says why
+    (Path(str(tmp_path)) / "pixel1.json").write_text(fake.to_json(), encoding="utf-8")
+    names = [p.name for p in costmodel.profiles()]
+    assert names.count("pixel1") == 1
+    assert costmodel.get_profile("pixel1").fit is not None  # the built-in, fitted one
+    assert main(["profiles"]) == 0
+    out = capsys.readouterr().out
+    assert "pixel1.json: a saved profile may not take a built-in profile's name" in out
+
+
+# --- 14. the command line names an unknown option first --------------------------------------
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["sweep", "--bogus-flag"], "costmodel: error: unrecognized arguments: --bogus-flag (and "
+                                "the following arguments are required: --alphas, "
+                                "--resolutions) (see --help)"),
+    (["report", "--bogus", "--alpha", "0.5"], "costmodel: error: unrecognized arguments: "
+                                              "--bogus (see --help)"),
+])
+def test_an_unknown_option_is_named_first(argv: list[str], expected: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel.cli import main
+
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [expected]
+
+
+def test_abbreviated_and_negative_values_are_not_unknown_options(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel.cli import main
+
+    assert main(["sweep", "--alph", "0.5", "--resolutions", "224"]) == 0
+    assert main(["report", "--alpha", "-1"]) == 2
+    assert "alpha must be" in capsys.readouterr().err
