@@ -100,7 +100,7 @@ def _timm_file(filename: str) -> dict[str, Network]:
 def _table(filename: str) -> Network:
     from costmodel.network_tables import parse_network
 
-    return parse_network(read_data_text(f"networks/{filename}"))
+    return parse_network(read_data_text(f"networks/{filename}"), as_written=False)
 
 
 @cache
@@ -135,7 +135,8 @@ def unknown_network_message(name: object) -> str:
 def is_builtin(network: Network) -> bool:
     """Whether ``network`` is the built-in network of its key, unchanged (a loaded copy with
     the same rows counts as the built-in; an edited one does not)."""
-    return network.key in NETWORK_NAMES and network == get_network(network.key)
+    return network.key in NETWORK_NAMES and replace(network, as_written=False) == get_network(
+        network.key)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,7 +28,13 @@ from dataclasses import replace
 from functools import partial
 
 from costmodel.device_fit import fit_terms
-from costmodel.profile_spec import LATENCY_KINDS, Profile, save_profile
+from costmodel.profile_spec import (
+    LATENCY_KINDS,
+    Profile,
+    check_profile_name,
+    save_profile,
+    writable_profiles_dir,
+)
 
 MAX_SPREAD = 2.0  # largest/smallest round median accepted
 ROUNDS = 5
@@ -214,9 +220,14 @@ def _ladder(report: Callable[[str], None]) -> list[tuple[list[tuple[int, str, in
 def calibrate(name: str = "this-machine", *, save: bool = True,
               progress: Callable[[str], None] | None = None) -> Profile:
     """Measure this machine (see the module docstring) into a :class:`Profile` called
-    ``name``, saved with :func:`costmodel.profiles.save_profile` unless ``save=False``.
-    ``progress`` receives one line per step."""
+    ``name``, saved with :func:`costmodel.profile_spec.save_profile` unless ``save=False``.
+    ``progress`` receives one line per step. The name (``ValueError``: letters, digits, - and
+    _, at most 64, not a built-in profile's) and the profiles folder
+    (:class:`~costmodel.profile_spec.ProfilesFolderError`) are checked before measuring."""
 
+    check_profile_name(name, saving=save)
+    if save:
+        writable_profiles_dir()
     report = progress or (lambda line: None)
     try:
         ops = _torch_ops()

@@ -1,14 +1,19 @@
 """The ``costmodel`` command line: a thin shell over the library.
 
 Exit codes: 0 success; 2 bad input (one line on stderr naming the field and the accepted
-range); 1 an output file that cannot be written or a figure exporter that is not available.
-Numbers are read in ASCII digits only (:mod:`costmodel.parsing`); nothing typed is evaluated.
+range; an unknown option is named before anything else); 1 an output that cannot be written (a
+file, a full or closed standard output, the profiles folder) or a figure exporter that is not
+available, also one line. Never a traceback. Numbers are read in ASCII digits only
+(:mod:`costmodel.parsing`); nothing typed is evaluated.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -17,6 +22,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from costmodel.parsing import parse_integer, parse_real
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from costmodel.network_spec import Network
 
 FORMATS = ("text", "markdown", "csv", "json", "latex")
@@ -31,13 +38,51 @@ _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds"
 
 
 class _Parser(argparse.ArgumentParser):
+    _arguments: list[str] | None = None
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None,
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        self._arguments = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def _unknown_options(self) -> list[str]:
+        """The options among the arguments this parser does not know (abbreviations of its
+        own long options are known, as argparse reads them)."""
+        known = [s for s in self._option_string_actions if s.startswith("--")]
+        unknown = []
+        for argument in self._arguments or []:
+            if argument == "--":
+                break
+            option = argument.split("=", 1)[0]
+            if not option.startswith("-") or len(option) < 2 or option in \
+                    self._option_string_actions or (option[1:2].isdigit() or option[1:2] == "."):
+                continue
+            if option.startswith("--") and any(k.startswith(option) for k in known):
+                continue
+            unknown.append(option)
+        return unknown
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse ignores an OSError here, so that --help into a full output said nothing
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> NoReturn:
+        unknown = self._unknown_options()
+        if unknown and not message.startswith("unrecognized arguments"):
+            # argparse checks the required arguments first; the bogus option is the news
+            message = f"unrecognized arguments: {' '.join(unknown)} (and {message})"
         print(f"costmodel: error: {message} (see --help)", file=sys.stderr)
         raise SystemExit(2)
 
 
 class _OutputError(Exception):
     """An output that cannot be produced (exit code 1)."""
+
+
+class _StdoutError(Exception):
+    """Standard output is full or closed (exit code 1)."""
 
 
 def _number(field: str) -> Any:  # noqa: ANN401 -- an argparse type
@@ -75,9 +120,12 @@ def _values(field: str, text: str, integers: bool) -> list[Any]:
             raise ValueError(f"{message}; got {text!r}") from None
         if not all(v.is_finite() for v in (start, stop, step)) or step <= 0 or stop < start:
             raise ValueError(f"{message}, finite, with stop ≥ start; got {text!r}")
-        count = int((stop - start) / step) + 1
-        if count > MAX_VALUES:
-            raise ValueError(f"{field} would hold {count:.3g} values; at most {MAX_VALUES:,}")
+        steps_decimal = (stop - start) / step  # exact in decimal, however large
+        if steps_decimal + 1 > MAX_VALUES:
+            raise ValueError(f"{field} would hold {steps_decimal + 1:.3e} values ({text!r}); at "
+                             f"most {MAX_VALUES:,} (a range start:stop:step with (stop − start) "
+                             f"/ step < {MAX_VALUES:,})")
+        count = int(steps_decimal) + 1
         steps = [start + i * step for i in range(count)]
         return [int(v) for v in steps] if integers else [float(v) for v in steps]
     parse = parse_integer if integers else parse_real
@@ -298,11 +346,15 @@ def _device(args: argparse.Namespace) -> str:
     import costmodel
 
     if args.command == "profiles":
+        from costmodel.device_profiles import ignored_profiles
+
         rows = [{"name": p.name, "GFLOP/s (pointwise)": p.peak_flops["pointwise"] / 1e9,
                  "GB/s": p.bandwidth / 1e9, "overhead µs (depthwise)": p.overhead[
                      "depthwise"] * 1e6, "provenance": p.provenance}
                 for p in costmodel.profiles()]
-        return str(pd.DataFrame(rows).to_string(index=False))
+        lines = [str(pd.DataFrame(rows).to_string(index=False))]
+        lines += [f"not used: {path}: {reason}" for path, reason in ignored_profiles().items()]
+        return "\n".join(lines)
     if args.command == "calibrate":
         from costmodel.calibration import CalibrationError
 
@@ -393,12 +445,56 @@ def _join_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _emit(text: str) -> None:
+    """``text`` on standard output, flushed, so that a full or closed output is found here."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except OSError as error:
+        raise _StdoutError(_stdout_reason(error)) from None
+
+
+def _stdout_reason(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    if isinstance(error, BrokenPipeError):
+        reason += " (the reader closed it)"
+    return f"cannot write to standard output: {reason}"
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's final flush of
+    what is left in its buffer does not fail again (with a second message)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will be flushed at exit
+
+
+def _fail(message: str, code: int) -> int:
+    with contextlib.suppress(OSError):  # standard error closed as well: the code says it
+        print(f"costmodel: error: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``costmodel`` console script; returns the exit code."""
+    from costmodel.profile_spec import ProfilesFolderError
+
     try:
         args = _parser().parse_args(_join_values(sys.argv[1:] if argv is None else argv))
     except SystemExit as stop:  # argparse: --help (0) or a usage error (2, one line printed)
+        if not stop.code:
+            try:
+                sys.stdout.flush()
+            except OSError as error:
+                _silence_stdout()
+                return _fail(_stdout_reason(error), 1)
         return int(stop.code or 0)
+    except OSError as error:  # --help into a full or closed standard output
+        _silence_stdout()
+        return _fail(_stdout_reason(error), 1)
     try:
         out = getattr(args, "out", None)
         if out is not None and not out.strip():
@@ -407,15 +503,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if out and args.command != "plot":
             _write(out, output + "\n")
         elif output:
-            print(output)
+            _emit(output)
     except ValueError as error:
-        print(f"costmodel: error: {error}", file=sys.stderr)
-        return 2
-    except _OutputError as error:
-        print(f"costmodel: error: {error}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # pragma: no cover - `costmodel ... | head`
-        return 0
+        return _fail(str(error), 2)
+    except (_OutputError, ProfilesFolderError) as error:
+        return _fail(str(error), 1)
+    except _StdoutError as error:
+        _silence_stdout()
+        return _fail(str(error), 1)
     return 0
 
 

@@ -103,13 +103,13 @@ def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int
         var = pending.pop()
         if var not in needed:
             needed.add(var)
-            source = program.variables[var].source
-            if source >= 0:
-                pending.append(source)
+            pending += [v for v in (program.variables[var].source,
+                                    program.variables[var].other) if v >= 0]
     order = sorted(needed)
     index = {old: new for new, old in enumerate(order)}
     compact = WidthProgram(variables=tuple(
-        replace(program.variables[old], source=index.get(program.variables[old].source, -1))
+        replace(program.variables[old], source=index.get(program.variables[old].source, -1),
+                other=index.get(program.variables[old].other, -1))
         for old in order))
     levels = tuple(
         (level, tuple((c, index[a], index[b]) for (a, b), c in terms.items()))

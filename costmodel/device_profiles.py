@@ -9,9 +9,17 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from costmodel.device_fit import fit_pixel1
-from costmodel.profile_spec import Profile, profile_from_spec, saved_profiles
+from costmodel.profile_spec import (
+    BUILTIN_PROFILES,
+    Profile,
+    profile_from_spec,
+    profiles_dir,
+    saved_profiles,
+    scan_profiles,
+)
 
 
 @cache
@@ -22,7 +30,9 @@ def _builtin() -> dict[str, Profile]:
                     "FLOP per cycle (two AVX-512 FMA units), quad-channel DDR4-2933",
         source="published specification (base clock, AVX-512 FMA units, memory channels); "
                "not measured")
-    return {"pixel1": fit_pixel1(), spec.name: spec}
+    builtin = {"pixel1": fit_pixel1(), spec.name: spec}
+    assert tuple(builtin) == BUILTIN_PROFILES
+    return builtin
 
 
 def profiles() -> tuple[Profile, ...]:
@@ -31,15 +41,30 @@ def profiles() -> tuple[Profile, ...]:
     return (*_builtin().values(), *saved_profiles().values())
 
 
+def ignored_profiles() -> dict[Path, str]:
+    """The files of the profiles folder that are not used, each with the reason (not JSON, an
+    invalid rate, a built-in profile's name...)."""
+    return scan_profiles()[1]
+
+
 def get_profile(profile: object) -> Profile:
-    """A profile by name (or a :class:`Profile` as is); ``ValueError`` listing the names."""
+    """A profile by name (or a :class:`Profile` as is); ``ValueError`` listing the names, or
+    saying why a saved file of that name is not used. A built-in name never reads the
+    profiles folder."""
     if isinstance(profile, Profile):
         return profile
-    found = {p.name: p for p in profiles()}
-    if not isinstance(profile, str) or profile not in found:
-        raise ValueError(f"profile must be one of {', '.join(found)} (or a Profile; calibrate "
-                         f"this machine with costmodel.calibrate()); got {profile!r}")
-    return found[profile]
+    if isinstance(profile, str) and profile in BUILTIN_PROFILES:
+        return _builtin()[profile]
+    usable, ignored = scan_profiles() if isinstance(profile, str) else ({}, {})
+    if isinstance(profile, str) and profile in usable:
+        return usable[profile]
+    path = profiles_dir() / f"{profile}.json"
+    if path in ignored:
+        raise ValueError(f"profile {profile!r} ({str(path)!r}) cannot be used: "
+                         f"{ignored[path]}")
+    names = [*BUILTIN_PROFILES, *usable]
+    raise ValueError(f"profile must be one of {', '.join(names)} (or a Profile; calibrate "
+                     f"this machine with costmodel.calibrate()); got {profile!r}")
 
 
-__all__ = ["get_profile", "profiles"]
+__all__ = ["get_profile", "ignored_profiles", "profiles"]

@@ -59,6 +59,7 @@ def report_text(r: Report) -> str:
     cf = r.closed_form
     lines = [
         title(r),
+        *([f"  {r.width_rule}"] if r.width_rule else []),
         f"  Mult-Adds   {r.mult_adds:>15,}   ({r.mult_adds_m:,.2f} M)",
         f"  Parameters  {r.params:>15,}   ({r.params_m:,.3f} M; with batchnorm γβ "
         f"{r.params_with_bn:,})",
@@ -97,6 +98,7 @@ def report_markdown(r: Report) -> str:
     lines = [
         f"**{title(r)}**",
         "",
+        *([r.width_rule, ""] if r.width_rule else []),
         "| quantity | exact | millions | standard-conv equivalent | closed form (M) |",
         "|---|---:|---:|---:|---:|",
         f"| Mult-Adds | {r.mult_adds:,} | {r.mult_adds_m:,.2f} | {r.standard_mult_adds:,} | "
@@ -150,6 +152,7 @@ def report_html(r: Report) -> str:
     )
     parts = [
         f"<p><b>{html.escape(title(r))}</b></p>",
+        *([f"<p>{html.escape(r.width_rule)}</p>"] if r.width_rule else []),
         "<table><tr><th>quantity</th><th>exact</th><th>millions</th>"
         "<th>standard-conv equivalent</th><th>closed form</th></tr>",
         body,

@@ -10,10 +10,12 @@ A :class:`Graph` is the network with nothing left to choose but α and the input
 
 Blocks expand into operations as their papers define them: MobileNet v1's separable pair is a
 depthwise k×k conv and a pointwise 1×1 conv (Howard et al. 2017, Fig. 3); an inverted residual
-is an expanding 1×1 conv (none when the inner width equals the input width), a depthwise k×k
-conv at the block's stride, an optional squeeze-and-excite (pool, reducing 1×1 with bias,
-expanding 1×1 with bias, channel-wise scale), a linear 1×1 projection and, at stride 1 with equal
-channels, a residual add (Sandler et al. 2018, Fig. 3 and Table 1; Howard et al. 2019, Fig. 4).
+is an expanding 1×1 conv (none when the inner width equals the input width; under TF-slim's
+``expand_if=larger``, none unless it is larger, and then the depthwise conv and the projection
+run on the block's input channels), a depthwise k×k conv at the block's stride, an optional
+squeeze-and-excite (pool, reducing 1×1 with bias, expanding 1×1 with bias, channel-wise
+scale), a linear 1×1 projection and, at stride 1 with equal channels, a residual add
+(Sandler et al. 2018, Fig. 3 and Table 1; Howard et al. 2019, Fig. 4).
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ class BlockSpec:
     line: int
     expansion_var: int = -1
     squeeze_var: int = -1
+    #: the width the depthwise conv runs on where it is not ``expansion_var`` (TF-slim's
+    #: ``expand_if=larger``: the larger of the inner and the input width); -1 otherwise
+    inner_var: int = -1
     t: Fraction | None = None
     #: index of the block's residual add in ``Graph.ops`` (-1: none)
     residual_op: int = -1
@@ -162,7 +167,8 @@ class _Builder:
 
     @staticmethod
     def _key(var: WidthVar) -> tuple[object, ...]:
-        return (var.kind, var.base, var.rounding, var.source, var.factor)
+        return (var.kind, var.base, var.rounding, var.source, var.factor, var.other,
+                var.written, var.minimum)
 
     def var(self, var: WidthVar) -> int:
         key = self._key(var)
@@ -181,8 +187,27 @@ class _Builder:
         if mode is WidthMode.FIXED:
             return self.var(WidthVar(kind=VarKind.CONST, label=label, base=row.c))
         kind = VarKind.SCALED if mode is WidthMode.SCALED else VarKind.FINEGRAIN
-        return self.var(WidthVar(kind=kind, label=label, base=row.c,
-                                 rounding=self.rules.rounding))
+        return self.scaled(kind, label, row.c, self.rules.rounding)
+
+    def scaled(self, kind: VarKind, label: str, base: int, rounding: Rounding) -> int:
+        """A width the table writes, scaled by α (as written at α = 1 in a user's table)."""
+        written = self.network.as_written
+        return self.var(WidthVar(kind=kind, label=label, base=base, rounding=rounding,
+                                 written=written, minimum=base if written and base < 8 else 0))
+
+    def derived(self, label: str, source: int, factor: Fraction, rounding: Rounding,
+                written: bool = False) -> int:
+        """A width computed from another: ``t·C_in`` or ``se·C`` (rounded by the table's
+        rules at every α), or a written ``exp`` taken as ``(exp / C_in)·C_in`` (``written``:
+        in a user's table exact at α = 1, and never rounded below that width where it is
+        under 8)."""
+        var = WidthVar(kind=VarKind.DERIVED, label=label, source=source, factor=factor,
+                       rounding=rounding, written=written and self.network.as_written)
+        if var.written and rounding is not Rounding.EXACT:
+            at_one = WidthProgram(variables=(*self.vars, var)).evaluate(1.0)[-1]
+            if at_one < 8:
+                var = replace(var, minimum=at_one)
+        return self.var(var)
 
     def spatial(self, stride: int) -> tuple[int, int]:
         before = self.level
@@ -215,19 +240,16 @@ def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
         if factor.denominator != 1:
             raise ValueError(f"line {row.line}: expansion=product needs an integer expansion "
                              f"factor; got {factor}")
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                              rounding=Rounding.EXACT))
+        return b.derived(label, cin, factor, Rounding.EXACT)
     if rules.expansion is Expansion.ROUNDED:
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                              rounding=Rounding.ROUND))
+        return b.derived(label, cin, factor, Rounding.ROUND, written=row.exp is not None)
     if rules.expansion is Expansion.SCALED:
         exp = row.exp if row.exp is not None else factor * cin_base
         if Fraction(exp).denominator != 1:
             raise ValueError(f"line {row.line}: t·c_in = {exp} is not a whole width")
-        return b.var(WidthVar(kind=VarKind.SCALED, label=label, base=int(exp),
-                              rounding=rules.rounding))
-    return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=factor,
-                          rounding=rules.inner_rounding or rules.rounding))
+        return b.scaled(VarKind.SCALED, label, int(exp), rules.rounding)
+    return b.derived(label, cin, factor, rules.inner_rounding or rules.rounding,
+                     written=row.exp is not None)
 
 
 def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
@@ -237,16 +259,12 @@ def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
     assert row.se is not None
     rule = b.rules.se_squeeze
     if rule is SqueezeRule.EXPANDED:
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
-                              factor=row.se, rounding=Rounding.MAKE_DIVISIBLE))
+        return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE)
     if rule is SqueezeRule.ROUND_INPUT:
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
-                              factor=row.se / t, rounding=Rounding.ROUND))
+        return b.derived(label, expanded, row.se / t, Rounding.ROUND)
     if rule is SqueezeRule.ROUND_EXPANDED:
-        return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=expanded,
-                              factor=row.se, rounding=Rounding.ROUND))
-    return b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=cin, factor=row.se,
-                          rounding=Rounding.FLOOR_MIN_1))
+        return b.derived(label, expanded, row.se, Rounding.ROUND)
+    return b.derived(label, cin, row.se, Rounding.FLOOR_MIN_1)
 
 
 def _expand_condition(b: _Builder, row: BlockRow, cin: int,
@@ -255,12 +273,11 @@ def _expand_condition(b: _Builder, row: BlockRow, cin: int,
     the input (``inner_size > net.shape[3]``), torchvision v3 and EfficientNet where it
     differs, torchvision v2 and the TPU builders wherever the factor is not 1, timm always.
     ``None`` where it exists at every α (also an expansion by 2 or more from the input's own
-    width)."""
+    width: every rounding rule keeps at least 0.9·2·C_in > C_in)."""
     if b.rules.expand_if in (ExpandIf.RATIO, ExpandIf.ALWAYS):
         return None  # the factor is not 1 here (a factor of 1 gives no expansion variable)
     derived = b.vars[expanded]
-    if (row.t is not None and row.t >= 2 and derived.kind is VarKind.DERIVED
-            and derived.source == cin):
+    if derived.kind is VarKind.DERIVED and derived.source == cin and derived.factor >= 2:
         return None
     return (expanded, cin, "gt" if b.rules.expand_if is ExpandIf.LARGER else "ne")
 
@@ -351,24 +368,31 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
     in_level = b.level
     expanded = _expansion(b, row, cin, f"{prefix} expansion")
     common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    inner = expanded  # the width the depthwise conv, the SE and the projection run on
     if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
+        condition = _expand_condition(b, row, cin, expanded)
         _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, row.exp_groups,
-                   in_level, batchnorm=True, activation=row.nl,
-                   present_if=_expand_condition(b, row, cin, expanded), **common)
-    _, out_level = _depthwise(b, f"{prefix}.dw", expanded, _kernels(row), stride,
+                   in_level, batchnorm=True, activation=row.nl, present_if=condition,
+                   **common)
+        if condition is not None and condition[2] == "gt":
+            # TF-slim's expanded_conv: no expansion conv, so the depthwise conv reads the input
+            inner = b.var(WidthVar(kind=VarKind.LARGER, label=f"{prefix} depthwise width",
+                                   source=expanded, other=cin))
+    _, out_level = _depthwise(b, f"{prefix}.dw", inner, _kernels(row), stride,
                               batchnorm=True, activation=row.nl, **common)
     squeeze = -1
     t = row.t if row.t is not None else Fraction(1)
     if row.se is not None:
-        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level, t, common)
-    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, row.pw_groups, out_level,
+        squeeze = _squeeze_excite(b, prefix, row, cin, inner, out_level, t, common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, inner, cout, row.pw_groups, out_level,
                batchnorm=True, activation=Activation.NONE, **common)
     residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
     b.blocks.append(BlockSpec(
         index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
         stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
         first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
-        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
+        squeeze_var=squeeze, inner_var=inner if inner != expanded else -1, t=row.t,
+        residual_op=residual_op))
 
 
 def _fused(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int) -> None:
@@ -510,6 +534,17 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
     last_block_base = 0
     blocks = separables = convs = 0
     names: set[str] = set()
+    # the table's own names; a generated name (stem, head, fc...) never takes one of them
+    reserved = {name for row in rows for name in (row.name, *row.op_names) if name}
+
+    def generated(default: str) -> str:
+        """``default``, or ``default_2``, ``default_3``... where it is taken."""
+        name, count = default, 1
+        while name in names or name in reserved:
+            count += 1
+            name = f"{default}_{count}"
+        return name
+
     pooled = False
     if sum(repeats) * 8 > _MAX_OPERATIONS:
         raise ValueError(f"{sum(repeats):,} blocks: at most {_MAX_OPERATIONS // 8:,} (depth × "
@@ -559,7 +594,8 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                         else Role.POINTWISE if row.operator is Operator.POINTWISE
                         else Role.CONV)
                 default = ("stem" if is_stem else "head" if is_head else f"conv{convs}")
-                name = (row.name or (row.op_names[0] if row.op_names else default)) + suffix
+                given = row.name or (row.op_names[0] if row.op_names else "")
+                name = given + suffix if given else generated(default + suffix)
                 if row.operator is Operator.DEPTHWISE:
                     cout = channels
                 elif (is_head and b.rules.head is HeadRule.MULTIPLE_OF_LAST
@@ -586,7 +622,8 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                               {"block": 0, "line": row.line, "bias": False})
                 channels = cout
             elif row.operator is Operator.POOL:
-                b.add(name=row.name or "pool", block=0, role=Role.POOL, kind=OpKind.POOL,
+                b.add(name=row.name or generated("pool"), block=0, role=Role.POOL,
+                      kind=OpKind.POOL,
                       kernel=1, stride=1, in_var=channels, out_var=channels,
                       group_var=channels, bias=False, batchnorm=False,
                       activation=Activation.NONE, in_level=b.level, out_level=FLAT,
@@ -594,8 +631,9 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                 pooled = True
             else:  # fc, classifier
                 classifier = row.operator is Operator.CLASSIFIER
-                cout = b.classes_var if classifier else b.width(row, f"{row.name or 'fc'} output")
-                b.add(name=row.name or ("classifier" if classifier else "fc"), block=0,
+                name = row.name or generated("classifier" if classifier else "fc")
+                cout = b.classes_var if classifier else b.width(row, f"{name} output")
+                b.add(name=name, block=0,
                       role=Role.CLASSIFIER if classifier else Role.HEAD, kind=OpKind.FC,
                       kernel=1, stride=1, in_var=channels, out_var=cout, group_var=channels,
                       bias=True, batchnorm=False,

@@ -17,6 +17,7 @@ unseen models; an analytic model sits between (docs/latency.md).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from costmodel.counting import OpCount, count_ops
 from costmodel.graph import Graph
 from costmodel.kinds import Activation, OpKind
 from costmodel.memory import DTYPES
-from costmodel.profile_spec import Profile
+from costmodel.profile_spec import RATE_RANGE, Profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +88,7 @@ class Latency:
         """Share of time against share of Mult-Adds, per latency kind (%)."""
         frame = self.layers.groupby("latency_kind", sort=False)[
             ["latency_ms", "mult_adds"]].sum()
-        frame["time_pct"] = 100 * frame["latency_ms"] / self.total_ms
+        frame["time_pct"] = 100 * frame["latency_ms"] / self.total_ms if self.total_ms else 0.0
         frame["mult_adds_pct"] = 100 * frame["mult_adds"] / max(int(frame["mult_adds"].sum()), 1)
         return frame.reset_index()
 
@@ -116,6 +117,7 @@ def estimate(graph: Graph, alpha: float, resolution: int, profile: Profile) -> L
         else:
             bounds.append("compute" if compute >= memory_s else "memory")
     total = profile.invocation + sum(seconds)
+    _check_finite(total, profile)
     mult_adds = sum(op.mult_adds for op in ops) or 1
     rows = {
         "name": [op.name for op in ops],
@@ -139,7 +141,7 @@ def estimate(graph: Graph, alpha: float, resolution: int, profile: Profile) -> L
                                "memory_ms": 0.0, "latency_ms": profile.invocation * 1e3,
                                "bound": "overhead"}])
         frame = pd.concat([first, frame], ignore_index=True)
-    frame["time_pct"] = 100 * frame["latency_ms"] / (total * 1e3)
+    frame["time_pct"] = 100 * frame["latency_ms"] / (total * 1e3) if total > 0 else 0.0
     frame["mult_adds_pct"] = 100 * frame["mult_adds"] / mult_adds
     return Latency(profile=profile.name, total_ms=total * 1e3, layers=frame)
 
@@ -151,7 +153,16 @@ def total_seconds(graph: Graph, alpha: float, resolution: int, profile: Profile)
     for _, kind, flops, moved in terms(ops, DTYPES[profile.dtype], profile.fused_activations):
         overhead, compute, memory_s = term_seconds(kind, flops, moved, profile)
         total += overhead + max(compute, memory_s)
+    _check_finite(total, profile)
     return total
+
+
+def _check_finite(total: float, profile: Profile) -> None:
+    """Every estimate is a finite time: the profile's rates are in their physical range
+    (:data:`costmodel.profile_spec.RATE_RANGE`), so this only guards that promise."""
+    if not math.isfinite(total):
+        raise ValueError(f"the latency on profile {profile.name!r} is not finite; its rates "
+                         f"must be {RATE_RANGE} per second")
 
 
 # --- arithmetic intensity, symbolically (families.md section 6.3) ---------------------------

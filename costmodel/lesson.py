@@ -17,6 +17,7 @@ from costmodel.counting import OpCount, count_ops, totals
 from costmodel.graph import BlockSpec, Graph, build_graph
 from costmodel.kinds import Role
 from costmodel.network_spec import Operator
+from costmodel.widths import AS_WRITTEN
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,13 +217,16 @@ def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
                 channels: list[int]) -> LessonStep:
     program = graph.program
     lines = [f"{program.variables[v].label}: {program.explain(v, alpha, channels)}"
-             for v in dict.fromkeys((spec.in_var, spec.out_var, spec.expansion_var))
+             for v in dict.fromkeys((spec.in_var, spec.out_var, spec.expansion_var,
+                                     spec.inner_var))
              if v >= 0 and v not in (graph.image_var, graph.classes_var)]
+    written = (f" Your table's own widths: {AS_WRITTEN}." if graph.network.as_written
+               else "")
     return LessonStep(
         title="5. What α does to the channels",
         explanation=f"α = {alpha:g} multiplies every channel count, then the builder rounds "
                     f"({program.variables[spec.out_var].rounding.value}): the counts stay "
-                    f"whole, and small layers keep at least 8 channels.",
+                    f"whole, and small layers keep at least 8 channels.{written}",
         latex=r"\\ ".join(rf"\text{{{line}}}" for line in lines),
         text="; ".join(lines))
 

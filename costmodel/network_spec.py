@@ -34,9 +34,10 @@ class Operator(StrEnum):
     SEPARABLE = "separable"
     """MobileNet v1's pair: depthwise k×k at stride s, then pointwise 1×1 to ``c``."""
     INVERTED_RESIDUAL = "inverted_residual"
-    """Expand 1×1 (skipped when the inner width equals the input width), depthwise k×k at
-    stride s, optional squeeze-and-excite, linear 1×1 projection, residual add at stride 1
-    with equal channels (Sandler et al. 2018, section 3.3)."""
+    """Expand 1×1 (skipped when the inner width equals the input width, or under
+    ``expand_if=larger`` when it is not larger: the depthwise conv then runs on the input),
+    depthwise k×k at stride s, optional squeeze-and-excite, linear 1×1 projection, residual
+    add at stride 1 with equal channels (Sandler et al. 2018, section 3.3)."""
     FUSED = "fused"
     """Fused inverted residual (timm ``er``, EdgeResidual; EfficientNetV2, MobileNetV4's
     FusedIB): a k×k conv at stride s from C_in to the inner width, optional
@@ -103,7 +104,8 @@ class ExpandIf(StrEnum):
     builders: ``expand_ratio != 1``)."""
     LARGER = "larger"
     """Where the inner width is larger than the input width (TF-slim ``expanded_conv``:
-    ``inner_size > net.shape[3]``)."""
+    ``inner_size > net.shape[3]``); elsewhere the depthwise conv and the projection run on
+    the block's input channels."""
 
 
 class SqueezeRule(StrEnum):
@@ -246,11 +248,15 @@ class Network:
     fixed_width: bool = False
     #: the family the network belongs to (for charts and the selector); "" for a user table
     family: str = ""
+    #: a user's table: counted as written at α = 1 (no rounding; see
+    #: :data:`costmodel.widths.AS_WRITTEN`); the built-in networks follow their builders
+    as_written: bool = False
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_hash", hash((self.key, self.rows, self.rules,
-                                                self.image_size, self.image_channels)))
+                                                self.image_size, self.image_channels,
+                                                self.as_written)))
 
     def __hash__(self) -> int:
         return self._hash

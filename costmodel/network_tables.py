@@ -23,6 +23,10 @@ depthwise, pointwise, avgpool, fc), ``kernel``, ``stride``, ``in_channels``, ``o
 optional ``input_size``, ``repeated``, ``note``, ``source``. The last layer's outputs are the
 classes; channels scale as in MobileNet v1, ``max(int(α·C), 8)``.
 
+A table read here is counted as written at α = 1 (:data:`costmodel.widths.AS_WRITTEN`): no
+minimum of 8 and no rounding of the widths it writes; a last 1×1 conv, pointwise or fc after
+the pool gives the classes, which never scale.
+
 Every error is a ``ValueError`` naming the line and the field. Files are read, never written.
 """
 
@@ -31,7 +35,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import replace
 from fractions import Fraction
 from numbers import Integral
@@ -133,6 +139,10 @@ def load_network(source: Source, *, name: str | None = None,
     pixels (ρ = 1), by default the table's own (``# image_size:`` or the first layer's
     ``input_size``), else 224.
     """
+    if name is not None:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name must be a non-empty text; got {name!r}")
+        _check_text("name", name, None)
     text = _decode(_read_bytes(source))
     default = (os.path.basename(os.fspath(source)) if isinstance(source, str | os.PathLike)
                else "custom network")
@@ -227,7 +237,11 @@ def _rule_set(name: str, fields: dict[str, tuple[str, int]], base: RuleSet) -> R
     widths = list(base.widths)
     for key, (value, line) in fields.items():
         if key == "rounding":
-            rules = replace(rules, rounding=_enum(Rounding, value, key, line))
+            rounding = _enum(Rounding, value, key, line)
+            if rounding not in TABLE_ROUNDINGS:
+                raise ValueError(f"line {line}: rounding must be one of "
+                                 f"{', '.join(TABLE_ROUNDINGS)}; got {value!r}")
+            rules = replace(rules, rounding=rounding)
         elif key == "expansion":
             rules = replace(rules, expansion=_enum(Expansion, value, key, line))
         elif key == "se_squeeze":
@@ -274,16 +288,55 @@ def _metadata(meta: list[tuple[int, str]]) -> dict[str, tuple[str, int]]:
 
 _TOP_KEYS = {"key", "title", "source", "image_size", "image_channels", "classes", "rounding",
              "expansion", "se_squeeze", "head", "depth_scaling", "activation", "expand_if"}
+#: A rule set's or preset's name, and a table's key: letters, digits, '.', '-' and '_'.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+NAME_RULE = "1-64 letters, digits, '.', '-' or '_', starting with a letter or digit"
+_YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+#: The rounding rules a table may name for its scaled widths (``rounding``).
+TABLE_ROUNDINGS = (Rounding.MAKE_DIVISIBLE, Rounding.TRUNCATE)
+MAX_TEXT = 500  # characters of a title, source or note
+
+
+def _check_name(kind: str, name: str, line: int) -> None:
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"line {line}: {kind} must be {NAME_RULE}; got {name!r}")
+
+
+def _check_text(field: str, text: str, line: int | None) -> None:
+    """Free text (a title, a name, a source, a note): printable, at most :data:`MAX_TEXT`
+    characters (a control character could rewrite a terminal or a report)."""
+    where = "" if line is None else f"line {line}: "
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"{where}{field} is longer than {MAX_TEXT} characters")
+    bad = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c != "\t"),
+               None)
+    if bad is not None:
+        raise ValueError(f"{where}{field} must be printable text; it holds the control "
+                         f"character U+{ord(bad):04X}")
 
 
 def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int | None,
                    first_size: int | None) -> tuple[dict[str, object], tuple[RuleSet, ...],
                                                     tuple[Preset, ...], Activation]:
-    for key, (_, line) in meta.items():
-        head = key.split(".")[0]
-        if key not in _TOP_KEYS and head not in ("rules", "preset"):
+    for key, (value, line) in meta.items():
+        parts = key.split(".")
+        if key not in _TOP_KEYS and parts[0] not in ("rules", "preset"):
             raise ValueError(f"line {line}: unknown key {key!r}; allowed: "
                              f"{', '.join(sorted(_TOP_KEYS))}, rules.NAME, preset.KEY")
+        if parts[0] in ("rules", "preset"):
+            kind = "a rule set's name" if parts[0] == "rules" else "a preset's key"
+            _check_name(f"{kind} ({parts[0]}.NAME)", parts[1] if len(parts) > 1 else "", line)
+            if len(parts) == 3 and ".".join(parts[:2]) not in meta:
+                raise ValueError(f"line {line}: {key!r} describes {'.'.join(parts[:2])!r}, "
+                                 f"which no line defines")
+        _check_text(key, value, line)
+    if "key" in meta:
+        _check_name("key", meta["key"][0], meta["key"][1])
+    if "title" in meta and not meta["title"][0]:
+        raise ValueError(f"line {meta['title'][1]}: title must not be empty")
+    if "depth_scaling" in meta and meta["depth_scaling"][0].lower() not in _YES_NO:
+        raise ValueError(f"line {meta['depth_scaling'][1]}: depth_scaling must be yes or no; "
+                         f"got {meta['depth_scaling'][0]!r}")
     base_fields = {k: v for k, v in meta.items() if k in _RULE_KEYS}
     base = _rule_set("table", base_fields, RuleSet(name="table"))
     rule_sets: list[RuleSet] = []
@@ -338,7 +391,7 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
         "image_channels": (3 if channels is None
                            else _positive(channels[0], "image_channels", channels[1],
                                           MAX_CHANNELS)),
-        "depth_scaling": meta.get("depth_scaling", ("no", 0))[0].lower() in ("yes", "true", "1"),
+        "depth_scaling": _YES_NO[meta.get("depth_scaling", ("no", 0))[0].lower()],
     }
     activation = (Activation.RELU if "activation" not in meta
                   else _enum(Activation, *meta["activation"][:1], "activation",
@@ -373,6 +426,8 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
     name = cell("name")
     if len(name) > MAX_NAME:
         raise ValueError(f"line {line}: name is longer than {MAX_NAME} characters")
+    for column in ("name", "note", "source"):
+        _check_text(column, cell(column), line)
     ir = operator is Operator.INVERTED_RESIDUAL
     for column in ("t", "exp", "se", "residual"):
         if cell(column) and not ir:
@@ -494,15 +549,20 @@ def _check_rows(rows: list[BlockRow]) -> None:
 
 
 def parse_network(text: str, *, title: str = "custom network", image_size: int | None = None,
-                  key: str | None = None) -> Network:
-    """Validate CSV text in the block or the layer schema (see the module docstring)."""
+                  key: str | None = None, as_written: bool = True) -> Network:
+    """Validate CSV text in the block or the layer schema (see the module docstring).
+
+    ``as_written``: a user's table, counted as written at α = 1 (see
+    :data:`costmodel.widths.AS_WRITTEN`); the built-in networks are read with ``False``, to
+    follow their builders at every α.
+    """
     meta_lines, body, offset = _split(text)
     line, header, records = _records(body, offset)
     if "operator" not in header and "kind" in header:
         if meta_lines and _metadata(meta_lines):
             raise ValueError(f"line {meta_lines[0][0]}: '# key: value' lines belong to the "
                              f"block schema (an operator column)")
-        return _parse_layers(line, header, records, title, image_size)
+        return _parse_layers(line, header, records, title, image_size, as_written)
     _check_header(header, line, BLOCK_COLUMNS, ("operator",))
     if not records:
         raise ValueError("network table is empty: no rows after the header")
@@ -516,6 +576,7 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
             raise ValueError(f"line {row_line}: expected {len(header)} fields, got {len(cells)}")
         rows.append(_row(row_line, dict(zip(header, cells, strict=True)), activation))
     _check_rows(rows)
+    rows, rules = _final_classes(rows, rules, meta)
     names = {r.name for r in rows if r.name}
     for rule_set in rules:
         for name, _ in rule_set.widths:
@@ -534,14 +595,39 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
         rules=rules, image_size=int(str(facts["image_size"])),
         image_channels=int(str(facts["image_channels"])), source=str(facts["source"]),
         presets=presets, depth_scaling=bool(facts["depth_scaling"]),
-        variants=tuple(variants),
+        variants=tuple(variants), as_written=as_written,
     )
+
+
+def _final_classes(rows: list[BlockRow], rules: tuple[RuleSet, ...],
+                   meta: dict[str, tuple[str, int]]) -> tuple[list[BlockRow],
+                                                               tuple[RuleSet, ...]]:
+    """A last row that is a 1×1 conv, pointwise or fc on the pooled vector gives the classes,
+    as a classifier does: its ``c`` is the number of classes and never scales with α. A number
+    there sets the classes (it must agree with ``# classes:``)."""
+    last = rows[-1]
+    pooled = any(r.operator is Operator.POOL for r in rows[:-1])
+    if not (pooled and last.operator in (Operator.CONV, Operator.POINTWISE, Operator.FC)
+            and last.k == 1 and last.c is not None and last.c != CLASSES):
+        return rows, rules
+    classes = last.c
+    if "classes" in meta and parse_integer(meta["classes"][0], "classes") != classes:
+        raise ValueError(
+            f"line {last.line}: the last row gives the classes (a 1×1 {last.operator} after the "
+            f"pool), so its c={classes} must agree with '# classes: {meta['classes'][0]}' "
+            f"(line {meta['classes'][1]}); write c=classes to take that number")
+    out = []
+    for rule_set in rules:
+        line = meta.get(f"rules.{rule_set.name}")
+        own = line is not None and "classes" in _pairs(line[0], line[1])
+        out.append(rule_set if own or "classes" in meta else replace(rule_set, classes=classes))
+    return [*rows[:-1], replace(last, c=CLASSES)], tuple(out)
 
 
 # --- the layer schema ----------------------------------------------------------------------
 
 def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[str]]],
-                  title: str, image_size: int | None) -> Network:
+                  title: str, image_size: int | None, as_written: bool = True) -> Network:
     _check_header(header, line, LAYER_REQUIRED + LAYER_OPTIONAL, LAYER_REQUIRED)
     if not records:
         raise ValueError("network table is empty: no layer rows after the header")
@@ -571,7 +657,7 @@ def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[st
         truncating = replace(truncating, classes=classes)
     return Network(key="custom", title=title, rows=tuple(rows), rules=(truncating,),
                    image_size=int(reference), image_channels=image_channels,
-                   variants=tuple(variants))
+                   variants=tuple(variants), as_written=as_written)
 
 
 def _last_classes(layers: list[tuple[int, dict[str, str]]]) -> int | None:
@@ -596,6 +682,8 @@ def _layer_rows(layers: list[tuple[int, dict[str, str]]], reference: int) -> lis
             raise ValueError(f"line {line}: name must not be empty")
         if len(name) > MAX_NAME:
             raise ValueError(f"line {line}: name is longer than {MAX_NAME} characters")
+        for column in ("name", "note", "source"):
+            _check_text(column, cells.get(column) or "", line)
         if name in names:
             raise ValueError(f"line {line}: name {name!r} is already used on line {names[name]}")
         names[name] = line

@@ -132,6 +132,17 @@ class Report:
         return self.params / self.standard_params if self.standard_params else 1.0
 
     @property
+    def width_rule(self) -> str:
+        """How α turned into this report's channel counts, where a user's table makes it
+        differ from a builder's (empty for the built-in networks): shown beside the numbers."""
+        if not self.network.as_written:
+            return ""
+        from costmodel.widths import AS_WRITTEN
+
+        return (f"Widths: {AS_WRITTEN}; the classes ({self.classes}: a classifier, c=classes, "
+                f"or a last 1×1 conv or fc after the pool) never scale.")
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """Flags for configurations outside what the papers measured."""
         notes = []
@@ -357,6 +368,7 @@ class Report:
                 },
             },
             "notes": list(self.notes),
+            "width_rule": self.width_rule,
             "convention": self.convention,
         }
 

@@ -22,7 +22,7 @@ from costmodel.configuration import MAX_ALPHA, MAX_RESOLUTION, check_width_for, 
 from costmodel.counting import Plan, compile_plan
 from costmodel.graph import FLAT, build_graph
 from costmodel.operations import output_size
-from costmodel.widths import Rounding, VarKind, WidthProgram, WidthVar
+from costmodel.widths import Rounding, VarKind, WidthProgram, WidthVar, scaled_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -132,11 +132,6 @@ def _candidates(var: WidthVar, lo: float, hi: float) -> np.ndarray:
     return np.concatenate(found)
 
 
-def _scaled_values(var: WidthVar, alphas: np.ndarray) -> np.ndarray:
-    factor = np.maximum(alphas, 1.0) if var.kind is VarKind.FINEGRAIN else alphas
-    return np.asarray(var.rounding.apply(factor * var.base))
-
-
 def _breakpoints(program: WidthProgram, lo: float, hi: float) -> np.ndarray | None:
     """The sorted α (floats) at which some channel count changes value, between ``lo`` and
     ``hi``: every channel count is a non-decreasing step function of α (each rounding rule is
@@ -157,7 +152,7 @@ def _breakpoints(program: WidthProgram, lo: float, hi: float) -> np.ndarray | No
             steps.insert(0, down)
             steps.append(up)
         window = np.stack(steps, axis=1)
-        values = _scaled_values(var, window)
+        values = scaled_values(var, window)
         changes = values[:, 1:] != values[:, :-1]
         if np.any(changes[:, 0]) or np.any(changes[:, -1]):
             return None  # a change at the window's edge: not located exactly

@@ -14,6 +14,14 @@ arrays alike, so the per-configuration count and the sweeps share them):
 A network's widths form a :class:`WidthProgram`: every distinct channel count is one
 :class:`WidthVar`, computed from α or from an earlier variable. Operations refer to variables by
 index, so a network's structure is built once and only the program runs per α.
+
+**A user's table is counted as written at α = 1** (``WidthVar.written``): every width the
+table writes as a number (``c``, ``exp``) is that number, with no rounding and no minimum. At
+other α the table's rounding rule scales it, with its minimum of 8 lowered to the written width
+where that is smaller (so the rule never makes a layer wider than the table writes it when
+α ≤ 1). Widths the table gives as ratios (``t·C_in``, ``se·C``) follow its ``expansion`` and
+``se_squeeze`` rules at every α, as its builder does. The built-in networks follow their
+builders at every α (their written widths are multiples of 8, so the two agree there).
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -90,9 +98,21 @@ class Rounding(StrEnum):
         rule = _RULE_FUNCTIONS[self]
         return value if rule is None else rule(value)
 
-    def describe(self, inner: str, value: int) -> str:
-        """The rule applied to ``inner`` (text), with its result."""
-        return _DESCRIPTIONS[self].format(inner=inner, value=value)
+    def describe(self, inner: str, value: int, minimum: int = 0) -> str:
+        """The rule applied to ``inner`` (text), with its result; ``minimum`` is a lowered
+        minimum (0: the rule's own)."""
+        if minimum and self is Rounding.MAKE_DIVISIBLE:
+            return f"make_divisible({inner}, 8, min {minimum}) = {value}"
+        return _DESCRIPTIONS[self].format(inner=inner, value=value, low=minimum or 8)
+
+    def function(self, minimum: int = 0) -> Callable[[Real], Real] | None:
+        """The rule as a function of one real value (``None``: exact), with its minimum of 8
+        lowered to ``minimum`` where that is given (truncate and make_divisible only)."""
+        if minimum and self is Rounding.TRUNCATE:
+            return partial(truncate, minimum=minimum)
+        if minimum and self is Rounding.MAKE_DIVISIBLE:
+            return partial(make_divisible, minimum=minimum)
+        return _RULE_FUNCTIONS[self]
 
 
 def floor_min_1(value: Real) -> Real:
@@ -119,7 +139,7 @@ _RULE_FUNCTIONS: dict[Rounding, Callable[[Real], Real] | None] = {
     Rounding.EXACT: None,
 }
 _DESCRIPTIONS: dict[Rounding, str] = {
-    Rounding.TRUNCATE: "max(int({inner}), 8) = {value}",
+    Rounding.TRUNCATE: "max(int({inner}), {low}) = {value}",
     Rounding.MAKE_DIVISIBLE: "make_divisible({inner}, 8) = {value}",
     Rounding.FLOOR_MIN_1: "max(1, int({inner})) = {value}",
     Rounding.MAKE_DIVISIBLE_NO_LIMIT: "make_divisible({inner}, 8, round_limit=0) = {value}",
@@ -139,6 +159,10 @@ class VarKind(StrEnum):
     """``round(max(1, α)·base)``: scaled only above 1 (MobileNet v2's last conv)."""
     DERIVED = "derived"
     """``round(source · factor)`` from another variable (expansion and squeeze widths)."""
+    LARGER = "larger"
+    """``max(source, other)``: the width a depthwise conv runs on where the expansion conv
+    exists only when it widens (TF-slim ``expanded_conv``: the inner width where it is larger
+    than the input, else the input's own width)."""
     SPLIT = "split"
     """One of ``factor`` channel groups of ``source`` (timm's ``_split_channels``, MixConv):
     ``source // factor``, and the first group (``base`` = 1) also takes the remainder,
@@ -148,7 +172,10 @@ class VarKind(StrEnum):
 @dataclass(frozen=True, kw_only=True, slots=True)
 class WidthVar:
     """One channel count of a network as a rule. ``base`` is the width at α = 1 (or the
-    constant); ``source`` and ``factor`` are used by derived variables."""
+    constant); ``source`` and ``factor`` are used by derived variables, ``source`` and
+    ``other`` by the larger of two. ``written``: a user table's width, counted as written at
+    α = 1 (see the module docstring); ``minimum``: the rounding's minimum where it is lowered
+    below 8 (0: the rule's own)."""
 
     kind: VarKind
     label: str
@@ -156,13 +183,47 @@ class WidthVar:
     rounding: Rounding = Rounding.EXACT
     source: int = -1
     factor: Fraction = Fraction(1)
+    other: int = -1
+    written: bool = False
+    minimum: int = 0
+
+    def rule(self) -> Callable[[Real], Real] | None:
+        """This variable's rounding as a function of one real value (``None``: exact)."""
+        return self.rounding.function(self.minimum)
 
 
 ONE = 0  # index of the constant 1 in every program (the per-group input of a depthwise conv)
 
+#: The rule for a user's table, in the words the report, ``derive()`` and docs/tables.md use.
+AS_WRITTEN = ("a user table's widths (c, exp) are counted as written at α = 1, with no "
+              "rounding and no minimum of 8; at other α its rounding rule scales them, never "
+              "below a written width under 8; widths given as ratios (t, se) follow the "
+              "table's expansion and se_squeeze rules")
+AS_WRITTEN_SHORT = "a user table's widths are counted as written at α = 1"
+
+
+def scaled_values(var: WidthVar, alphas: np.ndarray) -> np.ndarray:
+    """A scaled (or fine-grain) variable at each of ``alphas`` (int64), as written at α = 1
+    where the variable is a user table's."""
+    import numpy as np
+
+    factor = np.maximum(alphas, 1.0) if var.kind is VarKind.FINEGRAIN else alphas
+    rule = var.rule()
+    assert rule is not None
+    values = np.asarray(rule(factor * var.base)).astype(np.int64)
+    if var.written:
+        values = np.where(alphas == 1.0, var.base, values)
+    return values
+
 
 _CODES = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.DERIVED: 2, VarKind.FINEGRAIN: 3,
-          VarKind.SPLIT: 4}
+          VarKind.LARGER: 4, VarKind.SPLIT: 5}
+
+
+def _exact_product(source: int, factor: Fraction) -> int | None:
+    """``source · factor`` where that is a whole number, else ``None``."""
+    product = source * factor.numerator
+    return product // factor.denominator if product % factor.denominator == 0 else None
 
 
 def split_width(source: Real, parts: int, first: bool) -> Real:
@@ -180,18 +241,26 @@ class WidthProgram:
     variables: tuple[WidthVar, ...]
 
     @cached_property
-    def _steps(self) -> tuple[tuple[int, int, float, int, Callable[[Real], Real] | None],
+    def _steps(self) -> tuple[tuple[int, int, float, int, Callable[[Real], Real] | None, int],
                               ...]:
-        """The variables as plain tuples (code, base, factor, source, rounding function)."""
-        return tuple((_CODES[v.kind], v.base, float(v.factor), v.source,
-                      _RULE_FUNCTIONS[v.rounding]) for v in self.variables)
+        """The variables as plain tuples (code, base, factor, source, rounding function,
+        other)."""
+        return tuple((_CODES[v.kind], v.base, float(v.factor), v.source, v.rule(), v.other)
+                     for v in self.variables)
+
+    @cached_property
+    def written(self) -> bool:
+        """Whether some width is a user table's, counted as written at α = 1."""
+        return any(v.written for v in self.variables)
 
     def evaluate(self, alpha: float) -> list[int]:
         """Every channel count at width multiplier ``alpha`` (Python integers)."""
         alpha = float(alpha)  # the rules' scalar path returns Python integers for floats
+        if alpha == 1.0 and self.written:
+            return self._as_written()
         values: list[int] = []
         append = values.append
-        for code, base, factor, source, rule in self._steps:
+        for code, base, factor, source, rule, other in self._steps:
             if code == 0:
                 append(base)
             elif code == 1:
@@ -203,8 +272,36 @@ class WidthProgram:
                     append(rule(values[source] * factor))
             elif code == 3:
                 append(rule((alpha if alpha > 1.0 else 1.0) * base))  # type: ignore[misc]
+            elif code == 4:
+                a, b = values[source], values[other]
+                append(a if a > b else b)
             else:
                 append(split_width(values[source], int(factor), base == 1))
+        return values
+
+    def _as_written(self) -> list[int]:
+        """Every channel count at α = 1 where the written widths are as written."""
+        values: list[int] = []
+        for var, (code, base, factor, source, rule, other) in zip(self.variables, self._steps,
+                                                                    strict=True):
+            exact: int | None = None
+            if var.written and code in (1, 3):
+                exact = base
+            elif var.written and code == 2:
+                exact = _exact_product(values[source], var.factor)
+            if exact is not None:
+                values.append(exact)
+            elif code == 0:
+                values.append(base)
+            elif code in (1, 3):
+                values.append(rule(1.0 * base))  # type: ignore[misc]
+            elif code == 2:
+                values.append(values[source] * int(factor) if rule is None
+                              else rule(values[source] * factor))
+            elif code == 4:
+                values.append(max(values[source], values[other]))
+            else:
+                values.append(split_width(values[source], int(factor), base == 1))
         return values
 
     def evaluate_array(self, alphas: np.ndarray) -> list[np.ndarray]:
@@ -212,23 +309,30 @@ class WidthProgram:
         import numpy as np
 
         values: list[np.ndarray] = []
+        at_one = alphas == 1.0 if self.written else None
         for var in self.variables:
             if var.kind is VarKind.CONST:
                 values.append(np.full(alphas.shape, var.base, dtype=np.int64))
-            elif var.kind is VarKind.SCALED:
-                values.append(var.rounding.apply(alphas * var.base).astype(np.int64))
+            elif var.kind in (VarKind.SCALED, VarKind.FINEGRAIN):
+                values.append(scaled_values(var, alphas))
             elif var.kind is VarKind.DERIVED:
                 if var.rounding is Rounding.EXACT:
                     values.append(values[var.source] * int(var.factor))
-                else:
-                    source = values[var.source].astype(np.float64)
-                    values.append(
-                        var.rounding.apply(source * float(var.factor)).astype(np.int64))
-            elif var.kind is VarKind.SPLIT:
-                values.append(split_width(values[var.source], int(var.factor), var.base == 1))
+                    continue
+                source = values[var.source]
+                rule = var.rule()
+                assert rule is not None
+                rounded = np.asarray(rule(source.astype(np.float64) * float(var.factor)),
+                                     dtype=np.int64)
+                if var.written and at_one is not None and at_one.any():
+                    product = source * var.factor.numerator
+                    whole = at_one & (product % var.factor.denominator == 0)
+                    rounded = np.where(whole, product // var.factor.denominator, rounded)
+                values.append(rounded)
+            elif var.kind is VarKind.LARGER:
+                values.append(np.maximum(values[var.source], values[var.other]))
             else:
-                values.append(
-                    var.rounding.apply(np.maximum(alphas, 1.0) * var.base).astype(np.int64))
+                values.append(split_width(values[var.source], int(var.factor), var.base == 1))
         return values
 
     def symbolic(self, alpha: sp.Expr) -> list[sp.Expr]:
@@ -245,6 +349,8 @@ class WidthProgram:
             elif var.kind is VarKind.DERIVED:
                 values.append(values[var.source] * sp.Rational(var.factor.numerator,
                                                                var.factor.denominator))
+            elif var.kind is VarKind.LARGER:
+                values.append(sp.Max(values[var.source], values[var.other]))
             elif var.kind is VarKind.SPLIT:
                 values.append(values[var.source] / int(var.factor))
             else:
@@ -257,12 +363,19 @@ class WidthProgram:
         values = self.evaluate(alpha) if values is None else values
         var = self.variables[index]
         value = values[index]
+        written = var.written and float(alpha) == 1.0
         if var.kind is VarKind.CONST:
             return f"{value} (does not scale with α)"
+        if var.kind is VarKind.LARGER:
+            return (f"max({values[var.source]}, {values[var.other]}) = {value} (no expansion "
+                    f"conv where the inner width is not larger than the input: the depthwise "
+                    f"conv runs on the input's channels)")
+        if written and var.kind in (VarKind.SCALED, VarKind.FINEGRAIN):
+            return f"{value} (as the table writes it: {AS_WRITTEN_SHORT})"
         if var.kind is VarKind.SCALED:
-            return var.rounding.describe(f"{alpha:g}·{var.base}", value)
+            return var.rounding.describe(f"{alpha:g}·{var.base}", value, var.minimum)
         if var.kind is VarKind.FINEGRAIN:
-            return var.rounding.describe(f"max(1, {alpha:g})·{var.base}", value)
+            return var.rounding.describe(f"max(1, {alpha:g})·{var.base}", value, var.minimum)
         source = values[var.source]
         factor = var.factor
         if var.kind is VarKind.SPLIT:
@@ -272,10 +385,14 @@ class WidthProgram:
             return f"{source} // {parts} = {value}"
         shown = (str(factor) if factor.denominator == 1
                  else f"{factor.numerator}/{factor.denominator}")
-        return var.rounding.describe(f"{source}·{shown}", value)
+        if written and _exact_product(source, factor) == value:
+            return f"{source}·{shown} = {value} (the table's exp: {AS_WRITTEN_SHORT})"
+        return var.rounding.describe(f"{source}·{shown}", value, var.minimum)
 
 
 __all__ = [
+    "AS_WRITTEN",
+    "AS_WRITTEN_SHORT",
     "ONE",
     "Rounding",
     "VarKind",
@@ -285,6 +402,7 @@ __all__ = [
     "make_divisible",
     "make_divisible_no_limit",
     "round_half_even",
+    "scaled_values",
     "split_width",
     "truncate",
 ]
