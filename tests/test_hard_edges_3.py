@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import costmodel
+from costmodel.formatting import markdown_text
 from costmodel.widths import AS_WRITTEN
 
 # --- 1. expand_if=larger: no expansion conv, the depthwise conv runs on the block's input -----
@@ -102,7 +103,7 @@ def test_layer_table_at_alpha_1_is_counted_as_written() -> None:
     half = costmodel.report(0.5, network=net)
     assert (half.mult_adds, half.params) == (2_748, 238)
     # the rule is stated where the numbers are shown
-    assert AS_WRITTEN in str(r) and AS_WRITTEN in r.to_markdown()
+    assert AS_WRITTEN in str(r) and markdown_text(AS_WRITTEN) in r.to_markdown()
     assert r.to_dict()["width_rule"] == r.width_rule
     assert "as the table writes it" in str(costmodel.derive("pw", network=net))
     assert "max(int(0.5·6), 6) = 6" in str(costmodel.derive("pw", 0.5, network=net))
@@ -442,3 +443,72 @@ def test_abbreviated_and_negative_values_are_not_unknown_options(
     assert main(["sweep", "--alph", "0.5", "--resolutions", "224"]) == 0
     assert main(["report", "--alpha", "-1"]) == 2
     assert "alpha must be" in capsys.readouterr().err
+
+
+# --- 8. a table without blocks: each view says what it can show --------------------------------
+
+NO_BLOCKS = b"operator,c,k,s\nconv,8,3,2\npool,,,\nclassifier,classes,,\n"
+
+
+def test_a_table_without_blocks_has_no_lesson_and_says_why() -> None:
+    from costmodel.lesson import build_lesson, lesson_blocks, no_lesson
+
+    net = costmodel.load_network(NO_BLOCKS, name="convs")
+    assert lesson_blocks(net) == ()
+    assert "The lesson explains one block at a time" in no_lesson(net)
+    with pytest.raises(ValueError, match=r"convs has none"):
+        build_lesson(network=net)
+    assert no_lesson("mobilenet_v2") == ""
+
+
+def test_a_table_without_blocks_is_asked_only_what_applies() -> None:
+    from costmodel.exercises import ExerciseKind, exercise_kinds, make_exercise
+
+    net = costmodel.load_network(NO_BLOCKS, name="convs")
+    reasons = exercise_kinds(network=net)
+    # one conv (3 → 8, stride 2) and a classifier: no 1×1 conv on a map, no separable pair
+    assert reasons[ExerciseKind.HALVING_ALPHA] == ("it needs 1×1 convs on a feature map, and "
+                                                   "this network has none")
+    assert reasons[ExerciseKind.SEPARABLE_SAVING].startswith("it needs a depthwise conv")
+    assert not reasons[ExerciseKind.LAYER_MULT_ADDS] and not reasons[ExerciseKind.FEATURE_MAP]
+    with pytest.raises(ValueError, match=r"kind halving_alpha does not apply to convs: it "
+                                         r"needs 1×1 convs"):
+        make_exercise(1, kind="halving_alpha", network=net)
+    for seed in range(30):
+        assert make_exercise(seed, network=net).kind not in (ExerciseKind.HALVING_ALPHA,
+                                                             ExerciseKind.SEPARABLE_SAVING)
+    # the built-in networks keep every kind, and the seeds their questions
+    assert not any(exercise_kinds(network="mobilenet_v1").values())
+
+
+# --- 11. user text is escaped in every output format -----------------------------------------
+
+HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) *b* `c` a|b"
+
+
+def test_user_text_is_escaped_in_markdown_html_latex_and_plots() -> None:
+    import re
+
+    from costmodel import plots
+    from costmodel.formatting import frame_to_markdown
+
+    table = f"# title: {HOSTILE}\noperator,c,k,s,name\nconv,8,3,2,<b>x</b>\n".encode()
+    r = costmodel.report(network=costmodel.load_network(table))
+    for markdown in (r.to_markdown(), r._repr_markdown_(), frame_to_markdown(r.layers)):
+        assert "<" not in markdown  # no tag reaches the renderer
+        assert not re.search(r"(?<!\\)\]\(", markdown)  # no link
+        assert not re.search(r"(?<!\\)`", markdown)  # no code span
+    assert markdown_text(HOSTILE) in r.to_markdown()
+    assert "&lt;b&gt;x&lt;/b&gt;" in frame_to_markdown(r.layers)
+    assert "<img" not in r._repr_html_() and "&lt;img" in r._repr_html_()
+    latex = costmodel.report(network=costmodel.load_network(
+        b"# title: $\\input{/etc/passwd}%\noperator,c,k,s\nconv,8,3,2\n")).to_latex()
+    assert "\\$\\textbackslash{}input\\{/etc/passwd\\}\\%" in latex
+    figure = plots.layers_figure(r)
+    assert "&lt;img" in figure.layout.title.text and "<img" not in figure.layout.title.text
+    assert "&lt;b&gt;x&lt;/b&gt;" in list(figure.data[-1].x)
+
+
+def test_markdown_text_leaves_plain_words_alone() -> None:
+    assert markdown_text("MobileNet v2 (α = 0.75), b3.dw") == "MobileNet v2 (α = 0.75), b3.dw"
+    assert markdown_text("a_b [c] <d> & e") == "a\\_b \\[c\\] &lt;d&gt; &amp; e"
