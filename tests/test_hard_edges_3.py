@@ -512,3 +512,50 @@ def test_user_text_is_escaped_in_markdown_html_latex_and_plots() -> None:
 def test_markdown_text_leaves_plain_words_alone() -> None:
     assert markdown_text("MobileNet v2 (α = 0.75), b3.dw") == "MobileNet v2 (α = 0.75), b3.dw"
     assert markdown_text("a_b [c] <d> & e") == "a\\_b \\[c\\] &lt;d&gt; &amp; e"
+
+
+# --- 13. frontier(): a network listed twice, and exact ties -----------------------------------
+
+def test_pareto_mask_keeps_exact_ties_together() -> None:
+    from costmodel.budget import pareto_mask
+
+    # (cost, score): A (1, 5) and E (1, 5) tie exactly: neither is better, both are on it;
+    # B and C (2, 6) tie too and beat everything cheaper; D (3, 6) costs more than B for the
+    # same score: dominated.
+    cost = [1.0, 2.0, 2.0, 3.0, 1.0]
+    score = [5.0, 6.0, 6.0, 6.0, 5.0]
+    assert pareto_mask(cost, score).tolist() == [True, True, True, False, True]
+    # (1, 4) beside (1, 5): same cost, lower score: dominated
+    assert pareto_mask([1.0, 1.0], [5.0, 4.0]).tolist() == [True, False]
+
+
+def test_frontier_lists_a_network_once() -> None:
+    once = costmodel.frontier(max_mult_adds=300e6, networks=["mobilenet_v1"])
+    twice = costmodel.frontier(max_mult_adds=300e6, networks=["mobilenet_v1", "mobilenet_v1"])
+    assert len(twice) == len(once)
+    assert not twice.duplicated(["network", "alpha", "resolution"]).any()
+    repeated = costmodel.frontier(alphas=[0.5, 0.5], resolutions=[160, 160])
+    assert len(repeated) == 1
+
+
+# --- 15. sweep() takes a number or a 1-D sequence --------------------------------------------
+
+@pytest.mark.parametrize(("alphas", "resolutions", "message"), [
+    ([[0.5, 1.0]], [224], r"alphas must be a number or a 1-D sequence of numbers in \(0, 4\]; "
+                          r"got a 2-D array of shape \(1, 2\)"),
+    ([0.5], [[224], [160]], r"resolutions must be an integer or a 1-D sequence of integers in "
+                            r"\[1, 4096\]; got a 2-D array of shape \(2, 1\)"),
+])
+def test_sweep_refuses_a_2d_array(alphas: object, resolutions: object, message: str) -> None:
+    import numpy as np
+
+    with pytest.raises(ValueError, match=message):
+        costmodel.sweep(np.array(alphas), np.array(resolutions))
+    with pytest.raises(ValueError, match=message):
+        costmodel.frontier(alphas=np.array(alphas), resolutions=np.array(resolutions))
+
+
+def test_sweep_takes_a_number() -> None:
+    s = costmodel.sweep(0.5, 160)
+    # TF-slim mobilenet_v1.md: MobileNet_v1_0.5_160, 76 M MACs (exact: 76,524,800)
+    assert s.mult_adds.tolist() == [[76_524_800]]
