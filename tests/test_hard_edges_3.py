@@ -559,3 +559,30 @@ def test_sweep_takes_a_number() -> None:
     s = costmodel.sweep(0.5, 160)
     # TF-slim mobilenet_v1.md: MobileNet_v1_0.5_160, 76 M MACs (exact: 76,524,800)
     assert s.mult_adds.tolist() == [[76_524_800]]
+
+
+# --- 1 and 3 across the package: the sweep (arrays) and report() (scalars) agree -------------
+
+@pytest.mark.parametrize("table", [
+    BLOCK_TABLE, LAYER_TABLE,
+    LARGER_TABLE.format(rule="# expand_if: larger", t="0.5", exp=""),
+    # exp and se written, widths under 8 and not multiples of 8
+    "# se_squeeze: expanded\noperator,t,exp,c,k,s,se\nconv,,,10,3,2,\nir,,30,12,3,1,0.25\n"
+    "ir,2.5,,20,5,2,0.25\npool,,,,,,\nfc,,,6,,,\n",
+], ids=["block", "layer", "larger", "exp-se"])
+def test_sweep_equals_report_around_alpha_1(table: str) -> None:
+    import numpy as np
+
+    net = costmodel.load_network(table.encode())
+    alphas = np.array([0.05, 0.3, 0.5, 0.99, np.nextafter(1.0, 0.0), 1.0,
+                       np.nextafter(1.0, 2.0), 1.01, 1.5, 2.0])
+    sizes = np.array([8, 33, 64])
+    grid = costmodel.sweep(alphas, sizes, network=net)
+    paired = costmodel.sweep(np.repeat(alphas, sizes.size), np.tile(sizes, alphas.size),
+                             network=net, paired=True)
+    for i, alpha in enumerate(alphas):
+        for j, size in enumerate(sizes):
+            r = costmodel.report(float(alpha), resolution=int(size), network=net)
+            assert (int(grid.mult_adds[i, j]), int(grid.params[i])) == (r.mult_adds, r.params)
+            k = i * sizes.size + j
+            assert (int(paired.mult_adds[k]), int(paired.params[k])) == (r.mult_adds, r.params)
