@@ -31,9 +31,9 @@ from costmodel.dashboard_state import (
     read_link,
     widget_ranges,
 )
-from costmodel.exercises import ExerciseKind, grade, make_exercise
-from costmodel.formatting import frame_to_csv
-from costmodel.lesson import build_lesson, default_block, lesson_blocks
+from costmodel.exercises import exercise_kinds, grade, make_exercise
+from costmodel.formatting import frame_to_csv, markdown_text
+from costmodel.lesson import build_lesson, default_block, lesson_blocks, no_lesson
 from costmodel.network_spec import Network
 from costmodel.reports import Report
 
@@ -216,14 +216,16 @@ with st.sidebar:
     st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params")
 
 title = net.title if custom is None else custom.title
-st.markdown(f"### costmodel · {title}")
+st.markdown(f"### costmodel · {markdown_text(title)}")
 st.session_state.setdefault("view", VIEWS[0])
 view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="collapsed",
                                 on_change=_keep_view) or VIEWS[0])
+# messages quote what the user typed or uploaded: shown as written (markdown_text), never as
+# Markdown or HTML of their own
 for message in st.session_state.get("link_messages", ()):
-    st.warning(message)
+    st.warning(markdown_text(message))
 if upload_error:
-    st.error(upload_error + " Showing the selected network instead.")
+    st.error(markdown_text(upload_error + " Showing the selected network instead."))
 budget_ma = st.session_state.get("budget_mult_adds")
 budget_p = st.session_state.get("budget_params")
 
@@ -232,7 +234,7 @@ if budget_ma is not None or budget_p is not None:
     try:
         answer = cached_budget(budget_ma, budget_p, network_name if custom is None else None)
     except ValueError as error:
-        st.error(f"Budget: {error}.")
+        st.error(markdown_text(f"Budget: {error}."))
     else:
         if answer is None or answer.overall is None:
             st.info(answer.message if answer else "No budget.")
@@ -370,7 +372,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
     with head:
         for error_text in errors:
-            st.error(f"Cannot compute this configuration: {error_text}.")
+            st.error(markdown_text(f"Cannot compute this configuration: {error_text}."))
         if errors:
             return
         try:
@@ -383,7 +385,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 r = costmodel.report(alpha_value, resolution=resolution, network=custom)
                 time_ms = r.latency(PROFILE).total_ms
         except ValueError as error:
-            st.error(f"Cannot compute this configuration: {error}.")
+            st.error(markdown_text(f"Cannot compute this configuration: {error}."))
             return
         headline = accuracy_headline(r)
         row = st.container(horizontal=True)  # one block: fewer redraws than columns
@@ -408,10 +410,12 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         st.caption(f"α = {alpha_value:g}, {resolution} px. {detail}. "
                    f"{1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs. Memory "
                    f"(float32): weights {weights / 1e6:,.2f} MB, peak activations "
-                   f"{peak / 1e6:,.2f} MB at {peak_layer}. Mult-Adds are conv and fc "
-                   f"multiply-accumulates (M = 10⁶; docs/conventions.md).")
+                   f"{peak / 1e6:,.2f} MB at {markdown_text(peak_layer)}. Mult-Adds are conv "
+                   f"and fc multiply-accumulates (M = 10⁶; docs/conventions.md).")
         for note in r.notes:
             st.info(note)
+        if r.width_rule:
+            st.caption(markdown_text(r.width_rule))
 
 
     if view == "Accuracy":
@@ -450,39 +454,49 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 "depthwise conv; this network has none (its fused, universal or MixConv "
                 "blocks have no lesson yet). The other views cover every block.")
     elif view == "Lesson":
-        blocks = lesson_blocks(r.network)
+        lesson_network = network_name if custom is None else custom
+        blocks = lesson_blocks(lesson_network)
         if st.session_state.get("lesson_block") not in blocks:
             st.session_state.pop("lesson_block", None)
-        lesson_network = network_name if custom is None else custom
-        block = st.selectbox("Block", blocks, key="lesson_block",
-                             index=blocks.index(default_block(lesson_network))
-                             if custom is None else 0)
-        lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
-                              resolution=resolution, rules=rules if custom is None else None,
-                              profile=PROFILE)
-        for step in lesson.steps:
-            st.markdown(f"**{step.title}**  \n{step.explanation}")
-            st.latex(step.latex)
+        if not blocks:  # a table of plain convs: say so, and keep the formulas
+            st.info(markdown_text(no_lesson(lesson_network)))
+        else:
+            block = st.selectbox("Block", blocks, key="lesson_block",
+                                 index=blocks.index(default_block(lesson_network))
+                                 if custom is None else 0)
+            lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
+                                  resolution=resolution, rules=rules if custom is None else None,
+                                  profile=PROFILE)
+            for step in lesson.steps:
+                st.markdown(f"**{markdown_text(step.title)}**  \n"
+                            f"{markdown_text(step.explanation)}")
+                st.latex(step.latex)
         with st.expander("Every formula"):
             for formula in costmodel.formula_catalog():
                 st.markdown(f"**{formula.title}** ({formula.equation})")
                 st.latex(formula.latex)
 
     elif view == "Exercises":
-        kinds = ["any", *(k.value for k in ExerciseKind)]
+        configuration: dict[str, Any] = {
+            "network": network_name if custom is None else custom, "alpha": alpha_value,
+            "resolution": resolution, "rules": rules if custom is None else None,
+            "variant": variant, "depth": depth if custom is None else None}
+        applies = exercise_kinds(**configuration)
+        kinds = ["any", *(k.value for k, why in applies.items() if not why)]
+        if st.session_state.get("exercise_kind") not in kinds:
+            st.session_state.pop("exercise_kind", None)
         st.selectbox("Kind of question", kinds, key="exercise_kind",
                      format_func=lambda k: k.replace("_", " "), on_change=_new_exercise)
+        for k, why in applies.items():  # what this network cannot be asked, and why
+            if why:
+                st.caption(markdown_text(f"No {k.value.replace('_', ' ')} question: {why}."))
         seed = int(st.session_state.setdefault("exercise_seed", 1))
         kind = st.session_state.get("exercise_kind", "any")
-        exercise = make_exercise(seed, kind=None if kind == "any" else kind,
-                                 network=network_name if custom is None else custom,
-                                 alpha=alpha_value, resolution=resolution,
-                                 rules=rules if custom is None else None,
-                                 variant=variant, depth=depth if custom is None else None)
-        st.markdown(f"**Question.** {exercise.question}")
+        exercise = make_exercise(seed, kind=None if kind == "any" else kind, **configuration)
+        st.markdown(f"**Question.** {markdown_text(exercise.question)}")
         if exercise.choices:
             answer_text = st.radio("Your answer", exercise.choices, key="exercise_choice",
-                                   index=None, horizontal=True)
+                                   index=None, horizontal=True, format_func=markdown_text)
         else:
             answer_text = st.text_input("Your answer", key="exercise_answer",
                                         placeholder="e.g. 3276800, 3.28M or 4.1")
@@ -497,10 +511,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         if stored and stored[0] == seed:
             feedback = stored[1]
             if isinstance(feedback, str):
-                st.warning(feedback)
+                st.warning(markdown_text(feedback))
             else:
-                (st.success if feedback.correct else st.error)(feedback.message)
-                st.markdown(f"**Worked solution.** {feedback.solution}")
+                (st.success if feedback.correct else st.error)(markdown_text(feedback.message))
+                st.markdown(f"**Worked solution.** {markdown_text(feedback.solution)}")
 
     elif view == "Tables":
         st.markdown("**Per layer type** (paper Table 2)")

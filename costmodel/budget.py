@@ -137,15 +137,22 @@ def _with_measured(predicted: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFr
 
 def pareto_mask(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
     """True where no other point has lower-or-equal cost and a higher-or-equal score with one
-    strictly better (the Pareto frontier of cost down, score up); ties keep the first."""
+    strictly better (the Pareto frontier of cost down, score up). Points with equal cost and
+    equal score do not dominate each other, so an exact tie is on the frontier together."""
     cost = np.asarray(cost, dtype=np.float64)
     score = np.asarray(score, dtype=np.float64)
-    order = np.lexsort((-score, cost))  # cost up, then score down
     on = np.zeros(cost.size, dtype=bool)
-    if cost.size:
-        running = np.maximum.accumulate(score[order])
-        previous = np.concatenate([[-np.inf], running[:-1]])
-        on[order] = score[order] > previous
+    if not cost.size:
+        return on
+    order = np.lexsort((-score, cost))  # cost up, then score down
+    c, sc = cost[order], score[order]
+    positions = np.arange(c.size)
+    first = np.concatenate([[True], c[1:] != c[:-1]])  # the first point of each cost
+    start = np.maximum.accumulate(np.where(first, positions, 0))
+    running = np.maximum.accumulate(sc)
+    cheaper = np.where(start > 0, running[np.maximum(start - 1, 0)], -np.inf)
+    # better than everything strictly cheaper, and the best (or tied best) at its cost
+    on[order] = (sc > cheaper) & (sc == sc[start])
     return on
 
 
@@ -167,14 +174,15 @@ def frontier(
     ``network``, ``alpha``, ``resolution``, ``mult_adds``, ``params``, ``top1``, ``low``,
     ``high``, ``basis`` (predicted / measured), ``extrapolated``, ``on_frontier`` (True when
     no other candidate has fewer or equal Mult-Adds and a higher or equal top-1, one
-    strictly), ``source``. When nothing fits, the frame is empty and
+    strictly: exact ties are on it together), ``source``. A network listed twice, and a
+    configuration given twice, appear once. When nothing fits, the frame is empty and
     ``frame.attrs["message"]`` says why.
     """
     budget_ma = _budget("max_mult_adds", max_mult_adds)
     budget_p = _budget("max_params", max_params)
     if isinstance(networks, str) or not isinstance(networks, Sequence) or not networks:
         raise ValueError("networks must be a non-empty list of network names")
-    names = tuple(networks)
+    names = tuple(dict.fromkeys(networks))  # a network listed twice is searched once
     for name in names:
         if not isinstance(name, str) or name not in NETWORK_NAMES:
             raise ValueError(f"networks must name built-in networks ({', '.join(NETWORK_NAMES)}): "
@@ -215,6 +223,8 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
     notes = [str(p.attrs["outside"]) for p in parts if "outside" in p.attrs]
     grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
+    # one row per configuration (repeated alphas or resolutions give the same one)
+    grid = grid.drop_duplicates(["network", "alpha", "resolution"]).reset_index(drop=True)
     keep = np.ones(len(grid), dtype=bool)
     if budget_ma is not None:
         keep &= grid["mult_adds"].to_numpy(dtype=np.float64) <= budget_ma

@@ -6,7 +6,9 @@ separable pair against a standard conv (eq. 5), the feature-map side after the s
 and which layer holds the most parameters. Every expected answer comes from
 :func:`costmodel.report` for the configuration the question states, so a question and its
 solution always agree with the rest of the package. :func:`make_exercise` is deterministic in
-its seed; :func:`grade` reads the answer strictly (ASCII digits, no evaluation).
+its seed; :func:`grade` reads the answer strictly (ASCII digits, no evaluation). A kind that
+needs layers a network does not have (1×1 convs, a separable pair, a stride-2 layer) is not
+asked for it: :func:`exercise_kinds` says which kinds apply and why the others do not.
 """
 
 from __future__ import annotations
@@ -135,7 +137,8 @@ def _halving_alpha(rep: Report, rng: random.Random) -> Exercise:
                  f"is 2² = 4. The exact counts give {a:,} / {b:,} = {a / b:.3f}.{note}")
 
 
-def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
+def _pairs(rep: Report) -> list[tuple[int, int]]:
+    """(depthwise, pointwise) row pairs of one block on a feature map (not SE convs)."""
     layers = rep.layers.reset_index(drop=True)
     kinds = [str(v) for v in layers["kind"]]
     roles = [str(v) for v in layers["role"]]
@@ -151,8 +154,12 @@ def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
             if kinds[j] == "pointwise" and roles[j] != "se":
                 pairs.append((i, j))
                 break
-    if not pairs:
-        return _layer_mult_adds(rep, rng)
+    return pairs
+
+
+def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
+    layers = rep.layers.reset_index(drop=True)
+    pairs = _pairs(rep)
     i, j = pairs[rng.randrange(len(pairs))]
     dw, pw = layers.iloc[i], layers.iloc[j]
     k, m, n, g = int(dw["kernel"]), int(dw["in_c"]), int(pw["out_c"]), int(dw["out_h"])
@@ -169,12 +176,14 @@ def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
                  f"1/{k * k}) (eq. 5).")
 
 
-def _feature_map(rep: Report, rng: random.Random) -> Exercise:
+def _strided(rep: Report) -> pd.DataFrame:
     layers = rep.layers
-    strided = layers[(layers["stride"] == 2) & (layers["kind"] != "add")]
-    count = rng.randrange(1, len(strided) + 1) if len(strided) else 0
-    if count == 0:
-        return _layer_mult_adds(rep, rng)
+    return layers[(layers["stride"] == 2) & (layers["kind"] != "add")]
+
+
+def _feature_map(rep: Report, rng: random.Random) -> Exercise:
+    strided = _strided(rep)
+    count = rng.randrange(1, len(strided) + 1)
     row = strided.iloc[count - 1]
     sizes = [rep.resolution]
     for _ in range(count):
@@ -212,6 +221,37 @@ def _most_params(rep: Report, rng: random.Random) -> Exercise:
                  f"the classifier) hold the weights; early layers hold the Mult-Adds.")
 
 
+def _why_not(kind: ExerciseKind, rep: Report) -> str:
+    """Why ``kind`` cannot be asked of ``rep``'s network; empty where it can."""
+    layers = rep.layers
+    if kind is ExerciseKind.LAYER_MULT_ADDS and not len(
+            layers[(layers["mult_adds"] > 0) & (layers["kind"] != "fc")]):
+        return "it needs a conv layer with Mult-Adds"
+    if kind is ExerciseKind.LAYER_PARAMS and not (layers["params"] > 0).any():
+        return "it needs a layer with parameters"
+    if kind is ExerciseKind.HALVING_ALPHA and not len(_pointwise(rep)):
+        return "it needs 1×1 convs on a feature map, and this network has none"
+    if kind is ExerciseKind.SEPARABLE_SAVING and not _pairs(rep):
+        return ("it needs a depthwise conv and its 1×1 conv in one block, and this network "
+                "has none")
+    if kind is ExerciseKind.FEATURE_MAP and not len(_strided(rep)):
+        return "it needs a stride-2 layer, and this network has none"
+    if kind is ExerciseKind.MOST_PARAMS and (layers["params"] > 0).sum() < 2:
+        return "it needs two layers with parameters to choose between"
+    return ""
+
+
+def exercise_kinds(*, network: str | Network | None = None, alpha: float | None = None,
+                   resolution: int | None = None, rules: str | None = None,
+                   variant: str | None = None,
+                   depth: float | None = None) -> dict[ExerciseKind, str]:
+    """Each kind of question, with the reason it does not apply to this configuration
+    (empty where it does): a table without 1×1 convs has no "halving α" question."""
+    rep = report(network=network, alpha=alpha, resolution=resolution, rules=rules,
+                 variant="separable" if variant is None else variant, depth=depth)
+    return {kind: _why_not(kind, rep) for kind in ExerciseKind}
+
+
 _MAKERS = {
     ExerciseKind.LAYER_MULT_ADDS: _layer_mult_adds,
     ExerciseKind.LAYER_PARAMS: _layer_params,
@@ -231,17 +271,25 @@ def make_exercise(seed: int, *, kind: ExerciseKind | str | None = None,
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed must be an integer; got {seed!r}")
     rng = random.Random(seed)
-    kinds = list(ExerciseKind)
-    if kind is None:
-        chosen = kinds[rng.randrange(len(kinds))]
-    else:
+    if kind is not None:
         try:
-            chosen = ExerciseKind(kind)
+            kind = ExerciseKind(kind)
         except ValueError:
-            names = ", ".join(k.value for k in kinds)
+            names = ", ".join(k.value for k in ExerciseKind)
             raise ValueError(f"kind must be one of: {names}; got {kind!r}") from None
     rep = report(network=network, alpha=alpha, resolution=resolution, rules=rules,
                  variant="separable" if variant is None else variant, depth=depth)
+    reasons = {k: _why_not(k, rep) for k in ExerciseKind}
+    kinds = [k for k, why in reasons.items() if not why]
+    if kind is None:
+        if not kinds:
+            raise ValueError(f"no kind of question applies to {rep.network.title}")
+        chosen = kinds[rng.randrange(len(kinds))]
+    elif reasons[kind]:
+        raise ValueError(f"kind {kind.value} does not apply to {rep.network.title}: "
+                         f"{reasons[kind]}")
+    else:
+        chosen = kind
     return replace(_MAKERS[chosen](rep, rng), seed=seed)
 
 
@@ -288,4 +336,5 @@ def grade(exercise: Exercise, answer: str | None) -> Feedback:
     return Feedback(correct=correct, message=message, solution=exercise.solution)
 
 
-__all__ = ["Exercise", "ExerciseKind", "Feedback", "grade", "make_exercise", "parse_answer"]
+__all__ = ["Exercise", "ExerciseKind", "Feedback", "exercise_kinds", "grade", "make_exercise",
+           "parse_answer"]

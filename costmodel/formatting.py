@@ -1,4 +1,9 @@
-"""Text, Markdown and HTML renderings of a :class:`~costmodel.reports.Report` (display only)."""
+"""Text, Markdown and HTML renderings of a :class:`~costmodel.reports.Report` (display only).
+
+Every user string (a table's title and names, a rule set's name, a profile's name) is escaped
+for the format it goes into: :func:`markdown_text` for Markdown, :func:`html.escape` for HTML,
+:func:`latex_text` for LaTeX, :func:`safe_cell` for CSV.
+"""
 
 from __future__ import annotations
 
@@ -96,9 +101,9 @@ def report_markdown(r: Report) -> str:
     """The summary as Markdown (notebooks' ``_repr_markdown_``)."""
     cf = r.closed_form
     lines = [
-        f"**{title(r)}**",
+        f"**{markdown_text(title(r))}**",
         "",
-        *([r.width_rule, ""] if r.width_rule else []),
+        *([markdown_text(r.width_rule), ""] if r.width_rule else []),
         "| quantity | exact | millions | standard-conv equivalent | closed form (M) |",
         "|---|---:|---:|---:|---:|",
         f"| Mult-Adds | {r.mult_adds:,} | {r.mult_adds_m:,.2f} | {r.standard_mult_adds:,} | "
@@ -178,6 +183,11 @@ _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{
                   "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}"}
 
 
+def latex_text(value: object) -> str:
+    """Text for LaTeX (a caption, a cell, ``\\text{...}``): its special characters escaped."""
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(value))
+
+
 def _latex_cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -185,7 +195,7 @@ def _latex_cell(value: object) -> str:
         return f"{value:,}".replace(",", "{,}")
     if isinstance(value, float):
         return f"{value:.6g}"
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(value))
+    return latex_text(value)
 
 
 def frame_to_latex(frame: pd.DataFrame, caption: str = "") -> str:
@@ -228,18 +238,42 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
 
 
 def markdown_cell(value: object) -> str:
-    """A value as a Markdown table cell: ``|`` escaped, line breaks as spaces."""
+    """A value written by the package as a Markdown table cell (it may hold Markdown, e.g.
+    `code`): ``|`` escaped, line breaks as spaces. User text takes :func:`markdown_text`."""
     return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+_MARKDOWN_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_[]|~")
+
+
+def markdown_text(value: object) -> str:
+    """User text as literal Markdown (inline, or a table cell): HTML's ``<``, ``>`` and ``&``
+    as entities and the characters that start emphasis, code, links or a cell
+    (``\\ ` * _ [ ] | ~``) backslash-escaped, so ``<img onerror=...>`` and
+    ``[x](javascript:...)`` show as written and do nothing."""
+    out = []
+    for c in str(value):
+        if c in _MARKDOWN_ENTITIES:
+            out.append(_MARKDOWN_ENTITIES[c])
+        elif c in _MARKDOWN_PUNCTUATION:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def frame_to_markdown(frame: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table (cells escaped)."""
+    """A DataFrame as a Markdown table (its column names as they are, its text cells
+    escaped as user text: layer names come from the user's table)."""
     header = "| " + " | ".join(markdown_cell(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(markdown_cell(v) for v in row) + " |"
+    rows = ["| " + " | ".join(markdown_text(v) if isinstance(v, str) else markdown_cell(v)
+                              for v in row) + " |"
             for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
 
 
-__all__ = ["frame_to_csv", "frame_to_latex", "frame_to_markdown", "markdown_cell",
-           "report_html", "report_markdown", "report_text", "safe_cell", "title"]
+__all__ = ["frame_to_csv", "frame_to_latex", "frame_to_markdown", "latex_text", "markdown_cell",
+           "markdown_text", "report_html", "report_markdown", "report_text", "safe_cell",
+           "title"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from costmodel.configuration import resolve
 from costmodel.counting import OpCount, count_ops, totals
+from costmodel.formatting import latex_text
 from costmodel.graph import BlockSpec, Graph, build_graph
 from costmodel.kinds import Role
 from costmodel.network_spec import Operator
@@ -68,10 +69,23 @@ def explains(graph: Graph, block: BlockSpec) -> bool:
 
 
 def lesson_blocks(network: object = None) -> tuple[str, ...]:
-    """The blocks the lesson can explain (their names: ``dw2/pw2``, ``b3``...)."""
+    """The blocks the lesson can explain (their names: ``dw2/pw2``, ``b3``...); empty for a
+    table without blocks (see :func:`no_lesson`)."""
     config = resolve(network=network)
     graph = build_graph(config.network, config.rules, config.classes)
     return tuple(block.name for block in graph.blocks if explains(graph, block))
+
+
+def no_lesson(network: object = None) -> str:
+    """Why there is no lesson for ``network`` (a table without blocks), naming what the other
+    views show instead; empty where there is one."""
+    if lesson_blocks(network):
+        return ""
+    title = resolve(network=network).network.title
+    return (f"The lesson explains one block at a time (a separable pair or an inverted "
+            f"residual), and {title} has none: its rows are plain convolutions. Its costs are "
+            f"in the Per layer and Tables views; the formulas below still apply to its "
+            f"layers.")
 
 
 def default_block(network: object = None) -> str:
@@ -105,6 +119,8 @@ def build_lesson(block: str | None = None, *, network: object = None, alpha: obj
     config = resolve(network=network, alpha=alpha, resolution=resolution, rules=rules)
     graph = build_graph(config.network, config.rules, config.classes, config.variant,
                         config.depth)
+    if not graph.blocks:
+        raise ValueError(no_lesson(config.network))
     name = block or default_block(config.network)
     spec = _block(graph, name)
     if not explains(graph, spec):
@@ -227,7 +243,7 @@ def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
         explanation=f"α = {alpha:g} multiplies every channel count, then the builder rounds "
                     f"({program.variables[spec.out_var].rounding.value}): the counts stay "
                     f"whole, and small layers keep at least 8 channels.{written}",
-        latex=r"\\ ".join(rf"\text{{{line}}}" for line in lines),
+        latex=r"\\ ".join(rf"\text{{{latex_text(line)}}}" for line in lines),
         text="; ".join(lines))
 
 
@@ -294,4 +310,5 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
         text=f"depthwise: {macs_pct:.1f} % of Mult-Adds, {time_pct:.1f} % of time")
 
 
-__all__ = ["Lesson", "LessonStep", "build_lesson", "default_block", "lesson_blocks"]
+__all__ = ["Lesson", "LessonStep", "build_lesson", "default_block", "lesson_blocks",
+           "no_lesson"]

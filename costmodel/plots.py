@@ -7,6 +7,7 @@ assembled from plain trace dictionaries and created without plotly's per-propert
 
 from __future__ import annotations
 
+import html
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -130,6 +131,12 @@ def cost_accuracy_svg(report: Report) -> str:
 ACCURACY_TITLE = "Cost against accuracy (dotted: fitted trends)"
 
 
+def _text(value: object) -> str:
+    """User text (a title, a layer name, a profile name) for plotly, which reads a subset of
+    HTML in every label: as entities, shown as written."""
+    return html.escape(str(value), quote=False)
+
+
 def _cost_accuracy_traces(report: Report) -> list[dict[str, Any]]:
     traces = [dict(t) for t in _accuracy_traces()]
     a = report.accuracy
@@ -140,7 +147,7 @@ def _cost_accuracy_traces(report: Report) -> list[dict[str, Any]]:
             "x": [report.mult_adds_m] * len(measured), "y": measured,
             "marker": {"symbol": "star", "size": 18, "color": "black",
                        "line": {"color": "white", "width": 1}},
-            "text": [f"this configuration: {report.network.title} α = {report.alpha:g}, "
+            "text": [f"this configuration: {_text(report.network.title)} α = {report.alpha:g}, "
                      f"{report.resolution} px, {report.mult_adds:,} Mult-Adds, measured "
                      f"top-1 {m:g} %" for m in measured],
             "hovertemplate": "%{text}<extra></extra>",
@@ -168,11 +175,11 @@ def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
     layers too."""
     layers = report.layers
     shapes = [
-        f"{r.name} ({r.role}, {r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
+        f"{_text(r.name)} ({r.role}, {r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
         f"in {r.in_h}×{r.in_w}×{r.in_c} → out {r.out_h}×{r.out_w}×{r.out_c}"
         for r in layers.itertuples()
     ]
-    names = layers["name"].tolist()
+    names = [_text(name) for name in layers["name"]]
     kinds = layers["role"].tolist()
     booked = layers["standard_mult_adds"].astype(bool).tolist()
     traces: list[dict[str, Any]] = []
@@ -200,7 +207,7 @@ def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
                 "hovertemplate": "%{customdata}<br>%{y:,}<extra></extra>",
             })
     return _figure(traces, {
-        "title": {"text": f"Per layer: {report.network.title}, α = {report.alpha:g}, "
+        "title": {"text": f"Per layer: {_text(report.network.title)}, α = {report.alpha:g}, "
                           f"{report.resolution} px"},
         "barmode": "overlay",
         "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False},
@@ -293,7 +300,8 @@ def plane_figure(
                          f"{report.mult_adds:,} Mult-Adds<extra></extra>",
     })
     return _figure(traces, {
-        "title": {"text": f"Exact Mult-Adds over α × resolution ({report.network.title})"},
+        "title": {"text": f"Exact Mult-Adds over α × resolution "
+                          f"({_text(report.network.title)})"},
         "xaxis": {"title": {"text": "Input resolution (px)"}},
         "yaxis": {"title": {"text": "Width multiplier α"}},
         "legend": {"orientation": "h", "y": -0.18},
@@ -356,7 +364,7 @@ def latency_figure(report: Report, profile: str = "pixel1") -> go.Figure:
                          "<extra></extra>",
     })
     return _figure(traces, {
-        "title": {"text": f"Mult-Adds against estimated latency ({profile})"},
+        "title": {"text": f"Mult-Adds against estimated latency ({_text(profile)})"},
         "xaxis": {"title": {"text": "Million Mult-Adds"}},
         "yaxis": {"title": {"text": "Latency (ms, estimate)"}},
         "legend": {"orientation": "h", "y": -0.2},
@@ -372,7 +380,7 @@ def time_share_figure(report: Report, profile: str = "pixel1") -> go.Figure:
         {"type": "bar", "name": "share of Mult-Adds", "x": shares["latency_kind"].tolist(),
          "y": shares["mult_adds_pct"].round(2).tolist(),
          "hovertemplate": "%{x}: %{y:.1f} % of the Mult-Adds<extra></extra>"},
-        {"type": "bar", "name": f"share of time ({profile})",
+        {"type": "bar", "name": f"share of time ({_text(profile)})",
          "x": shares["latency_kind"].tolist(), "y": shares["time_pct"].round(2).tolist(),
          "hovertemplate": "%{x}: %{y:.1f} % of the time<extra></extra>"},
     ]
@@ -385,8 +393,6 @@ def time_share_figure(report: Report, profile: str = "pixel1") -> go.Figure:
 
 def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") -> str:
     """One standalone HTML page holding ``figures`` (plotly.js embedded once; works offline)."""
-    import html
-
     parts = [f.to_html(full_html=False, include_plotlyjs=i == 0) for i, f in enumerate(figures)]
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title></head><body>{''.join(parts)}</body></html>")

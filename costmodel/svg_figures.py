@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 #: plotly's default colour sequence, used for traces without a colour of their own.
@@ -162,7 +162,8 @@ def svg_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title: st
                                 py(float(y)), size, colours[index], edge)
                 tip = texts[i] if isinstance(texts, list | tuple) and i < len(texts) else (
                     f"{trace.get('name', '')}: {float(x):,.1f}, {float(y):g}")
-                out.append(_with_title(shape, str(tip)))
+                # the trace's text is plotly's (entities for user text): as plain text here
+                out.append(_with_title(shape, unescape(str(tip))))
     for i, trace in enumerate(legend):
         index = traces.index(trace)
         column, row = i % 2, i // 2

@@ -36,11 +36,15 @@ MAX_CONFIGURATIONS = 20_000_000
 
 
 def check_alphas(values: object) -> np.ndarray:
-    """A list of width multipliers as float64; ``ValueError`` unless all are in (0, 4]."""
+    """A number or a 1-D list of width multipliers as float64; ``ValueError`` unless all are
+    in (0, 4] (a 2-D array is refused, not flattened)."""
     try:
         raw = np.asarray(values)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]") from None
+    if raw.ndim > 1:
+        raise ValueError(f"alphas must be a number or a 1-D sequence of numbers in "
+                         f"(0, {MAX_ALPHA:g}]; got a {raw.ndim}-D array of shape {raw.shape}")
     if raw.dtype.kind not in "iuf":
         raise ValueError(f"alphas must be numbers in (0, {MAX_ALPHA:g}]; got {raw.dtype} values")
     array = raw.astype(np.float64).ravel()
@@ -54,11 +58,17 @@ def check_alphas(values: object) -> np.ndarray:
 
 
 def check_resolutions(values: object) -> np.ndarray:
-    """A list of resolutions as int64; ``ValueError`` unless all are integers in [1, 4096]."""
+    """An integer or a 1-D list of resolutions as int64; ``ValueError`` unless all are
+    integers in [1, 4096] (a 2-D array is refused, not flattened)."""
     try:
-        raw = np.asarray(values).ravel()
+        raw = np.asarray(values)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"resolutions must be integers in [1, {MAX_RESOLUTION}]") from None
+    if raw.ndim > 1:
+        raise ValueError(f"resolutions must be an integer or a 1-D sequence of integers in "
+                         f"[1, {MAX_RESOLUTION}]; got a {raw.ndim}-D array of shape "
+                         f"{raw.shape}")
+    raw = raw.ravel()
     if raw.size == 0:
         raise ValueError("resolutions must hold at least one value")
     if raw.size > MAX_CONFIGURATIONS:

@@ -378,6 +378,8 @@ def errors() -> str:
     from costmodel import configuration as c
     from costmodel import network_tables as t
     from costmodel.dashboard_state import read_link
+    from costmodel.exercises import make_exercise
+    from costmodel.profile_spec import PROFILE_NAME_RULE, RATE_RANGE
     from costmodel.sweeps import MAX_CONFIGURATIONS
 
     def table(text: str) -> Callable[[], object]:
@@ -409,6 +411,23 @@ def errors() -> str:
          table(header + "c,conv,3,2,3,200000\nf,fc,1,1,200000,10\n")),
         ("a table with 3,000 rows", table(header + "c,conv,3,1,3,8\n" * 3000)),
         ("a table read from `/dev/null`", lambda: costmodel.load_network("/dev/null")),
+        ("a table with `# depth_scaling: maybe`",
+         table("# depth_scaling: maybe\noperator,c,k,s\nconv,8,3,2\n")),
+        ("a table with `# rules.: classes=10`",
+         table("# rules.: classes=10\noperator,c,k,s\nconv,8,3,2\n")),
+        ("a table whose last 1×1 conv after the pool disagrees with `# classes: 1000`",
+         table("# classes: 1000\noperator,c,k,s\nconv,8,3,2\npool,,,\nconv,10,1,1\n")),
+        ("`sweep(np.array([[0.5, 1.0]]), [224])`",
+         lambda: costmodel.sweep(np.array([[0.5, 1.0]]), [224])),
+        ("`profile_from_spec('x', 1e-300, 10)`",
+         lambda: costmodel.profile_from_spec("x", 1e-300, 10)),
+        ("`calibrate('x' * 300)` (before measuring)", lambda: costmodel.calibrate("x" * 300)),
+        ("`calibrate('pixel1')` (a built-in profile's name)",
+         lambda: costmodel.calibrate("pixel1")),
+        ("`make_exercise(1, kind='halving_alpha', network=<a table of plain convs>)`",
+         lambda: make_exercise(1, kind="halving_alpha", network=costmodel.load_network(
+             b"operator,c,k,s\nconv,8,3,2\npool,,,\nclassifier,classes,,\n",
+             name="convs"))),
     ]
     cli = [
         ["report", "--alpha", "-inf"],
@@ -419,6 +438,9 @@ def errors() -> str:
         ["sweep", "--alphas", "0.01:4:0.001", "--resolutions", "1:4096:1"],
         ["report", "--out", ""],
         ["report", "--arch", "/proc/self/mem"],
+        ["sweep", "--alphas", "0:1e308:1e-308", "--resolutions", "224"],
+        ["sweep", "--bogus-flag"],
+        ["calibrate", "--name", "../x"],
     ]
     link = read_link({"alpha": "0.33", "resolution": "-5", "variant": "bogus", "foo": "1"})
     lines = [
@@ -429,7 +451,9 @@ def errors() -> str:
         "the field and the accepted range; the command line prints that one line and exits "
         "with 2; the dashboard shows it as a message and keeps running. Nothing is evaluated "
         "(no `eval`, `exec` or `sympify` of user text), numbers are read in ASCII digits only, "
-        "and every request is bounded.", "",
+        "and every request is bounded. A full or closed standard output, an output file or "
+        "the profiles folder that cannot be written is one line and exit 1; user text (a "
+        "table's title and names) is escaped in every output format.", "",
         "## Limits", "",
         *_table(["what", "accepted"], [
             ["α (width multiplier)", c.ALPHA_RANGE],
@@ -443,6 +467,8 @@ def errors() -> str:
                                 f"names ≤ {t.MAX_NAME} characters"],
             ["one sweep", f"at most {MAX_CONFIGURATIONS:,} configurations"],
             ["the command line's ranges (`a:b:step`)", "at most 10,000,000 values"],
+            ["a device profile's rates (FLOP/s, bytes/s)", RATE_RANGE],
+            ["a saved profile's name", PROFILE_NAME_RULE + ", not a built-in profile's"],
         ]), "",
         "## What bad input gets", "",
         *_table(["input (API)", "answer"], [[name, _api_error(call)] for name, call in api]),

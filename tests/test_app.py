@@ -5,6 +5,8 @@ TF-slim's README where they exist, else the library's report (the dashboard must
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -36,10 +38,16 @@ def presets(at: AppTest, label: str) -> object:
     return next(b for b in at.button_group if b.label == label)
 
 
+def shown(value: object) -> str:
+    """A message as the page shows it: the app escapes user text for Markdown
+    (costmodel.formatting.markdown_text), which the browser renders back to the text."""
+    return html.unescape(re.sub(r"\\([\\`*_\[\]|~])", r"\1", str(value)))
+
+
 def _text(at: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
              for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(p) for p in parts)
 
 
 def test_headline_shows_measured_top1_of_paper_and_checkpoint(app: AppTest) -> None:
@@ -126,7 +134,7 @@ def test_rules_and_depth(app: AppTest) -> None:
     r = costmodel.report(network="efficientnet_b0", depth=1.2)
     assert metric(app, "Mult-Adds") == f"{r.mult_adds:,}"
     app.number_input(key="depth").set_value(9.0).run()
-    assert any("depth must be" in e.value for e in app.error)
+    assert any("depth must be" in shown(e.value) for e in app.error)
 
 
 def test_typed_values_use_the_library_range(app: AppTest) -> None:
@@ -137,12 +145,12 @@ def test_typed_values_use_the_library_range(app: AppTest) -> None:
     for bad in (0.0, -0.5, 5.0):
         app.number_input(key="alpha_typed").set_value(bad).run()
         assert not app.exception
-        assert any("alpha must be a finite number in (0, 4]" in e.value for e in app.error)
+        assert any("alpha must be a finite number in (0, 4]" in shown(e.value) for e in app.error)
     app.number_input(key="alpha_typed").set_value(None).run()
     app.number_input(key="resolution_typed").set_value(1000).run()
     assert metric(app, "Mult-Adds") == f"{costmodel.report(resolution=1000).mult_adds:,}"
     app.number_input(key="resolution_typed").set_value(5000).run()
-    assert any("resolution must be an integer in [1, 4096]" in e.value for e in app.error)
+    assert any("resolution must be an integer in [1, 4096]" in shown(e.value) for e in app.error)
 
 
 @pytest.mark.parametrize("network", ["mixnet_s", "mobilenetv4_conv_medium", "lcnet_150",
@@ -204,14 +212,14 @@ def test_exercise_right_wrong_and_new(app: AppTest) -> None:
     exercise = make_exercise(seed, kind="layer_mult_adds")
     app.text_input(key="exercise_answer").input("12").run()
     app.button(key="exercise_check").click().run()
-    assert any("Not quite" in e.value for e in app.error)
+    assert any("Not quite" in shown(e.value) for e in app.error)
     assert "Worked solution" in _text(app)
     app.text_input(key="exercise_answer").input(f"{int(exercise.answer):,}").run()
     app.button(key="exercise_check").click().run()
-    assert any("Right" in s.value for s in app.success)
+    assert any("Right" in shown(s.value) for s in app.success)
     app.text_input(key="exercise_answer").input("abc").run()
     app.button(key="exercise_check").click().run()
-    assert any("answer must be" in w.value for w in app.warning)
+    assert any("answer must be" in shown(w.value) for w in app.warning)
     app.button(key="exercise_new").click().run()
     assert app.session_state["exercise_seed"] == seed + 1
     assert not app.success and not app.error
@@ -223,7 +231,7 @@ def test_exercise_with_choices(app: AppTest) -> None:
     # α = 1: pw13 (1024·1024 weights) holds the most parameters, ahead of fc (1,025,000)
     app.radio(key="exercise_choice").set_value("pw13").run()
     app.button(key="exercise_check").click().run()
-    assert any("Right" in s.value for s in app.success)
+    assert any("Right" in shown(s.value) for s in app.success)
 
 
 def test_tables_and_downloads(app: AppTest) -> None:
@@ -270,9 +278,9 @@ def test_params_only_budget_and_nothing_fits(app: AppTest) -> None:
     assert "params ≤ 3,000,000" in text and "inf" not in text
     app.number_input(key="budget_params").set_value(None).run()
     app.number_input(key="budget_mult_adds").set_value(1.0).run()
-    assert any("No configuration fits" in i.value for i in app.info)
+    assert any("No configuration fits" in shown(i.value) for i in app.info)
     app.number_input(key="budget_mult_adds").set_value(-5.0).run()
-    assert any("budget_mult_adds must be" in e.value for e in app.error)
+    assert any("budget_mult_adds must be" in shown(e.value) for e in app.error)
 
 
 def test_shared_link_restores_the_configuration() -> None:
@@ -300,7 +308,7 @@ def test_unusable_link_values_are_reported(query: dict[str, str], message: str |
     at.query_params.update(query)
     at.run()
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(shown(w.value) for w in at.warning)
     if message is None:
         assert not warnings
         assert metric(at, "Mult-Adds") == f"{costmodel.report(0.33).mult_adds:,}"
@@ -321,7 +329,7 @@ def test_uploaded_table_hides_what_does_not_apply(app: AppTest) -> None:
     keys = {w.key for w in app.slider}
     assert "resolution" not in keys
     assert app.selectbox(key="network").disabled
-    assert any("applies to the built-in networks" in i.value for i in app.info)
+    assert any("applies to the built-in networks" in shown(i.value) for i in app.info)
     app.number_input(key="custom_resolution").set_value(64).run()
     r64 = costmodel.report(resolution=64, network="mobilenet_v1_cifar")
     assert metric(app, "Mult-Adds") == f"{r64.mult_adds:,}"
@@ -334,6 +342,41 @@ def test_broken_upload_error_in_the_main_area(app: AppTest) -> None:
     bad = b"name,kind,kernel,stride,in_channels,out_channels\nc1,pool,3,2,3,16\n"
     app.file_uploader(key="architecture_upload").set_value(("bad.csv", bad, "text/csv")).run()
     assert not app.exception
-    main_errors = [e.value for e in app.main.error]
+    main_errors = [shown(e.value) for e in app.main.error]
     assert any("bad.csv was not loaded" in e and "line 2" in e for e in main_errors)
     assert metric(app, "Mult-Adds") == "568,740,352"  # still running, on MobileNet v1
+
+
+NO_BLOCKS = b"operator,c,k,s\nconv,8,3,2\npool,,,\nclassifier,classes,,\n"
+
+
+def test_a_table_without_blocks_says_what_each_view_can_show(app: AppTest) -> None:
+    # issue 18, point 8: the Lesson view raised "block must be one of: ; got ''" and the
+    # "halving α" exercise divided by zero (no 1×1 convs)
+    app.file_uploader(key="architecture_upload").set_value(
+        ("convs.csv", NO_BLOCKS, "text/csv")).run()
+    for view in VIEWS:
+        app.button_group(key="view").set_value(view).run()
+        assert not app.exception, view
+    app.button_group(key="view").set_value("Lesson").run()
+    assert any("has none" in shown(i.value) for i in app.info)
+    assert not app.get("selectbox") or all(s.key != "lesson_block" for s in app.selectbox)
+    app.button_group(key="view").set_value("Exercises").run()
+    kinds = app.selectbox(key="exercise_kind").options
+    assert "halving alpha" not in kinds and "separable saving" not in kinds
+    captions = " ".join(shown(c.value) for c in app.caption)
+    assert "No halving alpha question: it needs 1×1 convs on a feature map" in captions
+    for kind in kinds:
+        app.selectbox(key="exercise_kind").set_value(kind.replace(" ", "_")).run()
+        assert not app.exception, kind
+
+
+def test_an_uploaded_title_is_shown_as_written(app: AppTest) -> None:
+    # issue 18, point 11: the title went into Markdown as it was
+    title = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    table = f"# title: {title}\n".encode() + NO_BLOCKS
+    app.file_uploader(key="architecture_upload").set_value(("t.csv", table, "text/csv")).run()
+    assert not app.exception
+    heading = next(m.value for m in app.markdown if m.value.startswith("### costmodel"))
+    assert "<" not in heading and not re.search(r"(?<!\\)\]\(", heading)  # no tag, no link
+    assert shown(heading) == f"### costmodel · {title}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import costmodel
+from costmodel.formatting import markdown_text
 from costmodel.widths import AS_WRITTEN
 
 # --- 1. expand_if=larger: no expansion conv, the depthwise conv runs on the block's input -----
@@ -102,7 +103,7 @@ def test_layer_table_at_alpha_1_is_counted_as_written() -> None:
     half = costmodel.report(0.5, network=net)
     assert (half.mult_adds, half.params) == (2_748, 238)
     # the rule is stated where the numbers are shown
-    assert AS_WRITTEN in str(r) and AS_WRITTEN in r.to_markdown()
+    assert AS_WRITTEN in str(r) and markdown_text(AS_WRITTEN) in r.to_markdown()
     assert r.to_dict()["width_rule"] == r.width_rule
     assert "as the table writes it" in str(costmodel.derive("pw", network=net))
     assert "max(int(0.5·6), 6) = 6" in str(costmodel.derive("pw", 0.5, network=net))
@@ -442,3 +443,146 @@ def test_abbreviated_and_negative_values_are_not_unknown_options(
     assert main(["sweep", "--alph", "0.5", "--resolutions", "224"]) == 0
     assert main(["report", "--alpha", "-1"]) == 2
     assert "alpha must be" in capsys.readouterr().err
+
+
+# --- 8. a table without blocks: each view says what it can show --------------------------------
+
+NO_BLOCKS = b"operator,c,k,s\nconv,8,3,2\npool,,,\nclassifier,classes,,\n"
+
+
+def test_a_table_without_blocks_has_no_lesson_and_says_why() -> None:
+    from costmodel.lesson import build_lesson, lesson_blocks, no_lesson
+
+    net = costmodel.load_network(NO_BLOCKS, name="convs")
+    assert lesson_blocks(net) == ()
+    assert "The lesson explains one block at a time" in no_lesson(net)
+    with pytest.raises(ValueError, match=r"convs has none"):
+        build_lesson(network=net)
+    assert no_lesson("mobilenet_v2") == ""
+
+
+def test_a_table_without_blocks_is_asked_only_what_applies() -> None:
+    from costmodel.exercises import ExerciseKind, exercise_kinds, make_exercise
+
+    net = costmodel.load_network(NO_BLOCKS, name="convs")
+    reasons = exercise_kinds(network=net)
+    # one conv (3 → 8, stride 2) and a classifier: no 1×1 conv on a map, no separable pair
+    assert reasons[ExerciseKind.HALVING_ALPHA] == ("it needs 1×1 convs on a feature map, and "
+                                                   "this network has none")
+    assert reasons[ExerciseKind.SEPARABLE_SAVING].startswith("it needs a depthwise conv")
+    assert not reasons[ExerciseKind.LAYER_MULT_ADDS] and not reasons[ExerciseKind.FEATURE_MAP]
+    with pytest.raises(ValueError, match=r"kind halving_alpha does not apply to convs: it "
+                                         r"needs 1×1 convs"):
+        make_exercise(1, kind="halving_alpha", network=net)
+    for seed in range(30):
+        assert make_exercise(seed, network=net).kind not in (ExerciseKind.HALVING_ALPHA,
+                                                             ExerciseKind.SEPARABLE_SAVING)
+    # the built-in networks keep every kind, and the seeds their questions
+    assert not any(exercise_kinds(network="mobilenet_v1").values())
+
+
+# --- 11. user text is escaped in every output format -----------------------------------------
+
+HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) *b* `c` a|b"
+
+
+def test_user_text_is_escaped_in_markdown_html_latex_and_plots() -> None:
+    import re
+
+    from costmodel import plots
+    from costmodel.formatting import frame_to_markdown
+
+    table = f"# title: {HOSTILE}\noperator,c,k,s,name\nconv,8,3,2,<b>x</b>\n".encode()
+    r = costmodel.report(network=costmodel.load_network(table))
+    for markdown in (r.to_markdown(), r._repr_markdown_(), frame_to_markdown(r.layers)):
+        assert "<" not in markdown  # no tag reaches the renderer
+        assert not re.search(r"(?<!\\)\]\(", markdown)  # no link
+        assert not re.search(r"(?<!\\)`", markdown)  # no code span
+    assert markdown_text(HOSTILE) in r.to_markdown()
+    assert "&lt;b&gt;x&lt;/b&gt;" in frame_to_markdown(r.layers)
+    assert "<img" not in r._repr_html_() and "&lt;img" in r._repr_html_()
+    latex = costmodel.report(network=costmodel.load_network(
+        b"# title: $\\input{/etc/passwd}%\noperator,c,k,s\nconv,8,3,2\n")).to_latex()
+    assert "\\$\\textbackslash{}input\\{/etc/passwd\\}\\%" in latex
+    figure = plots.layers_figure(r)
+    assert "&lt;img" in figure.layout.title.text and "<img" not in figure.layout.title.text
+    assert "&lt;b&gt;x&lt;/b&gt;" in list(figure.data[-1].x)
+
+
+def test_markdown_text_leaves_plain_words_alone() -> None:
+    assert markdown_text("MobileNet v2 (α = 0.75), b3.dw") == "MobileNet v2 (α = 0.75), b3.dw"
+    assert markdown_text("a_b [c] <d> & e") == "a\\_b \\[c\\] &lt;d&gt; &amp; e"
+
+
+# --- 13. frontier(): a network listed twice, and exact ties -----------------------------------
+
+def test_pareto_mask_keeps_exact_ties_together() -> None:
+    from costmodel.budget import pareto_mask
+
+    # (cost, score): A (1, 5) and E (1, 5) tie exactly: neither is better, both are on it;
+    # B and C (2, 6) tie too and beat everything cheaper; D (3, 6) costs more than B for the
+    # same score: dominated.
+    cost = [1.0, 2.0, 2.0, 3.0, 1.0]
+    score = [5.0, 6.0, 6.0, 6.0, 5.0]
+    assert pareto_mask(cost, score).tolist() == [True, True, True, False, True]
+    # (1, 4) beside (1, 5): same cost, lower score: dominated
+    assert pareto_mask([1.0, 1.0], [5.0, 4.0]).tolist() == [True, False]
+
+
+def test_frontier_lists_a_network_once() -> None:
+    once = costmodel.frontier(max_mult_adds=300e6, networks=["mobilenet_v1"])
+    twice = costmodel.frontier(max_mult_adds=300e6, networks=["mobilenet_v1", "mobilenet_v1"])
+    assert len(twice) == len(once)
+    assert not twice.duplicated(["network", "alpha", "resolution"]).any()
+    repeated = costmodel.frontier(alphas=[0.5, 0.5], resolutions=[160, 160])
+    assert len(repeated) == 1
+
+
+# --- 15. sweep() takes a number or a 1-D sequence --------------------------------------------
+
+@pytest.mark.parametrize(("alphas", "resolutions", "message"), [
+    ([[0.5, 1.0]], [224], r"alphas must be a number or a 1-D sequence of numbers in \(0, 4\]; "
+                          r"got a 2-D array of shape \(1, 2\)"),
+    ([0.5], [[224], [160]], r"resolutions must be an integer or a 1-D sequence of integers in "
+                            r"\[1, 4096\]; got a 2-D array of shape \(2, 1\)"),
+])
+def test_sweep_refuses_a_2d_array(alphas: object, resolutions: object, message: str) -> None:
+    import numpy as np
+
+    with pytest.raises(ValueError, match=message):
+        costmodel.sweep(np.array(alphas), np.array(resolutions))
+    with pytest.raises(ValueError, match=message):
+        costmodel.frontier(alphas=np.array(alphas), resolutions=np.array(resolutions))
+
+
+def test_sweep_takes_a_number() -> None:
+    s = costmodel.sweep(0.5, 160)
+    # TF-slim mobilenet_v1.md: MobileNet_v1_0.5_160, 76 M MACs (exact: 76,524,800)
+    assert s.mult_adds.tolist() == [[76_524_800]]
+
+
+# --- 1 and 3 across the package: the sweep (arrays) and report() (scalars) agree -------------
+
+@pytest.mark.parametrize("table", [
+    BLOCK_TABLE, LAYER_TABLE,
+    LARGER_TABLE.format(rule="# expand_if: larger", t="0.5", exp=""),
+    # exp and se written, widths under 8 and not multiples of 8
+    "# se_squeeze: expanded\noperator,t,exp,c,k,s,se\nconv,,,10,3,2,\nir,,30,12,3,1,0.25\n"
+    "ir,2.5,,20,5,2,0.25\npool,,,,,,\nfc,,,6,,,\n",
+], ids=["block", "layer", "larger", "exp-se"])
+def test_sweep_equals_report_around_alpha_1(table: str) -> None:
+    import numpy as np
+
+    net = costmodel.load_network(table.encode())
+    alphas = np.array([0.05, 0.3, 0.5, 0.99, np.nextafter(1.0, 0.0), 1.0,
+                       np.nextafter(1.0, 2.0), 1.01, 1.5, 2.0])
+    sizes = np.array([8, 33, 64])
+    grid = costmodel.sweep(alphas, sizes, network=net)
+    paired = costmodel.sweep(np.repeat(alphas, sizes.size), np.tile(sizes, alphas.size),
+                             network=net, paired=True)
+    for i, alpha in enumerate(alphas):
+        for j, size in enumerate(sizes):
+            r = costmodel.report(float(alpha), resolution=int(size), network=net)
+            assert (int(grid.mult_adds[i, j]), int(grid.params[i])) == (r.mult_adds, r.params)
+            k = i * sizes.size + j
+            assert (int(paired.mult_adds[k]), int(paired.params[k])) == (r.mult_adds, r.params)
