@@ -449,10 +449,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         per_layer = r.latency(PROFILE).layers
         _table(per_layer[["name", "role", "latency_ms", "bound", "time_pct", "mult_adds_pct",
                           "mult_adds", "bytes_moved", "arithmetic_intensity"]], height=420)
-    elif view == "Lesson" and not lesson_blocks(r.network):
-        st.info("The lesson explains separable pairs and inverted residuals with one "
-                "depthwise conv; this network has none (its fused, universal or MixConv "
-                "blocks have no lesson yet). The other views cover every block.")
     elif view == "Lesson":
         lesson_network = network_name if custom is None else custom
         blocks = lesson_blocks(lesson_network)

@@ -81,7 +81,16 @@ def no_lesson(network: object = None) -> str:
     views show instead; empty where there is one."""
     if lesson_blocks(network):
         return ""
-    title = resolve(network=network).network.title
+    config = resolve(network=network)
+    title = config.network.title
+    graph = build_graph(config.network, config.rules, config.classes)
+    if graph.blocks:  # fused, universal or MixConv blocks only
+        kinds = sorted({block.operator.value for block in graph.blocks})
+        return (f"The lesson explains one block at a time (a separable pair or an inverted "
+                f"residual with one depthwise conv), and {title}'s blocks are "
+                f"{', '.join(kinds)} ones (MixConv or grouped 1×1 convs, fused or universal "
+                f"bottlenecks), whose lesson is not written yet. Their costs are in the Per "
+                f"layer and Tables views; the formulas below still apply to their layers.")
     return (f"The lesson explains one block at a time (a separable pair or an inverted "
             f"residual), and {title} has none: its rows are plain convolutions. Its costs are "
             f"in the Per layer and Tables views; the formulas below still apply to its "
