@@ -26,6 +26,13 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "mobilenet_v3_large_minimalistic": ("mobilenet_v3_large_minimalistic.csv", ""),
     "mobilenet_v3_small_minimalistic": ("mobilenet_v3_small_minimalistic.csv", ""),
     "mobilenet_v1_cifar": ("mobilenet_v1_cifar.csv", ""),
+    "shufflenet_v2_x0_5": ("shufflenet_v2_x0_5.csv", ""),
+    "shufflenet_v2_x1_0": ("shufflenet_v2_x1_0.csv", ""),
+    "shufflenet_v2_x1_5": ("shufflenet_v2_x1_5.csv", ""),
+    "shufflenet_v2_x2_0": ("shufflenet_v2_x2_0.csv", ""),
+    "ghostnet_050": ("ghostnet.csv", "ghostnet_050"),
+    "ghostnet_100": ("ghostnet.csv", "ghostnet_100"),
+    "ghostnet_130": ("ghostnet.csv", "ghostnet_130"),
 }
 
 
@@ -63,6 +70,8 @@ FAMILY: dict[str, str] = {
     "mnasnet_a1": "MnasNet", "efficientnet_b0": "EfficientNet",
     "efficientnet_b1": "EfficientNet", "efficientnet_b2": "EfficientNet",
     "efficientnet_b3": "EfficientNet",
+    **{f"shufflenet_v2_{w}": "ShuffleNet v2" for w in ("x0_5", "x1_0", "x1_5", "x2_0")},
+    **{f"ghostnet_{w}": "GhostNet" for w in ("050", "100", "130")},
 }
 
 

@@ -24,9 +24,11 @@ import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from costmodel.kinds import Activation, OpKind, Role
 from costmodel.network_spec import (
+    BLOCK_OPERATORS,
     CLASSES,
     BlockRow,
     ExpandIf,
@@ -69,6 +71,9 @@ class OpSpec:
     out_level: int
     line: int
     depthwise: bool = False
+    #: the operations whose outputs this one reads (indices into ``Graph.ops``; -1: the input
+    #: image): the graph's edges. An operation absent at some α passes its first input on.
+    inputs: tuple[int, ...] = ()
     #: (variable a, variable b, comparison): the operation exists only where the two channel
     #: counts compare so at the evaluated α ("ne": an expansion conv where the inner width
     #: differs from the input; "gt": where it is larger; "eq": a residual add where input and
@@ -158,6 +163,10 @@ class _Builder:
         self.blocks: list[BlockSpec] = []
         self.strides: list[int] = []
         self.level = 0
+        #: the operation whose output the next one reads by default (-1: the image)
+        self.tensor = -1
+        #: the tensor a block starts from (its residual add's second input)
+        self.block_input = -1
         # distinct variables even where their values coincide with another constant (the
         # classes are substituted into a cached graph; source marks them apart)
         self.image_var = self.var(WidthVar(kind=VarKind.CONST, label="image channels",
@@ -216,8 +225,13 @@ class _Builder:
             self.level = len(self.strides)
         return before, self.level
 
-    def add(self, **fields: object) -> None:
+    def add(self, **fields: object) -> int:
+        """Append an operation reading ``inputs`` (default: the current tensor); its output
+        becomes the current tensor. Returns its index."""
+        fields.setdefault("inputs", (self.tensor,))
         self.ops.append(OpSpec(**fields))  # type: ignore[arg-type]
+        self.tensor = len(self.ops) - 1
+        return self.tensor
 
 
 def _base_width(program: list[WidthVar], var: int) -> int:
@@ -260,6 +274,8 @@ def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
     rule = b.rules.se_squeeze
     if rule is SqueezeRule.EXPANDED:
         return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE)
+    if rule is SqueezeRule.EXPANDED_4:
+        return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE_4)
     if rule is SqueezeRule.ROUND_INPUT:
         return b.derived(label, expanded, row.se / t, Rounding.ROUND)
     if rule is SqueezeRule.ROUND_EXPANDED:
@@ -296,28 +312,49 @@ def _pointwise(b: _Builder, name: str, role: Role, cin: int, cout: int, groups: 
     """A 1×1 conv from ``cin`` to ``cout``; in ``groups`` > 1 groups, one conv per pair of
     channel groups (timm's ``MixedConv2d`` with 1×1 kernels, MixNet's ``a1.1``/``p1.1``)."""
     ins, outs = _splits(b, cin, groups, f"{name} input"), _splits(b, cout, groups, name)
+    source = b.tensor
     for i, (a, c) in enumerate(zip(ins, outs, strict=True)):
         b.add(name=name if groups == 1 else f"{name}.g{i + 1}", role=role, kind=OpKind.CONV,
               kernel=1, stride=1, in_var=a, out_var=c, group_var=a, in_level=level,
-              out_level=level, **common)
+              out_level=level, inputs=(source,), **common)
+    if groups > 1:
+        _concat(b, f"{name}.cat", cout, level, common, groups)
+
+
+def _concat(b: _Builder, name: str, var: int, level: int, common: dict[str, Any],
+            parts: int) -> int:
+    """Concatenate the last ``parts`` operations' outputs along the channels into ``var``."""
+    last = len(b.ops) - 1
+    return b.add(name=name, role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
+                 in_var=var, out_var=var, group_var=var, bias=False, batchnorm=False,
+                 activation=Activation.NONE, in_level=level, out_level=level,
+                 inputs=tuple(range(last - parts + 1, last + 1)),
+                 **{k: v for k, v in common.items()
+                    if k in ("block", "line")})
 
 
 def _depthwise(b: _Builder, name: str, var: int, kernels: tuple[int, ...], stride: int,
+               levels: tuple[int, int] | None = None, role: Role = Role.DEPTHWISE,
                **common: object) -> tuple[int, int]:
     """A depthwise conv on ``var`` at ``stride``; with several kernels, one per channel group
-    (MixConv, Tan & Le 2019: timm ``k3.5.7``). Returns (input level, output level)."""
-    in_level, out_level = b.spatial(stride)
+    (MixConv, Tan & Le 2019: timm ``k3.5.7``), each reading the same tensor. ``levels``:
+    given where a parallel branch already took the stride. Returns (input level, output
+    level)."""
+    in_level, out_level = b.spatial(stride) if levels is None else levels
     parts = _splits(b, var, len(kernels), name)
+    source = b.tensor
     for i, (part, k) in enumerate(zip(parts, kernels, strict=True)):
         b.add(name=name if len(kernels) == 1 else f"{name}.k{k}" if kernels.count(k) == 1
-              else f"{name}.{i + 1}", role=Role.DEPTHWISE, kind=OpKind.CONV, kernel=k,
+              else f"{name}.{i + 1}", role=role, kind=OpKind.CONV, kernel=k,
               stride=stride, in_var=part, out_var=part, group_var=ONE, in_level=in_level,
-              out_level=out_level, depthwise=True, **common)
+              out_level=out_level, depthwise=True, inputs=(source,), **common)
+    if len(kernels) > 1:
+        _concat(b, f"{name}.cat", var, out_level, common, len(kernels))
     return in_level, out_level
 
 
 def _squeeze_excite(b: _Builder, prefix: str, row: BlockRow, cin: int, var: int, level: int,
-                    t: Fraction, common: dict[str, object]) -> int:
+                    t: Fraction, common: dict[str, Any]) -> int:
     """Squeeze-and-excite on ``var`` at ``level``: pool, reducing 1×1 with bias, expanding 1×1
     with bias, channel-wise scale (Hu et al. 2018; Howard et al. 2019, Fig. 4)."""
     squeeze = _squeeze(b, row, cin, var, f"{prefix} squeeze", t)
@@ -327,6 +364,7 @@ def _squeeze_excite(b: _Builder, prefix: str, row: BlockRow, cin: int, var: int,
     inner = Activation.SWISH if row.nl is Activation.SWISH else Activation.RELU
     se = {**common, "role": Role.SE, "batchnorm": False, "kernel": 1, "stride": 1}
     se.pop("bias", None)
+    source = b.tensor
     b.add(name=f"{prefix}.se.pool", kind=OpKind.POOL, in_var=var, out_var=var, group_var=var,
           bias=False, activation=Activation.NONE, in_level=level, out_level=FLAT, **se)
     b.add(name=f"{prefix}.se.reduce", kind=OpKind.CONV, in_var=var, out_var=squeeze,
@@ -335,12 +373,12 @@ def _squeeze_excite(b: _Builder, prefix: str, row: BlockRow, cin: int, var: int,
           group_var=squeeze, bias=True, activation=gate, in_level=FLAT, out_level=FLAT, **se)
     b.add(name=f"{prefix}.se.scale", kind=OpKind.SCALE, in_var=var, out_var=var,
           group_var=var, bias=False, activation=Activation.NONE, in_level=level,
-          out_level=level, **se)
+          out_level=level, inputs=(source, b.tensor), **se)
     return squeeze
 
 
 def _residual(b: _Builder, prefix: str, row: BlockRow, cin: int, cout: int, stride: int,
-              level: int, common: dict[str, object]) -> int:
+              level: int, common: dict[str, Any]) -> int:
     """The block's residual add where stride and widths allow it (index in ``b.ops``, or
     -1)."""
     if row.residual is Residual.YES and not (stride == 1 and cin == cout):
@@ -350,11 +388,10 @@ def _residual(b: _Builder, prefix: str, row: BlockRow, cin: int, cout: int, stri
         return -1
     # the builders compare the widths as built: equal everywhere, or only at some α
     condition = None if cin == cout else (cin, cout, "eq")
-    b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
-          in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
-          activation=Activation.NONE, in_level=level, out_level=level, present_if=condition,
-          **common)
-    return len(b.ops) - 1
+    return b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
+                 in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
+                 activation=Activation.NONE, in_level=level, out_level=level,
+                 present_if=condition, inputs=(b.tensor, b.block_input), **common)
 
 
 def _kernels(row: BlockRow) -> tuple[int, ...]:
@@ -367,7 +404,7 @@ def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: i
     first = len(b.ops)
     in_level = b.level
     expanded = _expansion(b, row, cin, f"{prefix} expansion")
-    common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
     inner = expanded  # the width the depthwise conv, the SE and the projection run on
     if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
         condition = _expand_condition(b, row, cin, expanded)
@@ -403,7 +440,7 @@ def _fused(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: 
     if row.force_in:
         source = b.width(replace(row, c=row.force_in), f"{prefix} forced input")
     expanded = _expansion(b, row, source, f"{prefix} expansion")
-    common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
     in_level, out_level = b.spatial(stride)
     b.add(name=f"{prefix}.fused", role=Role.EXPAND, kind=OpKind.CONV, kernel=row.k,
           stride=stride, in_var=cin, out_var=expanded, group_var=cin, batchnorm=True,
@@ -429,7 +466,7 @@ def _universal(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
     prefix = f"b{index}"
     first = len(b.ops)
     in_level = b.level
-    common: dict[str, object] = {"block": index, "line": row.line, "bias": False,
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False,
                                  "batchnorm": True}
     mid_k = row.k
     if row.start_k:
@@ -467,7 +504,7 @@ def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stri
     """MobileNet v1's pair (Howard et al. 2017, Fig. 3); timm's ``DepthwiseSeparableConv``
     adds an optional squeeze-and-excite between them and a residual add."""
     first = len(b.ops)
-    common: dict[str, object] = {"block": index, "line": row.line, "bias": False}
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
     in_level, out_level = _depthwise(b, names[0], cin, _kernels(row), stride, batchnorm=True,
                                      activation=row.nl, **common)
     squeeze = -1
@@ -486,14 +523,140 @@ def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stri
         squeeze_var=squeeze, residual_op=residual_op))
 
 
+def _shuffle_unit(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                  stride: int) -> None:
+    """ShuffleNet v2's unit (Ma et al. 2018, Fig. 3c-d; torchvision ``InvertedResidual``).
+    Stride 1: split the channels in two, keep one half, run the other through 1×1, k×k
+    depthwise and 1×1 convs, concatenate, shuffle. Stride 2: both branches read the whole
+    input (branch 1: k×k depthwise at the stride, 1×1; branch 2: 1×1, k×k depthwise at the
+    stride, 1×1), concatenate, shuffle. Each branch has ``c / 2`` channels."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    start = b.tensor
+    in_level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    conv = {**common, "batchnorm": True}
+    half = _splits(b, cout, 2, f"{prefix} branch")[1]
+    if stride == 1:
+        if cin != cout:
+            raise ValueError(f"line {row.line}: a stride-1 shuffle unit needs equal input and "
+                             f"output channels (it splits its input in two)")
+        kept, split = _splits(b, cin, 2, f"{prefix} split")
+        data = {"role": Role.DATA, "kernel": 1, "stride": 1, "bias": False, "batchnorm": False,
+                "activation": Activation.NONE, "in_level": in_level, "out_level": in_level,
+                "block": index, "line": row.line}
+        keep = b.add(name=f"{prefix}.split.1", kind=OpKind.SPLIT, in_var=cin, out_var=kept,
+                     group_var=cin, inputs=(start,), **data)
+        b.add(name=f"{prefix}.split.2", kind=OpKind.SPLIT, in_var=cin, out_var=split,
+              group_var=cin, inputs=(start,), **data)
+        _pointwise(b, f"{prefix}.pw1", Role.EXPAND, split, half, 1, in_level,
+                   activation=row.nl, **conv)
+        _, out_level = _depthwise(b, f"{prefix}.dw", half, _kernels(row), 1,
+                                  activation=Activation.NONE, **conv)
+        _pointwise(b, f"{prefix}.pw2", Role.POINTWISE, half, half, 1, out_level,
+                   activation=row.nl, **conv)
+        branch_ends = (keep, b.tensor)
+    else:
+        in_level, out_level = b.spatial(stride)
+        _depthwise(b, f"{prefix}.branch1.dw", cin, _kernels(row), stride,
+                   levels=(in_level, out_level), activation=Activation.NONE, **conv)
+        _pointwise(b, f"{prefix}.branch1.pw", Role.SHORTCUT, cin, half, 1, out_level,
+                   activation=row.nl, **conv)
+        branch1 = b.tensor
+        b.tensor = start
+        _pointwise(b, f"{prefix}.pw1", Role.EXPAND, cin, half, 1, in_level, activation=row.nl,
+                   **conv)
+        _depthwise(b, f"{prefix}.dw", half, _kernels(row), stride, levels=(in_level, out_level),
+                   activation=Activation.NONE, **conv)
+        _pointwise(b, f"{prefix}.pw2", Role.POINTWISE, half, half, 1, out_level,
+                   activation=row.nl, **conv)
+        branch_ends = (branch1, b.tensor)
+    out_level = b.level
+    b.add(name=f"{prefix}.cat", role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
+          activation=Activation.NONE, in_level=out_level, out_level=out_level,
+          inputs=branch_ends, block=index, line=row.line)
+    b.add(name=f"{prefix}.shuffle", role=Role.DATA, kind=OpKind.SHUFFLE, kernel=2, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
+          activation=Activation.NONE, in_level=out_level, out_level=out_level,
+          block=index, line=row.line)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.SHUFFLE_UNIT, kernel=row.k, stride=stride,
+        in_var=cin, out_var=cout, in_level=in_level, out_level=out_level, first=first,
+        last=len(b.ops) - 1, line=row.line))
+
+
+def _ghost_module(b: _Builder, name: str, cin: int, cout: int, level: int, role: Role,
+                  activation: Activation, common: dict[str, Any]) -> None:
+    """A ghost module (Han et al. 2020, Fig. 2b; timm ``GhostModule``, ratio 2, 3×3 cheap
+    operation): a 1×1 conv to ``ceil(c/2)`` channels, a 3×3 depthwise conv making as many
+    again, both concatenated (and cut to ``c``)."""
+    primary = _splits(b, cout, 2, f"{name} primary")[0]  # ceil(c / 2)
+    _pointwise(b, f"{name}.primary", role, cin, primary, 1, level, activation=activation,
+               batchnorm=True, **common)
+    _depthwise(b, f"{name}.cheap", primary, (3,), 1, levels=(level, level), role=Role.CHEAP,
+               activation=activation, batchnorm=True, **common)
+    b.add(name=f"{name}.cat", role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
+          activation=Activation.NONE, in_level=level, out_level=level,
+          inputs=(len(b.ops) - 2, len(b.ops) - 1), block=common["block"], line=common["line"])
+
+
+def _ghost_bottleneck(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                      stride: int) -> None:
+    """GhostNet's bottleneck (Han et al. 2020, Fig. 3; timm ``GhostBottleneck``): a ghost
+    module to the inner width, a k×k depthwise conv where the stride is 2, optional
+    squeeze-and-excite, a ghost module to ``c`` without activation, and a residual add of the
+    input or, where the stride or widths differ, of a k×k depthwise + 1×1 conv shortcut."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    start = b.tensor
+    in_level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    expanded = _expansion(b, row, cin, f"{prefix} expansion")
+    _ghost_module(b, f"{prefix}.ghost1", cin, expanded, in_level, Role.EXPAND, row.nl, common)
+    out_level = in_level
+    if stride > 1:
+        _, out_level = _depthwise(b, f"{prefix}.dw", expanded, (row.k,), stride,
+                                  activation=Activation.NONE, batchnorm=True, **common)
+    squeeze = -1
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level,
+                                      row.t or Fraction(1), common)
+    _ghost_module(b, f"{prefix}.ghost2", expanded, cout, out_level, Role.PROJECT,
+                  Activation.NONE, common)
+    main = b.tensor
+    shortcut = start
+    if not (stride == 1 and cin == cout):
+        b.tensor = start
+        _depthwise(b, f"{prefix}.shortcut.dw", cin, (row.k,), stride,
+                   levels=(in_level, out_level), role=Role.SHORTCUT,
+                   activation=Activation.NONE, batchnorm=True, **common)
+        _pointwise(b, f"{prefix}.shortcut.pw", Role.SHORTCUT, cin, cout, 1, out_level,
+                   activation=Activation.NONE, batchnorm=True, **common)
+        shortcut = b.tensor
+    b.tensor, b.block_input = main, shortcut
+    residual_op = b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1,
+                        stride=1, in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
+                        activation=Activation.NONE, in_level=out_level, out_level=out_level,
+                        inputs=(main, shortcut), **common)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.GHOST_BOTTLENECK, kernel=row.k,
+        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
+        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
+        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
+
+
 #: The block operators and the function that expands each into operations.
 _BLOCK_BUILDERS = {
     Operator.INVERTED_RESIDUAL: _inverted_residual,
     Operator.FUSED: _fused,
     Operator.UNIVERSAL: _universal,
+    Operator.SHUFFLE_UNIT: _shuffle_unit,
+    Operator.GHOST_BOTTLENECK: _ghost_bottleneck,
 }
-#: Every operator that is a block (numbered b1, b2, ...; scaled by depth).
-BLOCK_OPERATORS = frozenset({Operator.SEPARABLE, *_BLOCK_BUILDERS})
+if {Operator.SEPARABLE, *_BLOCK_BUILDERS} != BLOCK_OPERATORS:  # pragma: no cover
+    raise RuntimeError("every block operator needs a builder")
 
 
 @lru_cache(maxsize=1024)
@@ -560,6 +723,7 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
         for repeat in range(count):
             stride = row.s if repeat == 0 else 1
             suffix = "" if count == 1 else f"_{repeat + 1}"
+            b.block_input = b.tensor
             if row.operator in _BLOCK_BUILDERS:
                 blocks += 1
                 cout = b.width(row, f"b{blocks} output")
@@ -621,6 +785,13 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                     _residual(b, name, row, channels, cout, stride, out_level,
                               {"block": 0, "line": row.line, "bias": False})
                 channels = cout
+            elif row.operator is Operator.MAXPOOL:
+                in_level, out_level = b.spatial(stride)
+                b.add(name=row.name or "maxpool", block=0, role=Role.POOL,
+                      kind=OpKind.MAXPOOL, kernel=row.k, stride=stride, in_var=channels,
+                      out_var=channels, group_var=channels, bias=False, batchnorm=False,
+                      activation=Activation.NONE, in_level=in_level, out_level=out_level,
+                      line=row.line)
             elif row.operator is Operator.POOL:
                 b.add(name=row.name or generated("pool"), block=0, role=Role.POOL,
                       kind=OpKind.POOL,

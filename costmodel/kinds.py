@@ -25,6 +25,15 @@ class OpKind(StrEnum):
     """Channel-wise multiply of an H×W×C tensor by a 1×1×C gate (squeeze-and-excite)."""
     ACTIVATION = "activation"
     """An element-wise activation, when it runs as an operation of its own (not fused)."""
+    MAXPOOL = "maxpool"
+    """Windowed max pool, kernel k at stride s (ShuffleNet v2's stem)."""
+    CONCAT = "concat"
+    """Channel concatenation of its inputs (ShuffleNet v2's unit, the ghost module)."""
+    SPLIT = "split"
+    """A group of its input's channels, taken as a view (ShuffleNet v2's channel split)."""
+    SHUFFLE = "shuffle"
+    """Channel shuffle: a permutation of the channels across ``groups`` (Zhang et al. 2018;
+    ShuffleNet v2, Ma et al. 2018, Fig. 3)."""
 
 
 class Role(StrEnum):
@@ -41,6 +50,10 @@ class Role(StrEnum):
     HEAD = "head"
     POOL = "pool"
     CLASSIFIER = "classifier"
+    SHORTCUT = "shortcut"
+    CHEAP = "cheap"
+    DATA = "data"
+    """Concat, split and shuffle: data movement, no arithmetic."""
 
 
 class Activation(StrEnum):
@@ -68,6 +81,9 @@ ROLE_LABEL: dict[Role, str] = {
     Role.HEAD: "Head conv",
     Role.POOL: "Avg Pool",
     Role.CLASSIFIER: "Fully Connected",
+    Role.SHORTCUT: "Shortcut conv",
+    Role.CHEAP: "Ghost cheap DW",
+    Role.DATA: "Concat / split / shuffle",
 }
 
 #: The counting convention, stated once; every output repeats it.

@@ -34,23 +34,46 @@ def check_dtype(dtype: object) -> int:
     return DTYPES[dtype]
 
 
+def resolved_inputs(graph: Graph, ops: tuple[OpCount, ...]) -> list[tuple[int, ...]]:
+    """The inputs of each operation that exists (indices into ``graph.ops``; -1: the image):
+    an operation absent at this α (an expansion conv, a residual add) passes its first input
+    on. Operations without recorded inputs (an older graph) read the one before."""
+    exists = {op.index for op in ops}
+
+    def live(i: int) -> int:
+        while i >= 0 and i not in exists:
+            inputs = graph.ops[i].inputs
+            i = inputs[0] if inputs else i - 1
+        return i
+
+    out = []
+    for op in ops:
+        inputs = graph.ops[op.index].inputs or (op.index - 1,)
+        out.append(tuple(dict.fromkeys(live(i) for i in inputs)))
+    return out
+
+
 def held_elements(graph: Graph, ops: tuple[OpCount, ...]) -> list[int]:
     """Per operation, the elements of tensors produced earlier, kept for a later operation and
-    neither read nor written by this one: a residual block's input (until its add) and the
-    depthwise output under squeeze-and-excite (until the scale)."""
-    position = {op.index: p for p, op in enumerate(ops)}
+    neither read nor written by this one, from the graph's edges: a residual block's input
+    until its add, the depthwise output under squeeze-and-excite until the scale, a branch's
+    output until its concat. A view (a channel split) holds the channels it shows."""
+    inputs = resolved_inputs(graph, ops)
+    last_use: dict[int, int] = {}
+    for p, reads in enumerate(inputs):
+        for i in reads:
+            if i >= 0:
+                last_use[i] = p
+    size = {op.index: op.out_size * op.out_size * op.out_channels for op in ops}
     held = [0] * len(ops)
-    for block in graph.blocks:
-        inside = [position[i] for i in range(block.first, block.last + 1) if i in position]
-        if block.residual_op in position:
-            kept = ops[inside[0]].elements_in  # the block's input
-            for p in inside[1:-1]:
-                held[p] += kept
-        pools = [p for p in inside if ops[p].name.endswith(".se.pool")]
-        if pools:
-            kept = ops[pools[0]].elements_in  # the depthwise output, read again by the scale
-            for p in (pools[0] + 1, pools[0] + 2):  # reduce and expand, on the 1×1 map
-                held[p] += kept
+    live: dict[int, int] = {}  # tensor (producing op index) → elements, kept for later
+    for p, op in enumerate(ops):
+        held[p] = sum(n for i, n in live.items() if i not in inputs[p])
+        for i in inputs[p]:
+            if last_use.get(i) == p:
+                live.pop(i, None)
+        if last_use.get(op.index, -1) > p:
+            live[op.index] = size[op.index]
     return held
 
 
@@ -170,5 +193,5 @@ def table3_reconciliation() -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-__all__ = ["DTYPES", "Memory", "check_dtype", "held_elements", "memory",
+__all__ = ["DTYPES", "Memory", "check_dtype", "held_elements", "memory", "resolved_inputs",
            "table3_reconciliation"]

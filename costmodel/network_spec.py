@@ -47,6 +47,16 @@ class Operator(StrEnum):
     on the input (``start_k``), 1×1 expansion, an optional depthwise conv on the inner width
     (``k``; 0: none), optional squeeze-and-excite, linear 1×1 projection, an optional
     depthwise conv on the output (``end_k``), residual add (Qin et al. 2024, Fig. 4)."""
+    SHUFFLE_UNIT = "shuffle_unit"
+    """ShuffleNet v2's unit (Ma et al. 2018, Fig. 3c-d): channel split (stride 1) or two
+    branches (stride 2), 1×1, k×k depthwise and 1×1 convs on ``c / 2`` channels, concat,
+    channel shuffle."""
+    GHOST_BOTTLENECK = "ghost_bottleneck"
+    """GhostNet's bottleneck (Han et al. 2020, Fig. 3): ghost module to the inner width
+    (``exp``), k×k depthwise at stride 2, optional squeeze-and-excite, ghost module to ``c``,
+    residual add (a depthwise + 1×1 shortcut where the stride or widths differ)."""
+    MAXPOOL = "maxpool"
+    """Windowed max pool, kernel k, stride s (ShuffleNet v2's stem)."""
     POOL = "pool"
     """Global average pool."""
     FC = "fc"
@@ -54,6 +64,11 @@ class Operator(StrEnum):
     CLASSIFIER = "classifier"
     """The final fully connected layer; ``c`` is ``classes``."""
 
+
+#: The operators that are blocks (numbered b1, b2, ...; scaled by depth).
+BLOCK_OPERATORS = frozenset({Operator.SEPARABLE, Operator.INVERTED_RESIDUAL, Operator.FUSED,
+                             Operator.UNIVERSAL, Operator.SHUFFLE_UNIT,
+                             Operator.GHOST_BOTTLENECK})
 
 #: Other spellings accepted in the ``operator`` column.
 OPERATOR_ALIASES: dict[str, Operator] = {
@@ -113,6 +128,8 @@ class SqueezeRule(StrEnum):
 
     EXPANDED = "expanded"
     """``make_divisible(E·ratio, 8)`` from the expanded width E (MobileNet v3)."""
+    EXPANDED_4 = "expanded_4"
+    """``make_divisible(E·ratio, 4)`` from the expanded width E (timm's GhostNet)."""
     INPUT = "input"
     """``max(1, int(C_in·ratio))`` from the block's input width (MnasNet, EfficientNet)."""
     ROUND_INPUT = "round_input"
@@ -278,6 +295,7 @@ class Network:
 
 
 __all__ = [
+    "BLOCK_OPERATORS",
     "CLASSES",
     "OPERATOR_ALIASES",
     "BlockRow",

@@ -45,6 +45,7 @@ from typing import IO, TypeVar
 
 from costmodel.kinds import Activation
 from costmodel.network_spec import (
+    BLOCK_OPERATORS,
     CLASSES,
     OPERATOR_ALIASES,
     BlockRow,
@@ -287,13 +288,14 @@ def _metadata(meta: list[tuple[int, str]]) -> dict[str, tuple[str, int]]:
 
 
 _TOP_KEYS = {"key", "title", "source", "image_size", "image_channels", "classes", "rounding",
-             "expansion", "se_squeeze", "head", "depth_scaling", "activation", "expand_if"}
+             "expansion", "se_squeeze", "head", "depth_scaling", "activation", "expand_if",
+             "fixed_width", "family"}
 #: A rule set's or preset's name, and a table's key: letters, digits, '.', '-' and '_'.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 NAME_RULE = "1-64 letters, digits, '.', '-' or '_', starting with a letter or digit"
 _YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 #: The rounding rules a table may name for its scaled widths (``rounding``).
-TABLE_ROUNDINGS = (Rounding.MAKE_DIVISIBLE, Rounding.TRUNCATE)
+TABLE_ROUNDINGS = (Rounding.MAKE_DIVISIBLE, Rounding.TRUNCATE, Rounding.MAKE_DIVISIBLE_4)
 MAX_TEXT = 500  # characters of a title, source or note
 
 
@@ -402,10 +404,15 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
 # --- the block schema ----------------------------------------------------------------------
 
 _NEEDS_C = {Operator.CONV, Operator.POINTWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
-            Operator.FC, Operator.CLASSIFIER}
-_NEEDS_K = {Operator.CONV, Operator.DEPTHWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL}
+            Operator.FC, Operator.CLASSIFIER, Operator.SHUFFLE_UNIT,
+            Operator.GHOST_BOTTLENECK}
+_NEEDS_K = {Operator.CONV, Operator.DEPTHWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
+            Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK, Operator.MAXPOOL}
 _SPATIAL = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE, Operator.SEPARABLE,
-            Operator.INVERTED_RESIDUAL}
+            Operator.INVERTED_RESIDUAL, Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK,
+            Operator.MAXPOOL}
+#: the operators whose rows may give an inner width (``t`` or ``exp``) and squeeze ratio
+_EXPANDING = {Operator.INVERTED_RESIDUAL, Operator.GHOST_BOTTLENECK}
 
 
 def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
@@ -428,14 +435,17 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
         raise ValueError(f"line {line}: name is longer than {MAX_NAME} characters")
     for column in ("name", "note", "source"):
         _check_text(column, cell(column), line)
-    ir = operator is Operator.INVERTED_RESIDUAL
-    for column in ("t", "exp", "se", "residual"):
+    ir = operator in _EXPANDING
+    for column in ("t", "exp", "se"):
         if cell(column) and not ir:
-            raise ValueError(f"line {line}: {column} applies to inverted_residual rows only")
+            raise ValueError(f"line {line}: {column} applies to inverted_residual and "
+                             f"ghost_bottleneck rows only")
+    if cell("residual") and operator is not Operator.INVERTED_RESIDUAL:
+        raise ValueError(f"line {line}: residual applies to inverted_residual rows only")
     t = exp = None
     if ir:
         if bool(cell("t")) == bool(cell("exp")):
-            raise ValueError(f"line {line}: an inverted_residual row needs t (expansion "
+            raise ValueError(f"line {line}: an {operator} row needs t (expansion "
                              f"factor) or exp (expanded width), not both")
         if cell("t"):
             try:
@@ -535,9 +545,13 @@ def _check_rows(rows: list[BlockRow]) -> None:
                 f"line {row.line}: residual=yes needs stride 1 and equal input and output "
                 f"channels; this row goes from {channels or 'the image'} to {row.c} channels "
                 f"at stride {row.s}")
-        if row.operator is Operator.INVERTED_RESIDUAL and index == 0:
-            raise ValueError(f"line {row.line}: an inverted_residual cannot take the image "
+        if row.operator in BLOCK_OPERATORS - {Operator.SEPARABLE} and index == 0:
+            raise ValueError(f"line {row.line}: an {row.operator} cannot take the image "
                              f"directly; start with a conv")
+        if (row.operator is Operator.SHUFFLE_UNIT and row.c is not None and row.c % 2
+                and row.c != CLASSES):
+            raise ValueError(f"line {row.line}: a shuffle_unit's c must be even (two branches "
+                             f"of c / 2 channels); got {row.c}")
         if row.repeated and row.c is not None and row.c != channels:
             raise ValueError(f"line {row.line}: a repeated row (dropped by the shallow variant) "
                              f"must keep its input width; this one goes from {channels} to "
@@ -585,6 +599,14 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
                 raise ValueError(
                     f"line {line}: rules.{rule_set.name}: width.{name} names no row (named "
                     f"rows: {', '.join(sorted(names)) or 'none'})")
+    fixed: dict[str, object] = {}
+    if "fixed_width" in meta:  # the builder fixes α by the network's name
+        value, where = meta["fixed_width"]
+        width = parse_real(value, "fixed_width")
+        if not 0 < width <= 4:
+            raise ValueError(f"line {where}: fixed_width must be a width multiplier in (0, 4]; "
+                             f"got {value!r}")
+        fixed = {"fixed_width": True, "width": width}
     variants = ["separable"]
     if any(r.operator is Operator.SEPARABLE for r in rows):
         variants.append("full")
@@ -596,6 +618,7 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
         image_channels=int(str(facts["image_channels"])), source=str(facts["source"]),
         presets=presets, depth_scaling=bool(facts["depth_scaling"]),
         variants=tuple(variants), as_written=as_written,
+        family=meta.get("family", ("", 0))[0], **fixed,  # type: ignore[arg-type]
     )
 
 

@@ -44,37 +44,42 @@ def _no_weights(kernel: Quantity, in_per_group: Quantity, out_channels: Quantity
 
 
 def _reads_input(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                 out_channels: Quantity) -> Quantity:
+                 out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     return in_area * in_channels
 
 
 def _reads_two_inputs(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                      out_channels: Quantity) -> Quantity:
+                      out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     return 2 * in_area * in_channels
 
 
 def _reads_input_and_gate(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                          out_channels: Quantity) -> Quantity:
+                          out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     return in_area * in_channels + in_channels
 
 
 def _none(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-          out_channels: Quantity) -> Quantity:
+          out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     return 0 * out_channels
 
 
 def _one_per_output(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                    out_channels: Quantity) -> Quantity:
+                    out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     return out_area * out_channels
 
 
 def _one_per_input(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                   out_channels: Quantity) -> Quantity:
+                   out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     return in_area * in_channels
 
 
+def _window_per_output(in_area: Quantity, in_channels: Quantity, out_area: Quantity,
+                       out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
+    return kernel * kernel * out_area * out_channels
+
+
 Weights = Callable[[Quantity, Quantity, Quantity], Quantity]
-Elements = Callable[[Quantity, Quantity, Quantity, Quantity], Quantity]
+Elements = Callable[..., Quantity]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,9 +87,10 @@ class CostRule:
     """The cost of one operation kind, in words and as functions of its shape.
 
     ``weights(kernel, in_per_group, out_channels)`` is bilinear in the two channel counts (the
-    fast totals rely on it; the tests check it symbolically). ``reads`` and ``elementwise`` are
-    functions of ``(in_area, in_channels, out_area, out_channels)``; every operation writes its
-    output once, ``out_area·out_channels`` elements.
+    fast totals rely on it; the tests check it symbolically). ``reads``, ``writes`` and
+    ``elementwise`` are functions of ``(in_area, in_channels, out_area, out_channels,
+    kernel)``; most operations write their output once, ``out_area·out_channels`` elements (a
+    view, the channel split, writes nothing).
     """
 
     kind: OpKind
@@ -93,6 +99,7 @@ class CostRule:
     reads: Elements
     elementwise: Elements
     elementwise_label: str = ""
+    writes: Elements = _one_per_output
 
     @property
     def weighted(self) -> bool:
@@ -149,6 +156,33 @@ RULES: Mapping[OpKind, CostRule] = _register([
         weights=_no_weights, reads=_reads_input, elementwise=_one_per_output,
         elementwise_label="activation operations",
     ),
+    CostRule(
+        kind=OpKind.MAXPOOL,
+        rule="windowed max pool: no weights, zero Mult-Adds; k·k comparisons per output "
+             "element (labelled)",
+        weights=_no_weights, reads=_reads_input, elementwise=_window_per_output,
+        elementwise_label="max-pool comparisons",
+    ),
+    CostRule(
+        kind=OpKind.CONCAT,
+        rule="channel concatenation: zero Mult-Adds; reads its inputs, writes their channels "
+             "side by side (copies, labelled)",
+        weights=_no_weights, reads=_reads_input, elementwise=_one_per_output,
+        elementwise_label="concat copies",
+    ),
+    CostRule(
+        kind=OpKind.SPLIT,
+        rule="channel split: a view of a group of its input's channels; zero Mult-Adds, "
+             "nothing read or written",
+        weights=_no_weights, reads=_none, elementwise=_none, writes=_none,
+    ),
+    CostRule(
+        kind=OpKind.SHUFFLE,
+        rule="channel shuffle: zero Mult-Adds; reads and writes every element once (a "
+             "transpose copied, labelled)",
+        weights=_no_weights, reads=_reads_input, elementwise=_one_per_output,
+        elementwise_label="shuffle copies",
+    ),
 ])
 
 
@@ -182,20 +216,22 @@ def batchnorm_params(out_channels: Quantity, batchnorm: Quantity) -> Quantity:
 
 
 def elements_read(kind: OpKind, in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                  out_channels: Quantity) -> Quantity:
+                  out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     """Activation elements the operation reads (weights not included)."""
-    return RULES[kind].reads(in_area, in_channels, out_area, out_channels)
+    return RULES[kind].reads(in_area, in_channels, out_area, out_channels, kernel)
 
 
-def elements_written(out_area: Quantity, out_channels: Quantity) -> Quantity:
-    """Activation elements the operation writes: its output, once."""
-    return out_area * out_channels
+def elements_written(out_area: Quantity, out_channels: Quantity,
+                     kind: OpKind = OpKind.CONV) -> Quantity:
+    """Activation elements the operation writes: its output, once (none for a view)."""
+    return RULES[kind].writes(0, 0, out_area, out_channels)
 
 
 def elementwise_ops(kind: OpKind, in_area: Quantity, in_channels: Quantity, out_area: Quantity,
-                    out_channels: Quantity) -> Quantity:
-    """Element-wise operations outside the Mult-Adds (adds, multiplies), labelled by kind."""
-    return RULES[kind].elementwise(in_area, in_channels, out_area, out_channels)
+                    out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
+    """Element-wise operations outside the Mult-Adds (adds, multiplies, copies, comparisons),
+    labelled by kind."""
+    return RULES[kind].elementwise(in_area, in_channels, out_area, out_channels, kernel)
 
 
 __all__ = [

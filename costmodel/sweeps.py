@@ -124,6 +124,10 @@ def _weights(plan: Plan, alphas: np.ndarray) -> tuple[list[int], np.ndarray, np.
 _WINDOW = 16  # float steps searched around each candidate breakpoint
 
 
+#: The divisor of each rounding rule with make_divisible's 10 % guard.
+_GUARDED = {Rounding.MAKE_DIVISIBLE: 8, Rounding.MAKE_DIVISIBLE_4: 4}
+
+
 def _candidates(var: WidthVar, lo: float, hi: float) -> np.ndarray:
     """Values of α near which ``var`` (scaled by α) may change: where α·C crosses an integer
     (truncation, and the nearest multiple of 8 at 8k − 4) or where 0.9·α·C crosses a multiple
@@ -136,8 +140,10 @@ def _candidates(var: WidthVar, lo: float, hi: float) -> np.ndarray:
     first, last = math.floor(lo * base) - 1, math.ceil(hi * base) + 1
     integers = np.arange(max(first, 1), last + 1, dtype=np.float64)
     found = [integers / base]
-    if var.rounding is Rounding.MAKE_DIVISIBLE:
-        multiples = np.arange(max(first // 8, 1), last // 8 + 2, dtype=np.float64) * 8
+    guard = _GUARDED.get(var.rounding)
+    if guard:  # make_divisible's 10 % guard
+        multiples = np.arange(max(first // guard, 1), last // guard + 2,
+                              dtype=np.float64) * guard
         found.append(multiples / 0.9 / base)
     return np.concatenate(found)
 

@@ -85,6 +85,9 @@ class Rounding(StrEnum):
     EfficientNet)."""
     FLOOR_MIN_1 = "floor_min_1"
     """``max(1, int(v))`` (the EfficientNet/MnasNet squeeze width)."""
+    MAKE_DIVISIBLE_4 = "make_divisible_4"
+    """Nearest multiple of 4, at least 4, never more than 10 % below (timm's GhostNet:
+    ``make_divisible(v, 4)``)."""
     MAKE_DIVISIBLE_NO_LIMIT = "make_divisible_no_limit"
     """Nearest multiple of 8, at least 8, without the 10 % guard (timm's EfficientNetV2:
     ``round_limit=0.0``)."""
@@ -135,6 +138,7 @@ _RULE_FUNCTIONS: dict[Rounding, Callable[[Real], Real] | None] = {
     Rounding.MAKE_DIVISIBLE: make_divisible,
     Rounding.FLOOR_MIN_1: floor_min_1,
     Rounding.MAKE_DIVISIBLE_NO_LIMIT: make_divisible_no_limit,
+    Rounding.MAKE_DIVISIBLE_4: partial(make_divisible, divisor=4),
     Rounding.ROUND: round_half_even,
     Rounding.EXACT: None,
 }
@@ -143,6 +147,7 @@ _DESCRIPTIONS: dict[Rounding, str] = {
     Rounding.MAKE_DIVISIBLE: "make_divisible({inner}, 8) = {value}",
     Rounding.FLOOR_MIN_1: "max(1, int({inner})) = {value}",
     Rounding.MAKE_DIVISIBLE_NO_LIMIT: "make_divisible({inner}, 8, round_limit=0) = {value}",
+    Rounding.MAKE_DIVISIBLE_4: "make_divisible({inner}, 4) = {value}",
     Rounding.ROUND: "round({inner}) = {value}",
     Rounding.EXACT: "{inner} = {value}",
 }

@@ -22,13 +22,14 @@ pytestmark = pytest.mark.crosscheck
 torch.set_num_threads(1)
 
 TIMM = [name for name in NETWORK_NAMES if get_network(name).rules[0].name == "timm"]
+BLOCK_STRINGS = [name for name in TIMM if get_network(name).fixed_width]
 
 
 def test_every_timm_file_model_is_checked() -> None:
-    assert len(TIMM) == 75
+    assert len(TIMM) == 78  # 75 from the block-string files, GhostNet 0.5, 1.0, 1.3
 
 
-@pytest.mark.parametrize("network", TIMM)
+@pytest.mark.parametrize("network", BLOCK_STRINGS)
 def test_timm_networks_equal_timm(network: str) -> None:
     model = timm.create_model(network)
     default = get_network(network).image_size
@@ -36,3 +37,27 @@ def test_timm_networks_equal_timm(network: str) -> None:
         macs, params = count(model, resolution)
         r = costmodel.report(network=network, resolution=resolution)
         assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
+
+
+GHOSTNETS = [("ghostnet_050", 0.5), ("ghostnet_100", 1.0), ("ghostnet_130", 1.3)]
+
+
+@pytest.mark.parametrize(("network", "width"), GHOSTNETS)
+def test_ghostnets_equal_timm(network: str, width: float) -> None:
+    model = timm.create_model(network)
+    for resolution in (224, 161, 97):
+        macs, params = count(model, resolution)
+        r = costmodel.report(network=network, resolution=resolution)
+        assert r.alpha == width
+        assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
+
+
+@pytest.mark.parametrize("width", [0.35, 0.75, 1.1, 1.6])
+def test_ghostnet_at_any_width_equals_timm(width: float) -> None:
+    # GhostNet scales every width by make_divisible(c · width, 4): any α is timm's GhostNet
+    from timm.models.ghostnet import _create_ghostnet
+
+    model = _create_ghostnet("ghostnet_100", width=width)
+    macs, params = count(model, 193)
+    r = costmodel.report(width, network="ghostnet_100", resolution=193)
+    assert (r.mult_adds, r.params_with_bn) == (macs, params)

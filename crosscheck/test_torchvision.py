@@ -93,3 +93,16 @@ def test_efficientnet_off_preset_equals_torchvision(width: float, depth: float,
                          rules="torchvision")
     assert macs == r.mult_adds
     assert params == r.params_with_bn
+
+
+SHUFFLENETS = ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
+               "shufflenet_v2_x2_0"]
+
+
+@pytest.mark.parametrize("network", SHUFFLENETS)
+def test_shufflenets_equal_torchvision(network: str) -> None:
+    model = getattr(torchvision.models, network)()
+    for resolution in (224, 161, 97):
+        macs, params = count(model, resolution)
+        r = costmodel.report(network=network, resolution=resolution)
+        assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
