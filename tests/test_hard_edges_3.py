@@ -179,8 +179,8 @@ def test_two_unnamed_convs_after_the_last_block_get_unique_names() -> None:
     ("# rules.x.source: y", r"line 1: 'rules.x.source' describes 'rules.x', which no line "
                             r"defines"),
     ("# preset.: width=1 depth=1 resolution=224", r"a preset's key \(preset.NAME\) must be"),
-    ("# rounding: exact", r"line 1: rounding must be one of make_divisible, truncate, make_divisible_4; got "
-                          r"'exact'"),
+    ("# rounding: exact", r"line 1: rounding must be one of make_divisible, truncate, "
+                          r"make_divisible_4; got 'exact'"),
     ("# title:", r"line 1: title must not be empty"),
     ("# key: my key", r"line 1: key must be 1-64 letters"),
     ("# title: a\x1b[31mred", r"line 1: title must be printable text; it holds the control "
