@@ -45,6 +45,7 @@ FILES: tuple[str, ...] = (
     "efficientnet_paper.csv",
     "torchvision_weights.csv",
     "timm_cpu.csv",
+    "timm_results_imagenet.csv",
 )
 COLUMNS = ("source", "origin", "network", "rules", "variant", "model", "alpha", "depth",
            "resolution", "classes", "task", "top1", "top5", "top1_fit", "metric", "value",
