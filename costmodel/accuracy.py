@@ -129,6 +129,7 @@ def _reconciliation() -> pd.DataFrame:
     from costmodel.published import compare
 
     out = []
+    seen: set[tuple[str, str, str, str, int]] = set()
     for row in published_rows():
         exact = exact_counts(row)
         if exact is None:
@@ -136,8 +137,11 @@ def _reconciliation() -> pd.DataFrame:
         for quantity, printed, count, reason in (
                 ("mult_adds", row.mult_adds, exact[0], row.mult_adds_reason),
                 (row.params_counted, row.params, exact[1], row.params_reason)):
-            if printed is None:
+            # a checkpoint evaluated at two sizes prints its params twice: compared once
+            key = (row.source, row.model, quantity, printed.text if printed else "", count)
+            if printed is None or key in seen:
                 continue
+            seen.add(key)
             c = compare(quantity, printed, count, reason or row.note, row.origin, row.source)
             out.append({
                 "source": row.source, "origin": row.origin.value, "model": row.model,

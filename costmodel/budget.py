@@ -45,6 +45,10 @@ def _budget(name: str, value: object) -> float | None:
     return number
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _budget_text(budget_ma: float | None, budget_p: float | None) -> str:
     parts = []
     if budget_ma is not None:
@@ -89,7 +93,15 @@ def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFram
     return frame
 
 
+@cache
 def _measured(network: str) -> pd.DataFrame:
+    """The network's measured (published) ImageNet top-1 points, one per (α, resolution).
+
+    Rows are taken in the loader's order (the papers first): the first source that measured a
+    configuration gives its top-1, the best of that source's rows there where it lists several
+    checkpoints of it (timm's results file evaluates some networks' checkpoints at the same
+    size). ``source`` names the source and the row's model or checkpoint. A network of fixed
+    width (timm's) has its own α."""
     import pandas as pd
 
     from costmodel.accuracy import accuracy_data
@@ -99,25 +111,27 @@ def _measured(network: str) -> pd.DataFrame:
                 & (data["task"] == "ImageNet")
                 & ~data["model"].str.contains("8-bit") & data["exact_mult_adds"].notna()
                 & (data["variant"] == "separable")]
-    out = []
-    seen: set[tuple[float, int]] = set()
-    for alpha_cell, resolution, value, source in zip(
+    chosen: dict[tuple[float, int], tuple[str, float, str]] = {}  # key → (source, top-1, model)
+    for alpha_cell, resolution, value, source, model in zip(
             rows["alpha"].tolist(), rows["resolution"].tolist(), rows["value"].tolist(),
-            rows["source"].tolist(), strict=True):
+            rows["source"].tolist(), rows["model"].tolist(), strict=True):
         alpha = None if math.isnan(alpha_cell) else float(alpha_cell)
         config = resolve(network=network, alpha=alpha, resolution=int(resolution))
         key = (config.alpha, config.resolution)
-        if key in seen:
-            continue
-        seen.add(key)
+        first = chosen.get(key)
+        if first is None or (first[0] == source and float(value) > first[1]):
+            chosen[key] = (source, float(value), model)
+    out = []
+    for (alpha_value, size), (source, top1, model) in chosen.items():
+        config = resolve(network=network, alpha=alpha_value, resolution=size)
         graph = build_graph(config.network, config.rules, config.classes, config.variant,
                             config.depth)
         mult_adds, params, _ = totals(graph, config.alpha, config.resolution)
         out.append({"network": network, "alpha": config.alpha,
                     "resolution": config.resolution, "mult_adds": mult_adds,
-                    "params": params, "top1": float(value),
-                    "low": float(value), "high": float(value), "basis": "measured",
-                    "extrapolated": False, "source": source})
+                    "params": params, "top1": top1, "low": top1, "high": top1,
+                    "basis": "measured", "extrapolated": False,
+                    "source": f"{source}: {model}" if model else source})
     return pd.DataFrame(out, columns=[*COLUMNS[:-2], "source"])
 
 
@@ -170,13 +184,18 @@ def frontier(
     accuracy model are searched over ``alphas`` × ``resolutions`` (default: α 0.25-1.0 for
     MobileNet v1, 0.35-1.4 for the others, 96-224 px in steps of 8) with predicted top-1,
     except where a paper or checkpoint measured that point (its top-1 is used, basis
-    ``measured``); the others contribute their measured (published) points. Columns:
-    ``network``, ``alpha``, ``resolution``, ``mult_adds``, ``params``, ``top1``, ``low``,
-    ``high``, ``basis`` (predicted / measured), ``extrapolated``, ``on_frontier`` (True when
-    no other candidate has fewer or equal Mult-Adds and a higher or equal top-1, one
-    strictly: exact ties are on it together), ``source``. A network listed twice, and a
-    configuration given twice, appear once. When nothing fits, the frame is empty and
-    ``frame.attrs["message"]`` says why.
+    ``measured``); the others contribute their measured (published) points only, at their
+    own α for networks of fixed width (timm's: ``mixnet_s`` is α = 1 at each resolution its
+    checkpoints were evaluated at), and ``alphas``/``resolutions`` do not apply to them. Where
+    one source lists several checkpoints of a configuration, the best is ranked and
+    ``source`` names it ("timm results/results-imagenet.csv @aa4b5850: mixnet_s.ft_in1k").
+    Columns: ``network``, ``alpha``, ``resolution``, ``mult_adds``, ``params``, ``top1``,
+    ``low``, ``high``, ``basis`` (predicted / measured), ``extrapolated``, ``on_frontier``
+    (True when no other candidate has fewer or equal Mult-Adds and a higher or equal top-1,
+    one strictly: exact ties are on it together), ``source``. A network listed twice, and a
+    configuration given twice, appear once. A network with no fit and no published ImageNet
+    top-1 is not ranked, and ``frame.attrs["message"]`` names it. When nothing fits, the
+    frame is empty and ``frame.attrs["message"]`` says why.
     """
     budget_ma = _budget("max_mult_adds", max_mult_adds)
     budget_p = _budget("max_params", max_params)
@@ -221,6 +240,12 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
         else:
             parts.append(_measured(name))
     notes = [str(p.attrs["outside"]) for p in parts if "outside" in p.attrs]
+    unranked = [name for name, part in zip(names, parts, strict=True)
+                if name not in FITTED and part.empty]
+    if unranked:
+        notes.append(f"{_count(len(unranked), 'network')} with no published ImageNet top-1 "
+                     f"{'is' if len(unranked) == 1 else 'are'} not ranked: "
+                     f"{', '.join(unranked)}")
     grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
     # one row per configuration (repeated alphas or resolutions give the same one)

@@ -17,7 +17,13 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
 
-from costmodel.builtin_networks import FAMILY, NETWORK_NAMES, is_builtin, read_data_text
+from costmodel.builtin_networks import (
+    FAMILY,
+    NETWORK_NAMES,
+    get_network,
+    is_builtin,
+    read_data_text,
+)
 from costmodel.kinds import Role
 
 if TYPE_CHECKING:
@@ -45,6 +51,7 @@ FILES: tuple[str, ...] = (
     "efficientnet_paper.csv",
     "torchvision_weights.csv",
     "timm_cpu.csv",
+    "timm_results_imagenet.csv",
 )
 COLUMNS = ("source", "origin", "network", "rules", "variant", "model", "alpha", "depth",
            "resolution", "classes", "task", "top1", "top5", "top1_fit", "metric", "value",
@@ -165,6 +172,10 @@ def _parse_row(cells: dict[str, str], filename: str, line: int) -> PublishedRow:
     if network and network not in NETWORK_NAMES:
         raise ValueError(f"{where}: network must be one of {', '.join(NETWORK_NAMES)} or "
                          f"empty; got {network!r}")
+    rules = cells["rules"].strip()
+    if network and rules not in (rule_names := get_network(network).rule_names):
+        raise ValueError(f"{where}: rules must be one of {network}'s rule sets "
+                         f"({', '.join(rule_names)}); got {rules!r}")
     if cells["params_counted"] not in ("params", "params_with_bn"):
         raise ValueError(f"{where}: params_counted must be params or params_with_bn")
     percentages = {}
@@ -175,7 +186,7 @@ def _parse_row(cells: dict[str, str], filename: str, line: int) -> PublishedRow:
         percentages[field] = number
     return PublishedRow(
         source=cells["source"].strip(), origin=origin, network=network,
-        rules=cells["rules"].strip(), variant=cells["variant"].strip() or "separable",
+        rules=rules, variant=cells["variant"].strip() or "separable",
         model=cells["model"].strip(), alpha=_number(cells["alpha"], "alpha", where),
         depth=_number(cells["depth"], "depth", where),
         resolution=_integer(cells["resolution"], "resolution", where),
