@@ -30,6 +30,8 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "shufflenet_v2_x1_0": ("shufflenet_v2_x1_0.csv", ""),
     "shufflenet_v2_x1_5": ("shufflenet_v2_x1_5.csv", ""),
     "shufflenet_v2_x2_0": ("shufflenet_v2_x2_0.csv", ""),
+    **{f"mnasnet{w}": ("mnasnet_torchvision.csv", f"mnasnet{w}")
+       for w in ("0_5", "0_75", "1_0", "1_3")},
     "ghostnet_050": ("ghostnet.csv", "ghostnet_050"),
     "ghostnet_100": ("ghostnet.csv", "ghostnet_100"),
     "ghostnet_130": ("ghostnet.csv", "ghostnet_130"),
@@ -72,6 +74,7 @@ FAMILY: dict[str, str] = {
     "efficientnet_b3": "EfficientNet",
     **{f"shufflenet_v2_{w}": "ShuffleNet v2" for w in ("x0_5", "x1_0", "x1_5", "x2_0")},
     **{f"ghostnet_{w}": "GhostNet" for w in ("050", "100", "130")},
+    **{f"mnasnet{w}": "MNASNet" for w in ("0_5", "0_75", "1_0", "1_3")},
 }
 
 

@@ -647,6 +647,22 @@ def _ghost_bottleneck(b: _Builder, row: BlockRow, index: int, cin: int, cout: in
         squeeze_var=squeeze, t=row.t, residual_op=residual_op))
 
 
+def _check_edges(ops: list[OpSpec]) -> None:
+    """The graph is a DAG in order: every input is an earlier operation (or the image), and
+    the inputs of an add or a concat are maps of the operation's own size."""
+    for i, op in enumerate(ops):
+        for j in op.inputs:
+            if not -1 <= j < i:
+                raise ValueError(f"line {op.line}: operation {op.name!r} reads "
+                                 f"{'itself or a later operation' if j >= i else 'nothing'} "
+                                 f"(input {j}); inputs must come earlier")
+        if op.kind in (OpKind.ADD, OpKind.CONCAT):
+            levels = {ops[j].out_level if j >= 0 else 0 for j in op.inputs}
+            if levels != {op.out_level}:
+                raise ValueError(f"line {op.line}: {op.kind.value} {op.name!r} joins maps of "
+                                 f"different sizes")
+
+
 #: The block operators and the function that expands each into operations.
 _BLOCK_BUILDERS = {
     Operator.INVERTED_RESIDUAL: _inverted_residual,
@@ -815,6 +831,7 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
             if op.name in names:
                 raise ValueError(f"line {row.line}: operation name {op.name!r} is used twice")
             names.add(op.name)
+    _check_edges(b.ops)
     return Graph(
         network=network, rules=rules, classes=classes, variant=variant, repeats=repeats,
         program=WidthProgram(variables=tuple(b.vars)), ops=tuple(b.ops),

@@ -52,6 +52,7 @@ FILES: tuple[str, ...] = (
     "torchvision_weights.csv",
     "timm_cpu.csv",
     "timm_results_imagenet.csv",
+    "next_families_papers.csv",
 )
 COLUMNS = ("source", "origin", "network", "rules", "variant", "model", "alpha", "depth",
            "resolution", "classes", "task", "top1", "top5", "top1_fit", "metric", "value",

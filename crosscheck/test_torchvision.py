@@ -106,3 +106,23 @@ def test_shufflenets_equal_torchvision(network: str) -> None:
         macs, params = count(model, resolution)
         r = costmodel.report(network=network, resolution=resolution)
         assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
+
+
+MNASNETS = [("mnasnet0_5", 0.5), ("mnasnet0_75", 0.75), ("mnasnet1_0", 1.0), ("mnasnet1_3", 1.3)]
+
+
+@pytest.mark.parametrize(("network", "width"), MNASNETS)
+def test_mnasnets_equal_torchvision(network: str, width: float) -> None:
+    model = getattr(torchvision.models, network)()
+    for resolution in (224, 161, 97):
+        macs, params = count(model, resolution)
+        r = costmodel.report(network=network, resolution=resolution)
+        assert r.alpha == width
+        assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
+
+
+@pytest.mark.parametrize("width", [0.35, 0.6, 1.1, 1.75])
+def test_mnasnet_at_any_width_equals_torchvision(width: float) -> None:
+    macs, params = count(torchvision.models.MNASNet(width), 193)
+    r = costmodel.report(width, network="mnasnet1_0", resolution=193)
+    assert (r.mult_adds, r.params_with_bn) == (macs, params)
