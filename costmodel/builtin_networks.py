@@ -32,6 +32,7 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "shufflenet_v2_x2_0": ("shufflenet_v2_x2_0.csv", ""),
     **{f"mnasnet{w}": ("mnasnet_torchvision.csv", f"mnasnet{w}")
        for w in ("0_5", "0_75", "1_0", "1_3")},
+    **{f"convnext_{w}": (f"convnext_{w}.csv", "") for w in ("atto", "femto", "pico", "nano")},
     "ghostnet_050": ("ghostnet.csv", "ghostnet_050"),
     "ghostnet_100": ("ghostnet.csv", "ghostnet_100"),
     "ghostnet_130": ("ghostnet.csv", "ghostnet_130"),
@@ -75,6 +76,7 @@ FAMILY: dict[str, str] = {
     **{f"shufflenet_v2_{w}": "ShuffleNet v2" for w in ("x0_5", "x1_0", "x1_5", "x2_0")},
     **{f"ghostnet_{w}": "GhostNet" for w in ("050", "100", "130")},
     **{f"mnasnet{w}": "MNASNet" for w in ("0_5", "0_75", "1_0", "1_3")},
+    **{f"convnext_{w}": "ConvNeXt" for w in ("atto", "femto", "pico", "nano")},
 }
 
 

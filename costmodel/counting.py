@@ -169,6 +169,8 @@ def areas(strides: tuple[int, ...], resolution: int) -> list[int]:
     for stride in strides:
         size = operations.output_size(size, stride)
         out.append(size * size)
+    if size < 1:
+        raise ValueError(operations.too_small(strides, resolution))
     out.append(1)
     return out
 

@@ -83,8 +83,8 @@ def _formula(kind: OpKind, depthwise: bool, kernel: int, bias: bool,
     out = M if depthwise else N
     mult_adds = operations.mult_adds(kind, k, group, out, area)
     params = operations.params(kind, k, group, out, int(bias))
-    if kind is not OpKind.CONV and kind is not OpKind.FC:
-        return sp.Integer(0), sp.Integer(0), operations.RULES[kind].rule
+    if kind is not OpKind.CONV and kind is not OpKind.FC:  # per-channel parameters only
+        return mult_adds, params, operations.RULES[kind].rule
     if kind is OpKind.FC or flat:
         equation = "matrix product on a 1×1 map" + (", weights and bias" if bias else "")
     elif depthwise:

@@ -41,7 +41,7 @@ from costmodel.network_spec import (
     SqueezeRule,
     WidthMode,
 )
-from costmodel.operations import output_size
+from costmodel.operations import min_resolution, output_size, too_small
 from costmodel.widths import ONE, Rounding, VarKind, WidthProgram, WidthVar
 
 FLAT = -1  # the level of a 1×1 map
@@ -146,11 +146,20 @@ class Graph:
         raise ValueError(f"layer must be one of: {shown}; got {name!r}")
 
     def sizes(self, resolution: int) -> list[int]:
-        """Size in pixels of every level at input ``resolution`` (index = level)."""
+        """Size in pixels of every level at input ``resolution`` (index = level); a
+        ``ValueError`` where an unpadded window leaves no pixels."""
         out = [resolution]
         for stride in self.strides:
             out.append(output_size(out[-1], stride))
+        if out[-1] < 1:
+            raise ValueError(too_small(self.strides, resolution))
         return out
+
+    @property
+    def min_resolution(self) -> int:
+        """The smallest input with pixels left after every unpadded window (1 where every
+        window is padded)."""
+        return min_resolution(self.strides)
 
 
 class _Builder:
@@ -218,10 +227,12 @@ class _Builder:
                 var = replace(var, minimum=at_one)
         return self.var(var)
 
-    def spatial(self, stride: int) -> tuple[int, int]:
+    def spatial(self, stride: int, valid: bool = False) -> tuple[int, int]:
+        """A new level where ``stride`` is not 1 ('VALID': recorded as ``-stride``, see
+        :func:`costmodel.operations.output_size`)."""
         before = self.level
         if stride != 1:
-            self.strides.append(stride)
+            self.strides.append(-stride if valid else stride)
             self.level = len(self.strides)
         return before, self.level
 
@@ -647,6 +658,50 @@ def _ghost_bottleneck(b: _Builder, row: BlockRow, index: int, cin: int, cout: in
         squeeze_var=squeeze, t=row.t, residual_op=residual_op))
 
 
+def _convnext_block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                    stride: int) -> None:
+    """ConvNeXt's block (Liu et al. 2022, Fig. 4; timm ``ConvNeXtBlock`` with ``conv_mlp``):
+    a k×k depthwise conv with bias, LayerNorm, a 1×1 conv to ``t·C`` (4×) with bias, GELU, a
+    1×1 conv back with bias, layer scale γ, and a residual add."""
+    if stride != 1 or row.c is None:
+        raise ValueError(f"line {row.line}: a convnext_block runs at stride 1 (downsample with "
+                         f"norm and conv rows between stages)")
+    if cin != cout:
+        raise ValueError(f"line {row.line}: a convnext_block keeps its width; put a conv row "
+                         f"before it to change the channels")
+    prefix = f"b{index}"
+    first = len(b.ops)
+    level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line}
+    t = row.t if row.t is not None else Fraction(4)
+    hidden = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{prefix} hidden", source=cin,
+                            factor=t, rounding=Rounding.EXACT))
+    _depthwise(b, f"{prefix}.dw", cin, (row.k,), 1, activation=Activation.NONE,
+               batchnorm=False, bias=True, **common)
+    _norm(b, f"{prefix}.norm", cin, level, common)
+    _pointwise(b, f"{prefix}.fc1", Role.EXPAND, cin, hidden, 1, level, activation=row.nl,
+               batchnorm=False, bias=True, **common)
+    _pointwise(b, f"{prefix}.fc2", Role.PROJECT, hidden, cout, 1, level,
+               activation=Activation.NONE, batchnorm=False, bias=True, **common)
+    b.add(name=f"{prefix}.gamma", role=Role.NORM, kind=OpKind.LAYER_SCALE, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=True, batchnorm=False,
+          activation=Activation.NONE, in_level=level, out_level=level, **common)
+    residual_op = _residual(b, prefix, row, cin, cout, 1, level, {**common, "bias": False})
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.CONVNEXT_BLOCK, kernel=row.k, stride=1,
+        in_var=cin, out_var=cout, in_level=level, out_level=level, first=first,
+        last=len(b.ops) - 1, line=row.line, expansion_var=hidden, t=t,
+        residual_op=residual_op))
+
+
+def _norm(b: _Builder, name: str, var: int, level: int, common: dict[str, Any],
+          role: Role = Role.NORM) -> int:
+    """A LayerNorm over ``var`` channels at ``level`` (γ and β: normalisation parameters)."""
+    return b.add(name=name, role=role, kind=OpKind.NORM, kernel=1, stride=1, in_var=var,
+                 out_var=var, group_var=var, bias=False, batchnorm=True,
+                 activation=Activation.NONE, in_level=level, out_level=level, **common)
+
+
 def _check_edges(ops: list[OpSpec]) -> None:
     """The graph is a DAG in order: every input is an earlier operation (or the image), and
     the inputs of an add or a concat are maps of the operation's own size."""
@@ -670,6 +725,7 @@ _BLOCK_BUILDERS = {
     Operator.UNIVERSAL: _universal,
     Operator.SHUFFLE_UNIT: _shuffle_unit,
     Operator.GHOST_BOTTLENECK: _ghost_bottleneck,
+    Operator.CONVNEXT_BLOCK: _convnext_block,
 }
 if {Operator.SEPARABLE, *_BLOCK_BUILDERS} != BLOCK_OPERATORS:  # pragma: no cover
     raise RuntimeError("every block operator needs a builder")
@@ -790,7 +846,8 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                                           rounding=Rounding.EXACT))
                 else:
                     cout = b.width(row, f"{name} output")
-                in_level, out_level = (FLAT, FLAT) if pooled else b.spatial(stride)
+                in_level, out_level = ((FLAT, FLAT) if pooled
+                                       else b.spatial(stride, valid=row.valid))
                 b.add(name=name, block=0, role=role, kind=OpKind.CONV, kernel=row.k,
                       stride=stride, in_var=channels, out_var=cout,
                       group_var=ONE if row.operator is Operator.DEPTHWISE else channels,
@@ -801,6 +858,10 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                     _residual(b, name, row, channels, cout, stride, out_level,
                               {"block": 0, "line": row.line, "bias": False})
                 channels = cout
+            elif row.operator is Operator.NORM:
+                level = FLAT if pooled else b.level
+                _norm(b, (row.name or f"norm{position}") + suffix, channels, level,
+                      {"block": 0, "line": row.line})
             elif row.operator is Operator.MAXPOOL:
                 in_level, out_level = b.spatial(stride)
                 b.add(name=row.name or "maxpool", block=0, role=Role.POOL,

@@ -25,6 +25,10 @@ class OpKind(StrEnum):
     """Channel-wise multiply of an H×W×C tensor by a 1×1×C gate (squeeze-and-excite)."""
     ACTIVATION = "activation"
     """An element-wise activation, when it runs as an operation of its own (not fused)."""
+    NORM = "norm"
+    """Layer normalisation over the channels (ConvNeXt), computed at inference: not folded."""
+    LAYER_SCALE = "layer_scale"
+    """A learned per-channel scale γ on a residual branch (ConvNeXt's layer scale)."""
     MAXPOOL = "maxpool"
     """Windowed max pool, kernel k at stride s (ShuffleNet v2's stem)."""
     CONCAT = "concat"
@@ -52,6 +56,7 @@ class Role(StrEnum):
     CLASSIFIER = "classifier"
     SHORTCUT = "shortcut"
     CHEAP = "cheap"
+    NORM = "norm"
     DATA = "data"
     """Concat, split and shuffle: data movement, no arithmetic."""
 
@@ -66,6 +71,7 @@ class Activation(StrEnum):
     SWISH = "swish"
     SIGMOID = "sigmoid"
     HSIGMOID = "hsigmoid"
+    GELU = "gelu"
 
 
 #: Paper Table 2's name for each role of MobileNet v1, and readable names for the others.
@@ -83,6 +89,7 @@ ROLE_LABEL: dict[Role, str] = {
     Role.CLASSIFIER: "Fully Connected",
     Role.SHORTCUT: "Shortcut conv",
     Role.CHEAP: "Ghost cheap DW",
+    Role.NORM: "LayerNorm / layer scale",
     Role.DATA: "Concat / split / shuffle",
 }
 

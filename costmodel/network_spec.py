@@ -55,6 +55,11 @@ class Operator(StrEnum):
     """GhostNet's bottleneck (Han et al. 2020, Fig. 3): ghost module to the inner width
     (``exp``), k×k depthwise at stride 2, optional squeeze-and-excite, ghost module to ``c``,
     residual add (a depthwise + 1×1 shortcut where the stride or widths differ)."""
+    CONVNEXT_BLOCK = "convnext_block"
+    """ConvNeXt's block (Liu et al. 2022, Fig. 4): k×k depthwise conv, LayerNorm, 1×1 to
+    ``t·C`` (4 by default), 1×1 back, layer scale, residual add; convs with bias."""
+    NORM = "norm"
+    """A LayerNorm over the channels (ConvNeXt's stem, downsampling and head)."""
     MAXPOOL = "maxpool"
     """Windowed max pool, kernel k, stride s (ShuffleNet v2's stem)."""
     POOL = "pool"
@@ -68,7 +73,7 @@ class Operator(StrEnum):
 #: The operators that are blocks (numbered b1, b2, ...; scaled by depth).
 BLOCK_OPERATORS = frozenset({Operator.SEPARABLE, Operator.INVERTED_RESIDUAL, Operator.FUSED,
                              Operator.UNIVERSAL, Operator.SHUFFLE_UNIT,
-                             Operator.GHOST_BOTTLENECK})
+                             Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK})
 
 #: Other spellings accepted in the ``operator`` column.
 OPERATOR_ALIASES: dict[str, Operator] = {
@@ -236,6 +241,8 @@ class BlockRow:
     #: a conv row's bias and batchnorm (timm's head conv: bias and no norm, or norm)
     bias: bool = False
     batchnorm: bool = True
+    #: a conv row's window without padding ('VALID': output floor(size / s); ConvNeXt)
+    valid: bool = False
     note: str = ""
 
 

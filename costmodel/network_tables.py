@@ -74,7 +74,7 @@ MAX_CLASSES = 1_000_000
 MAX_IMAGE_SIZE = 4096
 
 BLOCK_COLUMNS = ("operator", "name", "t", "exp", "c", "n", "s", "k", "se", "nl", "width",
-                 "residual", "repeated", "note", "source")
+                 "residual", "repeated", "bias", "padding", "note", "source")
 LAYER_REQUIRED = ("name", "kind", "kernel", "stride", "in_channels", "out_channels")
 LAYER_OPTIONAL = ("input_size", "repeated", "note", "source")
 LAYER_KINDS = ("conv", "depthwise", "pointwise", "avgpool", "fc")
@@ -405,14 +405,18 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
 
 _NEEDS_C = {Operator.CONV, Operator.POINTWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
             Operator.FC, Operator.CLASSIFIER, Operator.SHUFFLE_UNIT,
-            Operator.GHOST_BOTTLENECK}
+            Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK}
 _NEEDS_K = {Operator.CONV, Operator.DEPTHWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
-            Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK, Operator.MAXPOOL}
+            Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK, Operator.MAXPOOL,
+            Operator.CONVNEXT_BLOCK}
 _SPATIAL = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE, Operator.SEPARABLE,
             Operator.INVERTED_RESIDUAL, Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK,
-            Operator.MAXPOOL}
+            Operator.MAXPOOL, Operator.CONVNEXT_BLOCK}
 #: the operators whose rows may give an inner width (``t`` or ``exp``) and squeeze ratio
 _EXPANDING = {Operator.INVERTED_RESIDUAL, Operator.GHOST_BOTTLENECK}
+#: the rows that may set ``bias`` and ``padding`` (a single conv)
+_CONV_ROWS = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE}
+_PADDINGS = ("same", "valid")
 
 
 def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
@@ -437,12 +441,29 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
         _check_text(column, cell(column), line)
     ir = operator in _EXPANDING
     for column in ("t", "exp", "se"):
-        if cell(column) and not ir:
+        if cell(column) and not ir and not (column == "t" and
+                                            operator is Operator.CONVNEXT_BLOCK):
             raise ValueError(f"line {line}: {column} applies to inverted_residual and "
-                             f"ghost_bottleneck rows only")
+                             f"ghost_bottleneck rows only (t also to convnext_block)")
+    for column in ("bias", "padding"):
+        if cell(column) and operator not in _CONV_ROWS:
+            raise ValueError(f"line {line}: {column} applies to conv, depthwise and pointwise "
+                             f"rows only")
+    if cell("bias") and cell("bias").lower() not in _YES_NO:
+        raise ValueError(f"line {line}: bias must be yes or no; got {cell('bias')!r}")
+    if cell("padding") and cell("padding").lower() not in _PADDINGS:
+        raise ValueError(f"line {line}: padding must be same or valid; got {cell('padding')!r}")
     if cell("residual") and operator is not Operator.INVERTED_RESIDUAL:
         raise ValueError(f"line {line}: residual applies to inverted_residual rows only")
     t = exp = None
+    if operator is Operator.CONVNEXT_BLOCK and cell("t"):
+        try:
+            t = parse_ratio(cell("t"), "t")
+        except ValueError as error:
+            raise ValueError(f"line {line}: {error}") from None
+        if t.denominator != 1 or not 0 < t <= 64:
+            raise ValueError(f"line {line}: a convnext_block's t must be a whole number in "
+                             f"[1, 64]; got {cell('t')}")
     if ir:
         if bool(cell("t")) == bool(cell("exp")):
             raise ValueError(f"line {line}: an {operator} row needs t (expansion "
@@ -483,7 +504,12 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
             k = parse_integer(cell("k"), "k")
         except ValueError as error:
             raise ValueError(f"line {line}: {error}") from None
-        if k < 1 or k % 2 == 0 or k > MAX_KERNEL:
+        valid = cell("padding").lower() == "valid"
+        if valid and not (cell("s") and k == parse_integer(cell("s"), "s") and k > 1):
+            raise ValueError(f"line {line}: padding=valid needs a window as wide as its "
+                             f"stride (k = s > 1, as ConvNeXt's 4×4 stride-4 stem); got k = "
+                             f"{cell('k')}, s = {cell('s') or 1}")
+        if not valid and (k < 1 or k % 2 == 0 or k > MAX_KERNEL):
             raise ValueError(f"line {line}: k must be an odd positive integer up to "
                              f"{MAX_KERNEL}; got {cell('k')}")
     else:
@@ -509,6 +535,10 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
         residual=_enum(Residual, cell("residual"), "residual", line) if cell("residual")
         else Residual.AUTO,
         repeated=repeated == "1", note=cell("note"),
+        # a conv with a bias has no batchnorm after it (a batchnorm's β would make it moot)
+        bias=_YES_NO[cell("bias").lower()] if cell("bias") else False,
+        batchnorm=not (cell("bias") and _YES_NO[cell("bias").lower()]),
+        valid=cell("padding").lower() == "valid",
     )
 
 

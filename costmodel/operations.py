@@ -157,6 +157,20 @@ RULES: Mapping[OpKind, CostRule] = _register([
         elementwise_label="activation operations",
     ),
     CostRule(
+        kind=OpKind.NORM,
+        rule="layer normalisation (not folded): no weights, zero Mult-Adds; γ and β per channel "
+             "(params_with_bn); about one operation per element (labelled)",
+        weights=_no_weights, reads=_reads_input, elementwise=_one_per_output,
+        elementwise_label="normalisation operations",
+    ),
+    CostRule(
+        kind=OpKind.LAYER_SCALE,
+        rule="layer scale: a learned γ per channel (a parameter, like a bias), zero "
+             "Mult-Adds; one multiply per element (labelled)",
+        weights=_no_weights, reads=_reads_input, elementwise=_one_per_output,
+        elementwise_label="layer-scale multiplies",
+    ),
+    CostRule(
         kind=OpKind.MAXPOOL,
         rule="windowed max pool: no weights, zero Mult-Adds; k·k comparisons per output "
              "element (labelled)",
@@ -186,10 +200,31 @@ RULES: Mapping[OpKind, CostRule] = _register([
 ])
 
 
-def output_size(size: Quantity, stride: Quantity) -> Quantity:
+def output_size(size: Quantity, stride: int) -> Quantity:
     """Output size under 'SAME' padding: ``ceil(size / stride)`` (integers or integer arrays;
-    torchvision's symmetric ``k // 2`` padding gives the same for odd kernels)."""
+    torchvision's symmetric ``k // 2`` padding gives the same for odd kernels). A negative
+    ``stride`` is a 'VALID' window as wide as its stride (ConvNeXt's 4×4 patchify stem and 2×2
+    downsampling, no padding): ``floor(size / |stride|)``, the remainder dropped."""
+    if stride < 0:
+        return size // -stride
     return -(-size // stride)
+
+
+def min_resolution(strides: tuple[int, ...]) -> int:
+    """The smallest input size with a pixel left after every 'VALID' window among
+    ``strides`` (negative entries, see :func:`output_size`); 'SAME' ones never empty a map."""
+    needed = 1
+    for stride in strides:
+        if stride < 0:
+            needed *= -stride
+    return needed
+
+
+def too_small(strides: tuple[int, ...], resolution: object) -> str:
+    """The refusal of an input that the unpadded windows shrink to nothing."""
+    return (f"resolution must be at least {min_resolution(strides)} px for this network (its "
+            f"unpadded patchify and downsampling windows drop the remainder, so a smaller "
+            f"input has no pixels left); got {resolution}")
 
 
 def weights(kind: OpKind, kernel: Quantity, in_per_group: Quantity,
@@ -242,8 +277,10 @@ __all__ = [
     "elements_read",
     "elements_written",
     "elementwise_ops",
+    "min_resolution",
     "mult_adds",
     "output_size",
     "params",
+    "too_small",
     "weights",
 ]

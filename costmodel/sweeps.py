@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from costmodel.configuration import MAX_ALPHA, MAX_RESOLUTION, check_width_for, resolve
-from costmodel.counting import Plan, compile_plan
+from costmodel.counting import Plan, areas, compile_plan
 from costmodel.graph import FLAT, build_graph
 from costmodel.operations import output_size
 from costmodel.widths import Rounding, VarKind, WidthProgram, WidthVar, scaled_values
@@ -323,6 +323,7 @@ def sweep(
     graph = build_graph(config.network, config.rules, config.classes, config.variant,
                         config.depth)
     plan = compile_plan(graph)
+    areas(plan.strides, int(r.min()))  # refuses an input an unpadded window empties
     network_key, rules_name = config.network.key, config.rules.name
     reference = config.network.image_size
     if paired:

@@ -61,3 +61,14 @@ def test_ghostnet_at_any_width_equals_timm(width: float) -> None:
     macs, params = count(model, 193)
     r = costmodel.report(width, network="ghostnet_100", resolution=193)
     assert (r.mult_adds, r.params_with_bn) == (macs, params)
+
+
+@pytest.mark.parametrize("network", ["convnext_atto", "convnext_femto", "convnext_pico",
+                                     "convnext_nano"])
+def test_convnexts_equal_timm(network: str) -> None:
+    # unpadded 4×4 and 2×2 windows: 161 and 97 px drop their remainders (floor)
+    model = timm.create_model(network)
+    for resolution in (224, 161, 97):
+        macs, params = count(model, resolution)
+        r = costmodel.report(network=network, resolution=resolution)
+        assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution

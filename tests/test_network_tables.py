@@ -186,7 +186,7 @@ def test_block_table_counts_by_hand() -> None:
 BLOCK_BAD = [
     ("operator,t,c,k\nconv,,16,3\ninverted_residual,0,16,3\n", "line 3: t must be a number in"),
     ("operator,t,c,k\nconv,,16,3\ninverted_residual,-1,16,3\n", "line 3: t must be a number"),
-    ("operator,c,k,nl\nconv,16,3,gelu\n", "line 2: nl must be one of none, relu"),
+    ("operator,c,k,nl\nconv,16,3,mish\n", "line 2: nl must be one of none, relu"),
     ("operator,t,c,s,k,residual\nconv,,16,1,3,\ninverted_residual,6,24,1,3,yes\n",
      "line 3: residual=yes needs stride 1 and equal input and output channels"),
     ("operator,t,c,s,k,residual\nconv,,16,1,3,\ninverted_residual,6,16,2,3,yes\n",

@@ -144,3 +144,22 @@ def test_printed_figures_beside_the_exact_count(source: str, model: str, quantit
     assert len(row) == 1
     assert row["printed"].iloc[0] == printed
     assert row["status"].iloc[0] == status
+
+
+def test_convnext_by_hand_and_its_smallest_input() -> None:
+    # ConvNeXt-Atto at 224 px: the 4×4 stride-4 stem gives 56×56×40; a block is a 7×7
+    # depthwise conv with bias (49·40 + 40), 1×1 40→160 and 160→40 with biases, γ (40)
+    r = costmodel.report(network="convnext_atto")
+    rows = r.layers.set_index("name")
+    assert rows.loc["stem", "out_h"] == 56
+    assert rows.loc["b1.dw", "params"] == 49 * 40 + 40
+    assert rows.loc["b1.dw", "mult_adds"] == 49 * 40 * 56 * 56
+    assert rows.loc["b1.gamma", "params"] == 40 and rows.loc["b1.gamma", "mult_adds"] == 0
+    assert rows.loc["b1.norm", "params_with_bn"] == 80  # LayerNorm γ and β
+    # unpadded windows drop the remainder: 161 px → 40 after the stem, then 20, 10, 5
+    assert costmodel.report(network="convnext_atto", resolution=161).layers.set_index(
+        "name").loc["stem", "out_h"] == 40
+    with pytest.raises(ValueError, match="resolution must be at least 32 px"):
+        costmodel.report(network="convnext_atto", resolution=31)
+    with pytest.raises(ValueError, match="resolution must be at least 32 px"):
+        costmodel.sweep([1.0], [31, 224], network="convnext_atto")
