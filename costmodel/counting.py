@@ -210,22 +210,18 @@ def weights_at(plan: Plan, alpha: float) -> tuple[tuple[int, ...], int, int]:
     return weights_by_level(plan, plan.program.evaluate(alpha))
 
 
-def evaluate_plan(plan: Plan, alpha: float, resolution: int) -> tuple[int, int, int]:
-    """(Mult-Adds, params, batchnorm γβ count) of ``plan`` at ``alpha`` and ``resolution``."""
-    weights, params, bn = weights_at(plan, alpha)
-    return sum(map(mul, weights, areas(plan.strides, resolution))), params, bn
-
-
 def totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int, int]:
     """(Mult-Adds, params, params_with_bn) of ``graph`` at ``alpha`` and ``resolution``."""
-    mult_adds, params, bn = evaluate_plan(compile_plan(graph), alpha, resolution)
-    return mult_adds, params, params + bn
+    plan = compile_plan(graph)
+    weights, params, bn = weights_at(plan, alpha)
+    return sum(map(mul, weights, areas(plan.strides, resolution))), params, params + bn
 
 
 def standard_totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int]:
     """(Mult-Adds, params) of the standard-conv equivalent (:func:`standard_ops`)."""
-    mult_adds, params, _ = evaluate_plan(compile_standard_plan(graph), alpha, resolution)
-    return mult_adds, params
+    plan = compile_standard_plan(graph)
+    weights, params, _ = weights_at(plan, alpha)
+    return sum(map(mul, weights, areas(plan.strides, resolution))), params
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -338,7 +334,6 @@ __all__ = [
     "compile_plan",
     "compile_standard_plan",
     "count_ops",
-    "evaluate_plan",
     "present",
     "standard_ops",
     "standard_totals",
