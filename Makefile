@@ -34,13 +34,15 @@ $(VENV)/.crosscheck: $(STAMP)
 crosscheck: $(VENV)/.crosscheck
 	$(BIN)/python -m pytest crosscheck
 
-# Speed against fvcore, ptflops and thop (see benchmarks/run.py); writes benchmarks/results.csv.
+# Speed of every network, and against fvcore, ptflops and thop (see benchmarks/run.py); writes
+# benchmarks/results.csv and benchmarks/networks.csv, then regenerates docs/speed.md.
 $(VENV)/.bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $(VENV)/.bench
 
 bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python docs/generate.py --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,8 +1,15 @@
-"""Speed of costmodel against hook-based counters, side by side, in one run, on one core.
+"""Speed of costmodel on every built-in network, and against hook-based counters, side by side,
+in one run, on one core.
 
 Run with ``make bench`` (installs the ``bench`` extra: PyTorch CPU, fvcore, ptflops, thop).
-Prints a table and writes ``benchmarks/results.csv``. Every timing is a median of repeats.
-Agreement is checked on every configuration that two counters both count (see ``AGREEMENT``).
+Prints a summary and writes ``benchmarks/results.csv`` (the summary and the comparisons) and
+``benchmarks/networks.csv`` (every network: report() per new configuration, report() at an α
+not seen before, the 1000 × 1000 grid where the widths scale with α, 10^6 paired
+configurations). Every timing is a median of repeats. Agreement is checked on every
+configuration that two counters both count (see ``AGREEMENT``).
+
+``python benchmarks/run.py --networks`` times the per-network table alone (no hook-based
+counters; about a minute) and rewrites ``benchmarks/networks.csv`` only.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
 os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
+import csv  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -28,6 +36,8 @@ import numpy as np  # noqa: E402
 from results_table import machine, write_results  # noqa: E402
 
 import costmodel  # noqa: E402
+from costmodel.builtin_networks import FAMILY, NETWORK_NAMES, get_network  # noqa: E402
+from costmodel.counting import weights_at  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "crosscheck"))
@@ -53,20 +63,42 @@ def median_per_call(function: Callable[[], object], calls: int, repeats: int = 7
     return statistics.median(samples)
 
 
-NETWORKS = ("mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
-            "mnasnet_a1", "efficientnet_b0", "efficientnet_b3")
+#: The networks whose widths scale with α (a timm network's builder fixes α by name: only its
+#: own α is accepted, so it has no α × resolution grid).
+SCALING = tuple(name for name in NETWORK_NAMES if not get_network(name).fixed_width)
 
 
-def bench_report(network: str, configs: list[tuple[float, int]]) -> float:
-    """report() totals on distinct configurations (a new α each time: nothing cached)."""
+def new_configurations(network: str, rng: random.Random, count: int) -> list[tuple[float, int]]:
+    """``count`` configurations with distinct resolutions in [32, 1031], in random order, and
+    where the widths scale with α a new random α each (so no per-α entry is cached); a network
+    whose builder fixes α has that α only, whose weights are cached from its first call."""
+    net = get_network(network)
+    resolutions = rng.sample(range(32, 1032), count)
+    if net.fixed_width:
+        return [(net.width, r) for r in resolutions]
+    return [(rng.uniform(0.25, 1.4), r) for r in resolutions]
+
+
+def bench_report(network: str, rng: random.Random, count: int = 1000,
+                 cold: bool = False) -> float:
+    """report() totals per new configuration: the median over 7 batches of ``count`` new
+    configurations (new α values in every batch, so the per-α cache of
+    :func:`costmodel.counting.weights_at` never holds them). ``cold``: the per-α cache is
+    emptied before each call, so a network whose builder fixes α pays for its widths too."""
     costmodel.report(network=network)  # warm: imports and the network's plan
     samples = []
     for _ in range(7):
-        batch = configs[:]
-        random.shuffle(batch)
-        start = time.perf_counter()
-        for a, r in batch:
-            costmodel.report(a, resolution=r, network=network)
+        batch = new_configurations(network, rng, count)
+        if cold:
+            clear = weights_at.cache_clear
+            start = time.perf_counter()
+            for a, r in batch:
+                clear()
+                costmodel.report(a, resolution=r, network=network)
+        else:
+            start = time.perf_counter()
+            for a, r in batch:
+                costmodel.report(a, resolution=r, network=network)
         samples.append((time.perf_counter() - start) / len(batch))
     return statistics.median(samples)
 
@@ -89,17 +121,34 @@ def bench_grid(network: str) -> float:
     return median_per_call(lambda: costmodel.sweep(alphas, resolutions, network=network), 1, 9)
 
 
-def bench_paired() -> dict[str, float]:
+def paired_inputs(network: str) -> tuple[np.ndarray, np.ndarray]:
+    """10^6 paired configurations: random α in [0.25, 1.4] (the network's own α where its
+    builder fixes it) and random resolutions in [32, 1031]."""
     rng = np.random.default_rng(0)
-    pa = rng.uniform(0.25, 1.4, 10**6)
-    pr = rng.integers(32, 1032, 10**6)
-    paired = median_per_call(lambda: costmodel.sweep(pa, pr, paired=True), 1, 9)
+    alphas = rng.uniform(0.25, 1.4, 10**6)
+    resolutions = rng.integers(32, 1032, 10**6)
+    net = get_network(network)
+    if net.fixed_width:
+        alphas = np.full(10**6, net.width)
+    return alphas, resolutions
+
+
+def bench_paired(network: str, repeats: int = 5) -> float:
+    """A 10^6-configuration paired sweep of ``network``."""
+    pa, pr = paired_inputs(network)
+    costmodel.sweep(pa[:2], pr[:2], network=network, paired=True)  # warm
+    return median_per_call(lambda: costmodel.sweep(pa, pr, network=network, paired=True), 1,
+                           repeats)
+
+
+def bench_paired_memory() -> dict[str, float]:
+    pa, pr = paired_inputs("mobilenet_v1")
     tracemalloc.start()
     costmodel.sweep(pa, pr, paired=True)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     inputs = pa.nbytes + pr.nbytes
-    return {"paired": paired, "peak_mb": peak / 2**20, "inputs_mb": inputs / 2**20}
+    return {"peak_mb": peak / 2**20, "inputs_mb": inputs / 2**20}
 
 
 def bench_import() -> float:
@@ -192,15 +241,56 @@ def bench_torchvision() -> dict[str, dict[str, float]]:
     return out
 
 
+def bench_networks() -> list[dict[str, str]]:
+    """Every built-in network: report() per new configuration and at an α not seen before,
+    the 1000 × 1000 grid (where the widths scale with α) and 10^6 paired configurations."""
+    rng = random.Random(0)
+    rows = []
+    for network in NETWORK_NAMES:
+        net = get_network(network)
+        grid = bench_grid(network) if network in SCALING else None
+        rows.append({
+            "network": network,
+            "family": FAMILY.get(network, ""),
+            "alpha": "any" if network in SCALING else f"{net.width:g}",
+            "report_us": f"{bench_report(network, rng) * 1e6:.3g}",
+            "report_new_alpha_us": f"{bench_report(network, rng, 300, cold=True) * 1e6:.3g}",
+            "grid_ms": "" if grid is None else f"{grid * 1e3:.3g}",
+            "paired_ms": f"{bench_paired(network) * 1e3:.3g}",
+        })
+        print(f"  {network:<34} report() {rows[-1]['report_us']:>5} us (new α "
+              f"{rows[-1]['report_new_alpha_us']:>5} us), grid {rows[-1]['grid_ms'] or '-':>5} "
+              f"ms, paired {rows[-1]['paired_ms']:>5} ms", flush=True)
+    return rows
+
+
+def write_networks(path: Path, rows: list[dict[str, str]]) -> None:
+    """The per-network table, with this machine on every row."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, [*rows[0], "machine"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "machine": machine()} for row in rows)
+
+
+def slowest(rows: list[dict[str, str]], column: str) -> tuple[float, str, float]:
+    """(largest value, its network, median over networks) of ``column`` where given."""
+    values = [(float(r[column]), r["network"]) for r in rows if r[column]]
+    top = max(values)
+    return top[0], top[1], statistics.median(v for v, _ in values)
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
+    print(f"every network, one core ({machine()}); medians", flush=True)
+    networks = bench_networks()
+    write_networks(HERE / "networks.csv", networks)
+    if "--networks" in sys.argv[1:]:
+        return
     random.seed(0)
     distinct = list({(round(random.uniform(0.25, 1.4), 6), random.randint(96, 320))
                      for _ in range(3000)})
-    report_s = {network: bench_report(network, distinct) for network in NETWORKS}
     table_s = bench_layers(distinct)
-    grid_s = {network: bench_grid(network) for network in NETWORKS}
-    sweeps = bench_paired()
+    memory = bench_paired_memory()
     import_s = bench_import()
     paper = [(a, r) for a in (1.0, 0.75, 0.5, 0.25) for r in (224, 192, 160, 128)]
     odd = [(0.3, 97), (0.6, 135), (1.3, 33), (0.1, 64)]
@@ -210,19 +300,31 @@ def main() -> None:
     except ImportError as error:
         print(f"hook-based counters not installed ({error}); run `make bench`", file=sys.stderr)
         counted, torchvision = {}, {}
-    rows = [(f"report() totals, per new configuration, {network}", seconds * 1e6, "us",
-             "<= 20 us", "") for network, seconds in report_s.items()]
+    report_us = {r["network"]: float(r["report_us"]) for r in networks}
+    top, name, middle = slowest(networks, "report_us")
+    rows = [(f"report() totals, per new configuration, slowest of {len(networks)} networks",
+             top, "us", "<= 20 us", f"{name}; median over the networks {middle:.3g} us"),
+            ("report() totals, per new configuration, mobilenet_v1", report_us["mobilenet_v1"],
+             "us", "<= 20 us", "")]
+    top, name, middle = slowest(networks, "report_new_alpha_us")
+    rows += [(f"report() totals at an α not seen before, slowest of {len(networks)} networks",
+              top, "us", "", f"{name}; median {middle:.3g} us (per-α cache emptied before "
+              "each call)")]
     rows += [("report().layers, first access, mobilenet_v1", table_s * 1e3, "ms", "<= 1 ms", "")]
-    rows += [(f"sweep 1000 x 1000 grid, {network}", seconds * 1e3, "ms", "<= 10 ms", "")
-             for network, seconds in grid_s.items()]
+    top, name, middle = slowest(networks, "grid_ms")
+    rows += [(f"sweep 1000 x 1000 grid, slowest of {len(SCALING)} networks whose widths scale "
+              "with α", top, "ms", "<= 10 ms", f"{name}; median {middle:.3g} ms")]
+    top, name, middle = slowest(networks, "paired_ms")
+    paired_v1 = next(float(r["paired_ms"]) for r in networks if r["network"] == "mobilenet_v1")
     rows += [
-        ("sweep 10^6 paired configurations, mobilenet_v1", sweeps["paired"] * 1e3, "ms",
-         "<= 100 ms", ""),
-        ("sweep 10^6 paired, peak memory (tracemalloc)", sweeps["peak_mb"], "MiB", "",
-         f"inputs {sweeps['inputs_mb']:.1f} MiB"),
+        ("sweep 10^6 paired configurations, mobilenet_v1", paired_v1, "ms", "<= 100 ms", ""),
+        (f"sweep 10^6 paired configurations, slowest of {len(networks)} networks", top, "ms",
+         "", f"{name}; median {middle:.3g} ms"),
+        ("sweep 10^6 paired, peak memory (tracemalloc)", memory["peak_mb"], "MiB", "",
+         f"inputs {memory['inputs_mb']:.1f} MiB"),
         ("import costmodel", import_s * 1e3, "ms", "<= 600 ms", ""),
     ]
-    v1 = report_s["mobilenet_v1"]
+    v1 = report_us["mobilenet_v1"] / 1e6
     for name, r in counted.items():
         rows.append((f"{name}, per configuration, model built beforehand", r["excluded"] * 1e3,
                      "ms", "", f"{r['excluded'] / v1:,.0f}x report()"))
@@ -231,8 +333,9 @@ def main() -> None:
         rows.append((f"{name}, agreement with report() to the unit", r["agree"], "configs",
                      f"{r['configs']} of {r['configs']}", AGREEMENT[name]))
     for network, r in torchvision.items():
+        per_report = report_us.get(network, report_us["mobilenet_v1"]) / 1e6
         rows.append((f"fvcore on torchvision {network}, per configuration", r["time"] * 1e3,
-                     "ms", "", f"{r['time'] / report_s.get(network, v1):,.0f}x report(); "
+                     "ms", "", f"{r['time'] / per_report:,.0f}x report(); "
                      f"conv + linear equal report(rules='torchvision') in {r['agree']:.0f} of "
                      f"{r['runs']:.0f} runs"))
     width = max(len(r[0]) for r in rows)

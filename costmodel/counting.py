@@ -8,7 +8,9 @@ Two paths, both through the cost rules of :mod:`costmodel.operations`:
   coefficient is the rule evaluated at 1, 1), its bias ``coefficient · C_out`` and its
   batchnorm ``coefficient · C_out`` (the rules at C = 1), so identical terms merge and a total
   is ``Σ_level area(level) · Σ_terms coefficient · C_a · C_b``: one pass over a few dozen
-  integers, no per-layer records. Nothing here imports sympy, numpy or pandas.
+  integers, no per-layer records. The per-level sums depend on α only, so they are cached per
+  (plan, α) (:func:`weights_at`): a new resolution at a known α (every call on a network whose
+  builder fixes α) costs one sum over the levels. Nothing here imports sympy, numpy or pandas.
 
 An operation whose existence depends on the widths at α (an expansion conv, a residual add:
 ``OpSpec.present_if``) is kept apart and counted where its condition holds.
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import mul
 
 from costmodel import operations
 from costmodel.graph import FLAT, Graph, OpSpec, condition_holds
@@ -32,13 +35,14 @@ Term = tuple[int, int, int]
 Conditional = tuple[tuple[int, int, str], int, Term, tuple[int, int], tuple[int, int]]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Plan:
     """A network's weighted operations merged for fast totals.
 
     ``levels`` pairs each level (``FLAT`` = 1×1) with its terms; ``biases`` and ``batchnorm``
     are (coefficient, channel variable) pairs; ``conditional`` holds the operations that exist
-    only at some α.
+    only at some α. Compared by identity: a plan is compiled once per graph and keys the
+    per-α cache of :func:`weights_at`.
     """
 
     program: WidthProgram
@@ -175,16 +179,16 @@ def areas(strides: tuple[int, ...], resolution: int) -> list[int]:
     return out
 
 
-def evaluate_plan(plan: Plan, channels: list[int], resolution: int) -> tuple[int, int, int]:
-    """(Mult-Adds, params, batchnorm γβ count) of ``plan`` with ``channels`` evaluated."""
-    area = areas(plan.strides, resolution)
-    mult_adds = weights = 0
+def weights_by_level(plan: Plan, channels: list[int]) -> tuple[tuple[int, ...], int, int]:
+    """(weights per level, params, batchnorm γβ count) of ``plan`` with ``channels``
+    evaluated. The weights are in the order of :func:`areas` (levels 0, 1, …, then ``FLAT``
+    last), so the Mult-Adds at a resolution are ``Σ weights · areas``."""
+    weights = [0] * (len(plan.strides) + 2)
     for level, terms in plan.levels:
         level_weights = 0
         for coefficient, a, b in terms:
             level_weights += coefficient * channels[a] * channels[b]
-        weights += level_weights
-        mult_adds += level_weights * area[level]
+        weights[level] = level_weights
     bias = 0
     for count, var in plan.biases:
         bias += count * channels[var]
@@ -194,26 +198,32 @@ def evaluate_plan(plan: Plan, channels: list[int], resolution: int) -> tuple[int
     for condition, level, (coefficient, a, b), (bias_c, bias_v), (bn_c, bn_v) in \
             plan.conditional:
         if condition_holds(condition, channels):
-            op_weights = coefficient * channels[a] * channels[b]
-            weights += op_weights
-            mult_adds += op_weights * area[level]
+            weights[level] += coefficient * channels[a] * channels[b]
             bias += bias_c * channels[bias_v]
             bn += bn_c * channels[bn_v]
-    return mult_adds, weights + bias, bn
+    return tuple(weights), sum(weights) + bias, bn
+
+
+@lru_cache(maxsize=4096)
+def weights_at(plan: Plan, alpha: float) -> tuple[tuple[int, ...], int, int]:
+    """:func:`weights_by_level` at width multiplier ``alpha``. Cached per (plan, α): the widths
+    do not depend on the resolution, so a new resolution at a known α only sums
+    ``weights · areas``."""
+    return weights_by_level(plan, plan.program.evaluate(alpha))
 
 
 def totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int, int]:
     """(Mult-Adds, params, params_with_bn) of ``graph`` at ``alpha`` and ``resolution``."""
     plan = compile_plan(graph)
-    mult_adds, params, bn = evaluate_plan(plan, plan.program.evaluate(alpha), resolution)
-    return mult_adds, params, params + bn
+    weights, params, bn = weights_at(plan, alpha)
+    return sum(map(mul, weights, areas(plan.strides, resolution))), params, params + bn
 
 
 def standard_totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int]:
     """(Mult-Adds, params) of the standard-conv equivalent (:func:`standard_ops`)."""
     plan = compile_standard_plan(graph)
-    mult_adds, params, _ = evaluate_plan(plan, plan.program.evaluate(alpha), resolution)
-    return mult_adds, params
+    weights, params, _ = weights_at(plan, alpha)
+    return sum(map(mul, weights, areas(plan.strides, resolution))), params
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -328,9 +338,10 @@ __all__ = [
     "compile_plan",
     "compile_standard_plan",
     "count_ops",
-    "evaluate_plan",
     "present",
     "standard_ops",
     "standard_totals",
     "totals",
+    "weights_at",
+    "weights_by_level",
 ]
