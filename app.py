@@ -33,6 +33,7 @@ from costmodel.dashboard_state import (
 )
 from costmodel.exercises import exercise_kinds, grade, make_exercise
 from costmodel.formatting import frame_to_csv, markdown_text
+from costmodel.kinds import DEFAULT_PROFILE
 from costmodel.lesson import build_lesson, default_block, lesson_blocks, no_lesson
 from costmodel.network_spec import Network
 from costmodel.reports import Report
@@ -43,7 +44,7 @@ VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 
                   "shallow": "shallow (Table 5)"}
 CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
-PROFILE = "pixel1"
+PROFILE = DEFAULT_PROFILE
 
 
 # --- cached library calls (keyed by plain values) ---------------------------------------------

@@ -31,7 +31,7 @@ from costmodel.graph import build_graph
 if TYPE_CHECKING:
     import numpy as np
 
-    from costmodel.reports import Report
+    from costmodel.counts import Counts
 
 
 def _np_log(x: Any) -> Any:  # noqa: ANN401 -- numpy arrays
@@ -242,7 +242,7 @@ def predict_accuracy(
     return predict_at(name, config.alpha, config.resolution, mult_adds)
 
 
-def predict_for_report(r: Report) -> AccuracyPrediction | None:
+def predict_for_report(r: Counts) -> AccuracyPrediction | None:
     """The prediction for report ``r``, or ``None`` where no fitted model applies (another
     family, variant, rule set or classifier, or too far outside the data)."""
     key = r.network.key

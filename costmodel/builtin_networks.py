@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 
+from costmodel.data_files import data_dir, read_data_text
 from costmodel.network_spec import Network
 
 #: name → (file under data/networks, preset key or "")
@@ -37,7 +37,6 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "ghostnet_100": ("ghostnet.csv", "ghostnet_100"),
     "ghostnet_130": ("ghostnet.csv", "ghostnet_130"),
 }
-
 
 
 def _timm_index() -> tuple[dict[str, str], dict[str, str]]:
@@ -78,21 +77,6 @@ FAMILY: dict[str, str] = {
     **{f"mnasnet{w}": "MNASNet" for w in ("0_5", "0_75", "1_0", "1_3")},
     **{f"convnext_{w}": "ConvNeXt" for w in ("atto", "femto", "pico", "nano")},
 }
-
-
-def data_dir() -> Path:
-    """The folder of the shipped CSV files: ``costmodel/data`` in an installed wheel, the
-    repository's ``data/`` in a source checkout or an editable install."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "data", package.parent / "data"):
-        if (candidate / "networks" / "mobilenet_v1.csv").is_file():
-            return candidate
-    raise FileNotFoundError(f"costmodel's data files are missing (looked beside {package})")
-
-
-def read_data_text(filename: str) -> str:
-    """The text of a shipped data file (read only; data files are never written)."""
-    return (data_dir() / filename).read_text(encoding="utf-8")
 
 
 _TIMM_FILES, _TIMM_FAMILY = _timm_index()

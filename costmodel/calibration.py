@@ -27,8 +27,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from costmodel.device_fit import fit_terms
+from costmodel.device_fit import TermSample, fit_terms
+from costmodel.kinds import LatencyKind
 from costmodel.profile_spec import (
+    COMPUTE_KINDS,
     LATENCY_KINDS,
     Profile,
     check_profile_name,
@@ -45,10 +47,19 @@ class CalibrationError(RuntimeError):
 
 
 def _median_seconds(function: Callable[[], object], calls: int) -> float:
+    """Mean seconds per call over ``calls`` calls of one round (the one clock of a round; a
+    test replaces it to check everything around the measurement deterministically)."""
     start = time.perf_counter()
     for _ in range(calls):
         function()
     return (time.perf_counter() - start) / calls
+
+
+def _time_call(call: Callable[[], object]) -> float:
+    """Seconds of one call (the one clock of the ladder; see :func:`_median_seconds`)."""
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 ROUND_SECONDS = 0.004  # each round calls the function for about this long
@@ -96,11 +107,11 @@ def _torch_ops() -> dict[str, Callable[[], object]] | None:
     functional = torch.nn.functional
     with torch.no_grad():
         return {
-            "conv": lambda: functional.conv2d(x, conv, padding=1),
-            "pointwise": lambda: functional.conv2d(x, pointwise),
-            "depthwise": lambda: functional.conv2d(x, depthwise, padding=1, groups=8),
-            "fc": lambda: functional.linear(vector, matrix),
-            "elementwise": lambda: torch.add(x, x),
+            LatencyKind.CONV: lambda: functional.conv2d(x, conv, padding=1),
+            LatencyKind.POINTWISE: lambda: functional.conv2d(x, pointwise),
+            LatencyKind.DEPTHWISE: lambda: functional.conv2d(x, depthwise, padding=1, groups=8),
+            LatencyKind.FC: lambda: functional.linear(vector, matrix),
+            LatencyKind.ELEMENTWISE: lambda: torch.add(x, x),
         }
 
 
@@ -138,32 +149,34 @@ def _numpy_ops() -> dict[str, Callable[[], object]]:
     a = np.zeros((8, 8), dtype=np.float32)
     v = np.zeros(8, dtype=np.float32)
     x = np.zeros(32, dtype=np.float32)
-    return {"conv": lambda: a @ a, "pointwise": lambda: a @ a, "depthwise": lambda: x * x,
-            "fc": lambda: a @ v, "elementwise": lambda: x + x}
+    return {LatencyKind.CONV: lambda: a @ a, LatencyKind.POINTWISE: lambda: a @ a,
+            LatencyKind.DEPTHWISE: lambda: x * x, LatencyKind.FC: lambda: a @ v,
+            LatencyKind.ELEMENTWISE: lambda: x + x}
 
 
 #: The ladder: (kind, map size, input channels, output channels, stride) of each operation.
-LADDER: tuple[tuple[str, int, int, int, int], ...] = (
-    ("pointwise", 112, 16, 32, 1), ("pointwise", 56, 32, 64, 1), ("pointwise", 56, 144, 24, 1),
-    ("pointwise", 28, 64, 128, 1), ("pointwise", 28, 128, 256, 1), ("pointwise", 14, 256, 256, 1),
-    ("pointwise", 7, 512, 512, 1), ("pointwise", 7, 160, 960, 1),
-    ("conv", 224, 3, 16, 2), ("conv", 224, 3, 32, 2), ("conv", 56, 32, 32, 1),
-    ("conv", 28, 64, 64, 1), ("conv", 14, 128, 128, 1),
-    ("depthwise", 112, 32, 32, 1), ("depthwise", 112, 96, 96, 2), ("depthwise", 56, 128, 128, 1),
-    ("depthwise", 28, 256, 256, 1), ("depthwise", 28, 256, 256, 2), ("depthwise", 14, 512, 512, 1),
-    ("depthwise", 7, 1024, 1024, 1),
-    ("fc", 1, 256, 256, 1), ("fc", 1, 512, 512, 1), ("fc", 1, 1024, 1000, 1),
-    ("fc", 1, 1280, 1000, 1),
-    ("elementwise", 112, 16, 16, 1), ("elementwise", 56, 64, 64, 1),
-    ("elementwise", 14, 256, 256, 1),
+_CONV, _PW, _DW, _FC, _EW = (LatencyKind.CONV, LatencyKind.POINTWISE, LatencyKind.DEPTHWISE,
+                              LatencyKind.FC, LatencyKind.ELEMENTWISE)
+LADDER: tuple[tuple[LatencyKind, int, int, int, int], ...] = (
+    (_PW, 112, 16, 32, 1), (_PW, 56, 32, 64, 1), (_PW, 56, 144, 24, 1),
+    (_PW, 28, 64, 128, 1), (_PW, 28, 128, 256, 1), (_PW, 14, 256, 256, 1),
+    (_PW, 7, 512, 512, 1), (_PW, 7, 160, 960, 1),
+    (_CONV, 224, 3, 16, 2), (_CONV, 224, 3, 32, 2), (_CONV, 56, 32, 32, 1),
+    (_CONV, 28, 64, 64, 1), (_CONV, 14, 128, 128, 1),
+    (_DW, 112, 32, 32, 1), (_DW, 112, 96, 96, 2), (_DW, 56, 128, 128, 1),
+    (_DW, 28, 256, 256, 1), (_DW, 28, 256, 256, 2), (_DW, 14, 512, 512, 1),
+    (_DW, 7, 1024, 1024, 1),
+    (_FC, 1, 256, 256, 1), (_FC, 1, 512, 512, 1), (_FC, 1, 1024, 1000, 1),
+    (_FC, 1, 1280, 1000, 1),
+    (_EW, 112, 16, 16, 1), (_EW, 56, 64, 64, 1),
+    (_EW, 14, 256, 256, 1),
 )
 
 
 LADDER_ROUNDS = 15
 
 
-def _ladder(report: Callable[[str], None]) -> list[tuple[list[tuple[int, str, int, int]],
-                                                         float]]:
+def _ladder(report: Callable[[str], None]) -> list[TermSample]:
     """Each operation of :data:`LADDER` timed (PyTorch, one thread) as a sample for the fit:
     its model terms (FLOP, bytes at float32) and its median seconds. The operations run in
     turn, one call each per round, as the layers of a network do, so that no operation finds
@@ -172,20 +185,20 @@ def _ladder(report: Callable[[str], None]) -> list[tuple[list[tuple[int, str, in
 
     functional = torch.nn.functional
     calls: list[Callable[[], object]] = []
-    terms: list[tuple[str, int, int]] = []
+    terms: list[tuple[LatencyKind, int, int]] = []
     for kind, size, cin, cout, stride in LADDER:
         out = -(-size // stride)
-        if kind == "fc":
+        if kind == LatencyKind.FC:
             x, w = torch.ones(1, cin), torch.ones(cout, cin)
             calls.append(partial(functional.linear, x, w))
             terms.append((kind, 2 * cin * cout, 4 * (cin + cout + cin * cout)))
-        elif kind == "elementwise":
+        elif kind == LatencyKind.ELEMENTWISE:
             x = torch.ones(1, cin, size, size)
             calls.append(partial(torch.add, x, x))
             terms.append((kind, 0, 4 * 3 * cin * size * size))
         else:
-            k = 1 if kind == "pointwise" else 3
-            groups = cin if kind == "depthwise" else 1
+            k = 1 if kind == LatencyKind.POINTWISE else 3
+            groups = cin if kind == LatencyKind.DEPTHWISE else 1
             x = torch.ones(1, cin, size, size)
             w = torch.ones(cout, cin // groups, k, k)
             calls.append(partial(functional.conv2d, x, w, stride=stride, padding=k // 2,
@@ -200,10 +213,8 @@ def _ladder(report: Callable[[str], None]) -> list[tuple[list[tuple[int, str, in
                 call()
         for _ in range(LADDER_ROUNDS):
             for i, call in enumerate(calls):
-                start = time.perf_counter()
-                call()
-                times[i].append(time.perf_counter() - start)
-    samples = []
+                times[i].append(_time_call(call))
+    samples: list[TermSample] = []
     for (kind, flops, moved), spec, seconds in zip(terms, LADDER, times, strict=True):
         ordered = sorted(seconds)
         quartiles = ordered[len(ordered) // 4], ordered[3 * len(ordered) // 4]
@@ -251,7 +262,7 @@ def calibrate(name: str = "this-machine", *, save: bool = True,
             profile = Profile(
                 name=name, description=description,
                 provenance=f"{measured} with numpy; the peak rate for every kind",
-                peak_flops={kind: peak for kind in ("conv", "pointwise", "depthwise", "fc")},
+                peak_flops={kind: peak for kind in COMPUTE_KINDS},
                 bandwidth=bandwidth, overhead=overhead,
                 extra={"peak_gemm_gflops": f"{peak / 1e9:.1f}",
                        "copy_gbs": f"{bandwidth / 1e9:.1f}"})
@@ -261,8 +272,7 @@ def calibrate(name: str = "this-machine", *, save: bool = True,
             for kind, seconds in overhead.items():
                 samples.append(([(0, kind, 0, 0)], seconds))
             profile = fit_terms(
-                name, samples, rate_class={k: k for k in ("conv", "pointwise", "depthwise",
-                                                          "fc")},
+                name, samples, rate_class={k: k for k in COMPUTE_KINDS},
                 overhead_class={k: k for k in LATENCY_KINDS}, description=description,
                 provenance=f"{measured} and a ladder of {len(samples) - 5} operations with "
                            f"PyTorch (1 thread); rates, overheads and bandwidth (at most the "

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from costmodel.kinds import DEFAULT_PROFILE, LatencyKind
 from costmodel.parsing import parse_integer, parse_real
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("networks", help="the built-in networks and their rule sets")
     p = sub.add_parser("latency", help="estimated latency per layer on a device profile")
     configuration(p)
-    p.add_argument("--profile", default="pixel1",
+    p.add_argument("--profile", default=DEFAULT_PROFILE,
                    help="a device profile (see `costmodel profiles`; default pixel1)")
     output(p, "text")
     p = sub.add_parser("memory", help="weights, bytes moved and peak activation memory")
@@ -225,7 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     configuration(p)
     p = sub.add_parser("plot", help="a figure as HTML, PNG or SVG (PNG/SVG need kaleido)")
     p.add_argument("figure", choices=("accuracy", "layers", "plane", "latency", "time-share"))
-    p.add_argument("--profile", default="pixel1", help="device profile for latency figures")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, help="device profile for latency figures")
     p.add_argument("--log", action="store_true", help="log scale for the per-layer chart")
     p.add_argument("--out", metavar="FILE", required=True, help="FILE.html, FILE.png or .svg")
     configuration(p)
@@ -348,9 +349,9 @@ def _device(args: argparse.Namespace) -> str:
     if args.command == "profiles":
         from costmodel.device_profiles import ignored_profiles
 
-        rows = [{"name": p.name, "GFLOP/s (pointwise)": p.peak_flops["pointwise"] / 1e9,
+        rows = [{"name": p.name, "GFLOP/s (pointwise)": p.peak_flops[LatencyKind.POINTWISE] / 1e9,
                  "GB/s": p.bandwidth / 1e9, "overhead µs (depthwise)": p.overhead[
-                     "depthwise"] * 1e6, "provenance": p.provenance}
+                     LatencyKind.DEPTHWISE] * 1e6, "provenance": p.provenance}
                 for p in costmodel.profiles()]
         lines = [str(pd.DataFrame(rows).to_string(index=False))]
         lines += [f"not used: {path}: {reason}" for path, reason in ignored_profiles().items()]
@@ -366,7 +367,7 @@ def _device(args: argparse.Namespace) -> str:
         if args.format == "json":
             return profile.to_json()
         frame = pd.DataFrame([{
-            "name": profile.name, "gemm_gflops": profile.peak_flops["pointwise"] / 1e9,
+            "name": profile.name, "gemm_gflops": profile.peak_flops[LatencyKind.POINTWISE] / 1e9,
             "bandwidth_gbs": profile.bandwidth / 1e9,
             **{f"overhead_{k}_us": v * 1e6 for k, v in profile.overhead.items()}}])
         return _table(frame, args.format) if args.format != "text" else (

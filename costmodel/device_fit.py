@@ -17,26 +17,27 @@ the v2 latencies asks for a slower memory.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
 
 from costmodel.counting import count_ops
 from costmodel.graph import Graph
+from costmodel.kinds import LatencyKind
 from costmodel.latency import terms
 from costmodel.least_squares import nnls
 from costmodel.memory import DTYPES
-from costmodel.profile_spec import LATENCY_KINDS, FitQuality, Profile
+from costmodel.profile_spec import LATENCY_KINDS, FitQuality, Profile, profile_from_spec
 
 #: Which compute rate each kind shares in a fitted profile: TF-Lite runs standard convs
 #: (im2col), 1×1 convs and matrix-vector products as GEMM; depthwise convs have their own.
-RATE_CLASS: dict[str, str] = {"conv": "gemm", "pointwise": "gemm", "fc": "gemm",
-                              "depthwise": "depthwise"}
+RATE_CLASS: dict[str, str] = {LatencyKind.CONV: "gemm", LatencyKind.POINTWISE: "gemm",
+                              LatencyKind.FC: "gemm", LatencyKind.DEPTHWISE: "depthwise"}
 #: Which overhead each kind shares. Every configuration of one network runs the same
 #: operations, so per-kind overheads and a fixed cost per inference are the same unknown to a
 #: fit on one network: the fit has one overhead per operation, shared by all kinds.
-OVERHEAD_CLASS: dict[str, str] = {kind: "operation" for kind in
-                                  ("conv", "pointwise", "depthwise", "fc", "elementwise")}
+OVERHEAD_CLASS: dict[str, str] = {kind: "operation" for kind in LatencyKind}
 PIXEL1_MAX_BANDWIDTH = 29.8e9  # bytes/s: Snapdragon 821, LPDDR4-1866, 4×16-bit
 PIXEL1_SOURCE = ("TF-slim research/slim/nets/mobilenet README, 'Mobilenet V2 Imagenet "
                  "Checkpoints': Pixel 1 CPU latency of all 22 checkpoints")
@@ -78,7 +79,7 @@ def fit_terms(name: str, samples: Sequence[TermSample], *, rate_class: dict[str,
             x = np.zeros(len(columns))
             for _, kind, flops, moved in parts:
                 x[index[f"t0_{overhead_class[kind]}"]] += 1.0
-                if kind == "elementwise":
+                if kind == LatencyKind.ELEMENTWISE:
                     x[index["bandwidth"]] += moved
                     continue
                 rate = rate_class[kind]
@@ -122,7 +123,7 @@ def _predict(parts: list[tuple[int, str, int, int]], theta: np.ndarray, index: d
     for _, kind, flops, moved in parts:
         total += theta[index[f"t0_{overhead_class[kind]}"]]
         memory_s = moved * theta[index["bandwidth"]]
-        compute = flops * theta[index[rate_class[kind]]] if kind != "elementwise" else 0.0
+        compute = flops * theta[index[rate_class[kind]]] if kind != LatencyKind.ELEMENTWISE else 0.0
         total += max(compute, memory_s)
     return float(total)
 
@@ -158,5 +159,48 @@ def fit_pixel1() -> Profile:
         provenance=PIXEL1_SOURCE, max_bandwidth=PIXEL1_MAX_BANDWIDTH)
 
 
-__all__ = ["OVERHEAD_CLASS", "PIXEL1_MAX_BANDWIDTH", "RATE_CLASS", "fit_pixel1", "fit_profile",
-           "fit_terms", "published_latencies"]
+def i9_10940x_spec() -> Profile:
+    """The ``i9-10940x-spec`` profile from the spec sheet: 14 cores × 3.3 GHz (base) × 64 FP32
+    FLOP per cycle (two AVX-512 FMA units) = 2956.8 GFLOP/s; quad-channel DDR4-2933:
+    4 × 8 bytes × 2.933 GT/s = 93.9 GB/s. Not measured."""
+    return profile_from_spec(
+        "i9-10940x-spec", 14 * 33 * 64 / 10, round(4 * 8 * 2.933, 1),
+        description="Intel Core i9-10940X by its spec sheet: 14 cores × 3.3 GHz × 64 FP32 "
+                    "FLOP per cycle (two AVX-512 FMA units), quad-channel DDR4-2933",
+        source="published specification (base clock, AVX-512 FMA units, memory channels); "
+               "not measured")
+
+
+def derive_builtin_profiles() -> dict[str, Profile]:
+    """The built-in profiles as derived from their sources, each with where its stored copy
+    (``data/profiles/NAME.json``, read by :mod:`costmodel.device_profiles`) comes from. The
+    stored files are written from this (``python -m costmodel.device_fit --write``) and a test
+    refits and compares them."""
+    how = {"pixel1": "fitted by costmodel.device_fit.fit_pixel1 (non-negative least squares, "
+                     "relative errors, on the 22 published latencies)",
+           "i9-10940x-spec": "costmodel.device_fit.i9_10940x_spec (spec-sheet arithmetic)"}
+    profiles = {"pixel1": fit_pixel1(), "i9-10940x-spec": i9_10940x_spec()}
+    return {name: replace(profile, extra={**profile.extra, "derived_by": how[name],
+                                          "stored_as": f"data/profiles/{name}.json"})
+            for name, profile in profiles.items()}
+
+
+def _write_builtin_profiles() -> None:  # pragma: no cover - a maintainer's command
+    from costmodel.data_files import data_dir
+
+    for name, profile in derive_builtin_profiles().items():
+        path = data_dir() / "profiles" / f"{name}.json"
+        path.write_text(profile.to_json() + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: python -m costmodel.device_fit --write  (rewrites data/profiles/*.json)")
+    _write_builtin_profiles()
+
+
+__all__ = ["OVERHEAD_CLASS", "PIXEL1_MAX_BANDWIDTH", "RATE_CLASS", "derive_builtin_profiles",
+           "fit_pixel1", "fit_profile", "fit_terms", "i9_10940x_spec", "published_latencies"]

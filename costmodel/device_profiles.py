@@ -1,9 +1,14 @@
 """The device profiles: built-in ones and those saved by :func:`costmodel.calibrate`.
 
+The built-in profiles are data, ``data/profiles/NAME.json``, each with its provenance (read
+once, never refitted at run time; :func:`costmodel.device_fit.derive_builtin_profiles` writes
+them and a test refits them):
+
 * ``pixel1``: fitted on the 22 published MobileNet v2 Pixel-1 latencies
   (:func:`costmodel.device_fit.fit_pixel1`);
 * ``i9-10940x-spec``: an Intel Core i9-10940X by its published specification, not measured;
-* every profile saved under :func:`costmodel.profile_spec.profiles_dir`.
+
+and every profile saved under :func:`costmodel.profile_spec.profiles_dir`.
 """
 
 from __future__ import annotations
@@ -11,27 +16,32 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from costmodel.device_fit import fit_pixel1
+from costmodel.data_files import data_dir
 from costmodel.profile_spec import (
     BUILTIN_PROFILES,
     Profile,
-    profile_from_spec,
     profiles_dir,
+    read_profile_file,
     saved_profiles,
     scan_profiles,
 )
 
 
+def builtin_profile_path(name: str) -> Path:
+    """The shipped file of a built-in profile: ``data/profiles/NAME.json``."""
+    return data_dir() / "profiles" / f"{name}.json"
+
+
 @cache
 def _builtin() -> dict[str, Profile]:
-    spec = profile_from_spec(
-        "i9-10940x-spec", 2956.8, 93.9,
-        description="Intel Core i9-10940X by its spec sheet: 14 cores × 3.3 GHz × 64 FP32 "
-                    "FLOP per cycle (two AVX-512 FMA units), quad-channel DDR4-2933",
-        source="published specification (base clock, AVX-512 FMA units, memory channels); "
-               "not measured")
-    builtin = {"pixel1": fit_pixel1(), spec.name: spec}
-    assert tuple(builtin) == BUILTIN_PROFILES
+    builtin = {}
+    for name in BUILTIN_PROFILES:
+        path = builtin_profile_path(name)
+        try:
+            builtin[name] = read_profile_file(path)
+        except ValueError as error:  # a broken installation, not a user's input
+            raise RuntimeError(f"the built-in profile file {str(path)!r} cannot be used: "
+                               f"{error}; reinstall costmodel") from None
     return builtin
 
 
@@ -67,4 +77,4 @@ def get_profile(profile: object) -> Profile:
                      f"this machine with costmodel.calibrate()); got {profile!r}")
 
 
-__all__ = ["get_profile", "ignored_profiles", "profiles"]
+__all__ = ["builtin_profile_path", "get_profile", "ignored_profiles", "profiles"]

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from costmodel.kinds import LayerKind, OpKind, Role
 from costmodel.network_spec import Network
 from costmodel.operations import output_size
 from costmodel.parsing import parse_real
@@ -71,7 +72,7 @@ def _pick(rng: random.Random, frame: pd.DataFrame) -> pd.Series:
 
 
 def _layer_mult_adds(rep: Report, rng: random.Random) -> Exercise:
-    convs = rep.layers[(rep.layers["mult_adds"] > 0) & (rep.layers["kind"] != "fc")]
+    convs = rep.layers[(rep.layers["mult_adds"] > 0) & (rep.layers["kind"] != OpKind.FC)]
     row = _pick(rng, convs)
     k, cin, cout, h, groups = (int(row["kernel"]), int(row["in_c"]), int(row["out_c"]),
                                int(row["out_h"]), int(row["groups"]))
@@ -146,12 +147,12 @@ def _pairs(rep: Report) -> list[tuple[int, int]]:
     sides = [int(v) for v in layers["out_h"]]
     pairs: list[tuple[int, int]] = []
     for i in range(len(layers)):
-        if kinds[i] != "depthwise" or sides[i] <= 1:
+        if kinds[i] != LayerKind.DEPTHWISE or sides[i] <= 1:
             continue
         for j in range(i + 1, len(layers)):
             if blocks[j] != blocks[i]:
                 break
-            if kinds[j] == "pointwise" and roles[j] != "se":
+            if kinds[j] == LayerKind.POINTWISE and roles[j] != Role.SE:
                 pairs.append((i, j))
                 break
     return pairs
@@ -225,7 +226,7 @@ def _why_not(kind: ExerciseKind, rep: Report) -> str:
     """Why ``kind`` cannot be asked of ``rep``'s network; empty where it can."""
     layers = rep.layers
     if kind is ExerciseKind.LAYER_MULT_ADDS and not len(
-            layers[(layers["mult_adds"] > 0) & (layers["kind"] != "fc")]):
+            layers[(layers["mult_adds"] > 0) & (layers["kind"] != OpKind.FC)]):
         return "it needs a conv layer with Mult-Adds"
     if kind is ExerciseKind.LAYER_PARAMS and not (layers["params"] > 0).any():
         return "it needs a layer with parameters"

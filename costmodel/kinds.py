@@ -40,6 +40,39 @@ class OpKind(StrEnum):
     ShuffleNet v2, Ma et al. 2018, Fig. 3)."""
 
 
+class LatencyKind(StrEnum):
+    """How the latency model prices an operation (:mod:`costmodel.latency`); a device profile
+    gives a rate and an overhead per kind."""
+
+    CONV = "conv"
+    """A standard k×k convolution (k > 1, groups = 1)."""
+    POINTWISE = "pointwise"
+    """A 1×1 convolution on a feature map."""
+    DEPTHWISE = "depthwise"
+    """A grouped or depthwise convolution."""
+    FC = "fc"
+    """A matrix-vector product on a 1×1 map: classifiers, squeeze-and-excite's convs."""
+    ELEMENTWISE = "elementwise"
+    """Memory-bound work with no Mult-Adds: pooling, adds, the SE scale, data movement."""
+
+
+#: The profiles that come with costmodel (``data/profiles/NAME.json``, read by
+#: :mod:`costmodel.device_profiles`); a saved profile may not take one of these names.
+BUILTIN_PROFILES: tuple[str, ...] = ("pixel1", "i9-10940x-spec")
+#: The profile latency figures use unless told otherwise.
+DEFAULT_PROFILE = BUILTIN_PROFILES[0]
+
+
+class LayerKind(StrEnum):
+    """The ``kind`` column of the per-layer table, in MobileNet v1's Table 2 vocabulary, for
+    convolutions and the average pool; other operations show their :class:`OpKind`."""
+
+    CONV = "conv"
+    DEPTHWISE = "depthwise"
+    POINTWISE = "pointwise"
+    AVGPOOL = "avgpool"
+
+
 class Role(StrEnum):
     """The part an operation plays; ``Report.by_type`` groups by it."""
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from costmodel.counting import OpCount, count_ops
 from costmodel.graph import Graph
-from costmodel.kinds import Activation, OpKind
+from costmodel.kinds import Activation, LatencyKind, OpKind
 from costmodel.memory import DTYPES
 from costmodel.profile_spec import RATE_RANGE, Profile
 
@@ -36,17 +36,18 @@ if TYPE_CHECKING:
 UNFUSABLE = (Activation.HSWISH, Activation.SWISH, Activation.SIGMOID, Activation.HSIGMOID)
 
 
-def latency_kind(op: OpCount) -> str:
-    """The latency kind of an operation: ``conv`` (a standard k×k conv), ``pointwise``,
-    ``depthwise``, ``fc`` (a matrix-vector product on a 1×1 map: classifiers, SE convs), or
-    ``elementwise`` (pool, residual add, SE scale)."""
+def latency_kind(op: OpCount) -> LatencyKind:
+    """The latency kind of an operation (:class:`~costmodel.kinds.LatencyKind`): a conv on a
+    1×1 map is a matrix-vector product (``fc``), a grouped conv ``depthwise``, a 1×1 conv
+    ``pointwise``, any other conv ``conv``; pool, add, SE scale and data movement
+    ``elementwise``."""
     if op.kind is OpKind.CONV:
         if op.out_size == 1 and op.in_size == 1:
-            return "fc"
+            return LatencyKind.FC
         if op.groups > 1:
-            return "depthwise"
-        return "pointwise" if op.kernel == 1 else "conv"
-    return "fc" if op.kind is OpKind.FC else "elementwise"
+            return LatencyKind.DEPTHWISE
+        return LatencyKind.POINTWISE if op.kernel == 1 else LatencyKind.CONV
+    return LatencyKind.FC if op.kind is OpKind.FC else LatencyKind.ELEMENTWISE
 
 
 #: A term of the model: (operation index, kind, FLOP, bytes).
@@ -62,14 +63,14 @@ def terms(ops: tuple[OpCount, ...], bytes_per_element: int,
         moved = (op.elements_in + op.elements_out + op.params) * bytes_per_element
         out.append((i, latency_kind(op), 2 * op.mult_adds, moved))
         if not fused_activations and op.activation in UNFUSABLE:
-            out.append((i, "elementwise", 0, 2 * op.elements_out * bytes_per_element))
+            out.append((i, LatencyKind.ELEMENTWISE, 0, 2 * op.elements_out * bytes_per_element))
     return out
 
 
 def term_seconds(kind: str, flops: int, moved: int, profile: Profile) -> tuple[float, float,
                                                                                 float]:
     """(overhead, compute, memory) seconds of one term."""
-    compute = flops / profile.peak_flops[kind] if kind != "elementwise" else 0.0
+    compute = flops / profile.peak_flops[kind] if kind != LatencyKind.ELEMENTWISE else 0.0
     return profile.overhead[kind], compute, moved / profile.bandwidth
 
 

@@ -16,7 +16,7 @@ from costmodel.configuration import resolve
 from costmodel.counting import OpCount, count_ops, totals
 from costmodel.formatting import latex_text
 from costmodel.graph import BlockSpec, Graph, build_graph
-from costmodel.kinds import Role
+from costmodel.kinds import DEFAULT_PROFILE, LatencyKind, Role
 from costmodel.network_spec import Operator
 from costmodel.widths import AS_WRITTEN
 
@@ -123,7 +123,7 @@ def _block(graph: Graph, name: str) -> BlockSpec:
 
 def build_lesson(block: str | None = None, *, network: object = None, alpha: object = None,
                  resolution: object = None, rules: object = None,
-                 profile: str = "pixel1") -> Lesson:
+                 profile: str = DEFAULT_PROFILE) -> Lesson:
     """The lesson for ``block`` (default: :func:`default_block`) at a configuration."""
     config = resolve(network=network, alpha=alpha, resolution=resolution, rules=rules)
     graph = build_graph(config.network, config.rules, config.classes, config.variant,
@@ -305,7 +305,7 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
     from costmodel.latency import estimate
 
     shares = estimate(graph, alpha, resolution, get_profile(profile)).share_by_kind
-    row = shares[shares["latency_kind"] == "depthwise"]
+    row = shares[shares["latency_kind"] == LatencyKind.DEPTHWISE]
     time_pct = float(row["time_pct"].iloc[0]) if len(row) else 0.0
     macs_pct = float(row["mult_adds_pct"].iloc[0]) if len(row) else 0.0
     return LessonStep(

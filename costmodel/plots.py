@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import plotly.graph_objects as go
 
-from costmodel.kinds import Role
+from costmodel.kinds import DEFAULT_PROFILE, Role
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -336,7 +336,7 @@ def _latency_traces(profile_name: str) -> tuple[dict[str, Any], ...]:
             "hovertemplate": f"{network} α = %{{customdata}}<br>%{{x:.1f}} M Mult-Adds<br>"
                              "estimate %{y:.1f} ms<extra></extra>",
         })
-    if profile_name == "pixel1":
+    if profile_name == "pixel1":  # the device of the published rows drawn
         rows = [r for r in published_rows() if r.device == "Pixel 1" and r.latency_ms
                 and r.network and r.mult_adds is not None and "8-bit" not in r.model]
         traces.append({
@@ -351,7 +351,7 @@ def _latency_traces(profile_name: str) -> tuple[dict[str, Any], ...]:
     return tuple(traces)
 
 
-def latency_figure(report: Report, profile: str = "pixel1") -> go.Figure:
+def latency_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
     """Estimated latency against Mult-Adds across families on ``profile`` (lines over α at
     each network's reference size), the published Pixel-1 measurements where the profile is
     ``pixel1``, and ``report``'s configuration: where Mult-Adds and time disagree."""
@@ -372,7 +372,7 @@ def latency_figure(report: Report, profile: str = "pixel1") -> go.Figure:
     })
 
 
-def time_share_figure(report: Report, profile: str = "pixel1") -> go.Figure:
+def time_share_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
     """Share of Mult-Adds against share of estimated time, per kind of layer: depthwise
     layers hold a few % of the Mult-Adds and a far larger share of the time."""
     shares = report.latency(profile).share_by_kind

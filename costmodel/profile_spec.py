@@ -23,10 +23,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from costmodel.kinds import BUILTIN_PROFILES, DEFAULT_PROFILE, LatencyKind
 from costmodel.memory import DTYPES
 
-LATENCY_KINDS: tuple[str, ...] = ("conv", "pointwise", "depthwise", "fc", "elementwise")
-COMPUTE_KINDS: tuple[str, ...] = ("conv", "pointwise", "depthwise", "fc")
+LATENCY_KINDS: tuple[str, ...] = tuple(LatencyKind)
+#: The kinds priced by a compute rate (element-wise work is priced by bandwidth alone).
+COMPUTE_KINDS: tuple[str, ...] = tuple(k for k in LatencyKind if k is not LatencyKind.ELEMENTWISE)
 PROFILES_ENV = "COSTMODEL_PROFILES"
 #: The physical range of a rate, FLOP/s or bytes/s: 1,000 per second is slower than any device
 #: that runs a CNN, 10^18 far above any; outside it a latency is no estimate (a rate of 1e-300
@@ -35,9 +37,6 @@ MIN_RATE = 1e3
 MAX_RATE = 1e18
 RATE_RANGE = f"a finite number in [{MIN_RATE:.0e}, {MAX_RATE:.0e}]"
 MAX_OVERHEAD = 10.0  # seconds per operation
-#: The profiles that come with costmodel (:mod:`costmodel.device_profiles`); a saved profile
-#: may not take one of these names.
-BUILTIN_PROFILES: tuple[str, ...] = ("pixel1", "i9-10940x-spec")
 MAX_PROFILE_NAME = 64
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 PROFILE_NAME_RULE = (f"1-{MAX_PROFILE_NAME} letters, digits, '-' or '_', starting with a letter "
@@ -181,8 +180,9 @@ def _from_json(data: dict[str, Any]) -> Profile:
     )
 
 
-def _read(path: Path) -> Profile:
-    """A saved profile file, validated as any profile; ``ValueError`` saying why not."""
+def read_profile_file(path: Path) -> Profile:
+    """A profile file (built-in or saved), validated as any profile; ``ValueError`` saying why
+    it cannot be used."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except OSError as error:
@@ -197,11 +197,17 @@ def _read(path: Path) -> Profile:
         raise ValueError(f"it has no {error.args[0]!r}") from None
     except TypeError as error:
         raise ValueError(f"a field has the wrong type ({error})") from None
+    if profile.name != path.stem:
+        raise ValueError(f"its name {profile.name!r} is not its file name {path.stem!r}")
+    return profile
+
+
+def _read(path: Path) -> Profile:
+    """A saved profile file, validated as any profile; ``ValueError`` saying why not."""
+    profile = read_profile_file(path)
     if path.stem in BUILTIN_PROFILES or profile.name in BUILTIN_PROFILES:
         raise ValueError(f"a saved profile may not take a built-in profile's name "
                          f"({', '.join(BUILTIN_PROFILES)}); rename the file and its name")
-    if profile.name != path.stem:
-        raise ValueError(f"its name {profile.name!r} is not its file name {path.stem!r}")
     return profile
 
 
@@ -276,6 +282,7 @@ def save_profile(profile: Profile) -> Path:
 __all__ = [
     "BUILTIN_PROFILES",
     "COMPUTE_KINDS",
+    "DEFAULT_PROFILE",
     "LATENCY_KINDS",
     "MAX_RATE",
     "MIN_RATE",
@@ -287,6 +294,7 @@ __all__ = [
     "check_profile_name",
     "profile_from_spec",
     "profiles_dir",
+    "read_profile_file",
     "save_profile",
     "saved_profiles",
     "scan_profiles",

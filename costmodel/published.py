@@ -17,17 +17,12 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
 
-from costmodel.builtin_networks import (
-    FAMILY,
-    NETWORK_NAMES,
-    get_network,
-    is_builtin,
-    read_data_text,
-)
+from costmodel.builtin_networks import FAMILY, NETWORK_NAMES, get_network, is_builtin
+from costmodel.data_files import read_data_text
 from costmodel.kinds import Role
 
 if TYPE_CHECKING:
-    from costmodel.reports import Report
+    from costmodel.counts import Counts
 
 
 class Origin(StrEnum):
@@ -261,7 +256,7 @@ def compare(quantity: str, printed: Printed, exact_count: int, reason: str,
                       reason=why)
 
 
-def matches(row: PublishedRow, r: Report) -> bool:
+def matches(row: PublishedRow, r: Counts) -> bool:
     """Whether ``row`` describes the configuration of report ``r``."""
     return (
         row.network == r.network.key and is_builtin(r.network) and row.rules == r.rules
@@ -272,7 +267,7 @@ def matches(row: PublishedRow, r: Report) -> bool:
     )
 
 
-def rows_for(r: Report) -> tuple[PublishedRow, ...]:
+def rows_for(r: Counts) -> tuple[PublishedRow, ...]:
     """The published rows that describe report ``r``'s configuration."""
     return tuple(row for row in published_rows() if matches(row, r))
 
@@ -288,7 +283,7 @@ def _merged_source(first: str, second: str) -> str:
     return f"{first}; {second}"
 
 
-def comparisons_for(r: Report) -> tuple[Comparison, ...]:
+def comparisons_for(r: Counts) -> tuple[Comparison, ...]:
     """Every printed cost of report ``r``'s configuration against its exact count. Rows of one
     source printing the same figures are merged ("Tables 4, 6, 7, 8")."""
     merged: dict[tuple[str, str, str, str], PublishedRow] = {}

@@ -3,221 +3,48 @@
 The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.totals`).
 The standard-convolution equivalent, the per-layer and per-role tables, the closed form, the
 accuracy and the published figures are built on first access, so a report for the totals
-alone stays cheap.
+alone stays cheap. :class:`Report` is the top of the library: it imports the modules whose
+results it shows, and none of them imports it (they read a :class:`~costmodel.counts.Counts`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import html
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from costmodel.accuracy_model import AccuracyPrediction, predict_for_report
 from costmodel.builtin_networks import is_builtin
 from costmodel.configuration import resolve
-from costmodel.counting import OpCount, count_ops, standard_totals, totals
-from costmodel.graph import Graph, build_graph
-from costmodel.kinds import COUNTING_CONVENTION, ROLE_LABEL, OpKind, Role
+from costmodel.counting import count_ops, totals
+from costmodel.counts import ROLE_KIND, ROLE_ORDER, ClosedForm, Counts
+from costmodel.device_profiles import get_profile
+from costmodel.formatting import frame_to_latex, markdown_text
+from costmodel.graph import build_graph
+from costmodel.kinds import DEFAULT_PROFILE, ROLE_LABEL, Role
+from costmodel.latency import Latency, estimate
+from costmodel.memory import Memory, memory
 from costmodel.network_spec import Network
+from costmodel.profile_spec import Profile
+from costmodel.published import (
+    Comparison,
+    PublishedRow,
+    comparisons_for,
+    rows_for,
+    table2_shares,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from costmodel.accuracy_model import AccuracyPrediction
-    from costmodel.latency import Latency
-    from costmodel.memory import Memory
-    from costmodel.profile_spec import Profile
-    from costmodel.published import Comparison, PublishedRow
-
 
 @dataclass(frozen=True, kw_only=True)
-class ClosedForm:
-    """The closed form total(α, ρ) at continuous α and ρ (no channel or size rounding)."""
-
-    mult_adds: float
-    params: float
-
-
-#: The layer kind of each role in the vocabulary of MobileNet v1's Table 2 (``by_type``'s
-#: ``kind`` column): 1×1 convs are "pointwise", the stem a standard "conv", the classifier "fc".
-ROLE_KIND: dict[Role, str] = {
-    Role.STEM: "conv", Role.CONV: "conv", Role.DEPTHWISE: "depthwise",
-    Role.POINTWISE: "pointwise", Role.EXPAND: "pointwise", Role.PROJECT: "pointwise",
-    Role.SE: "se", Role.HEAD: "head", Role.CLASSIFIER: "fc", Role.ADD: "add",
-    Role.POOL: "avgpool",
-}
-
-
-def layer_kind(op: OpCount) -> str:
-    """A layer's kind in the per-layer table: ``conv``, ``depthwise``, ``pointwise`` (a 1×1
-    conv), ``avgpool``, ``fc``, ``add`` or ``scale`` (the operation itself is in ``op``)."""
-    if op.kind is OpKind.CONV:
-        return "depthwise" if op.depthwise else "pointwise" if op.kernel == 1 else "conv"
-    return {OpKind.POOL: "avgpool"}.get(op.kind, op.kind.value)
-
-
-#: Roles in the order ``by_type`` lists them.
-ROLE_ORDER = (Role.POINTWISE, Role.EXPAND, Role.DEPTHWISE, Role.SE, Role.PROJECT, Role.STEM,
-              Role.CONV, Role.HEAD, Role.CLASSIFIER, Role.ADD, Role.POOL)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Report:
-    """Exact cost of one configuration. Counts are integers (Mult-Adds = multiply-accumulates).
-
-    ``params`` counts every weight and bias the network has (batchnorm folded);
-    ``params_with_bn`` adds batchnorm γ and β (torchvision's ``num_params``, Keras'
-    "trainable"). ``standard_mult_adds``/``standard_params`` are the totals of the same
-    network with every block (separable pair or inverted residual) replaced by one standard
-    k×k conv; ``saving_ratio`` is ``mult_adds / standard_mult_adds`` (eq. 5 over the network).
+class Report(Counts):
+    """Exact cost of one configuration (:class:`~costmodel.counts.Counts`: integers,
+    Mult-Adds = multiply-accumulates), with what is built around it on first access: the
+    per-role table, the accuracy, the published figures, memory, latency and renderings.
     """
-
-    network: Network = field(repr=False, compare=False)
-    rules: str
-    alpha: float
-    depth: float
-    rho: float
-    resolution: int
-    classes: int
-    variant: str
-    mult_adds: int
-    params: int
-    params_with_bn: int
-    graph: Graph = field(repr=False, compare=False)
-
-    @property
-    def name(self) -> str:
-        """The network's name (``network=`` of :func:`report`)."""
-        return self.network.key
-
-    @property
-    def convention(self) -> str:
-        """The counting convention, with this network's reference input size."""
-        size = self.network.image_size
-        return COUNTING_CONVENTION.replace("round(224·ρ)", f"round({size}·ρ)")
-
-    # --- derived scalars ---------------------------------------------------------------
-
-    @cached_property
-    def _standard_totals(self) -> tuple[int, int]:
-        return standard_totals(self.graph, self.alpha, self.resolution)
-
-    @property
-    def standard_mult_adds(self) -> int:
-        """Mult-Adds of the standard-convolution equivalent."""
-        return self._standard_totals[0]
-
-    @property
-    def standard_params(self) -> int:
-        """Parameters of the standard-convolution equivalent."""
-        return self._standard_totals[1]
-
-    @property
-    def mult_adds_m(self) -> float:
-        """Mult-Adds in millions (M = 10^6)."""
-        return self.mult_adds / 1e6
-
-    @property
-    def params_m(self) -> float:
-        """Parameters in millions."""
-        return self.params / 1e6
-
-    @property
-    def saving_ratio(self) -> float:
-        """Mult-Adds of this network over its standard-convolution equivalent (< 1 is cheaper)."""
-        return self.mult_adds / self.standard_mult_adds if self.standard_mult_adds else 1.0
-
-    @property
-    def params_saving_ratio(self) -> float:
-        """Parameters of this network over its standard-convolution equivalent."""
-        return self.params / self.standard_params if self.standard_params else 1.0
-
-    @property
-    def width_rule(self) -> str:
-        """How α turned into this report's channel counts, where a user's table makes it
-        differ from a builder's (empty for the built-in networks): shown beside the numbers."""
-        if not self.network.as_written:
-            return ""
-        from costmodel.widths import AS_WRITTEN
-
-        return (f"Widths: {AS_WRITTEN}; the classes ({self.classes}: a classifier, c=classes, "
-                f"or a last 1×1 conv or fc after the pool) never scale.")
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """Flags for configurations outside what the papers measured."""
-        notes = []
-        if self.alpha > max(1.0, self.network.width) and self.network.key == "mobilenet_v1":
-            notes.append(f"α = {self.alpha:g} is wider than the paper studies (α ≤ 1).")
-        elif self.alpha > 1.4 and self.network.key != "mobilenet_v1":
-            notes.append(f"α = {self.alpha:g} is wider than any published checkpoint (α ≤ 1.4).")
-        if self.resolution > self.network.image_size:
-            notes.append(f"Input {self.resolution} px is above the reference "
-                         f"{self.network.image_size} px.")
-        return tuple(notes)
-
-    @cached_property
-    def elementwise(self) -> dict[str, int]:
-        """Element-wise work outside the Mult-Adds, labelled: residual adds, squeeze-and-excite
-        scale multiplies, pooled additions. Zero by the counting convention; here for reference
-        (and for the memory and latency models)."""
-        from costmodel.operations import RULES
-
-        out: dict[str, int] = {}
-        for op in count_ops(self.graph, self.alpha, self.resolution):
-            label = RULES[op.kind].elementwise_label
-            if label:
-                out[label] = out.get(label, 0) + op.elementwise
-        return out
-
-    # --- lazily built tables -------------------------------------------------------------
-
-    @cached_property
-    def layers(self) -> pd.DataFrame:
-        """One row per operation in network order; every count column sums to its total
-        (int64, or exact Python integers where a total would not fit)."""
-        import numpy as np
-        import pandas as pd
-
-        rows = count_ops(self.graph, self.alpha, self.resolution)
-        values = [(r.block, r.stride, r.kernel, r.groups, r.in_size, r.in_channels, r.out_size,
-                   r.out_channels, r.mult_adds, r.params, r.params + r.batchnorm_params,
-                   r.standard_mult_adds, r.standard_params, r.elementwise) for r in rows]
-        # int64 where every column's sum fits (with room); exact Python integers otherwise
-        largest = max(self.mult_adds, self.standard_mult_adds, self.params_with_bn,
-                      *(r.elementwise for r in rows))
-        numbers = np.array(values, dtype=np.int64 if largest < 2**62 else object)
-        (block, stride, kernel, groups, in_size, in_c, out_size, out_c, mult_adds, params,
-         params_bn, std_mult_adds, std_params, elementwise) = numbers.T
-        total_ma = self.mult_adds or 1
-        total_p = self.params or 1
-        return pd.DataFrame(
-            {
-                "name": [r.name for r in rows],
-                "block": block,
-                "role": [r.role.value for r in rows],
-                "kind": [layer_kind(r) for r in rows],
-                "op": [r.kind.value for r in rows],
-                "stride": stride,
-                "kernel": kernel,
-                "groups": groups,
-                "in_h": in_size,
-                "in_w": in_size,
-                "in_c": in_c,
-                "out_h": out_size,
-                "out_w": out_size,
-                "out_c": out_c,
-                "mult_adds": mult_adds,
-                "params": params,
-                "params_with_bn": params_bn,
-                "mult_adds_pct": [100 * int(v) / total_ma for v in mult_adds],
-                "params_pct": [100 * int(v) / total_p for v in params],
-                "standard_mult_adds": std_mult_adds,
-                "standard_params": std_params,
-                "elementwise": elementwise,
-                "activation": [r.activation.value for r in rows],
-            },
-            copy=False,
-        )
 
     @cached_property
     def by_type(self) -> pd.DataFrame:
@@ -251,8 +78,6 @@ class Report:
         return frame
 
     def _table2(self, frame: pd.DataFrame, roles: list[Role]) -> None:
-        from costmodel.published import table2_shares
-
         classes = self.classes if Role.CLASSIFIER in roles else 0
         without_bias = frame["params"] - [classes if r is Role.CLASSIFIER else 0 for r in roles]
         frame["params_pct_without_fc_bias"] = 100 * without_bias / (self.params - classes)
@@ -265,19 +90,9 @@ class Report:
         frame["note"] = [s.note if s else "" for s in shares]
 
     @cached_property
-    def closed_form(self) -> ClosedForm:
-        """The closed-form estimate at this report's continuous α and ρ."""
-        from costmodel.closed_form import evaluate
-
-        mult_adds, params = evaluate(self.graph, self.alpha, self.rho)
-        return ClosedForm(mult_adds=mult_adds, params=params)
-
-    @cached_property
     def accuracy(self) -> AccuracyPrediction | None:
         """Predicted ImageNet top-1 (see :func:`costmodel.predict_accuracy`) where this
         network's family has a fitted model; ``None`` otherwise."""
-        from costmodel.accuracy_model import predict_for_report
-
         return predict_for_report(self)
 
     @cached_property
@@ -285,16 +100,12 @@ class Report:
         """Published ImageNet accuracies measured at exactly this configuration (paper tables
         and checkpoints; float models only), e.g. 70.6 % (paper) and 70.9 % (TF-slim) at 1.0
         MobileNet-224."""
-        from costmodel.published import rows_for
-
         return tuple(r for r in rows_for(self) if r.top1 is not None and "8-bit" not in r.model)
 
     @cached_property
     def published(self) -> tuple[Comparison, ...]:
         """The printed cost figures for this configuration, each set against the exact count;
         empty when nobody printed this configuration."""
-        from costmodel.published import comparisons_for
-
         return comparisons_for(self)
 
     # --- memory and latency -------------------------------------------------------------------
@@ -302,16 +113,11 @@ class Report:
     def memory(self, dtype: str = "float32") -> Memory:
         """Weights, bytes moved, arithmetic intensity and peak activation memory at ``dtype``
         (``float32``, ``float16`` or ``int8``); see :mod:`costmodel.memory`."""
-        from costmodel.memory import memory
-
         return memory(self.graph, self.alpha, self.resolution, dtype)
 
-    def latency(self, profile: str | Profile = "pixel1") -> Latency:
+    def latency(self, profile: str | Profile = DEFAULT_PROFILE) -> Latency:
         """The latency estimate on ``profile`` (a name from :func:`costmodel.profiles` or a
         :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.latency`."""
-        from costmodel.device_profiles import get_profile
-        from costmodel.latency import estimate
-
         return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
 
     # --- output ----------------------------------------------------------------------------
@@ -385,15 +191,11 @@ class Report:
 
     def to_markdown(self) -> str:
         """The summary as Markdown (tables of totals and of the published figures)."""
-        from costmodel.formatting import report_markdown
-
-        return report_markdown(self)
+        return _report_markdown(self)
 
     def to_latex(self) -> str:
         """The totals as a LaTeX table (booktabs), with the counting convention as caption."""
         import pandas as pd
-
-        from costmodel.formatting import frame_to_latex, title
 
         frame = pd.DataFrame({
             "quantity": ["Mult-Adds", "Parameters", "Parameters with batchnorm"],
@@ -404,19 +206,176 @@ class Report:
         return frame_to_latex(frame, caption=f"{title(self)}. {self.convention}")
 
     def __str__(self) -> str:
-        from costmodel.formatting import report_text
-
-        return report_text(self)
+        return _report_text(self)
 
     def _repr_markdown_(self) -> str:
-        from costmodel.formatting import report_markdown
-
-        return report_markdown(self)
+        return _report_markdown(self)
 
     def _repr_html_(self) -> str:
-        from costmodel.formatting import report_html
+        return _report_html(self)
 
-        return report_html(self)
+
+_QUANTITY = {"mult_adds": "Mult-Adds", "params": "Parameters",
+             "params_with_bn": "Params+BN"}
+
+
+def title(r: Counts) -> str:
+    """One line naming the configuration."""
+    variant = f", variant {r.variant}" if len(r.network.variants) > 1 else ""
+    depth = f", depth {r.depth:g}" if r.network.depth_scaling else ""
+    return (
+        f"{r.network.title} ({r.rules} rules, {r.classes} classes){variant}: α = {r.alpha:g}"
+        f"{depth}, input {r.resolution}×{r.resolution} (ρ = {r.rho:.4g})"
+    )
+
+
+def _published_line(c: Comparison) -> str:
+    line = (
+        f"{_QUANTITY[c.quantity]:<10} {c.source:<38} printed {c.printed_text:>8}   "
+        f"exact {c.exact:>10.4f} M   {c.status}"
+    )
+    return f"{line}: {c.reason}" if c.reason else line
+
+
+def _times(ratio: float) -> str:
+    """``0.12`` → "8.14× fewer", ``1.17`` → "1.17× more"."""
+    return f"{1 / ratio:.2f}× fewer" if ratio <= 1 else f"{ratio:.2f}× more"
+
+
+def _measured_line(r: Report) -> str:
+    parts = [f"{m.top1:g}% ({m.source})" for m in r.measured if m.top1 is not None]
+    return "Measured ImageNet top-1: " + "; ".join(parts)
+
+
+def _accuracy_line(r: Report) -> str:
+    a = r.accuracy
+    assert a is not None
+    line = (
+        f"Predicted ImageNet top-1: {a.top1:.1f}% (interval {a.low:.1f}-{a.high:.1f}; "
+        f"nearest checkpoint {a.nearest.alpha:g}-{a.nearest.resolution}: {a.nearest.top1:g}%)"
+    )
+    return line + ", EXTRAPOLATED beyond the measured α/resolution range" if a.extrapolated \
+        else line
+
+
+def _report_text(r: Report) -> str:
+    """A readable multi-line summary for ``print(report)``."""
+    cf = r.closed_form
+    lines = [
+        title(r),
+        *([f"  {r.width_rule}"] if r.width_rule else []),
+        f"  Mult-Adds   {r.mult_adds:>15,}   ({r.mult_adds_m:,.2f} M)",
+        f"  Parameters  {r.params:>15,}   ({r.params_m:,.3f} M; with batchnorm γβ "
+        f"{r.params_with_bn:,})",
+        f"  Standard-conv equivalent: {r.standard_mult_adds:,} Mult-Adds, "
+        f"{r.standard_params:,} params",
+        f"  Against it: {r.saving_ratio:.4f} of the Mult-Adds ({_times(r.saving_ratio)}), "
+        f"{r.params_saving_ratio:.4f} of the params",
+        f"  Closed form (continuous α, ρ): {cf.mult_adds / 1e6:,.2f} M Mult-Adds, "
+        f"{cf.params / 1e6:,.3f} M params",
+    ]
+    if r.measured:
+        lines.append(f"  {_measured_line(r)}")
+    if r.accuracy is not None:
+        lines.append(f"  {_accuracy_line(r)}")
+    memory = r.memory("float32")
+    lines.append(f"  Memory (float32): weights {memory.weights_bytes / 1e6:,.2f} MB; peak "
+                 f"activations {memory.peak_activation_bytes / 1e6:,.2f} MB at "
+                 f"{memory.peak_layer}")
+    latency = r.latency(DEFAULT_PROFILE)
+    lines.append(f"  Latency estimate on {DEFAULT_PROFILE}: {latency.total_ms:,.1f} ms (roofline "
+                 f"with per-operation overhead; within about 2×)")
+    extras = ", ".join(f"{k} {v:,}" for k, v in r.elementwise.items() if v)
+    if extras:
+        lines.append(f"  Element-wise work, not in the Mult-Adds: {extras}")
+    if r.published:
+        lines.append("  Published figures for this configuration:")
+        lines += [f"    {_published_line(c)}" for c in r.published]
+    lines += [f"  Note: {note}" for note in r.notes]
+    lines.append(f"  Counting: {r.convention}")
+    return "\n".join(lines)
+
+
+def _report_markdown(r: Report) -> str:
+    """The summary as Markdown (notebooks' ``_repr_markdown_``)."""
+    cf = r.closed_form
+    lines = [
+        f"**{markdown_text(title(r))}**",
+        "",
+        *([markdown_text(r.width_rule), ""] if r.width_rule else []),
+        "| quantity | exact | millions | standard-conv equivalent | closed form (M) |",
+        "|---|---:|---:|---:|---:|",
+        f"| Mult-Adds | {r.mult_adds:,} | {r.mult_adds_m:,.2f} | {r.standard_mult_adds:,} | "
+        f"{cf.mult_adds / 1e6:,.2f} |",
+        f"| Parameters | {r.params:,} | {r.params_m:,.3f} | {r.standard_params:,} | "
+        f"{cf.params / 1e6:,.3f} |",
+        f"| Parameters with batchnorm γβ | {r.params_with_bn:,} | "
+        f"{r.params_with_bn / 1e6:,.3f} | | |",
+        "",
+        f"Against standard convolutions: {r.saving_ratio:.4f} of the Mult-Adds "
+        f"({_times(r.saving_ratio)}).",
+    ]
+    if r.measured:
+        lines += ["", _measured_line(r) + "."]
+    if r.accuracy is not None:
+        lines += ["", _accuracy_line(r) + "."]
+    if r.published:
+        lines += [
+            "",
+            "| quantity | source | printed | exact (M) | status | reason |",
+            "|---|---|---:|---:|---|---|",
+        ]
+        lines += [
+            f"| {_QUANTITY[c.quantity]} | {c.source} | {c.printed_text} | {c.exact:.4f} | "
+            f"{c.status} | {c.reason} |"
+            for c in r.published
+        ]
+    lines += ["", *[f"> {note}" for note in r.notes]] if r.notes else []
+    lines += ["", f"*Counting:* {r.convention}"]
+    return "\n".join(lines)
+
+
+def _report_html(r: Report) -> str:
+    """The summary as a small HTML fragment (notebooks' ``_repr_html_``)."""
+    cf = r.closed_form
+    rows = [
+        ("Mult-Adds", f"{r.mult_adds:,}", f"{r.mult_adds_m:,.2f} M",
+         f"{r.standard_mult_adds:,}", f"{cf.mult_adds / 1e6:,.2f} M"),
+        ("Parameters", f"{r.params:,}", f"{r.params_m:,.3f} M",
+         f"{r.standard_params:,}", f"{cf.params / 1e6:,.3f} M"),
+    ]
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    published = "".join(
+        f"<tr><td>{_QUANTITY[c.quantity]}</td><td>{html.escape(c.source)}</td>"
+        f"<td>{html.escape(c.printed_text)}</td><td>{c.exact:.4f}</td>"
+        f"<td>{html.escape(c.status)}</td>"
+        f"<td>{html.escape(c.reason)}</td></tr>"
+        for c in r.published
+    )
+    parts = [
+        f"<p><b>{html.escape(title(r))}</b></p>",
+        *([f"<p>{html.escape(r.width_rule)}</p>"] if r.width_rule else []),
+        "<table><tr><th>quantity</th><th>exact</th><th>millions</th>"
+        "<th>standard-conv equivalent</th><th>closed form</th></tr>",
+        body,
+        "</table>",
+    ]
+    if published:
+        parts += [
+            "<table><tr><th>quantity</th><th>source</th><th>printed</th><th>exact (M)</th>"
+            "<th>status</th><th>reason</th></tr>",
+            published,
+            "</table>",
+        ]
+    if r.measured:
+        parts.append(f"<p>{html.escape(_measured_line(r))}</p>")
+    if r.accuracy is not None:
+        parts.append(f"<p>{html.escape(_accuracy_line(r))}</p>")
+    parts += [f"<p>{html.escape(note)}</p>" for note in r.notes]
+    parts.append(f"<p><i>Counting:</i> {html.escape(r.convention)}</p>")
+    return "".join(parts)
 
 
 def report(
@@ -470,4 +429,4 @@ def report(
     )
 
 
-__all__ = ["ROLE_ORDER", "ClosedForm", "Report", "report"]
+__all__ = ["ROLE_ORDER", "ClosedForm", "Counts", "Report", "report"]
