@@ -72,7 +72,8 @@ def lesson_blocks(network: object = None) -> tuple[str, ...]:
     """The blocks the lesson can explain (their names: ``dw2/pw2``, ``b3``...); empty for a
     table without blocks (see :func:`no_lesson`)."""
     config = resolve(network=network)
-    graph = build_graph(config.network, config.rules, config.classes)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
     return tuple(block.name for block in graph.blocks if explains(graph, block))
 
 
@@ -83,7 +84,8 @@ def no_lesson(network: object = None) -> str:
         return ""
     config = resolve(network=network)
     title = config.network.title
-    graph = build_graph(config.network, config.rules, config.classes)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
     if graph.blocks:  # fused, universal or MixConv blocks only
         kinds = sorted({block.operator.value for block in graph.blocks})
         return (f"The lesson explains one block at a time (a separable pair or an inverted "
@@ -101,7 +103,8 @@ def default_block(network: object = None) -> str:
     """The lesson's default block: the second separable pair (dw2/pw2) of MobileNet v1, a
     stride-1 expanding block of the others."""
     config = resolve(network=network)
-    graph = build_graph(config.network, config.rules, config.classes)
+    graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                        config.depth)
     blocks = [block for block in graph.blocks if explains(graph, block)]
     for block in blocks:
         if block.operator is Operator.SEPARABLE and block.index == 2:
