@@ -28,6 +28,8 @@ from costmodel.dashboard_state import (
     accuracy_headline,
     budget_answer,
     column_spec,
+    network_choices,
+    network_label,
     read_link,
     widget_ranges,
 )
@@ -190,10 +192,12 @@ if upload is not None:
 
 with st.sidebar:
     st.header("Network")
-    st.selectbox("Network", NETWORK_NAMES, key="network", on_change=_network_changed,
-                 format_func=lambda n: get_network(n).title, disabled=custom is not None,
+    st.selectbox("Network", network_choices(), key="network", on_change=_network_changed,
+                 format_func=network_label, disabled=custom is not None,
                  label_visibility="collapsed",
-                 help="Disabled while an uploaded table is shown." if custom else None)
+                 help="Disabled while an uploaded table is shown." if custom else
+                 f"{len(NETWORK_NAMES)} networks, grouped by family; type a family, a title "
+                 f"or a name (as report() takes it) to search.")
     if custom is None and len(net.rule_names) > 1:
         st.radio("Rounding rules", net.rule_names, key="rules", horizontal=True,
                  help="Each builder's channel rounding, reproduced exactly.")

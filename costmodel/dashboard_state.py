@@ -319,6 +319,25 @@ def family(network: str) -> str:
     return FAMILY[network]
 
 
+@cache
+def network_choices() -> tuple[str, ...]:
+    """The built-in networks grouped by family: families in the order their first network is
+    listed (:data:`~costmodel.builtin_networks.NETWORK_NAMES`), networks in that order within."""
+    order: dict[str, int] = {}
+    for name in NETWORK_NAMES:
+        order.setdefault(FAMILY[name], len(order))
+    return tuple(sorted(NETWORK_NAMES, key=lambda name: order[FAMILY[name]]))
+
+
+def network_label(network: str) -> str:
+    """The selector's text for a network: family, title and the name ``report()`` takes, so
+    that typing any of them finds it (``MobileNet v1 · MobileNet v1 (mobilenet_v1)``,
+    ``LCNet · lcnet_050``)."""
+    title = get_network(network).title
+    shown = title if title == network else f"{title} ({network})"
+    return f"{FAMILY[network]} · {shown}"
+
+
 __all__ = [
     "ALPHA_RANGE",
     "ALPHA_SLIDER",
@@ -340,6 +359,8 @@ __all__ = [
     "budget_answer",
     "column_spec",
     "family",
+    "network_choices",
+    "network_label",
     "read_link",
     "widget_ranges",
 ]

@@ -22,3 +22,18 @@ def test_efficientnet_b3_lesson_offers_all_26_blocks() -> None:
 def test_lesson_blocks_are_the_graphs_explained_blocks(network: str) -> None:
     graph = costmodel.report(network=network).graph
     assert lesson_blocks(network) == tuple(b.name for b in graph.blocks if explains(graph, b))
+
+
+def test_the_selector_groups_networks_by_family_and_names_them() -> None:
+    from costmodel.builtin_networks import FAMILY, NETWORK_NAMES
+    from costmodel.dashboard_state import network_choices, network_label
+
+    choices = network_choices()
+    assert sorted(choices) == sorted(NETWORK_NAMES)
+    families = [FAMILY[name] for name in choices]
+    # each family is one run: once left, never seen again
+    runs = [f for i, f in enumerate(families) if i == 0 or families[i - 1] != f]
+    assert len(runs) == len(set(families))
+    assert choices[0] == "mobilenet_v1"
+    assert network_label("mobilenet_v1") == "MobileNet v1 · MobileNet v1 (mobilenet_v1)"
+    assert network_label("lcnet_050") == "LCNet · lcnet_050"
