@@ -36,6 +36,9 @@ ROLE_COLOURS = {
 }
 FAMILY_SYMBOLS = {"MobileNet v1": "circle", "MobileNet v2": "diamond", "MobileNet v3": "square",
                   "MnasNet": "triangle-up", "EfficientNet": "star-diamond", "other": "x"}
+#: Marker symbols for the families not in FAMILY_SYMBOLS, in turn.
+_MORE_SYMBOLS = ("cross", "triangle-down", "pentagon", "hexagon", "star", "hourglass",
+                 "triangle-left", "triangle-right", "bowtie", "star-square", "hexagram")
 _MARGIN = {"l": 60, "r": 20, "t": 50, "b": 50}
 
 
@@ -62,21 +65,29 @@ def _accuracy_traces() -> tuple[dict[str, Any], ...]:
 
     data = accuracy_data()
     data = data[(data["task"] == "ImageNet") & (data["metric"] == "top-1 %")
-                & data["mult_adds_m"].notna() & ~data["model"].str.contains("8-bit")]
+                & (data["mult_adds_m"].notna() | data["exact_mult_adds"].notna())
+                & ~data["model"].str.contains("8-bit")].copy()
+    # a printed cost where the source prints one; the exact count of the checkpoint's network
+    # at its evaluation size where it does not (timm's results print none)
+    printed = data["mult_adds_m"].notna()
+    data["x"] = data["mult_adds_m"].where(printed, data["exact_mult_adds"] / 1e6).astype(float)
     traces: list[dict[str, Any]] = []
-    for family, symbol in FAMILY_SYMBOLS.items():
+    families = list(dict.fromkeys([*FAMILY_SYMBOLS, *data["family"]]))
+    for i, family in enumerate(families):
         part = data[data["family"] == family]
         if part.empty:
             continue
+        symbol = FAMILY_SYMBOLS.get(family, _MORE_SYMBOLS[i % len(_MORE_SYMBOLS)])
         traces.append({
             "type": "scatter", "mode": "markers", "name": f"{family} (published)",
-            "x": part["mult_adds_m"].tolist(), "y": part["value"].tolist(),
+            "x": part["x"].tolist(), "y": part["value"].tolist(),
             "marker": {"symbol": symbol, "size": 8},
-            "text": [f"{model} ({source}): top-1 {top1:g} %, {cost:g} M Mult-Adds "
-                     f"(printed), {params:g} M params"
-                     for model, source, top1, cost, params in zip(
-                         part["model"], part["source"], part["value"], part["mult_adds_m"],
-                         part["params_m"], strict=True)],
+            "text": [f"{_text(model)} ({_text(source)}): top-1 {top1:g} %, "
+                     f"{cost:,.1f} M Mult-Adds ({'printed' if shown else 'exact count'})"
+                     + (f", {params:g} M params" if params == params else "")
+                     for model, source, top1, cost, shown, params in zip(
+                         part["model"], part["source"], part["value"], part["x"],
+                         printed[part.index], part["params_m"], strict=True)],
             "hovertemplate": "%{text}<extra></extra>",
         })
     xs: list[float | None] = []
@@ -94,12 +105,12 @@ def _accuracy_traces() -> tuple[dict[str, Any], ...]:
         "name": "fitted trends (v1, v2, MnasNet at α 0.5 and 1)", "x": xs, "y": ys,
         "line": {"width": 1, "dash": "dot", "color": "#7f7f7f"},
     })
-    on = pareto_mask(data["mult_adds_m"].to_numpy(dtype=np.float64),
+    on = pareto_mask(data["x"].to_numpy(dtype=np.float64),
                      data["value"].to_numpy(dtype=np.float64))
-    best = data[on].sort_values("mult_adds_m")
+    best = data[on].sort_values("x")
     traces.append({
         "type": "scatter", "mode": "lines", "name": "Pareto frontier (published, all families)",
-        "x": best["mult_adds_m"].tolist(), "y": best["value"].tolist(),
+        "x": best["x"].tolist(), "y": best["value"].tolist(),
         "line": {"shape": "hv", "width": 2, "color": "#444"}, "hoverinfo": "skip",
     })
     return tuple(traces)
