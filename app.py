@@ -2,10 +2,11 @@
 then the lesson, exercises, charts and tables.
 
 This file only wires widgets to library calls and displays what they return; every number,
-message and figure comes from the ``costmodel`` package (``costmodel.dashboard_state`` holds
-the link reading, the headline and the budget answer), so a script can get the same. Only the
-selected view is built on each run, and the results that do not depend on a moved widget are
-cached, so that a slider move redraws in well under 200 ms.
+message and figure comes from the ``costmodel`` package
+(``costmodel.presentation.dashboard_state`` holds the link reading, the headline and the budget
+answer), so a script can get the same. Only the selected view is built on each run, and the
+results that do not depend on a moved widget are cached, so that a slider move redraws in well
+under 200 ms.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from typing import Any
 import streamlit as st
 
 import costmodel
-from costmodel import plots
-from costmodel.accuracy import reconciliation
-from costmodel.builtin_networks import NETWORK_NAMES, get_network
-from costmodel.configuration import check_alpha, check_resolution
-from costmodel.dashboard_state import (
+from costmodel.base.formatting import frame_to_csv, markdown_text
+from costmodel.base.kinds import DEFAULT_PROFILE
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
+from costmodel.descriptions.configuration import check_alpha, check_resolution
+from costmodel.descriptions.network_spec import Network
+from costmodel.literature.accuracy import reconciliation
+from costmodel.presentation import plots
+from costmodel.presentation.dashboard_state import (
     ALPHA_SLIDER,
     ALPHA_STEP,
     VIEWS,
@@ -33,12 +37,9 @@ from costmodel.dashboard_state import (
     read_link,
     widget_ranges,
 )
-from costmodel.exercises import exercise_kinds, grade, make_exercise
-from costmodel.formatting import frame_to_csv, markdown_text
-from costmodel.kinds import DEFAULT_PROFILE
-from costmodel.lesson import build_lesson, default_block, lesson_blocks, no_lesson
-from costmodel.network_spec import Network
 from costmodel.reports import Report
+from costmodel.teaching.exercises import exercise_kinds, grade, make_exercise
+from costmodel.teaching.lesson import build_lesson, default_block, lesson_blocks, no_lesson
 
 st.set_page_config(page_title="costmodel", layout="wide")
 

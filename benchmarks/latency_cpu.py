@@ -31,9 +31,9 @@ import torch  # noqa: E402
 from results_table import write_results  # noqa: E402
 
 import costmodel  # noqa: E402
-from costmodel.counting import count_ops  # noqa: E402
-from costmodel.kinds import OpKind  # noqa: E402
-from costmodel.latency import latency_kind  # noqa: E402
+from costmodel.base.kinds import OpKind  # noqa: E402
+from costmodel.core.counting import count_ops  # noqa: E402
+from costmodel.hardware.latency import latency_kind  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPEATS = 30

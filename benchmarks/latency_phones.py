@@ -15,8 +15,8 @@ import numpy as np
 from results_table import write_results
 
 import costmodel
-from costmodel.device_fit import published_latencies
-from costmodel.published import published_rows
+from costmodel.hardware.device_fit import published_latencies
+from costmodel.literature.published import published_rows
 
 HERE = Path(__file__).resolve().parent
 HELD_OUT = {"MnasNet-A1": ["mnasnet_a1"],

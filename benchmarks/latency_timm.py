@@ -20,7 +20,7 @@ from pathlib import Path
 from results_table import write_results
 
 import costmodel
-from costmodel.published import Origin, published_rows
+from costmodel.literature.published import Origin, published_rows
 
 HERE = Path(__file__).resolve().parent
 

@@ -36,8 +36,8 @@ import numpy as np  # noqa: E402
 from results_table import machine, write_results  # noqa: E402
 
 import costmodel  # noqa: E402
-from costmodel.builtin_networks import FAMILY, NETWORK_NAMES, get_network  # noqa: E402
-from costmodel.counting import weights_at  # noqa: E402
+from costmodel.core.counting import weights_at  # noqa: E402
+from costmodel.descriptions.builtin_networks import FAMILY, NETWORK_NAMES, get_network  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "crosscheck"))
@@ -83,7 +83,7 @@ def bench_report(network: str, rng: random.Random, count: int = 1000,
                  cold: bool = False) -> float:
     """report() totals per new configuration: the median over 7 batches of ``count`` new
     configurations (new α values in every batch, so the per-α cache of
-    :func:`costmodel.counting.weights_at` never holds them). ``cold``: the per-α cache is
+    :func:`costmodel.core.counting.weights_at` never holds them). ``cold``: the per-α cache is
     emptied before each call, so a network whose builder fixes α pays for its widths too."""
     costmodel.report(network=network)  # warm: imports and the network's plan
     samples = []

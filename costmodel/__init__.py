@@ -19,27 +19,27 @@ __version__ = "0.2.0"
 _EXPORTS = {
     "report": "costmodel.reports",
     "Report": "costmodel.reports",
-    "COUNTING_CONVENTION": "costmodel.kinds",
-    "networks": "costmodel.builtin_networks",
-    "load_network": "costmodel.network_tables",
-    "load_architecture": "costmodel.network_tables",
-    "Network": "costmodel.network_spec",
-    "VARIANTS": "costmodel.configuration",
-    "derive": "costmodel.derivation",
-    "formula_catalog": "costmodel.formulas",
-    "kernel_scaling_mistake": "costmodel.kernel_scaling",
-    "accuracy_data": "costmodel.accuracy",
-    "reconciliation": "costmodel.accuracy",
-    "accuracy_fits": "costmodel.accuracy_model",
-    "predict_accuracy": "costmodel.accuracy_model",
-    "frontier": "costmodel.budget",
-    "budget_curve": "costmodel.budget",
-    "sweep": "costmodel.sweeps",
-    "profiles": "costmodel.device_profiles",
-    "get_profile": "costmodel.device_profiles",
-    "profile_from_spec": "costmodel.profile_spec",
-    "Profile": "costmodel.profile_spec",
-    "calibrate": "costmodel.calibration",
+    "COUNTING_CONVENTION": "costmodel.base.kinds",
+    "networks": "costmodel.descriptions.builtin_networks",
+    "load_network": "costmodel.descriptions.network_tables",
+    "load_architecture": "costmodel.descriptions.network_tables",
+    "Network": "costmodel.descriptions.network_spec",
+    "VARIANTS": "costmodel.descriptions.configuration",
+    "derive": "costmodel.teaching.derivation",
+    "formula_catalog": "costmodel.core.formulas",
+    "kernel_scaling_mistake": "costmodel.teaching.kernel_scaling",
+    "accuracy_data": "costmodel.literature.accuracy",
+    "reconciliation": "costmodel.literature.accuracy",
+    "accuracy_fits": "costmodel.literature.accuracy_model",
+    "predict_accuracy": "costmodel.literature.accuracy_model",
+    "frontier": "costmodel.literature.budget",
+    "budget_curve": "costmodel.literature.budget",
+    "sweep": "costmodel.core.sweeps",
+    "profiles": "costmodel.hardware.device_profiles",
+    "get_profile": "costmodel.hardware.device_profiles",
+    "profile_from_spec": "costmodel.hardware.profile_spec",
+    "Profile": "costmodel.hardware.profile_spec",
+    "calibrate": "costmodel.hardware.calibration",
 }
 
 __all__ = [
@@ -69,22 +69,22 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from costmodel.accuracy import accuracy_data, reconciliation
-    from costmodel.accuracy_model import accuracy_fits, predict_accuracy
-    from costmodel.budget import budget_curve, frontier
-    from costmodel.builtin_networks import networks
-    from costmodel.calibration import calibrate
-    from costmodel.configuration import VARIANTS
-    from costmodel.derivation import derive
-    from costmodel.device_profiles import get_profile, profiles
-    from costmodel.formulas import formula_catalog
-    from costmodel.kernel_scaling import kernel_scaling_mistake
-    from costmodel.kinds import COUNTING_CONVENTION
-    from costmodel.network_spec import Network
-    from costmodel.network_tables import load_architecture, load_network
-    from costmodel.profile_spec import Profile, profile_from_spec
+    from costmodel.base.kinds import COUNTING_CONVENTION
+    from costmodel.core.formulas import formula_catalog
+    from costmodel.core.sweeps import sweep
+    from costmodel.descriptions.builtin_networks import networks
+    from costmodel.descriptions.configuration import VARIANTS
+    from costmodel.descriptions.network_spec import Network
+    from costmodel.descriptions.network_tables import load_architecture, load_network
+    from costmodel.hardware.calibration import calibrate
+    from costmodel.hardware.device_profiles import get_profile, profiles
+    from costmodel.hardware.profile_spec import Profile, profile_from_spec
+    from costmodel.literature.accuracy import accuracy_data, reconciliation
+    from costmodel.literature.accuracy_model import accuracy_fits, predict_accuracy
+    from costmodel.literature.budget import budget_curve, frontier
     from costmodel.reports import Report, report
-    from costmodel.sweeps import sweep
+    from costmodel.teaching.derivation import derive
+    from costmodel.teaching.kernel_scaling import kernel_scaling_mistake
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 -- lazy exports have many types

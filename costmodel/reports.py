@@ -1,10 +1,10 @@
 """``report()``: the exact cost of one configuration of one network, with everything around it.
 
-The totals are computed eagerly with integer arithmetic (:func:`costmodel.counting.totals`).
+The totals are computed eagerly with integer arithmetic (:func:`costmodel.core.counting.totals`).
 The standard-convolution equivalent, the per-layer and per-role tables, the closed form, the
 accuracy and the published figures are built on first access, so a report for the totals
 alone stays cheap. :class:`Report` is the top of the library: it imports the modules whose
-results it shows, and none of them imports it (they read a :class:`~costmodel.counts.Counts`).
+results it shows, and none of them imports it (they read a :class:`~costmodel.core.counts.Counts`).
 """
 
 from __future__ import annotations
@@ -14,20 +14,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from costmodel.accuracy_model import AccuracyPrediction, predict_for_report
-from costmodel.builtin_networks import is_builtin
-from costmodel.configuration import resolve
-from costmodel.counting import count_ops, totals
-from costmodel.counts import ROLE_KIND, ROLE_ORDER, ClosedForm, Counts
-from costmodel.device_profiles import get_profile
-from costmodel.formatting import frame_to_latex, markdown_text
-from costmodel.graph import build_graph
-from costmodel.kinds import DEFAULT_PROFILE, ROLE_LABEL, Role
-from costmodel.latency import Latency, estimate
-from costmodel.memory import Memory, memory
-from costmodel.network_spec import Network
-from costmodel.profile_spec import Profile
-from costmodel.published import (
+from costmodel.base.formatting import frame_to_latex, markdown_text
+from costmodel.base.kinds import DEFAULT_PROFILE, ROLE_LABEL, Role
+from costmodel.core.counting import count_ops, totals
+from costmodel.core.counts import ROLE_KIND, ROLE_ORDER, ClosedForm, Counts
+from costmodel.core.graph import build_graph
+from costmodel.descriptions.builtin_networks import is_builtin
+from costmodel.descriptions.configuration import resolve
+from costmodel.descriptions.network_spec import Network
+from costmodel.hardware.device_profiles import get_profile
+from costmodel.hardware.latency import Latency, estimate
+from costmodel.hardware.memory import Memory, memory
+from costmodel.hardware.profile_spec import Profile
+from costmodel.literature.accuracy_model import AccuracyPrediction, predict_for_report
+from costmodel.literature.published import (
     Comparison,
     PublishedRow,
     comparisons_for,
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True)
 class Report(Counts):
-    """Exact cost of one configuration (:class:`~costmodel.counts.Counts`: integers,
+    """Exact cost of one configuration (:class:`~costmodel.core.counts.Counts`: integers,
     Mult-Adds = multiply-accumulates), with what is built around it on first access: the
     per-role table, the accuracy, the published figures, memory, latency and renderings.
     """
@@ -112,12 +112,12 @@ class Report(Counts):
 
     def memory(self, dtype: str = "float32") -> Memory:
         """Weights, bytes moved, arithmetic intensity and peak activation memory at ``dtype``
-        (``float32``, ``float16`` or ``int8``); see :mod:`costmodel.memory`."""
+        (``float32``, ``float16`` or ``int8``); see :mod:`costmodel.hardware.memory`."""
         return memory(self.graph, self.alpha, self.resolution, dtype)
 
     def latency(self, profile: str | Profile = DEFAULT_PROFILE) -> Latency:
         """The latency estimate on ``profile`` (a name from :func:`costmodel.profiles` or a
-        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.latency`."""
+        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.hardware.latency`."""
         return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
 
     # --- output ----------------------------------------------------------------------------

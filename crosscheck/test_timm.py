@@ -15,7 +15,7 @@ import torch
 from test_torchvision import count
 
 import costmodel
-from costmodel.builtin_networks import NETWORK_NAMES, get_network
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
 
 pytestmark = pytest.mark.crosscheck
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from costmodel import calibration
+from costmodel.hardware import calibration
 
 
 def steady_clock(monkeypatch: pytest.MonkeyPatch, seconds: float = 1e-3) -> None:

@@ -9,10 +9,10 @@ import pytest
 import sympy as sp
 
 import costmodel
-from costmodel.accuracy_model import default_fit
-from costmodel.budget import budget_rho_expr
-from costmodel.closed_form import network_mult_adds
-from costmodel.symbols import alpha, rho
+from costmodel.base.symbols import alpha, rho
+from costmodel.core.closed_form import network_mult_adds
+from costmodel.literature.accuracy_model import default_fit
+from costmodel.literature.budget import budget_rho_expr
 
 # Every row, as printed: (source, model, value %, Million Mult-Adds, Million params).
 # Literals from Howard et al. 2017 (arXiv 1704.04861), Tables 4-10 and 12-14.
@@ -88,7 +88,7 @@ def test_every_paper_row_equals_the_reference() -> None:
 
 
 def test_every_checkpoint_equals_the_reference() -> None:
-    from costmodel.accuracy import checkpoints
+    from costmodel.literature.accuracy import checkpoints
 
     frame = checkpoints()
     loaded = list(zip(frame["alpha"], frame["resolution"], frame["mult_adds_m"],

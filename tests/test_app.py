@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import costmodel
-from costmodel.dashboard_state import VIEWS
-from costmodel.exercises import make_exercise
+from costmodel.presentation.dashboard_state import VIEWS
+from costmodel.teaching.exercises import make_exercise
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -40,7 +40,7 @@ def presets(at: AppTest, label: str) -> object:
 
 def shown(value: object) -> str:
     """A message as the page shows it: the app escapes user text for Markdown
-    (costmodel.formatting.markdown_text), which the browser renders back to the text."""
+    (costmodel.base.formatting.markdown_text), which the browser renders back to the text."""
     return html.unescape(re.sub(r"\\([\\`*_\[\]|~])", r"\1", str(value)))
 
 
@@ -249,7 +249,7 @@ def test_budget_answer_first_and_applied(app: AppTest) -> None:
     assert not app.exception
     text = _text(app)
     assert "Best within the budget" in text and "Best MobileNet v1" in text
-    answer = costmodel.dashboard_state.budget_answer(150.0, None, "mobilenet_v1")
+    answer = costmodel.presentation.dashboard_state.budget_answer(150.0, None, "mobilenet_v1")
     assert answer is not None and answer.overall is not None
     app.button(key="budget_apply").click().run()
     assert not app.exception
@@ -262,7 +262,7 @@ def test_budget_answer_first_and_applied(app: AppTest) -> None:
 
 def test_budget_answer_for_the_selected_network_applied(app: AppTest) -> None:
     app.number_input(key="budget_mult_adds").set_value(150.0).run()
-    answer = costmodel.dashboard_state.budget_answer(150.0, None, "mobilenet_v1")
+    answer = costmodel.presentation.dashboard_state.budget_answer(150.0, None, "mobilenet_v1")
     assert answer is not None and answer.in_network is not None
     assert answer.in_network.network == "mobilenet_v1"
     app.button(key="budget_apply_network").click().run()

@@ -147,7 +147,7 @@ def test_network_selector(server: str) -> None:
 def test_lesson_and_exercises(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from costmodel.exercises import make_exercise
+    from costmodel.teaching.exercises import make_exercise
 
     with sync_playwright() as p:
         browser, page = _open(p, server + "/?alpha=0.5&view=Lesson")

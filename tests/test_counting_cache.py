@@ -1,4 +1,4 @@
-"""The per-α cache of report()'s fast path (costmodel.counting.weights_at): a cached entry is
+"""The per-α cache of report()'s fast path (costmodel.core.counting.weights_at): a cached entry is
 the fresh evaluation, equal α share one entry, and no two graphs share one."""
 
 from __future__ import annotations
@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 import costmodel
-from costmodel.builtin_networks import NETWORK_NAMES, get_network
-from costmodel.counting import (
+from costmodel.core.counting import (
     compile_plan,
     compile_standard_plan,
     weights_at,
     weights_by_level,
 )
-from costmodel.graph import Graph, build_graph
+from costmodel.core.graph import Graph, build_graph
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
 
 PAIRS = [(name, rules) for name in NETWORK_NAMES for rules in get_network(name).rule_names]
 

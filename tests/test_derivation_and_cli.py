@@ -10,7 +10,7 @@ import pytest
 from calibration_clock import steady_clock
 
 import costmodel
-from costmodel.cli import main
+from costmodel.presentation.cli import main
 
 
 @pytest.mark.parametrize("layer", ["conv1", "dw1", "pw1", "dw2", "pw13", "pool", "fc"])
@@ -206,7 +206,7 @@ def test_cli_latency_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_cli_sweep_output_is_bounded(capsys: pytest.CaptureFixture[str]) -> None:
-    from costmodel.cli import MAX_OUTPUT_ROWS, main
+    from costmodel.presentation.cli import MAX_OUTPUT_ROWS, main
 
     code = main(["sweep", "--alphas", "0.01:4:0.001", "--resolutions", "1:4096:1"])
     err = capsys.readouterr().err.strip().splitlines()

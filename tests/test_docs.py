@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.cli import main
+from costmodel.presentation.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import costmodel
-from costmodel.builtin_networks import NETWORK_NAMES, get_network
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
 
 PAIRS = [(name, rules) for name in NETWORK_NAMES for rules in get_network(name).rule_names]
 IDS = [f"{name}-{rules}" for name, rules in PAIRS]

@@ -8,7 +8,7 @@ import math
 import pytest
 
 import costmodel
-from costmodel.lesson import explains, lesson_blocks
+from costmodel.teaching.lesson import explains, lesson_blocks
 
 
 def test_efficientnet_b3_lesson_offers_all_26_blocks() -> None:
@@ -26,8 +26,8 @@ def test_lesson_blocks_are_the_graphs_explained_blocks(network: str) -> None:
 
 
 def test_the_selector_groups_networks_by_family_and_names_them() -> None:
-    from costmodel.builtin_networks import FAMILY, NETWORK_NAMES
-    from costmodel.dashboard_state import network_choices, network_label
+    from costmodel.descriptions.builtin_networks import FAMILY, NETWORK_NAMES
+    from costmodel.presentation.dashboard_state import network_choices, network_label
 
     choices = network_choices()
     assert sorted(choices) == sorted(NETWORK_NAMES)
@@ -41,7 +41,7 @@ def test_the_selector_groups_networks_by_family_and_names_them() -> None:
 
 
 def test_the_accuracy_chart_draws_every_family_with_top1() -> None:
-    from costmodel import plots
+    from costmodel.presentation import plots
 
     traces = {t["name"]: t for t in plots._accuracy_traces()}
     lcnet = traces["LCNet (published)"]

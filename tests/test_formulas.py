@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 
 import costmodel
-from costmodel import closed_form, formulas, operations
-from costmodel.kinds import OpKind
-from costmodel.symbols import D_F, D_G, D_K, M, N, alpha, r_se, rho, t
+from costmodel.base.kinds import OpKind
+from costmodel.base.symbols import D_F, D_G, D_K, M, N, alpha, r_se, rho, t
+from costmodel.core import closed_form, formulas, operations
 
 
 def test_symbols_are_declared_with_assumptions() -> None:
@@ -142,7 +142,7 @@ def test_squeeze_excite_adds_two_e_s() -> None:
 
 
 def test_compound_scaling_leading_term_is_d_w2_r2() -> None:
-    from costmodel.symbols import d
+    from costmodel.base.symbols import d
 
     total = closed_form.compound_scaling_mult_adds()
     poly = sp.Poly(total, alpha, rho, d)

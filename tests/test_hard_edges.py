@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import costmodel
-from costmodel.cli import main
+from costmodel.presentation.cli import main
 
 # (None is not here: it means the network's default α and ρ)
 BAD_MULTIPLIERS = [0, 0.0, -1, -0.25, math.nan, math.inf, -math.inf, "0.5", True, False]

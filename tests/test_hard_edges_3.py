@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 import costmodel
-from costmodel.formatting import markdown_text
-from costmodel.widths import AS_WRITTEN
+from costmodel.base.formatting import markdown_text
+from costmodel.descriptions.widths import AS_WRITTEN
 
 # --- 1. expand_if=larger: no expansion conv, the depthwise conv runs on the block's input -----
 
@@ -145,7 +145,7 @@ def test_final_conv_disagreeing_with_the_classes_line_is_refused() -> None:
                                   "mnasnet_a1", "efficientnet_b0"])
 def test_a_builtin_table_loaded_as_ones_own_counts_the_same(name: str) -> None:
     # the built-in tables' written widths are multiples of 8 (≥ 8): the rule changes nothing
-    from costmodel.builtin_networks import _BUILTIN, read_data_text
+    from costmodel.descriptions.builtin_networks import _BUILTIN, read_data_text
 
     own = costmodel.load_network(read_data_text(f"networks/{_BUILTIN[name][0]}").encode())
     for alpha in (1.0, 0.35, 0.75, 1.4):
@@ -214,7 +214,7 @@ def _rates(rate: float) -> dict[str, float]:
 
 @pytest.mark.parametrize("rate", [5e-324, 1e-300, 999.0, 1e19], ids=repr)
 def test_rates_outside_the_physical_range_are_refused(rate: float) -> None:
-    from costmodel.profile_spec import LATENCY_KINDS, Profile
+    from costmodel.hardware.profile_spec import LATENCY_KINDS, Profile
 
     overhead = dict.fromkeys(LATENCY_KINDS, 0.0)
     with pytest.raises(ValueError, match=r"peak_flops\['conv'\] \(FLOP/s\) must be a finite "
@@ -262,8 +262,8 @@ def test_latency_at_the_slowest_rates_is_finite() -> None:
                          ids=["300-chars", "parent", "slash", "empty", "dash-first", "builtin"])
 def test_calibrate_refuses_a_bad_name_before_measuring(
         name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from costmodel import calibration
-    from costmodel.cli import main
+    from costmodel.hardware import calibration
+    from costmodel.presentation.cli import main
 
     def measured(*args: object) -> float:
         raise AssertionError("measured before checking the name")
@@ -289,8 +289,8 @@ def test_a_full_standard_output_is_one_line(argv: list[str]) -> None:
     import sys
 
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "costmodel.cli", *argv], stdout=full,
-                                stderr=subprocess.PIPE, text=True, timeout=120)
+        result = subprocess.run([sys.executable, "-m", "costmodel.presentation.cli", *argv],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "costmodel: error: cannot write to standard output: No space left on device"]
@@ -301,8 +301,8 @@ def test_a_closed_pipe_is_one_line() -> None:
     import sys
 
     # the reader takes nothing and closes: the per-layer CSV meets a broken pipe
-    result = subprocess.run(f"{sys.executable} -m costmodel.cli layers | true", shell=True,
-                            stderr=subprocess.PIPE, text=True, timeout=120)
+    result = subprocess.run(f"{sys.executable} -m costmodel.presentation.cli layers | true",
+                            shell=True, stderr=subprocess.PIPE, text=True, timeout=120)
     lines = result.stderr.strip().splitlines()
     assert lines in ([], ["costmodel: error: cannot write to standard output: Broken pipe "
                           "(the reader closed it)"])  # [] where all fit the pipe first
@@ -316,8 +316,8 @@ def test_a_report_does_not_create_or_read_the_profiles_folder(
         capsys: pytest.CaptureFixture[str]) -> None:
     from pathlib import Path
 
-    from costmodel import profile_spec
-    from costmodel.cli import main
+    from costmodel.hardware import profile_spec
+    from costmodel.presentation.cli import main
 
     folder = Path(str(tmp_path)) / "not-yet" / "profiles"
     monkeypatch.setenv("COSTMODEL_PROFILES", str(folder))
@@ -340,9 +340,9 @@ def test_an_unwritable_profiles_folder_is_one_line_before_measuring(
         capsys: pytest.CaptureFixture[str]) -> None:
     from pathlib import Path
 
-    from costmodel import calibration
-    from costmodel.cli import main
-    from costmodel.profile_spec import ProfilesFolderError
+    from costmodel.hardware import calibration
+    from costmodel.hardware.profile_spec import ProfilesFolderError
+    from costmodel.presentation.cli import main
 
     blocker = Path(str(tmp_path)) / "a-file"
     blocker.write_text("", encoding="utf-8")
@@ -364,8 +364,8 @@ def test_an_unreadable_profiles_folder_is_one_line(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from pathlib import Path
 
-    from costmodel import profile_spec
-    from costmodel.cli import main
+    from costmodel.hardware import profile_spec
+    from costmodel.presentation.cli import main
 
     class Locked(type(Path())):  # type: ignore[misc]
         def is_dir(self) -> bool:
@@ -383,7 +383,7 @@ def test_an_unreadable_profiles_folder_is_one_line(
 # --- 7. an enormous range is refused by its size ---------------------------------------------
 
 def test_a_range_of_10_to_the_616_values_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from costmodel.cli import main
+    from costmodel.presentation.cli import main
 
     # (1e308 − 0) / 1e-308 = 1e616 steps: far above the 10,000,000 a range may hold
     assert main(["sweep", "--alphas", "0:1e308:1e-308", "--resolutions", "224"]) == 2
@@ -401,8 +401,8 @@ def test_a_saved_profile_named_like_a_builtin_one_is_refused_and_ignored(
     from dataclasses import replace
     from pathlib import Path
 
-    from costmodel.cli import main
-    from costmodel.profile_spec import save_profile
+    from costmodel.hardware.profile_spec import save_profile
+    from costmodel.presentation.cli import main
 
     monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path))
     fake = replace(costmodel.profile_from_spec("x", 1.0, 1.0), name="pixel1")
@@ -430,7 +430,7 @@ def test_a_saved_profile_named_like_a_builtin_one_is_refused_and_ignored(
 ])
 def test_an_unknown_option_is_named_first(argv: list[str], expected: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from costmodel.cli import main
+    from costmodel.presentation.cli import main
 
     assert main(argv) == 2
     assert capsys.readouterr().err.strip().splitlines() == [expected]
@@ -438,7 +438,7 @@ def test_an_unknown_option_is_named_first(argv: list[str], expected: str,
 
 def test_abbreviated_and_negative_values_are_not_unknown_options(
         capsys: pytest.CaptureFixture[str]) -> None:
-    from costmodel.cli import main
+    from costmodel.presentation.cli import main
 
     assert main(["sweep", "--alph", "0.5", "--resolutions", "224"]) == 0
     assert main(["report", "--alpha", "-1"]) == 2
@@ -451,7 +451,7 @@ NO_BLOCKS = b"operator,c,k,s\nconv,8,3,2\npool,,,\nclassifier,classes,,\n"
 
 
 def test_a_table_without_blocks_has_no_lesson_and_says_why() -> None:
-    from costmodel.lesson import build_lesson, lesson_blocks, no_lesson
+    from costmodel.teaching.lesson import build_lesson, lesson_blocks, no_lesson
 
     net = costmodel.load_network(NO_BLOCKS, name="convs")
     assert lesson_blocks(net) == ()
@@ -462,7 +462,7 @@ def test_a_table_without_blocks_has_no_lesson_and_says_why() -> None:
 
 
 def test_a_table_without_blocks_is_asked_only_what_applies() -> None:
-    from costmodel.exercises import ExerciseKind, exercise_kinds, make_exercise
+    from costmodel.teaching.exercises import ExerciseKind, exercise_kinds, make_exercise
 
     net = costmodel.load_network(NO_BLOCKS, name="convs")
     reasons = exercise_kinds(network=net)
@@ -489,8 +489,8 @@ HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) *b* `c` a|b"
 def test_user_text_is_escaped_in_markdown_html_latex_and_plots() -> None:
     import re
 
-    from costmodel import plots
-    from costmodel.formatting import frame_to_markdown
+    from costmodel.base.formatting import frame_to_markdown
+    from costmodel.presentation import plots
 
     table = f"# title: {HOSTILE}\noperator,c,k,s,name\nconv,8,3,2,<b>x</b>\n".encode()
     r = costmodel.report(network=costmodel.load_network(table))
@@ -517,7 +517,7 @@ def test_markdown_text_leaves_plain_words_alone() -> None:
 # --- 13. frontier(): a network listed twice, and exact ties -----------------------------------
 
 def test_pareto_mask_keeps_exact_ties_together() -> None:
-    from costmodel.budget import pareto_mask
+    from costmodel.literature.budget import pareto_mask
 
     # (cost, score): A (1, 5) and E (1, 5) tie exactly: neither is better, both are on it;
     # B and C (2, 6) tie too and beat everything cheaper; D (3, 6) costs more than B for the

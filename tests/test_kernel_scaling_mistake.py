@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from costmodel.kernel_scaling import kernel_scaling_mistake
-from costmodel.symbols import rho
+from costmodel.base.symbols import rho
+from costmodel.teaching.kernel_scaling import kernel_scaling_mistake
 
 
 def test_mistake_puts_rho4_on_the_depthwise_term() -> None:

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from costmodel.exercises import (
+from costmodel.teaching.exercises import (
     ExerciseKind,
     grade,
     make_exercise,
     parse_answer,
 )
-from costmodel.lesson import build_lesson, default_block, lesson_blocks
+from costmodel.teaching.lesson import build_lesson, default_block, lesson_blocks
 
 # Howard et al. 2017, Table 1, at α = 1 and 224 px: name -> (kernel, in, out, output side,
 # depthwise). Written out by hand from the paper's table, not from the package.

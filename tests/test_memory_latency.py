@@ -15,9 +15,9 @@ import sympy as sp
 from calibration_clock import steady_clock
 
 import costmodel
-from costmodel import calibration, latency, memory
-from costmodel.profile_spec import Profile, profile_from_spec, profiles_dir, save_profile
-from costmodel.symbols import alpha, rho
+from costmodel.base.symbols import alpha, rho
+from costmodel.hardware import calibration, latency, memory
+from costmodel.hardware.profile_spec import Profile, profile_from_spec, profiles_dir, save_profile
 
 
 def test_v1_memory_from_table_1() -> None:

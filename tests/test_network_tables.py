@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import costmodel
-from costmodel.network_tables import load_architecture, load_network, parse_network
+from costmodel.descriptions.network_tables import load_architecture, load_network, parse_network
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = "name,kind,kernel,stride,in_channels,out_channels\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 import costmodel
-from costmodel.builtin_networks import NETWORK_NAMES, get_network, is_builtin
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network, is_builtin
 
 # (network, α, resolution, rules, exact Mult-Adds, exact params) — weights + biases, no BN
 TF_SLIM = [

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 import costmodel
-from costmodel.graph import build_graph
-from costmodel.kinds import OpKind
-from costmodel.memory import held_elements, resolved_inputs
+from costmodel.base.kinds import OpKind
+from costmodel.core.graph import build_graph
+from costmodel.hardware.memory import held_elements, resolved_inputs
 
 # (network, printed Mult-Adds in M, printed params in M, decimals): torchvision weights
 # metadata (_ops in GFLOPS = GMACs, num_params)
@@ -71,7 +71,7 @@ def test_the_graph_has_edges_and_branches_meet() -> None:
 def test_a_branch_is_held_until_its_concat() -> None:
     r = costmodel.report(network="shufflenet_v2_x1_0")
     graph = r.graph
-    from costmodel.counting import count_ops
+    from costmodel.core.counting import count_ops
 
     ops = count_ops(graph, r.alpha, r.resolution)
     held = dict(zip((op.name for op in ops), held_elements(graph, ops), strict=True))
@@ -94,7 +94,7 @@ def test_every_new_network_is_a_dag_in_order() -> None:
 def test_an_add_of_different_sizes_is_refused() -> None:
     from dataclasses import replace
 
-    from costmodel.graph import _check_edges
+    from costmodel.core.graph import _check_edges
 
     graph = build_graph(*_config("ghostnet_100"))
     ops = list(graph.ops)
@@ -108,7 +108,7 @@ def test_an_add_of_different_sizes_is_refused() -> None:
 
 
 def _config(name: str) -> tuple[object, ...]:
-    from costmodel.configuration import resolve
+    from costmodel.descriptions.configuration import resolve
 
     c = resolve(network=name)
     return c.network, c.rules, c.classes

@@ -8,9 +8,9 @@ import pytest
 import sympy as sp
 
 import costmodel
-from costmodel import formulas
-from costmodel.published import Origin
-from costmodel.symbols import D_G, D_K, M, N, alpha, rho
+from costmodel.base.symbols import D_G, D_K, M, N, alpha, rho
+from costmodel.core import formulas
+from costmodel.literature.published import Origin
 
 # --- exact counts (reference "Exact counts" table) ------------------------------------------
 

@@ -9,9 +9,9 @@ import math
 import pytest
 
 import costmodel
-from costmodel.device_fit import derive_builtin_profiles
-from costmodel.device_profiles import builtin_profile_path
-from costmodel.profile_spec import BUILTIN_PROFILES, read_profile_file
+from costmodel.hardware.device_fit import derive_builtin_profiles
+from costmodel.hardware.device_profiles import builtin_profile_path
+from costmodel.hardware.profile_spec import BUILTIN_PROFILES, read_profile_file
 
 
 def _close(stored: object, derived: object) -> bool:
@@ -51,7 +51,7 @@ def test_i9_spec_sheet_arithmetic() -> None:
 
 
 def test_getting_a_builtin_profile_does_not_fit(monkeypatch: pytest.MonkeyPatch) -> None:
-    from costmodel import device_fit, device_profiles
+    from costmodel.hardware import device_fit, device_profiles
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a built-in profile was refitted at run time")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import costmodel
-from costmodel.network_tables import parse_network
+from costmodel.descriptions.network_tables import parse_network
 
 
 def test_torchvision_v3_drops_the_expansion_where_its_widths_meet() -> None:
@@ -96,7 +96,7 @@ def test_a_borrowed_key_gets_no_published_table() -> None:
 
 
 def test_a_new_depth_with_the_same_repeats_reuses_the_network() -> None:
-    from costmodel.graph import _build
+    from costmodel.core.graph import _build
 
     costmodel.report(network="efficientnet_b0", depth=1.01)
     before = _build.cache_info().misses
@@ -118,7 +118,7 @@ def test_frontier_says_why_candidates_were_not_ranked() -> None:
 def test_csv_neutralises_formula_names_in_string_columns() -> None:
     import pandas as pd
 
-    from costmodel.formatting import frame_to_csv
+    from costmodel.base.formatting import frame_to_csv
 
     frame = pd.DataFrame({"name": pd.Series(["=cmd|' /C calc'!A0", "+pw1", "pw2"],
                                             dtype="string"), "mult_adds": [1, 2, 3]})
@@ -134,14 +134,14 @@ def test_csv_neutralises_formula_names_in_string_columns() -> None:
 def test_image_size_accepts_numpy_integers() -> None:
     import numpy as np
 
-    from costmodel.builtin_networks import data_dir
+    from costmodel.descriptions.builtin_networks import data_dir
 
     path = data_dir() / "examples" / "mobilenet_v1_cifar_layers.csv"
     assert costmodel.load_network(path, image_size=np.int64(32)).image_size == 32
 
 
 def test_plane_figure_of_a_table_with_a_large_reference_size() -> None:
-    from costmodel import plots
+    from costmodel.presentation import plots
 
     table = ("# image_size: 4096\noperator,t,c,n,s,k,se,nl\nconv,,16,1,2,3,,relu\n"
              "pool,,,,,,,\nclassifier,,classes,,,,,\n")

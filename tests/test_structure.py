@@ -67,10 +67,11 @@ def test_no_import_cycles() -> None:
 
 def test_configuration_is_the_lowest_layer() -> None:
     graph = _graph()
-    allowed = {"costmodel.builtin_networks", "costmodel.network_spec", "costmodel.kinds",
-               "costmodel.widths", "costmodel.network_tables", "costmodel.parsing",
-               "costmodel.timm_tables", "costmodel.data_files"}
-    pending = ["costmodel.configuration"]
+    allowed = {"costmodel.descriptions.builtin_networks", "costmodel.descriptions.network_spec",
+               "costmodel.base.kinds", "costmodel.descriptions.widths",
+               "costmodel.descriptions.network_tables", "costmodel.base.parsing",
+               "costmodel.descriptions.timm_tables", "costmodel.base.data_files"}
+    pending = ["costmodel.descriptions.configuration"]
     seen: set[str] = set()
     while pending:
         module = pending.pop()
@@ -86,3 +87,25 @@ def test_every_module_declares_its_public_names() -> None:
         if path.stem in ("__init__", "cli", "__main__"):
             continue
         assert "__all__" in path.read_text("utf-8"), path.name
+
+
+#: The layers from the bottom up (docs/architecture.md): each imports only those below it.
+#: ``reports`` is the module costmodel/reports.py (Report and report(), the front door).
+LAYERS = ("base", "descriptions", "core", "literature", "hardware", "reports", "teaching",
+          "presentation")
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) >= 2 and parts[1] in LAYERS else None
+
+
+def test_the_subpackages_are_layers() -> None:
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert packages == set(LAYERS) - {"reports"}, packages
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    upward = [f"{module} → {dependency}" for module, imports in _graph().items()
+              for dependency in imports
+              if _layer(module) and _layer(dependency)
+              and rank[str(_layer(dependency))] > rank[str(_layer(module))]]
+    assert not upward, upward

@@ -96,7 +96,7 @@ def test_paired_large_table_path_equals_report() -> None:
 
 
 def test_channels_without_power_of_two_ratios() -> None:
-    from costmodel.network_tables import parse_network
+    from costmodel.descriptions.network_tables import parse_network
 
     arch = parse_network(
         "name,kind,kernel,stride,in_channels,out_channels\n"

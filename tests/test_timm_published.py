@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 
 import costmodel
-from costmodel import published
-from costmodel.builtin_networks import NETWORK_NAMES, get_network
-from costmodel.published import Origin, published_rows
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
+from costmodel.literature import published
+from costmodel.literature.published import Origin, published_rows
 
 SOURCE = "timm results/results-imagenet.csv @aa4b5850"
 FILE = "timm_results_imagenet.csv"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from costmodel.widths import floor_min_1, make_divisible, round_half_even, truncate
+from costmodel.descriptions.widths import floor_min_1, make_divisible, round_half_even, truncate
 
 VALUES = np.concatenate([np.arange(0.0, 2000.0, 0.25),  # every quarter, halves and ties
                          np.random.default_rng(7).uniform(0.0, 5000.0, 20_000)])

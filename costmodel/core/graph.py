@@ -1,0 +1,906 @@
+"""From a network table to its operations, once per (network, rules, classes, variant, depth).
+
+A :class:`Graph` is the network with nothing left to choose but α and the input size:
+
+* every channel count is a variable of a
+  :class:`~costmodel.descriptions.widths.WidthProgram` (evaluated per α by the builder's rounding
+  rules);
+* every spatial size is a *level*: level 0 is the input image, level ``i`` the size after the
+  ``i``-th stride (``ceil(size / stride)``, 'SAME' padding), ``FLAT`` a 1×1 map (after the
+  pool, and inside squeeze-and-excite).
+
+Blocks expand into operations as their papers define them: MobileNet v1's separable pair is a
+depthwise k×k conv and a pointwise 1×1 conv (Howard et al. 2017, Fig. 3); an inverted residual
+is an expanding 1×1 conv (none when the inner width equals the input width; under TF-slim's
+``expand_if=larger``, none unless it is larger, and then the depthwise conv and the projection
+run on the block's input channels), a depthwise k×k conv at the block's stride, an optional
+squeeze-and-excite (pool, reducing 1×1 with bias, expanding 1×1 with bias, channel-wise
+scale), a linear 1×1 projection and, at stride 1 with equal channels, a residual add
+(Sandler et al. 2018, Fig. 3 and Table 1; Howard et al. 2019, Fig. 4).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from costmodel.base.kinds import Activation, OpKind, Role
+from costmodel.core.operations import min_resolution, output_size, too_small
+from costmodel.descriptions.network_spec import (
+    BLOCK_OPERATORS,
+    CLASSES,
+    BlockRow,
+    ExpandIf,
+    Expansion,
+    HeadRule,
+    Network,
+    Operator,
+    Residual,
+    RuleSet,
+    SqueezeRule,
+    WidthMode,
+)
+from costmodel.descriptions.widths import ONE, Rounding, VarKind, WidthProgram, WidthVar
+
+FLAT = -1  # the level of a 1×1 map
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OpSpec:
+    """One operation with its widths as program variables and its sizes as levels.
+
+    ``group_var`` is the input channels per group: the constant 1 for a depthwise conv, the
+    input channels otherwise. ``block`` is the 1-based block index (0: not in a block).
+    """
+
+    name: str
+    block: int
+    role: Role
+    kind: OpKind
+    kernel: int
+    stride: int
+    in_var: int
+    out_var: int
+    group_var: int
+    bias: bool
+    batchnorm: bool
+    activation: Activation
+    in_level: int
+    out_level: int
+    line: int
+    depthwise: bool = False
+    #: the operations whose outputs this one reads (indices into ``Graph.ops``; -1: the input
+    #: image): the graph's edges. An operation absent at some α passes its first input on.
+    inputs: tuple[int, ...] = ()
+    #: (variable a, variable b, comparison): the operation exists only where the two channel
+    #: counts compare so at the evaluated α ("ne": an expansion conv where the inner width
+    #: differs from the input; "gt": where it is larger; "eq": a residual add where input and
+    #: output widths are equal). ``None``: always.
+    present_if: tuple[int, int, str] | None = None
+
+
+def condition_holds(condition: tuple[int, int, str] | None, channels: list[int]) -> bool:
+    """Whether an operation's ``present_if`` holds for the evaluated ``channels``."""
+    if condition is None:
+        return True
+    a, b, comparison = condition
+    if comparison == "ne":
+        return channels[a] != channels[b]
+    if comparison == "gt":
+        return channels[a] > channels[b]
+    return channels[a] == channels[b]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BlockSpec:
+    """A block (separable pair or inverted residual) and the operations it expanded into
+    (``ops[first:last + 1]``). ``expansion_var``/``squeeze_var`` are -1 where absent."""
+
+    index: int
+    name: str
+    operator: Operator
+    kernel: int
+    stride: int
+    in_var: int
+    out_var: int
+    in_level: int
+    out_level: int
+    first: int
+    last: int
+    line: int
+    expansion_var: int = -1
+    squeeze_var: int = -1
+    #: the width the depthwise conv runs on where it is not ``expansion_var`` (TF-slim's
+    #: ``expand_if=larger``: the larger of the inner and the input width); -1 otherwise
+    inner_var: int = -1
+    t: Fraction | None = None
+    #: index of the block's residual add in ``Graph.ops`` (-1: none)
+    residual_op: int = -1
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Graph:
+    """A network's operations under one rule set, number of classes, variant and depth."""
+
+    network: Network
+    rules: RuleSet
+    classes: int
+    variant: str
+    repeats: tuple[int, ...]
+    program: WidthProgram
+    ops: tuple[OpSpec, ...]
+    blocks: tuple[BlockSpec, ...]
+    strides: tuple[int, ...]
+    image_var: int
+    classes_var: int
+
+    def op_index(self, name: str) -> int:
+        """The index of the operation called ``name``; ``ValueError`` listing them."""
+        for i, op in enumerate(self.ops):
+            if op.name == name:
+                return i
+        names = [op.name for op in self.ops]
+        shown = ", ".join(names) if len(names) <= 60 else ", ".join(names[:60]) + ", ..."
+        raise ValueError(f"layer must be one of: {shown}; got {name!r}")
+
+    def sizes(self, resolution: int) -> list[int]:
+        """Size in pixels of every level at input ``resolution`` (index = level); a
+        ``ValueError`` where an unpadded window leaves no pixels."""
+        out = [resolution]
+        for stride in self.strides:
+            out.append(output_size(out[-1], stride))
+        if out[-1] < 1:
+            raise ValueError(too_small(self.strides, resolution))
+        return out
+
+    @property
+    def min_resolution(self) -> int:
+        """The smallest input with pixels left after every unpadded window (1 where every
+        window is padded)."""
+        return min_resolution(self.strides)
+
+
+class _Builder:
+    def __init__(self, network: Network, rules: RuleSet, classes: int) -> None:
+        self.network = network
+        self.rules = rules
+        self.vars: list[WidthVar] = [WidthVar(kind=VarKind.CONST, label="1", base=1)]
+        self.index: dict[tuple[object, ...], int] = {self._key(self.vars[0]): 0}
+        self.ops: list[OpSpec] = []
+        self.blocks: list[BlockSpec] = []
+        self.strides: list[int] = []
+        self.level = 0
+        #: the operation whose output the next one reads by default (-1: the image)
+        self.tensor = -1
+        #: the tensor a block starts from (its residual add's second input)
+        self.block_input = -1
+        # distinct variables even where their values coincide with another constant (the
+        # classes are substituted into a cached graph; source marks them apart)
+        self.image_var = self.var(WidthVar(kind=VarKind.CONST, label="image channels",
+                                           base=network.image_channels, source=-3))
+        self.classes_var = self.var(WidthVar(kind=VarKind.CONST, label="classes", base=classes,
+                                             source=-2))
+
+    @staticmethod
+    def _key(var: WidthVar) -> tuple[object, ...]:
+        return (var.kind, var.base, var.rounding, var.source, var.factor, var.other,
+                var.written, var.minimum)
+
+    def var(self, var: WidthVar) -> int:
+        key = self._key(var)
+        found = self.index.get(key)
+        if found is not None:
+            return found
+        self.vars.append(var)
+        self.index[key] = len(self.vars) - 1
+        return len(self.vars) - 1
+
+    def width(self, row: BlockRow, label: str) -> int:
+        if row.c == CLASSES:
+            return self.classes_var
+        assert row.c is not None
+        mode = self.rules.width_of(row)
+        if mode is WidthMode.FIXED:
+            return self.var(WidthVar(kind=VarKind.CONST, label=label, base=row.c))
+        kind = VarKind.SCALED if mode is WidthMode.SCALED else VarKind.FINEGRAIN
+        return self.scaled(kind, label, row.c, self.rules.rounding)
+
+    def scaled(self, kind: VarKind, label: str, base: int, rounding: Rounding) -> int:
+        """A width the table writes, scaled by α (as written at α = 1 in a user's table)."""
+        written = self.network.as_written
+        return self.var(WidthVar(kind=kind, label=label, base=base, rounding=rounding,
+                                 written=written, minimum=base if written and base < 8 else 0))
+
+    def derived(self, label: str, source: int, factor: Fraction, rounding: Rounding,
+                written: bool = False) -> int:
+        """A width computed from another: ``t·C_in`` or ``se·C`` (rounded by the table's
+        rules at every α), or a written ``exp`` taken as ``(exp / C_in)·C_in`` (``written``:
+        in a user's table exact at α = 1, and never rounded below that width where it is
+        under 8)."""
+        var = WidthVar(kind=VarKind.DERIVED, label=label, source=source, factor=factor,
+                       rounding=rounding, written=written and self.network.as_written)
+        if var.written and rounding is not Rounding.EXACT:
+            at_one = WidthProgram(variables=(*self.vars, var)).evaluate(1.0)[-1]
+            if at_one < 8:
+                var = replace(var, minimum=at_one)
+        return self.var(var)
+
+    def spatial(self, stride: int, valid: bool = False) -> tuple[int, int]:
+        """A new level where ``stride`` is not 1 ('VALID': recorded as ``-stride``, see
+        :func:`costmodel.core.operations.output_size`)."""
+        before = self.level
+        if stride != 1:
+            self.strides.append(-stride if valid else stride)
+            self.level = len(self.strides)
+        return before, self.level
+
+    def add(self, **fields: object) -> int:
+        """Append an operation reading ``inputs`` (default: the current tensor); its output
+        becomes the current tensor. Returns its index."""
+        fields.setdefault("inputs", (self.tensor,))
+        self.ops.append(OpSpec(**fields))  # type: ignore[arg-type]
+        self.tensor = len(self.ops) - 1
+        return self.tensor
+
+
+def _base_width(program: list[WidthVar], var: int) -> int:
+    """A variable's width at α = 1 (for expansion ratios of the table)."""
+    values = WidthProgram(variables=tuple(program)).evaluate(1.0)
+    return values[var]
+
+
+def _expansion(b: _Builder, row: BlockRow, cin: int, label: str) -> int:
+    rules = b.rules
+    cin_base = _base_width(b.vars, cin)
+    if row.t is not None:
+        factor = row.t
+    else:
+        assert row.exp is not None
+        factor = Fraction(row.exp, cin_base)
+    if factor == 1:
+        return cin
+    if rules.expansion is Expansion.PRODUCT:
+        if factor.denominator != 1:
+            raise ValueError(f"line {row.line}: expansion=product needs an integer expansion "
+                             f"factor; got {factor}")
+        return b.derived(label, cin, factor, Rounding.EXACT)
+    if rules.expansion is Expansion.ROUNDED:
+        return b.derived(label, cin, factor, Rounding.ROUND, written=row.exp is not None)
+    if rules.expansion is Expansion.SCALED:
+        exp = row.exp if row.exp is not None else factor * cin_base
+        if Fraction(exp).denominator != 1:
+            raise ValueError(f"line {row.line}: t·c_in = {exp} is not a whole width")
+        return b.scaled(VarKind.SCALED, label, int(exp), rules.rounding)
+    return b.derived(label, cin, factor, rules.inner_rounding or rules.rounding,
+                     written=row.exp is not None)
+
+
+def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
+             t: Fraction) -> int:
+    """The squeeze-and-excite inner width under the builder's rule; ``t`` is the block's
+    expansion factor (timm divides the ratio by it where the squeeze is from the input)."""
+    assert row.se is not None
+    rule = b.rules.se_squeeze
+    if rule is SqueezeRule.EXPANDED:
+        return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE)
+    if rule is SqueezeRule.EXPANDED_4:
+        return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE_4)
+    if rule is SqueezeRule.ROUND_INPUT:
+        return b.derived(label, expanded, row.se / t, Rounding.ROUND)
+    if rule is SqueezeRule.ROUND_EXPANDED:
+        return b.derived(label, expanded, row.se, Rounding.ROUND)
+    return b.derived(label, cin, row.se, Rounding.FLOOR_MIN_1)
+
+
+def _expand_condition(b: _Builder, row: BlockRow, cin: int,
+                      expanded: int) -> tuple[int, int, str] | None:
+    """When the expansion conv exists: TF-slim builds it where the inner width is larger than
+    the input (``inner_size > net.shape[3]``), torchvision v3 and EfficientNet where it
+    differs, torchvision v2 and the TPU builders wherever the factor is not 1, timm always.
+    ``None`` where it exists at every α (also an expansion by 2 or more from the input's own
+    width: every rounding rule keeps at least 0.9·2·C_in > C_in)."""
+    if b.rules.expand_if in (ExpandIf.RATIO, ExpandIf.ALWAYS):
+        return None  # the factor is not 1 here (a factor of 1 gives no expansion variable)
+    derived = b.vars[expanded]
+    if derived.kind is VarKind.DERIVED and derived.source == cin and derived.factor >= 2:
+        return None
+    return (expanded, cin, "gt" if b.rules.expand_if is ExpandIf.LARGER else "ne")
+
+
+def _splits(b: _Builder, var: int, parts: int, label: str) -> list[int]:
+    """``var`` in ``parts`` channel groups (timm ``_split_channels``; the first takes the
+    remainder); ``[var]`` for one group."""
+    if parts == 1:
+        return [var]
+    return [b.var(WidthVar(kind=VarKind.SPLIT, label=f"{label} group {i + 1}", base=int(i == 0),
+                           source=var, factor=Fraction(parts))) for i in range(parts)]
+
+
+def _pointwise(b: _Builder, name: str, role: Role, cin: int, cout: int, groups: int,
+               level: int, **common: object) -> None:
+    """A 1×1 conv from ``cin`` to ``cout``; in ``groups`` > 1 groups, one conv per pair of
+    channel groups (timm's ``MixedConv2d`` with 1×1 kernels, MixNet's ``a1.1``/``p1.1``)."""
+    ins, outs = _splits(b, cin, groups, f"{name} input"), _splits(b, cout, groups, name)
+    source = b.tensor
+    for i, (a, c) in enumerate(zip(ins, outs, strict=True)):
+        b.add(name=name if groups == 1 else f"{name}.g{i + 1}", role=role, kind=OpKind.CONV,
+              kernel=1, stride=1, in_var=a, out_var=c, group_var=a, in_level=level,
+              out_level=level, inputs=(source,), **common)
+    if groups > 1:
+        _concat(b, f"{name}.cat", cout, level, common, groups)
+
+
+def _concat(b: _Builder, name: str, var: int, level: int, common: dict[str, Any],
+            parts: int) -> int:
+    """Concatenate the last ``parts`` operations' outputs along the channels into ``var``."""
+    last = len(b.ops) - 1
+    return b.add(name=name, role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
+                 in_var=var, out_var=var, group_var=var, bias=False, batchnorm=False,
+                 activation=Activation.NONE, in_level=level, out_level=level,
+                 inputs=tuple(range(last - parts + 1, last + 1)),
+                 **{k: v for k, v in common.items()
+                    if k in ("block", "line")})
+
+
+def _depthwise(b: _Builder, name: str, var: int, kernels: tuple[int, ...], stride: int,
+               levels: tuple[int, int] | None = None, role: Role = Role.DEPTHWISE,
+               **common: object) -> tuple[int, int]:
+    """A depthwise conv on ``var`` at ``stride``; with several kernels, one per channel group
+    (MixConv, Tan & Le 2019: timm ``k3.5.7``), each reading the same tensor. ``levels``:
+    given where a parallel branch already took the stride. Returns (input level, output
+    level)."""
+    in_level, out_level = b.spatial(stride) if levels is None else levels
+    parts = _splits(b, var, len(kernels), name)
+    source = b.tensor
+    for i, (part, k) in enumerate(zip(parts, kernels, strict=True)):
+        b.add(name=name if len(kernels) == 1 else f"{name}.k{k}" if kernels.count(k) == 1
+              else f"{name}.{i + 1}", role=role, kind=OpKind.CONV, kernel=k,
+              stride=stride, in_var=part, out_var=part, group_var=ONE, in_level=in_level,
+              out_level=out_level, depthwise=True, inputs=(source,), **common)
+    if len(kernels) > 1:
+        _concat(b, f"{name}.cat", var, out_level, common, len(kernels))
+    return in_level, out_level
+
+
+def _squeeze_excite(b: _Builder, prefix: str, row: BlockRow, cin: int, var: int, level: int,
+                    t: Fraction, common: dict[str, Any]) -> int:
+    """Squeeze-and-excite on ``var`` at ``level``: pool, reducing 1×1 with bias, expanding 1×1
+    with bias, channel-wise scale (Hu et al. 2018; Howard et al. 2019, Fig. 4)."""
+    squeeze = _squeeze(b, row, cin, var, f"{prefix} squeeze", t)
+    gate = (Activation.HSIGMOID if b.rules.se_squeeze in (SqueezeRule.EXPANDED,
+                                                          SqueezeRule.ROUND_EXPANDED)
+            else Activation.SIGMOID)
+    inner = Activation.SWISH if row.nl is Activation.SWISH else Activation.RELU
+    se = {**common, "role": Role.SE, "batchnorm": False, "kernel": 1, "stride": 1}
+    se.pop("bias", None)
+    source = b.tensor
+    b.add(name=f"{prefix}.se.pool", kind=OpKind.POOL, in_var=var, out_var=var, group_var=var,
+          bias=False, activation=Activation.NONE, in_level=level, out_level=FLAT, **se)
+    b.add(name=f"{prefix}.se.reduce", kind=OpKind.CONV, in_var=var, out_var=squeeze,
+          group_var=var, bias=True, activation=inner, in_level=FLAT, out_level=FLAT, **se)
+    b.add(name=f"{prefix}.se.expand", kind=OpKind.CONV, in_var=squeeze, out_var=var,
+          group_var=squeeze, bias=True, activation=gate, in_level=FLAT, out_level=FLAT, **se)
+    b.add(name=f"{prefix}.se.scale", kind=OpKind.SCALE, in_var=var, out_var=var,
+          group_var=var, bias=False, activation=Activation.NONE, in_level=level,
+          out_level=level, inputs=(source, b.tensor), **se)
+    return squeeze
+
+
+def _residual(b: _Builder, prefix: str, row: BlockRow, cin: int, cout: int, stride: int,
+              level: int, common: dict[str, Any]) -> int:
+    """The block's residual add where stride and widths allow it (index in ``b.ops``, or
+    -1)."""
+    if row.residual is Residual.YES and not (stride == 1 and cin == cout):
+        raise ValueError(f"line {row.line}: residual=yes needs stride 1 and equal input and "
+                         f"output channels at every α under these rules")
+    if row.residual is Residual.NO or stride != 1:
+        return -1
+    # the builders compare the widths as built: equal everywhere, or only at some α
+    condition = None if cin == cout else (cin, cout, "eq")
+    return b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1, stride=1,
+                 in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
+                 activation=Activation.NONE, in_level=level, out_level=level,
+                 present_if=condition, inputs=(b.tensor, b.block_input), **common)
+
+
+def _kernels(row: BlockRow) -> tuple[int, ...]:
+    return row.kernels or (row.k,)
+
+
+def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                       stride: int) -> None:
+    prefix = f"b{index}"
+    first = len(b.ops)
+    in_level = b.level
+    expanded = _expansion(b, row, cin, f"{prefix} expansion")
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    inner = expanded  # the width the depthwise conv, the SE and the projection run on
+    if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
+        condition = _expand_condition(b, row, cin, expanded)
+        _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, row.exp_groups,
+                   in_level, batchnorm=True, activation=row.nl, present_if=condition,
+                   **common)
+        if condition is not None and condition[2] == "gt":
+            # TF-slim's expanded_conv: no expansion conv, so the depthwise conv reads the input
+            inner = b.var(WidthVar(kind=VarKind.LARGER, label=f"{prefix} depthwise width",
+                                   source=expanded, other=cin))
+    _, out_level = _depthwise(b, f"{prefix}.dw", inner, _kernels(row), stride,
+                              batchnorm=True, activation=row.nl, **common)
+    squeeze = -1
+    t = row.t if row.t is not None else Fraction(1)
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, prefix, row, cin, inner, out_level, t, common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, inner, cout, row.pw_groups, out_level,
+               batchnorm=True, activation=Activation.NONE, **common)
+    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
+        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
+        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
+        squeeze_var=squeeze, inner_var=inner if inner != expanded else -1, t=row.t,
+        residual_op=residual_op))
+
+
+def _fused(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int) -> None:
+    """timm's ``EdgeResidual``: k×k conv to the inner width at the stride, SE, 1×1 project."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    source = cin
+    if row.force_in:
+        source = b.width(replace(row, c=row.force_in), f"{prefix} forced input")
+    expanded = _expansion(b, row, source, f"{prefix} expansion")
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    in_level, out_level = b.spatial(stride)
+    b.add(name=f"{prefix}.fused", role=Role.EXPAND, kind=OpKind.CONV, kernel=row.k,
+          stride=stride, in_var=cin, out_var=expanded, group_var=cin, batchnorm=True,
+          activation=row.nl, in_level=in_level, out_level=out_level, **common)
+    squeeze = -1
+    t = row.t if row.t is not None else Fraction(1)
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level, t, common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, row.pw_groups, out_level,
+               batchnorm=True, activation=Activation.NONE, **common)
+    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.FUSED, kernel=row.k, stride=stride,
+        in_var=cin, out_var=cout, in_level=in_level, out_level=out_level, first=first,
+        last=len(b.ops) - 1, line=row.line, expansion_var=expanded, squeeze_var=squeeze,
+        t=row.t, residual_op=residual_op))
+
+
+def _universal(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+               stride: int) -> None:
+    """MobileNetV4's universal inverted bottleneck (timm ``UniversalInvertedResidual``): the
+    stride goes to the middle depthwise conv, else the start one, else the end one."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    in_level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False,
+                                 "batchnorm": True}
+    mid_k = row.k
+    if row.start_k:
+        _depthwise(b, f"{prefix}.dw_start", cin, (row.start_k,), 1 if mid_k else stride,
+                   activation=Activation.NONE, **common)
+    expanded = _expansion(b, row, cin, f"{prefix} expansion")
+    _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, 1, b.level,
+               activation=row.nl, **common)
+    if mid_k:
+        _depthwise(b, f"{prefix}.dw_mid", expanded, (mid_k,), stride, activation=row.nl,
+                   **common)
+    squeeze = -1
+    t = row.t if row.t is not None else Fraction(1)
+    if row.se is not None:
+        se_common = {k: v for k, v in common.items() if k != "batchnorm"}
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, b.level, t, se_common)
+    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, 1, b.level,
+               activation=Activation.NONE, **common)
+    if row.end_k:
+        _depthwise(b, f"{prefix}.dw_end", cout, (row.end_k,),
+                   stride if not (row.start_k or mid_k) else 1, activation=Activation.NONE,
+                   **common)
+    out_level = b.level
+    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level,
+                            {k: v for k, v in common.items() if k != "batchnorm"})
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.UNIVERSAL, kernel=mid_k or row.start_k,
+        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
+        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
+        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
+
+
+def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
+               names: tuple[str, str]) -> None:
+    """MobileNet v1's pair (Howard et al. 2017, Fig. 3); timm's ``DepthwiseSeparableConv``
+    adds an optional squeeze-and-excite between them and a residual add."""
+    first = len(b.ops)
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    in_level, out_level = _depthwise(b, names[0], cin, _kernels(row), stride, batchnorm=True,
+                                     activation=row.nl, **common)
+    squeeze = -1
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, f"b{index}", row, cin, cin, out_level, Fraction(1),
+                                  common)
+    _pointwise(b, names[1], Role.POINTWISE, cin, cout, row.pw_groups, out_level,
+               batchnorm=True, activation=row.nl, **common)
+    residual_op = -1
+    if row.residual in (Residual.YES, Residual.SKIP):  # MobileNet v1's pairs have none
+        residual_op = _residual(b, f"b{index}", row, cin, cout, stride, out_level, common)
+    b.blocks.append(BlockSpec(
+        index=index, name=f"{names[0]}/{names[1]}", operator=Operator.SEPARABLE,
+        kernel=row.k, stride=stride, in_var=cin, out_var=cout, in_level=in_level,
+        out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line,
+        squeeze_var=squeeze, residual_op=residual_op))
+
+
+def _shuffle_unit(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                  stride: int) -> None:
+    """ShuffleNet v2's unit (Ma et al. 2018, Fig. 3c-d; torchvision ``InvertedResidual``).
+    Stride 1: split the channels in two, keep one half, run the other through 1×1, k×k
+    depthwise and 1×1 convs, concatenate, shuffle. Stride 2: both branches read the whole
+    input (branch 1: k×k depthwise at the stride, 1×1; branch 2: 1×1, k×k depthwise at the
+    stride, 1×1), concatenate, shuffle. Each branch has ``c / 2`` channels."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    start = b.tensor
+    in_level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    conv = {**common, "batchnorm": True}
+    half = _splits(b, cout, 2, f"{prefix} branch")[1]
+    if stride == 1:
+        if cin != cout:
+            raise ValueError(f"line {row.line}: a stride-1 shuffle unit needs equal input and "
+                             f"output channels (it splits its input in two)")
+        kept, split = _splits(b, cin, 2, f"{prefix} split")
+        data = {"role": Role.DATA, "kernel": 1, "stride": 1, "bias": False, "batchnorm": False,
+                "activation": Activation.NONE, "in_level": in_level, "out_level": in_level,
+                "block": index, "line": row.line}
+        keep = b.add(name=f"{prefix}.split.1", kind=OpKind.SPLIT, in_var=cin, out_var=kept,
+                     group_var=cin, inputs=(start,), **data)
+        b.add(name=f"{prefix}.split.2", kind=OpKind.SPLIT, in_var=cin, out_var=split,
+              group_var=cin, inputs=(start,), **data)
+        _pointwise(b, f"{prefix}.pw1", Role.EXPAND, split, half, 1, in_level,
+                   activation=row.nl, **conv)
+        _, out_level = _depthwise(b, f"{prefix}.dw", half, _kernels(row), 1,
+                                  activation=Activation.NONE, **conv)
+        _pointwise(b, f"{prefix}.pw2", Role.POINTWISE, half, half, 1, out_level,
+                   activation=row.nl, **conv)
+        branch_ends = (keep, b.tensor)
+    else:
+        in_level, out_level = b.spatial(stride)
+        _depthwise(b, f"{prefix}.branch1.dw", cin, _kernels(row), stride,
+                   levels=(in_level, out_level), activation=Activation.NONE, **conv)
+        _pointwise(b, f"{prefix}.branch1.pw", Role.SHORTCUT, cin, half, 1, out_level,
+                   activation=row.nl, **conv)
+        branch1 = b.tensor
+        b.tensor = start
+        _pointwise(b, f"{prefix}.pw1", Role.EXPAND, cin, half, 1, in_level, activation=row.nl,
+                   **conv)
+        _depthwise(b, f"{prefix}.dw", half, _kernels(row), stride, levels=(in_level, out_level),
+                   activation=Activation.NONE, **conv)
+        _pointwise(b, f"{prefix}.pw2", Role.POINTWISE, half, half, 1, out_level,
+                   activation=row.nl, **conv)
+        branch_ends = (branch1, b.tensor)
+    out_level = b.level
+    b.add(name=f"{prefix}.cat", role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
+          activation=Activation.NONE, in_level=out_level, out_level=out_level,
+          inputs=branch_ends, block=index, line=row.line)
+    b.add(name=f"{prefix}.shuffle", role=Role.DATA, kind=OpKind.SHUFFLE, kernel=2, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
+          activation=Activation.NONE, in_level=out_level, out_level=out_level,
+          block=index, line=row.line)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.SHUFFLE_UNIT, kernel=row.k, stride=stride,
+        in_var=cin, out_var=cout, in_level=in_level, out_level=out_level, first=first,
+        last=len(b.ops) - 1, line=row.line))
+
+
+def _ghost_module(b: _Builder, name: str, cin: int, cout: int, level: int, role: Role,
+                  activation: Activation, common: dict[str, Any]) -> None:
+    """A ghost module (Han et al. 2020, Fig. 2b; timm ``GhostModule``, ratio 2, 3×3 cheap
+    operation): a 1×1 conv to ``ceil(c/2)`` channels, a 3×3 depthwise conv making as many
+    again, both concatenated (and cut to ``c``)."""
+    primary = _splits(b, cout, 2, f"{name} primary")[0]  # ceil(c / 2)
+    _pointwise(b, f"{name}.primary", role, cin, primary, 1, level, activation=activation,
+               batchnorm=True, **common)
+    _depthwise(b, f"{name}.cheap", primary, (3,), 1, levels=(level, level), role=Role.CHEAP,
+               activation=activation, batchnorm=True, **common)
+    b.add(name=f"{name}.cat", role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
+          activation=Activation.NONE, in_level=level, out_level=level,
+          inputs=(len(b.ops) - 2, len(b.ops) - 1), block=common["block"], line=common["line"])
+
+
+def _ghost_bottleneck(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                      stride: int) -> None:
+    """GhostNet's bottleneck (Han et al. 2020, Fig. 3; timm ``GhostBottleneck``): a ghost
+    module to the inner width, a k×k depthwise conv where the stride is 2, optional
+    squeeze-and-excite, a ghost module to ``c`` without activation, and a residual add of the
+    input or, where the stride or widths differ, of a k×k depthwise + 1×1 conv shortcut."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    start = b.tensor
+    in_level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
+    expanded = _expansion(b, row, cin, f"{prefix} expansion")
+    _ghost_module(b, f"{prefix}.ghost1", cin, expanded, in_level, Role.EXPAND, row.nl, common)
+    out_level = in_level
+    if stride > 1:
+        _, out_level = _depthwise(b, f"{prefix}.dw", expanded, (row.k,), stride,
+                                  activation=Activation.NONE, batchnorm=True, **common)
+    squeeze = -1
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level,
+                                      row.t or Fraction(1), common)
+    _ghost_module(b, f"{prefix}.ghost2", expanded, cout, out_level, Role.PROJECT,
+                  Activation.NONE, common)
+    main = b.tensor
+    shortcut = start
+    if not (stride == 1 and cin == cout):
+        b.tensor = start
+        _depthwise(b, f"{prefix}.shortcut.dw", cin, (row.k,), stride,
+                   levels=(in_level, out_level), role=Role.SHORTCUT,
+                   activation=Activation.NONE, batchnorm=True, **common)
+        _pointwise(b, f"{prefix}.shortcut.pw", Role.SHORTCUT, cin, cout, 1, out_level,
+                   activation=Activation.NONE, batchnorm=True, **common)
+        shortcut = b.tensor
+    b.tensor, b.block_input = main, shortcut
+    residual_op = b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1,
+                        stride=1, in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
+                        activation=Activation.NONE, in_level=out_level, out_level=out_level,
+                        inputs=(main, shortcut), **common)
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.GHOST_BOTTLENECK, kernel=row.k,
+        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
+        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
+        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
+
+
+def _convnext_block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                    stride: int) -> None:
+    """ConvNeXt's block (Liu et al. 2022, Fig. 4; timm ``ConvNeXtBlock`` with ``conv_mlp``):
+    a k×k depthwise conv with bias, LayerNorm, a 1×1 conv to ``t·C`` (4×) with bias, GELU, a
+    1×1 conv back with bias, layer scale γ, and a residual add."""
+    if stride != 1 or row.c is None:
+        raise ValueError(f"line {row.line}: a convnext_block runs at stride 1 (downsample with "
+                         f"norm and conv rows between stages)")
+    if cin != cout:
+        raise ValueError(f"line {row.line}: a convnext_block keeps its width; put a conv row "
+                         f"before it to change the channels")
+    prefix = f"b{index}"
+    first = len(b.ops)
+    level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line}
+    t = row.t if row.t is not None else Fraction(4)
+    hidden = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{prefix} hidden", source=cin,
+                            factor=t, rounding=Rounding.EXACT))
+    _depthwise(b, f"{prefix}.dw", cin, (row.k,), 1, activation=Activation.NONE,
+               batchnorm=False, bias=True, **common)
+    _norm(b, f"{prefix}.norm", cin, level, common)
+    _pointwise(b, f"{prefix}.fc1", Role.EXPAND, cin, hidden, 1, level, activation=row.nl,
+               batchnorm=False, bias=True, **common)
+    _pointwise(b, f"{prefix}.fc2", Role.PROJECT, hidden, cout, 1, level,
+               activation=Activation.NONE, batchnorm=False, bias=True, **common)
+    b.add(name=f"{prefix}.gamma", role=Role.NORM, kind=OpKind.LAYER_SCALE, kernel=1, stride=1,
+          in_var=cout, out_var=cout, group_var=cout, bias=True, batchnorm=False,
+          activation=Activation.NONE, in_level=level, out_level=level, **common)
+    residual_op = _residual(b, prefix, row, cin, cout, 1, level, {**common, "bias": False})
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.CONVNEXT_BLOCK, kernel=row.k, stride=1,
+        in_var=cin, out_var=cout, in_level=level, out_level=level, first=first,
+        last=len(b.ops) - 1, line=row.line, expansion_var=hidden, t=t,
+        residual_op=residual_op))
+
+
+def _norm(b: _Builder, name: str, var: int, level: int, common: dict[str, Any],
+          role: Role = Role.NORM) -> int:
+    """A LayerNorm over ``var`` channels at ``level`` (γ and β: normalisation parameters)."""
+    return b.add(name=name, role=role, kind=OpKind.NORM, kernel=1, stride=1, in_var=var,
+                 out_var=var, group_var=var, bias=False, batchnorm=True,
+                 activation=Activation.NONE, in_level=level, out_level=level, **common)
+
+
+def _check_edges(ops: list[OpSpec]) -> None:
+    """The graph is a DAG in order: every input is an earlier operation (or the image), and
+    the inputs of an add or a concat are maps of the operation's own size."""
+    for i, op in enumerate(ops):
+        for j in op.inputs:
+            if not -1 <= j < i:
+                raise ValueError(f"line {op.line}: operation {op.name!r} reads "
+                                 f"{'itself or a later operation' if j >= i else 'nothing'} "
+                                 f"(input {j}); inputs must come earlier")
+        if op.kind in (OpKind.ADD, OpKind.CONCAT):
+            levels = {ops[j].out_level if j >= 0 else 0 for j in op.inputs}
+            if levels != {op.out_level}:
+                raise ValueError(f"line {op.line}: {op.kind.value} {op.name!r} joins maps of "
+                                 f"different sizes")
+
+
+#: The block operators and the function that expands each into operations.
+_BLOCK_BUILDERS = {
+    Operator.INVERTED_RESIDUAL: _inverted_residual,
+    Operator.FUSED: _fused,
+    Operator.UNIVERSAL: _universal,
+    Operator.SHUFFLE_UNIT: _shuffle_unit,
+    Operator.GHOST_BOTTLENECK: _ghost_bottleneck,
+    Operator.CONVNEXT_BLOCK: _convnext_block,
+}
+if {Operator.SEPARABLE, *_BLOCK_BUILDERS} != BLOCK_OPERATORS:  # pragma: no cover
+    raise RuntimeError("every block operator needs a builder")
+
+
+@lru_cache(maxsize=1024)
+def build_graph(network: Network, rules: RuleSet, classes: int, variant: str = "separable",
+                depth: float = 1.0) -> Graph:
+    """The operations of ``network`` under ``rules`` with ``classes`` outputs, in ``variant``
+    (MobileNet v1: separable, full or shallow) and with block repeats ``ceil(depth·n)``.
+    Cached by the repeats depth gives, and the classes substituted into a cached structure."""
+    repeats = tuple(
+        math.ceil(depth * row.n) if network.depth_scaling and row.operator in BLOCK_OPERATORS
+        else row.n
+        for row in network.rows)
+    return _with_classes(_build(network, rules, variant, repeats), classes)
+
+
+@lru_cache(maxsize=256)
+def _with_classes(graph: Graph, classes: int) -> Graph:
+    if graph.classes == classes:
+        return graph
+    variables = list(graph.program.variables)
+    variables[graph.classes_var] = replace(variables[graph.classes_var], base=classes)
+    return replace(graph, classes=classes,
+                   program=WidthProgram(variables=tuple(variables)))
+
+
+_MAX_OPERATIONS = 200_000
+
+
+@lru_cache(maxsize=256)
+def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, ...]) -> Graph:
+    classes = rules.classes
+    b = _Builder(network, rules, classes)
+    rows = list(network.rows)
+    block_rows = [i for i, r in enumerate(rows) if r.operator in BLOCK_OPERATORS]
+    last_block_row = block_rows[-1] if block_rows else -1
+    channels = b.image_var
+    last_block_out = -1
+    last_block_base = 0
+    blocks = separables = convs = 0
+    names: set[str] = set()
+    # the table's own names; a generated name (stem, head, fc...) never takes one of them
+    reserved = {name for row in rows for name in (row.name, *row.op_names) if name}
+
+    def generated(default: str) -> str:
+        """``default``, or ``default_2``, ``default_3``... where it is taken."""
+        name, count = default, 1
+        while name in names or name in reserved:
+            count += 1
+            name = f"{default}_{count}"
+        return name
+
+    pooled = False
+    if sum(repeats) * 8 > _MAX_OPERATIONS:
+        raise ValueError(f"{sum(repeats):,} blocks: at most {_MAX_OPERATIONS // 8:,} (depth × "
+                         f"repeats)")
+    for position, (row, count) in enumerate(zip(rows, repeats, strict=True)):
+        before = len(b.ops)
+        if variant == "shallow" and row.repeated:
+            # dropped, but numbered as in the full table: dw7..dw11 go, dw12 stays dw12
+            if row.operator in BLOCK_OPERATORS:
+                blocks += count
+            separables += count if row.operator is Operator.SEPARABLE else 0
+            continue
+        for repeat in range(count):
+            stride = row.s if repeat == 0 else 1
+            suffix = "" if count == 1 else f"_{repeat + 1}"
+            b.block_input = b.tensor
+            if row.operator in _BLOCK_BUILDERS:
+                blocks += 1
+                cout = b.width(row, f"b{blocks} output")
+                _BLOCK_BUILDERS[row.operator](b, row, blocks, channels, cout, stride)
+                channels = last_block_out = cout
+                last_block_base = row.c or 0
+            elif row.operator is Operator.SEPARABLE:
+                blocks += 1
+                separables += 1
+                if row.op_names and count == 1:
+                    pair = (row.op_names[0], row.op_names[1])
+                else:
+                    pair = (f"dw{separables}", f"pw{separables}")
+                cout = b.width(row, f"{pair[1]} output")
+                if variant == "full":  # the paper's "Conv MobileNet" (Table 4)
+                    in_level, out_level = b.spatial(stride)
+                    b.add(name=f"conv_{pair[0]}_{pair[1]}", block=0, role=Role.CONV,
+                          kind=OpKind.CONV, kernel=row.k, stride=stride, in_var=channels,
+                          out_var=cout, group_var=channels, bias=False, batchnorm=True,
+                          activation=row.nl, in_level=in_level, out_level=out_level,
+                          line=row.line)
+                else:
+                    _separable(b, row, blocks, channels, cout, stride, pair)
+                channels = last_block_out = cout
+                last_block_base = row.c or 0
+            elif row.operator in (Operator.CONV, Operator.POINTWISE, Operator.DEPTHWISE):
+                convs += 1
+                is_head = position > last_block_row >= 0
+                is_stem = not b.ops
+                role = (Role.STEM if is_stem else Role.HEAD if is_head
+                        else Role.DEPTHWISE if row.operator is Operator.DEPTHWISE
+                        else Role.POINTWISE if row.operator is Operator.POINTWISE
+                        else Role.CONV)
+                default = ("stem" if is_stem else "head" if is_head else f"conv{convs}")
+                given = row.name or (row.op_names[0] if row.op_names else "")
+                name = given + suffix if given else generated(default + suffix)
+                if row.operator is Operator.DEPTHWISE:
+                    cout = channels
+                elif (is_head and b.rules.head is HeadRule.MULTIPLE_OF_LAST
+                      and row.c not in (None, CLASSES) and last_block_out >= 0):
+                    ratio = Fraction(row.c or 0, last_block_base) if last_block_base > 0 \
+                        else Fraction(1, 3)
+                    if ratio.denominator != 1:
+                        raise ValueError(f"line {row.line}: head=multiple_of_last needs c to be "
+                                         f"a whole multiple of the last block's width")
+                    cout = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{name} output",
+                                          source=last_block_out, factor=ratio,
+                                          rounding=Rounding.EXACT))
+                else:
+                    cout = b.width(row, f"{name} output")
+                in_level, out_level = ((FLAT, FLAT) if pooled
+                                       else b.spatial(stride, valid=row.valid))
+                b.add(name=name, block=0, role=role, kind=OpKind.CONV, kernel=row.k,
+                      stride=stride, in_var=channels, out_var=cout,
+                      group_var=ONE if row.operator is Operator.DEPTHWISE else channels,
+                      bias=row.bias, batchnorm=row.batchnorm, activation=row.nl,
+                      in_level=in_level, out_level=out_level, line=row.line,
+                      depthwise=row.operator is Operator.DEPTHWISE)
+                if row.residual is Residual.SKIP:  # timm's ConvBnAct with skip
+                    _residual(b, name, row, channels, cout, stride, out_level,
+                              {"block": 0, "line": row.line, "bias": False})
+                channels = cout
+            elif row.operator is Operator.NORM:
+                level = FLAT if pooled else b.level
+                _norm(b, (row.name or f"norm{position}") + suffix, channels, level,
+                      {"block": 0, "line": row.line})
+            elif row.operator is Operator.MAXPOOL:
+                in_level, out_level = b.spatial(stride)
+                b.add(name=row.name or "maxpool", block=0, role=Role.POOL,
+                      kind=OpKind.MAXPOOL, kernel=row.k, stride=stride, in_var=channels,
+                      out_var=channels, group_var=channels, bias=False, batchnorm=False,
+                      activation=Activation.NONE, in_level=in_level, out_level=out_level,
+                      line=row.line)
+            elif row.operator is Operator.POOL:
+                b.add(name=row.name or generated("pool"), block=0, role=Role.POOL,
+                      kind=OpKind.POOL,
+                      kernel=1, stride=1, in_var=channels, out_var=channels,
+                      group_var=channels, bias=False, batchnorm=False,
+                      activation=Activation.NONE, in_level=b.level, out_level=FLAT,
+                      line=row.line)
+                pooled = True
+            else:  # fc, classifier
+                classifier = row.operator is Operator.CLASSIFIER
+                name = row.name or generated("classifier" if classifier else "fc")
+                cout = b.classes_var if classifier else b.width(row, f"{name} output")
+                b.add(name=name, block=0,
+                      role=Role.CLASSIFIER if classifier else Role.HEAD, kind=OpKind.FC,
+                      kernel=1, stride=1, in_var=channels, out_var=cout, group_var=channels,
+                      bias=True, batchnorm=False,
+                      activation=Activation.NONE if classifier else row.nl,
+                      in_level=FLAT, out_level=FLAT, line=row.line)
+                channels = cout
+        for op in b.ops[before:]:
+            if op.name in names:
+                raise ValueError(f"line {row.line}: operation name {op.name!r} is used twice")
+            names.add(op.name)
+    _check_edges(b.ops)
+    return Graph(
+        network=network, rules=rules, classes=classes, variant=variant, repeats=repeats,
+        program=WidthProgram(variables=tuple(b.vars)), ops=tuple(b.ops),
+        blocks=tuple(b.blocks), strides=tuple(b.strides), image_var=b.image_var,
+        classes_var=b.classes_var,
+    )
+
+
+__all__ = ["BLOCK_OPERATORS", "FLAT", "BlockSpec", "Graph", "OpSpec", "build_graph",
+           "condition_holds"]

@@ -1,0 +1,291 @@
+"""Measure this machine for the latency model, in at most about 10 seconds.
+
+Measurements, each repeated in rounds so that a noisy machine shows itself:
+
+* the peak GEMM rate: a 1024 × 1024 float32 matrix product (2·n³ FLOP);
+* the copy bandwidth: a 128 MiB float32 copy into a preallocated array (read + write);
+* the overhead per operation kind: the time of a tiny operation of each kind (a 3×3 conv, a 1×1
+  conv, a 3×3 depthwise conv, a matrix-vector product and an element-wise add on a few
+  elements);
+* with PyTorch (one thread): a ladder of operations of each kind, from small to large, to which
+  the model's rate per kind, overhead per kind and bandwidth (at most the copy bandwidth) are
+  fitted by non-negative least squares (:func:`costmodel.hardware.device_fit.fit_terms`).
+  Real layers run well below the peak GEMM rate; the ladder finds the rate they reach.
+
+Without PyTorch, numpy measures the first three (matrix products and adds only: an
+approximation, said in the profile's provenance) and the peak rate is used for every kind.
+
+A calibration that is interrupted, or whose rounds disagree by more than a factor of 2, raises
+:class:`CalibrationError` and leaves the previously saved profile as it was.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+
+from costmodel.base.kinds import LatencyKind
+from costmodel.hardware.device_fit import TermSample, fit_terms
+from costmodel.hardware.profile_spec import (
+    COMPUTE_KINDS,
+    LATENCY_KINDS,
+    Profile,
+    check_profile_name,
+    save_profile,
+    writable_profiles_dir,
+)
+
+MAX_SPREAD = 2.0  # largest/smallest round median accepted
+ROUNDS = 5
+
+
+class CalibrationError(RuntimeError):
+    """A calibration that did not finish or could not be trusted; nothing was saved."""
+
+
+def _median_seconds(function: Callable[[], object], calls: int) -> float:
+    """Mean seconds per call over ``calls`` calls of one round (the one clock of a round; a
+    test replaces it to check everything around the measurement deterministically)."""
+    start = time.perf_counter()
+    for _ in range(calls):
+        function()
+    return (time.perf_counter() - start) / calls
+
+
+def _time_call(call: Callable[[], object]) -> float:
+    """Seconds of one call (the one clock of the ladder; see :func:`_median_seconds`)."""
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+ROUND_SECONDS = 0.004  # each round calls the function for about this long
+WARM_SECONDS = 0.03  # warm-up before the rounds
+
+
+def _rounds(label: str, function: Callable[[], object], calls: int,
+            progress: Callable[[str], None]) -> float:
+    """Median seconds per call over :data:`ROUNDS` rounds of at least ``calls`` calls (more
+    for fast functions: a round lasts about 4 ms); :class:`CalibrationError` if the middle
+    three rounds spread more than :data:`MAX_SPREAD`."""
+    start = time.perf_counter()
+    warm = 0
+    while warm < 3 or time.perf_counter() - start < WARM_SECONDS:  # kernels pick and settle
+        function()
+        warm += 1
+    start = time.perf_counter()
+    function()
+    once = time.perf_counter() - start
+    calls = max(calls, min(1000, int(ROUND_SECONDS / max(once, 1e-7))))
+    samples = sorted(_median_seconds(function, calls) for _ in range(ROUNDS))
+    middle = samples[1:-1]  # one stray round either way is not noise
+    spread = max(middle) / min(middle)
+    if spread > MAX_SPREAD:
+        raise CalibrationError(
+            f"the machine is too noisy to calibrate: {label} varied {spread:.1f}× between "
+            f"rounds (at most {MAX_SPREAD:g}× accepted); the previous profile is kept")
+    value = statistics.median(samples)
+    progress(f"{label}: {value * 1e6:,.1f} µs per call (rounds within {spread:.2f}×)")
+    return value
+
+
+def _torch_ops() -> dict[str, Callable[[], object]] | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    x = torch.zeros(1, 8, 2, 2)
+    conv = torch.zeros(8, 8, 3, 3)
+    pointwise = torch.zeros(8, 8, 1, 1)
+    depthwise = torch.zeros(8, 1, 3, 3)
+    vector = torch.zeros(1, 8)
+    matrix = torch.zeros(8, 8)
+    functional = torch.nn.functional
+    with torch.no_grad():
+        return {
+            LatencyKind.CONV: lambda: functional.conv2d(x, conv, padding=1),
+            LatencyKind.POINTWISE: lambda: functional.conv2d(x, pointwise),
+            LatencyKind.DEPTHWISE: lambda: functional.conv2d(x, depthwise, padding=1, groups=8),
+            LatencyKind.FC: lambda: functional.linear(vector, matrix),
+            LatencyKind.ELEMENTWISE: lambda: torch.add(x, x),
+        }
+
+
+def _gemm(n: int, with_torch: bool) -> Callable[[], object]:
+    """One n × n float32 matrix product, with PyTorch (one thread) or numpy."""
+    if with_torch:
+        import torch
+
+        a, b = torch.ones(n, n), torch.ones(n, n)
+        out = torch.empty(n, n)
+        return lambda: torch.matmul(a, b, out=out)
+    import numpy as np
+
+    x, y = np.ones((n, n), dtype=np.float32), np.ones((n, n), dtype=np.float32)
+    z = np.empty((n, n), dtype=np.float32)
+    return lambda: np.matmul(x, y, out=z)
+
+
+def _copy(elements: int, with_torch: bool) -> Callable[[], object]:
+    """A float32 copy of ``elements`` into a preallocated array (PyTorch ``copy_`` or numpy)."""
+    if with_torch:
+        import torch
+
+        source, target = torch.ones(elements), torch.empty(elements)
+        return lambda: target.copy_(source)
+    import numpy as np
+
+    array, into = np.ones(elements, dtype=np.float32), np.empty(elements, dtype=np.float32)
+    return lambda: np.copyto(into, array)
+
+
+def _numpy_ops() -> dict[str, Callable[[], object]]:
+    import numpy as np
+
+    a = np.zeros((8, 8), dtype=np.float32)
+    v = np.zeros(8, dtype=np.float32)
+    x = np.zeros(32, dtype=np.float32)
+    return {LatencyKind.CONV: lambda: a @ a, LatencyKind.POINTWISE: lambda: a @ a,
+            LatencyKind.DEPTHWISE: lambda: x * x, LatencyKind.FC: lambda: a @ v,
+            LatencyKind.ELEMENTWISE: lambda: x + x}
+
+
+#: The ladder: (kind, map size, input channels, output channels, stride) of each operation.
+_CONV, _PW, _DW, _FC, _EW = (LatencyKind.CONV, LatencyKind.POINTWISE, LatencyKind.DEPTHWISE,
+                              LatencyKind.FC, LatencyKind.ELEMENTWISE)
+LADDER: tuple[tuple[LatencyKind, int, int, int, int], ...] = (
+    (_PW, 112, 16, 32, 1), (_PW, 56, 32, 64, 1), (_PW, 56, 144, 24, 1),
+    (_PW, 28, 64, 128, 1), (_PW, 28, 128, 256, 1), (_PW, 14, 256, 256, 1),
+    (_PW, 7, 512, 512, 1), (_PW, 7, 160, 960, 1),
+    (_CONV, 224, 3, 16, 2), (_CONV, 224, 3, 32, 2), (_CONV, 56, 32, 32, 1),
+    (_CONV, 28, 64, 64, 1), (_CONV, 14, 128, 128, 1),
+    (_DW, 112, 32, 32, 1), (_DW, 112, 96, 96, 2), (_DW, 56, 128, 128, 1),
+    (_DW, 28, 256, 256, 1), (_DW, 28, 256, 256, 2), (_DW, 14, 512, 512, 1),
+    (_DW, 7, 1024, 1024, 1),
+    (_FC, 1, 256, 256, 1), (_FC, 1, 512, 512, 1), (_FC, 1, 1024, 1000, 1),
+    (_FC, 1, 1280, 1000, 1),
+    (_EW, 112, 16, 16, 1), (_EW, 56, 64, 64, 1),
+    (_EW, 14, 256, 256, 1),
+)
+
+
+LADDER_ROUNDS = 15
+
+
+def _ladder(report: Callable[[str], None]) -> list[TermSample]:
+    """Each operation of :data:`LADDER` timed (PyTorch, one thread) as a sample for the fit:
+    its model terms (FLOP, bytes at float32) and its median seconds. The operations run in
+    turn, one call each per round, as the layers of a network do, so that no operation finds
+    its data still in cache from its own previous call."""
+    import torch
+
+    functional = torch.nn.functional
+    calls: list[Callable[[], object]] = []
+    terms: list[tuple[LatencyKind, int, int]] = []
+    for kind, size, cin, cout, stride in LADDER:
+        out = -(-size // stride)
+        if kind == LatencyKind.FC:
+            x, w = torch.ones(1, cin), torch.ones(cout, cin)
+            calls.append(partial(functional.linear, x, w))
+            terms.append((kind, 2 * cin * cout, 4 * (cin + cout + cin * cout)))
+        elif kind == LatencyKind.ELEMENTWISE:
+            x = torch.ones(1, cin, size, size)
+            calls.append(partial(torch.add, x, x))
+            terms.append((kind, 0, 4 * 3 * cin * size * size))
+        else:
+            k = 1 if kind == LatencyKind.POINTWISE else 3
+            groups = cin if kind == LatencyKind.DEPTHWISE else 1
+            x = torch.ones(1, cin, size, size)
+            w = torch.ones(cout, cin // groups, k, k)
+            calls.append(partial(functional.conv2d, x, w, stride=stride, padding=k // 2,
+                                 groups=groups))
+            weights = k * k * (cin // groups) * cout
+            terms.append((kind, 2 * weights * out * out,
+                          4 * (cin * size * size + cout * out * out + weights)))
+    times: list[list[float]] = [[] for _ in calls]
+    with torch.no_grad():
+        for _ in range(5):  # warm-up: kernels pick and settle
+            for call in calls:
+                call()
+        for _ in range(LADDER_ROUNDS):
+            for i, call in enumerate(calls):
+                times[i].append(_time_call(call))
+    samples: list[TermSample] = []
+    for (kind, flops, moved), spec, seconds in zip(terms, LADDER, times, strict=True):
+        ordered = sorted(seconds)
+        quartiles = ordered[len(ordered) // 4], ordered[3 * len(ordered) // 4]
+        if quartiles[1] / quartiles[0] > MAX_SPREAD:
+            raise CalibrationError(
+                f"the machine is too noisy to calibrate: {spec[0]} {spec[1]}×{spec[1]}×"
+                f"{spec[2]}→{spec[3]} varied {quartiles[1] / quartiles[0]:.1f}× between rounds "
+                f"(at most {MAX_SPREAD:g}× accepted); the previous profile is kept")
+        samples.append(([(0, kind, flops, moved)], statistics.median(seconds)))
+    report(f"ladder: {len(calls)} operations × {LADDER_ROUNDS} interleaved rounds")
+    return samples
+
+
+def calibrate(name: str = "this-machine", *, save: bool = True,
+              progress: Callable[[str], None] | None = None) -> Profile:
+    """Measure this machine (see the module docstring) into a :class:`Profile` called
+    ``name``, saved with :func:`costmodel.hardware.profile_spec.save_profile` unless ``save=False``.
+    ``progress`` receives one line per step. The name (``ValueError``: letters, digits, - and
+    _, at most 64, not a built-in profile's) and the profiles folder
+    (:class:`~costmodel.hardware.profile_spec.ProfilesFolderError`) are checked before measuring."""
+
+    check_profile_name(name, saving=save)
+    if save:
+        writable_profiles_dir()
+    report = progress or (lambda line: None)
+    try:
+        ops = _torch_ops()
+        backend = "PyTorch (1 thread)" if ops is not None else "numpy"
+        report(f"calibrating: GEMM rate (1024 × 1024 float32 matrix product, {backend})")
+        n = 1024
+        gemm = _rounds("GEMM", _gemm(n, ops is not None), 3, report)
+        peak = 2 * n**3 / gemm
+        report(f"calibrating: copy bandwidth (128 MiB float32 copy, {backend})")
+        copy = _rounds("copy", _copy(32 * 2**20, ops is not None), 3, report)
+        bandwidth = 2 * 4 * 32 * 2**20 / copy
+        report(f"calibrating: overhead per operation kind ({backend})")
+        tiny = ops or _numpy_ops()
+        overhead = {kind: _rounds(f"{kind} overhead", tiny[kind], 50, report)
+                    for kind in LATENCY_KINDS}
+        description = (f"this machine, measured by costmodel.calibrate() on "
+                       f"{time.strftime('%Y-%m-%d %H:%M')}")
+        measured = (f"peak GEMM {peak / 1e9:.1f} GFLOP/s, copy {bandwidth / 1e9:.1f} GB/s, "
+                    f"tiny-operation overheads")
+        if ops is None:
+            profile = Profile(
+                name=name, description=description,
+                provenance=f"{measured} with numpy; the peak rate for every kind",
+                peak_flops={kind: peak for kind in COMPUTE_KINDS},
+                bandwidth=bandwidth, overhead=overhead,
+                extra={"peak_gemm_gflops": f"{peak / 1e9:.1f}",
+                       "copy_gbs": f"{bandwidth / 1e9:.1f}"})
+        else:
+            report("calibrating: a ladder of operations per kind (PyTorch, 1 thread)")
+            samples = _ladder(report)
+            for kind, seconds in overhead.items():
+                samples.append(([(0, kind, 0, 0)], seconds))
+            profile = fit_terms(
+                name, samples, rate_class={k: k for k in COMPUTE_KINDS},
+                overhead_class={k: k for k in LATENCY_KINDS}, description=description,
+                provenance=f"{measured} and a ladder of {len(samples) - 5} operations with "
+                           f"PyTorch (1 thread); rates, overheads and bandwidth (at most the "
+                           f"copy's) fitted by non-negative least squares",
+                dtype="float32", fused_activations=True, max_bandwidth=bandwidth)
+            profile = replace(profile, extra={"peak_gemm_gflops": f"{peak / 1e9:.1f}",
+                                              "copy_gbs": f"{bandwidth / 1e9:.1f}"})
+    except KeyboardInterrupt:
+        raise CalibrationError("calibration interrupted; the previous profile is kept") from None
+    if save:
+        path = save_profile(profile)
+        report(f"saved profile {name!r} to {path}")
+    return profile
+
+
+__all__ = ["MAX_SPREAD", "CalibrationError", "calibrate"]

@@ -1,0 +1,3 @@
+"""Teaching: the lesson, the exercises, step-by-step derivations and a published mistake
+disproved.
+"""
