@@ -425,6 +425,14 @@ _SE_ROWS = _EXPANDING | {Operator.SEPARABLE, Operator.REPVIT_BLOCK, Operator.SE}
 #: ``padding`` (a single conv)
 _CONV_ROWS = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE}
 _BIAS_ROWS = _CONV_ROWS | {Operator.SEPARABLE}
+#: each optional column: the operators whose rows may give it, as its error names them
+_COLUMN_ROWS: dict[str, tuple[set[Operator], str]] = {
+    "exp": (_EXPANDING, "inverted_residual and ghost_bottleneck"),
+    "t": (_T_ROWS, "inverted_residual, ghost_bottleneck, convnext_block and repvit_block"),
+    "se": (_SE_ROWS, "inverted_residual, ghost_bottleneck, separable, repvit_block and se"),
+    "bias": (_BIAS_ROWS, "conv, depthwise, pointwise and separable"),
+    "padding": (_CONV_ROWS, "conv, depthwise and pointwise"),
+}
 _PADDINGS = ("same", "valid")
 
 
@@ -449,23 +457,11 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
     for column in ("name", "note", "source"):
         _check_text(column, cell(column), line)
     ir = operator in _EXPANDING
-    if cell("exp") and not ir:
-        raise ValueError(f"line {line}: exp applies to inverted_residual and ghost_bottleneck "
-                         f"rows only")
-    if cell("t") and operator not in _T_ROWS:
-        raise ValueError(f"line {line}: t applies to inverted_residual, ghost_bottleneck, "
-                         f"convnext_block and repvit_block rows only")
-    if cell("se") and operator not in _SE_ROWS:
-        raise ValueError(f"line {line}: se applies to inverted_residual, ghost_bottleneck, "
-                         f"separable, repvit_block and se rows only")
+    for column, (allowed, names) in _COLUMN_ROWS.items():
+        if cell(column) and operator not in allowed:
+            raise ValueError(f"line {line}: {column} applies to {names} rows only")
     if operator is Operator.SE and not cell("se"):
         raise ValueError(f"line {line}: an se row needs se (the squeeze ratio)")
-    if cell("bias") and operator not in _BIAS_ROWS:
-        raise ValueError(f"line {line}: bias applies to conv, depthwise, pointwise and "
-                         f"separable rows only")
-    if cell("padding") and operator not in _CONV_ROWS:
-        raise ValueError(f"line {line}: padding applies to conv, depthwise and pointwise rows "
-                         f"only")
     if cell("bias") and cell("bias").lower() not in _YES_NO:
         raise ValueError(f"line {line}: bias must be yes or no; got {cell('bias')!r}")
     if cell("padding") and cell("padding").lower() not in _PADDINGS:
