@@ -2,8 +2,8 @@
 hand counts of their blocks, timm's printed training-form counts and the table rows they
 brought (``bias`` on a separable pair, an ``se`` row, ``repvit_block``). Crosscheck holds them
 equal to fvcore on ``timm.utils.reparameterize_model(timm.create_model(NAME))`` at run time;
-the literals here were printed by that run (timm 1.0.31, fvcore 0.1.5.post20221221). The RepViT README's
-printed figures are in tests/test_next_families.py."""
+the literals here were printed by that run (timm 1.0.31, fvcore 0.1.5.post20221221). The
+RepViT README's printed figures are in tests/test_next_families.py."""
 
 from __future__ import annotations
 
