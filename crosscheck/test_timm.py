@@ -4,7 +4,9 @@
 multiply-accumulate per conv and linear weight use (squeeze-and-excite's 1×1 convs included).
 Its ``conv`` and ``linear`` entries must equal ``report(network=NAME).mult_adds`` to the unit,
 and PyTorch's parameter count must equal ``params_with_bn``, at the network's default
-resolution and at two odd ones.
+resolution and at two odd ones. MobileOne and RepViT are counted in their inference form:
+``timm.utils.reparameterize_model`` folds their training branches and batchnorms into single
+convs with biases before fvcore counts them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 import timm
 import torch
 from test_torchvision import count
+from timm.utils import reparameterize_model
 
 import costmodel
 from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
@@ -24,13 +27,17 @@ torch.set_num_threads(1)
 TIMM = [name for name in NETWORK_NAMES if get_network(name).rules[0].name == "timm"]
 CONVNEXTS = ["convnext_atto", "convnext_femto", "convnext_pico", "convnext_nano"]
 GHOSTNETS = [("ghostnet_050", 0.5), ("ghostnet_100", 1.0), ("ghostnet_130", 1.3)]
-BLOCK_STRINGS = [name for name in TIMM if get_network(name).fixed_width and name not in CONVNEXTS]
+REPARAMETERISED = [*(f"mobileone_s{i}" for i in range(5)), "repvit_m0_9"]
+BLOCK_STRINGS = [name for name in TIMM if get_network(name).fixed_width
+                 and name not in CONVNEXTS and name not in REPARAMETERISED]
 
 
 def test_every_timm_file_model_is_checked() -> None:
-    # 75 from the 29 block-string files, GhostNet 0.5, 1.0, 1.3 and ConvNeXt atto ... nano
+    # 75 from the 29 block-string files, GhostNet 0.5, 1.0, 1.3, ConvNeXt atto ... nano,
+    # MobileOne S0 ... S4 and RepViT M0.9
     assert len(BLOCK_STRINGS) == 75
-    checked = set(BLOCK_STRINGS) | {name for name, _ in GHOSTNETS} | set(CONVNEXTS)
+    checked = (set(BLOCK_STRINGS) | {name for name, _ in GHOSTNETS} | set(CONVNEXTS)
+               | set(REPARAMETERISED))
     assert checked == set(TIMM)
 
 
@@ -73,3 +80,18 @@ def test_convnexts_equal_timm(network: str) -> None:
         macs, params = count(model, resolution)
         r = costmodel.report(network=network, resolution=resolution)
         assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
+
+
+@pytest.mark.parametrize("network", REPARAMETERISED)
+def test_reparameterised_networks_equal_timm(network: str) -> None:
+    # the inference form: every batchnorm and training branch folded into a conv's bias, no
+    # normalisation left (params equals params_with_bn), fewer parameters than the training form
+    trained = timm.create_model(network)
+    training_params = sum(p.numel() for p in trained.parameters())
+    model = reparameterize_model(trained)
+    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in model.modules())
+    for resolution in (224, 161, 97):
+        macs, params = count(model, resolution)
+        r = costmodel.report(network=network, resolution=resolution)
+        assert (r.mult_adds, r.params_with_bn, r.params) == (macs, params, params), resolution
+    assert r.params_with_bn < training_params

@@ -131,6 +131,8 @@ PAPERS = [
     ("megvii-model/ShuffleNet-Series", "ShuffleNetV2 1.0x", "mult_adds", "146M", "differs"),
     ("megvii-model/ShuffleNet-Series", "ShuffleNetV2 1.0x", "params_with_bn", "2.3M",
      "rounds to print"),
+    ("THU-MIG/RepViT README.md", "RepViT M0.9", "mult_adds", "0.8G", "rounds to print"),
+    ("THU-MIG/RepViT README.md", "RepViT M0.9", "params_with_bn", "5.1M", "rounds to print"),
 ]
 
 

@@ -288,6 +288,8 @@ def _squeeze(b: _Builder, row: BlockRow, cin: int, expanded: int, label: str,
         return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE)
     if rule is SqueezeRule.EXPANDED_4:
         return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE_4)
+    if rule is SqueezeRule.EXPANDED_NO_LIMIT:
+        return b.derived(label, expanded, row.se, Rounding.MAKE_DIVISIBLE_NO_LIMIT)
     if rule is SqueezeRule.ROUND_INPUT:
         return b.derived(label, expanded, row.se / t, Rounding.ROUND)
     if rule is SqueezeRule.ROUND_EXPANDED:
@@ -514,20 +516,22 @@ def _universal(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
 def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
                names: tuple[str, str]) -> None:
     """MobileNet v1's pair (Howard et al. 2017, Fig. 3); timm's ``DepthwiseSeparableConv``
-    adds an optional squeeze-and-excite between them and a residual add."""
+    adds an optional squeeze-and-excite between them and a residual add. With ``bias`` both
+    convs have a bias and no batchnorm (MobileOne's re-parameterised pairs)."""
     first = len(b.ops)
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
-    in_level, out_level = _depthwise(b, names[0], cin, _kernels(row), stride, batchnorm=True,
-                                     activation=row.nl, **common)
+    common: dict[str, Any] = {"block": index, "line": row.line, "bias": row.bias}
+    in_level, out_level = _depthwise(b, names[0], cin, _kernels(row), stride,
+                                     batchnorm=row.batchnorm, activation=row.nl, **common)
     squeeze = -1
     if row.se is not None:
         squeeze = _squeeze_excite(b, f"b{index}", row, cin, cin, out_level, Fraction(1),
                                   common)
     _pointwise(b, names[1], Role.POINTWISE, cin, cout, row.pw_groups, out_level,
-               batchnorm=True, activation=row.nl, **common)
+               batchnorm=row.batchnorm, activation=row.nl, **common)
     residual_op = -1
     if row.residual in (Residual.YES, Residual.SKIP):  # MobileNet v1's pairs have none
-        residual_op = _residual(b, f"b{index}", row, cin, cout, stride, out_level, common)
+        residual_op = _residual(b, f"b{index}", row, cin, cout, stride, out_level,
+                                {**common, "bias": False})
     b.blocks.append(BlockSpec(
         index=index, name=f"{names[0]}/{names[1]}", operator=Operator.SEPARABLE,
         kernel=row.k, stride=stride, in_var=cin, out_var=cout, in_level=in_level,
@@ -695,6 +699,44 @@ def _convnext_block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
         residual_op=residual_op))
 
 
+def _repvit_block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
+                  stride: int) -> None:
+    """RepViT's block in its inference form (Wang et al. 2024; timm ``RepViTBlock`` and
+    ``RepVitDownsample`` after ``fuse``: every batchnorm folded into a bias). The token mixer
+    is a k×k depthwise conv at the stride (``RepVggDw``, its 1×1 and identity branches folded
+    in), then, where the width changes, a 1×1 conv to ``c`` (the downsampling layer's channel
+    downsample), neither with an activation; an optional squeeze-and-excite on its output;
+    then the channel mixer, a 1×1 conv to ``t·c`` (2×) with the activation and a 1×1 conv
+    back, inside a residual add."""
+    prefix = f"b{index}"
+    first = len(b.ops)
+    in_level = b.level
+    common: dict[str, Any] = {"block": index, "line": row.line}
+    conv = {**common, "bias": True, "batchnorm": False}
+    _, level = _depthwise(b, f"{prefix}.dw", cin, (row.k,), stride,
+                          activation=Activation.NONE, **conv)
+    if cout != cin:
+        _pointwise(b, f"{prefix}.pw", Role.POINTWISE, cin, cout, 1, level,
+                   activation=Activation.NONE, **conv)
+    squeeze = -1
+    if row.se is not None:
+        squeeze = _squeeze_excite(b, prefix, row, cout, cout, level, Fraction(1), common)
+    b.block_input = b.tensor  # the residual adds the token mixer's output
+    t = row.t if row.t is not None else Fraction(2)
+    hidden = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{prefix} hidden", source=cout,
+                            factor=t, rounding=Rounding.EXACT))
+    _pointwise(b, f"{prefix}.fc1", Role.EXPAND, cout, hidden, 1, level, activation=row.nl,
+               **conv)
+    _pointwise(b, f"{prefix}.fc2", Role.PROJECT, hidden, cout, 1, level,
+               activation=Activation.NONE, **conv)
+    residual_op = _residual(b, prefix, row, cout, cout, 1, level, {**common, "bias": False})
+    b.blocks.append(BlockSpec(
+        index=index, name=prefix, operator=Operator.REPVIT_BLOCK, kernel=row.k, stride=stride,
+        in_var=cin, out_var=cout, in_level=in_level, out_level=level, first=first,
+        last=len(b.ops) - 1, line=row.line, expansion_var=hidden, squeeze_var=squeeze, t=t,
+        residual_op=residual_op))
+
+
 def _norm(b: _Builder, name: str, var: int, level: int, common: dict[str, Any],
           role: Role = Role.NORM) -> int:
     """A LayerNorm over ``var`` channels at ``level`` (γ and β: normalisation parameters)."""
@@ -727,6 +769,7 @@ _BLOCK_BUILDERS = {
     Operator.SHUFFLE_UNIT: _shuffle_unit,
     Operator.GHOST_BOTTLENECK: _ghost_bottleneck,
     Operator.CONVNEXT_BLOCK: _convnext_block,
+    Operator.REPVIT_BLOCK: _repvit_block,
 }
 if {Operator.SEPARABLE, *_BLOCK_BUILDERS} != BLOCK_OPERATORS:  # pragma: no cover
     raise RuntimeError("every block operator needs a builder")
@@ -863,6 +906,10 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                 level = FLAT if pooled else b.level
                 _norm(b, (row.name or f"norm{position}") + suffix, channels, level,
                       {"block": 0, "line": row.line})
+            elif row.operator is Operator.SE:  # on the output of the operation above
+                _squeeze_excite(b, (row.name or b.ops[b.tensor].name) + suffix, row, channels,
+                                channels, b.level, Fraction(1),
+                                {"block": 0, "line": row.line, "bias": False})
             elif row.operator is Operator.MAXPOOL:
                 in_level, out_level = b.spatial(stride)
                 b.add(name=row.name or "maxpool", block=0, role=Role.POOL,

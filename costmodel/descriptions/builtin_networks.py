@@ -33,6 +33,8 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     **{f"mnasnet{w}": ("mnasnet_torchvision.csv", f"mnasnet{w}")
        for w in ("0_5", "0_75", "1_0", "1_3")},
     **{f"convnext_{w}": (f"convnext_{w}.csv", "") for w in ("atto", "femto", "pico", "nano")},
+    **{f"mobileone_s{i}": (f"mobileone_s{i}.csv", "") for i in range(5)},
+    "repvit_m0_9": ("repvit_m0_9.csv", ""),
     "ghostnet_050": ("ghostnet.csv", "ghostnet_050"),
     "ghostnet_100": ("ghostnet.csv", "ghostnet_100"),
     "ghostnet_130": ("ghostnet.csv", "ghostnet_130"),
@@ -76,6 +78,8 @@ FAMILY: dict[str, str] = {
     **{f"ghostnet_{w}": "GhostNet" for w in ("050", "100", "130")},
     **{f"mnasnet{w}": "MNASNet" for w in ("0_5", "0_75", "1_0", "1_3")},
     **{f"convnext_{w}": "ConvNeXt" for w in ("atto", "femto", "pico", "nano")},
+    **{f"mobileone_s{i}": "MobileOne" for i in range(5)},
+    "repvit_m0_9": "RepViT",
 }
 
 

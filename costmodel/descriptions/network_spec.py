@@ -59,8 +59,19 @@ class Operator(StrEnum):
     CONVNEXT_BLOCK = "convnext_block"
     """ConvNeXt's block (Liu et al. 2022, Fig. 4): k×k depthwise conv, LayerNorm, 1×1 to
     ``t·C`` (4 by default), 1×1 back, layer scale, residual add; convs with bias."""
+    REPVIT_BLOCK = "repvit_block"
+    """RepViT's block in its inference form (Wang et al. 2024, arXiv 2307.09283; timm
+    ``RepViTBlock`` and ``RepVitDownsample`` after ``fuse``), every conv with a bias and no
+    batchnorm: a k×k depthwise conv at stride s (the 1×1 and identity branches folded in), a
+    1×1 conv to ``c`` where the width changes (the downsampling layer), optional
+    squeeze-and-excite, then the channel mixer (1×1 to ``t·c``, 2 by default, with the
+    activation, 1×1 back) inside a residual add."""
     NORM = "norm"
     """A LayerNorm over the channels (ConvNeXt's stem, downsampling and head)."""
+    SE = "se"
+    """Squeeze-and-excite on the map as a row of its own, after the conv above it (timm's
+    ``MobileOneBlock``: conv, SE, activation): pool, reducing 1×1 with bias, expanding 1×1
+    with bias, channel-wise scale."""
     MAXPOOL = "maxpool"
     """Windowed max pool, kernel k, stride s (ShuffleNet v2's stem)."""
     POOL = "pool"
@@ -74,7 +85,8 @@ class Operator(StrEnum):
 #: The operators that are blocks (numbered b1, b2, ...; scaled by depth).
 BLOCK_OPERATORS = frozenset({Operator.SEPARABLE, Operator.INVERTED_RESIDUAL, Operator.FUSED,
                              Operator.UNIVERSAL, Operator.SHUFFLE_UNIT,
-                             Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK})
+                             Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK,
+                             Operator.REPVIT_BLOCK})
 
 #: Other spellings accepted in the ``operator`` column.
 OPERATOR_ALIASES: dict[str, Operator] = {
@@ -141,6 +153,9 @@ class SqueezeRule(StrEnum):
     ROUND_INPUT = "round_input"
     """``round(E·ratio/t)`` from the inner width E and the expansion factor t: timm's
     ``SqueezeExcite`` with ``se_from_exp=False`` and Python's ``round``."""
+    EXPANDED_NO_LIMIT = "expanded_no_limit"
+    """``make_divisible(E·ratio, 8, round_limit=0)`` from the width E it gates, with a sigmoid
+    gate: timm's ``SEModule`` (MobileOne, RepViT)."""
     ROUND_EXPANDED = "round_expanded"
     """``round(E·ratio)`` from the inner width E: timm's ``SqueezeExcite`` with
     ``se_from_exp=True`` and Python's ``round`` (LCNet, ``mobilenetv3_rw``)."""
@@ -239,7 +254,8 @@ class BlockRow:
     end_k: int = 0
     #: fused block: the inner width is ``t·force_in`` instead of ``t·C_in`` (timm ``fc``)
     force_in: int = 0
-    #: a conv row's bias and batchnorm (timm's head conv: bias and no norm, or norm)
+    #: a conv row's bias and batchnorm (timm's head conv: bias and no norm, or norm); on a
+    #: separable row, both convs (a re-parameterised pair: bias, no batchnorm)
     bias: bool = False
     batchnorm: bool = True
     #: a conv row's window without padding ('VALID': output floor(size / s); ConvNeXt)

@@ -3,14 +3,17 @@
 **Block schema** (one row per line of the paper's table; see ``docs/tables.md``). Columns:
 
 * ``operator`` (required): ``conv``, ``depthwise``, ``pointwise``, ``separable``,
-  ``inverted_residual`` (also ``ir``, ``mbconv``, ``bneck``), ``pool``, ``fc``,
-  ``classifier``;
+  ``inverted_residual`` (also ``ir``, ``mbconv``, ``bneck``), ``shuffle_unit``,
+  ``ghost_bottleneck``, ``convnext_block``, ``repvit_block``, ``norm``, ``se`` (a
+  squeeze-and-excite on the map above), ``maxpool``, ``pool``, ``fc``, ``classifier``;
 * ``c``: output channels at α = 1 (``classes`` for the classifier); ``t`` (expansion factor,
   e.g. ``6`` or ``184/80``) or ``exp`` (expanded width) for inverted residuals; ``n``
   repeats (default 1); ``s`` stride of the first repeat (default 1); ``k`` kernel (odd);
   ``se`` squeeze-and-excite ratio in (0, 1]; ``nl`` activation; ``width`` (``scaled``,
   ``fixed``, ``finegrain``); ``residual`` (``auto``, ``yes``, ``no``); ``repeated`` (1: the
-  shallow variant drops the row); ``name``, ``note``, ``source``.
+  shallow variant drops the row); ``bias`` (a conv, depthwise, pointwise or separable row's
+  convs with a bias and no batchnorm) and ``padding`` (``valid``: an unpadded window);
+  ``name``, ``note``, ``source``.
 
 Lines starting with ``#`` before the header hold the network's facts as ``# key: value``:
 ``key``, ``title``, ``source``, ``image_size``, ``image_channels``, ``classes``,
@@ -406,17 +409,31 @@ def _network_facts(meta: dict[str, tuple[str, int]], title: str, image_size: int
 
 _NEEDS_C = {Operator.CONV, Operator.POINTWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
             Operator.FC, Operator.CLASSIFIER, Operator.SHUFFLE_UNIT,
-            Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK}
+            Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
 _NEEDS_K = {Operator.CONV, Operator.DEPTHWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
             Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK, Operator.MAXPOOL,
-            Operator.CONVNEXT_BLOCK}
+            Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
 _SPATIAL = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE, Operator.SEPARABLE,
             Operator.INVERTED_RESIDUAL, Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK,
-            Operator.MAXPOOL, Operator.CONVNEXT_BLOCK}
-#: the operators whose rows may give an inner width (``t`` or ``exp``) and squeeze ratio
+            Operator.MAXPOOL, Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
+#: the operators whose rows need an inner width (``t`` or ``exp``)
 _EXPANDING = {Operator.INVERTED_RESIDUAL, Operator.GHOST_BOTTLENECK}
-#: the rows that may set ``bias`` and ``padding`` (a single conv)
+#: the rows that may give ``t`` (a whole factor on the blocks whose inner width is exact)
+_T_ROWS = _EXPANDING | {Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
+#: the rows that may give a squeeze-and-excite ratio (an ``se`` row must)
+_SE_ROWS = _EXPANDING | {Operator.SEPARABLE, Operator.REPVIT_BLOCK, Operator.SE}
+#: the rows that may set ``bias`` (a single conv, or both convs of a separable pair) and
+#: ``padding`` (a single conv)
 _CONV_ROWS = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE}
+_BIAS_ROWS = _CONV_ROWS | {Operator.SEPARABLE}
+#: each optional column: the operators whose rows may give it, as its error names them
+_COLUMN_ROWS: dict[str, tuple[set[Operator], str]] = {
+    "exp": (_EXPANDING, "inverted_residual and ghost_bottleneck"),
+    "t": (_T_ROWS, "inverted_residual, ghost_bottleneck, convnext_block and repvit_block"),
+    "se": (_SE_ROWS, "inverted_residual, ghost_bottleneck, separable, repvit_block and se"),
+    "bias": (_BIAS_ROWS, "conv, depthwise, pointwise and separable"),
+    "padding": (_CONV_ROWS, "conv, depthwise and pointwise"),
+}
 _PADDINGS = ("same", "valid")
 
 
@@ -441,15 +458,11 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
     for column in ("name", "note", "source"):
         _check_text(column, cell(column), line)
     ir = operator in _EXPANDING
-    for column in ("t", "exp", "se"):
-        if cell(column) and not ir and not (column == "t" and
-                                            operator is Operator.CONVNEXT_BLOCK):
-            raise ValueError(f"line {line}: {column} applies to inverted_residual and "
-                             f"ghost_bottleneck rows only (t also to convnext_block)")
-    for column in ("bias", "padding"):
-        if cell(column) and operator not in _CONV_ROWS:
-            raise ValueError(f"line {line}: {column} applies to conv, depthwise and pointwise "
-                             f"rows only")
+    for column, (allowed, names) in _COLUMN_ROWS.items():
+        if cell(column) and operator not in allowed:
+            raise ValueError(f"line {line}: {column} applies to {names} rows only")
+    if operator is Operator.SE and not cell("se"):
+        raise ValueError(f"line {line}: an se row needs se (the squeeze ratio)")
     if cell("bias") and cell("bias").lower() not in _YES_NO:
         raise ValueError(f"line {line}: bias must be yes or no; got {cell('bias')!r}")
     if cell("padding") and cell("padding").lower() not in _PADDINGS:
@@ -457,13 +470,13 @@ def _row(line: int, cells: dict[str, str], default_nl: Activation) -> BlockRow:
     if cell("residual") and operator is not Operator.INVERTED_RESIDUAL:
         raise ValueError(f"line {line}: residual applies to inverted_residual rows only")
     t = exp = None
-    if operator is Operator.CONVNEXT_BLOCK and cell("t"):
+    if cell("t") and not ir:  # convnext_block, repvit_block: an exact inner width
         try:
             t = parse_ratio(cell("t"), "t")
         except ValueError as error:
             raise ValueError(f"line {line}: {error}") from None
         if t.denominator != 1 or not 0 < t <= 64:
-            raise ValueError(f"line {line}: a convnext_block's t must be a whole number in "
+            raise ValueError(f"line {line}: a {operator}'s t must be a whole number in "
                              f"[1, 64]; got {cell('t')}")
     if ir:
         if bool(cell("t")) == bool(cell("exp")):
@@ -564,6 +577,9 @@ def _check_rows(rows: list[BlockRow]) -> None:
                 and row.s == 1 and row.n == 1):
             raise ValueError(f"line {row.line}: {row.operator} runs on a feature map, but the "
                              f"pool above left a 1×1 vector; use fc (or a 1×1 conv)")
+        if row.operator is Operator.SE and (pooled or index == 0):
+            raise ValueError(f"line {row.line}: an se row acts on the feature map of the conv "
+                             f"above it; put it after a conv and before the pool")
         if row.operator is Operator.POOL:
             if pooled:
                 raise ValueError(f"line {row.line}: the map is already pooled to 1×1")

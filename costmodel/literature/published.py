@@ -54,14 +54,14 @@ COLUMNS = ("source", "origin", "network", "rules", "variant", "model", "alpha", 
            "mult_adds_printed", "params_printed", "params_counted", "latency_ms", "device",
            "mult_adds_reason", "params_reason", "note")
 
-_PRINTED = re.compile(r"([0-9]+(?:\.[0-9]+)?)([MB]?)")
-_UNIT = {"M": 1e6, "B": 1e9, "": 1.0}
+_PRINTED = re.compile(r"([0-9]+(?:\.[0-9]+)?)([MBG]?)")
+_UNIT = {"M": 1e6, "B": 1e9, "G": 1e9, "": 1.0}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Printed:
-    """A number as a source prints it: its value, unit (M = 10^6, B = 10^9, none = a count)
-    and number of decimals."""
+    """A number as a source prints it: its value, unit (M = 10^6, B or G = 10^9, none = a
+    count) and number of decimals."""
 
     text: str
     value: float
@@ -78,15 +78,16 @@ class Printed:
         """The printed value in millions (the printed number itself where printed in M)."""
         if self.unit == "M":
             return self.value
-        return self.value * 1e3 if self.unit == "B" else self.value / 1e6
+        return self.value * 1e3 if self.unit in ("B", "G") else self.value / 1e6
 
 
 def parse_printed(text: str, where: str) -> Printed:
-    """``0.39B``, ``569M``, ``3504872`` → :class:`Printed`; ``ValueError`` naming ``where``."""
+    """``0.39B``, ``0.8G``, ``569M``, ``3504872`` → :class:`Printed`; ``ValueError`` naming
+    ``where``."""
     match = _PRINTED.fullmatch(text.strip())
     if not match:
         raise ValueError(f"{where}: a printed figure must be a number with an optional unit "
-                         f"M or B (e.g. 569M, 0.39B); got {text!r}")
+                         f"M, B or G (e.g. 569M, 0.39B, 0.8G); got {text!r}")
     number, unit = match.groups()
     decimals = len(number.split(".")[1]) if "." in number else 0
     return Printed(text=text.strip(), value=float(number), unit=unit, decimals=decimals)
