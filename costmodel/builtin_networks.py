@@ -42,7 +42,8 @@ _BUILTIN: dict[str, tuple[str, str]] = {
 
 def _timm_index() -> tuple[dict[str, str], dict[str, str]]:
     """timm's models by name: (name → file under data/networks/timm, name → family), read
-    from the files' ``# model.NAME:`` and ``# family:`` lines."""
+    from the files' ``# family_name.NAME:``, ``# model.NAME:`` and ``# family:`` lines (a
+    family name, such as ``lcnet``, takes any α)."""
     files: dict[str, str] = {}
     families: dict[str, str] = {}
     for path in sorted((data_dir() / "networks" / "timm").glob("*.csv")):
@@ -54,8 +55,8 @@ def _timm_index() -> tuple[dict[str, str], dict[str, str]]:
             key = key.strip()
             if key == "family":
                 family = value.strip()
-            elif key.startswith("model."):
-                name = key[len("model."):]
+            elif key.startswith(("model.", "family_name.")):
+                name = key.partition(".")[2]
                 if name in _BUILTIN or name in files:
                     raise ValueError(f"network {name!r} is described twice ({path.name})")
                 files[name] = path.name

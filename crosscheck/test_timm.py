@@ -25,13 +25,36 @@ TIMM = [name for name in NETWORK_NAMES if get_network(name).rules[0].name == "ti
 CONVNEXTS = ["convnext_atto", "convnext_femto", "convnext_pico", "convnext_nano"]
 GHOSTNETS = [("ghostnet_050", 0.5), ("ghostnet_100", 1.0), ("ghostnet_130", 1.3)]
 BLOCK_STRINGS = [name for name in TIMM if get_network(name).fixed_width and name not in CONVNEXTS]
+#: The family names that take any α (``# family_name.NAME:`` lines): timm's module and
+#: generator, and the base model whose name the generator is given.
+FAMILIES = [
+    ("lcnet", "mobilenetv3", "_gen_lcnet", "lcnet_100"),
+    ("mobilenetv1", "efficientnet", "_gen_mobilenet_v1", "mobilenetv1_100"),
+    ("mobilenetv2", "efficientnet", "_gen_mobilenet_v2", "mobilenetv2_100"),
+    ("mobilenetv3_large", "mobilenetv3", "_gen_mobilenet_v3", "mobilenetv3_large_100"),
+    ("mobilenetv3_small", "mobilenetv3", "_gen_mobilenet_v3", "mobilenetv3_small_100"),
+    ("mnasnet", "efficientnet", "_gen_mnasnet_b1", "mnasnet_100"),
+    ("semnasnet", "efficientnet", "_gen_mnasnet_a1", "semnasnet_100"),
+    ("fbnetc", "efficientnet", "_gen_fbnetc", "fbnetc_100"),
+    ("spnasnet", "efficientnet", "_gen_spnasnet", "spnasnet_100"),
+    ("mobilenet_edgetpu", "efficientnet", "_gen_mobilenet_edgetpu", "mobilenet_edgetpu_100"),
+]
+#: odd multipliers: below MobileNet v3's fixed-stem threshold 0.75, between it and 1, and
+#: above 1 (MobileNet v2's head widens: max(1280, make_divisible(1280·α, 8)))
+FAMILY_WIDTHS = (0.45, 0.85, 1.3)
 
 
 def test_every_timm_file_model_is_checked() -> None:
-    # 75 from the 29 block-string files, GhostNet 0.5, 1.0, 1.3 and ConvNeXt atto ... nano
+    # 75 from the 29 block-string files, their 10 family names (any α), GhostNet 0.5, 1.0,
+    # 1.3 and ConvNeXt atto ... nano
     assert len(BLOCK_STRINGS) == 75
-    checked = set(BLOCK_STRINGS) | {name for name, _ in GHOSTNETS} | set(CONVNEXTS)
+    assert len(FAMILIES) == 10
+    checked = (set(BLOCK_STRINGS) | {name for name, *_ in FAMILIES}
+               | {name for name, _ in GHOSTNETS} | set(CONVNEXTS))
     assert checked == set(TIMM)
+    # the timm networks whose widths scale with α: the family names and GhostNet
+    scaling = {name for name in TIMM if not get_network(name).fixed_width}
+    assert scaling == {name for name, *_ in FAMILIES} | {name for name, _ in GHOSTNETS}
 
 
 @pytest.mark.parametrize("network", BLOCK_STRINGS)
@@ -72,4 +95,21 @@ def test_convnexts_equal_timm(network: str) -> None:
     for resolution in (224, 161, 97):
         macs, params = count(model, resolution)
         r = costmodel.report(network=network, resolution=resolution)
+        assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
+
+
+@pytest.mark.parametrize(
+    ("network", "module", "generator", "base", "width"),
+    [pytest.param(*row, width, id=f"{row[0]}-{width}") for row in FAMILIES
+     for width in FAMILY_WIDTHS],
+)
+def test_family_names_equal_timms_generator_at_any_width(network: str, module: str,
+                                                         generator: str, base: str,
+                                                         width: float) -> None:
+    # timm's own generator at that channel multiplier, e.g. _gen_lcnet("lcnet_100", 0.85)
+    build = getattr(getattr(timm.models, module), generator)
+    model = build(base, channel_multiplier=width)
+    for resolution in (224, 161):
+        macs, params = count(model, resolution)
+        r = costmodel.report(width, network=network, resolution=resolution)
         assert (r.mult_adds, r.params_with_bn) == (macs, params), resolution
