@@ -343,7 +343,8 @@ def _family(name: str, text: str, line: int, models: dict[str, Network],
         rows[index] = replace(rows[index], width=WidthMode.FINEGRAIN)
     source = (f"{base.source}; {name}: the generator at any channel multiplier α with "
               f"{base_name}'s other arguments")
-    return replace(base, key=name, title=name, rows=tuple(rows), source=source,
+    rules = tuple(replace(r, source=source) for r in base.rules)
+    return replace(base, key=name, title=name, rows=tuple(rows), rules=rules, source=source,
                    fixed_width=False)
 
 

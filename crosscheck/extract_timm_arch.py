@@ -22,7 +22,7 @@ from timm.models import efficientnet, hardcorenas, mobilenetv3
 
 #: (file stem, family, source function) → models; the order the files list them in
 GROUPS: dict[tuple[str, str, str], list[str]] = {
-    ("mobilenetv1", "MobileNet v1 (timm)", "mobilenetv3.py _gen_mobilenet_v1"):
+    ("mobilenetv1", "MobileNet v1 (timm)", "efficientnet.py _gen_mobilenet_v1"):
         ["mobilenetv1_100", "mobilenetv1_100h", "mobilenetv1_125"],
     ("mobilenetv2", "MobileNet v2 (timm)", "efficientnet.py _gen_mobilenet_v2"):
         ["mobilenetv2_035", "mobilenetv2_050", "mobilenetv2_075", "mobilenetv2_100",
