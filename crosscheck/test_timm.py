@@ -4,7 +4,9 @@
 multiply-accumulate per conv and linear weight use (squeeze-and-excite's 1×1 convs included).
 Its ``conv`` and ``linear`` entries must equal ``report(network=NAME).mult_adds`` to the unit,
 and PyTorch's parameter count must equal ``params_with_bn``, at the network's default
-resolution and at two odd ones.
+resolution and at two odd ones. A family name (``lcnet``, ``mobilenetv2``, ...) takes any α:
+timm's own generator at that channel multiplier (``_gen_lcnet("lcnet_100", 0.85)``) must
+equal ``report(network="lcnet", alpha=0.85)`` the same way.
 """
 
 from __future__ import annotations
