@@ -22,7 +22,7 @@ from timm.models import efficientnet, hardcorenas, mobilenetv3
 
 #: (file stem, family, source function) → models; the order the files list them in
 GROUPS: dict[tuple[str, str, str], list[str]] = {
-    ("mobilenetv1", "MobileNet v1 (timm)", "mobilenetv3.py _gen_mobilenet_v1"):
+    ("mobilenetv1", "MobileNet v1 (timm)", "efficientnet.py _gen_mobilenet_v1"):
         ["mobilenetv1_100", "mobilenetv1_100h", "mobilenetv1_125"],
     ("mobilenetv2", "MobileNet v2 (timm)", "efficientnet.py _gen_mobilenet_v2"):
         ["mobilenetv2_035", "mobilenetv2_050", "mobilenetv2_075", "mobilenetv2_100",
@@ -63,6 +63,26 @@ GROUPS: dict[tuple[str, str, str], list[str]] = {
         [f"tinynet_{c}" for c in "abcde"],
     ("hardcorenas", "HardCoReNAS", "hardcorenas.py _gen_hardcorenas"):
         [f"hardcorenas_{c}" for c in "abcdef"],
+}
+
+#: The family names that take any α, by base model: the generator at any channel multiplier
+#: with the base model's other arguments (``# family_name.NAME:``; see
+#: costmodel/descriptions/timm_tables.py).
+#: Only where the family's named models differ in nothing but the multiplier and the family name
+#: is no model's name; the multiplier-dependent arguments read from the generator's code:
+#: ``fix_stem=channel_multiplier < 0.75`` (MobileNet v3) and
+#: ``num_features=max(1280, round_chs_fn(1280))`` (MobileNet v2).
+FAMILY_NAMES: dict[str, tuple[str, str]] = {
+    "lcnet_100": ("lcnet", ""),
+    "mobilenetv1_100": ("mobilenetv1", ""),
+    "mobilenetv2_100": ("mobilenetv2", "features_width=max_scaled"),
+    "mobilenetv3_large_100": ("mobilenetv3_large", "fix_stem_below=0.75"),
+    "mobilenetv3_small_100": ("mobilenetv3_small", "fix_stem_below=0.75"),
+    "mnasnet_100": ("mnasnet", ""),
+    "semnasnet_100": ("semnasnet", ""),
+    "fbnetc_100": ("fbnetc", ""),
+    "spnasnet_100": ("spnasnet", ""),
+    "mobilenet_edgetpu_100": ("mobilenet_edgetpu", ""),
 }
 
 _ACTIVATIONS = {"ReLU": "relu", "ReLU6": "relu6", "Hardswish": "hswish", "SiLU": "swish",
@@ -173,6 +193,9 @@ def main() -> None:
                 f"# family: {family}",
                 f"# source: timm {version} timm/models/{function}: the block strings "
                 f"(arch_def) and each model's arguments, as timm.create_model(NAME) builds it",
+                *(f"# family_name.{FAMILY_NAMES[base][0]}: "
+                  + " ".join(filter(None, (f"base={base}", FAMILY_NAMES[base][1])))
+                  for base in members if base in FAMILY_NAMES),
                 *(_model_line(name, observed[name]) for name in members),
                 "stage,block",
                 *(f"{i},{block}" for i, stage in enumerate(arch_def, start=1)

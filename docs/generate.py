@@ -61,6 +61,69 @@ def reconciliation() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _family_names() -> list[str]:
+    """The timm family names that take any α, with their base models and width rules."""
+    from costmodel.descriptions.builtin_networks import TIMM_FAMILY_NAMES, get_network
+    from costmodel.descriptions.configuration import ALPHA_RANGE
+    from costmodel.descriptions.network_spec import WidthMode
+
+    lines = [
+        "",
+        "### Family names: any α",
+        "",
+        "Where timm's generator scales every width by its `channel_multiplier` and the "
+        "family's named models differ in nothing else, the family's name without the "
+        "multiplier takes any α: `report(network=\"lcnet\", alpha=0.6)` counts "
+        "`_gen_lcnet(\"lcnet_100\", channel_multiplier=0.6)`. The file's "
+        "`# family_name.NAME: base=MODEL` line names it and its base model, whose other "
+        "arguments it keeps; every width is timm's `round_channels`, "
+        "`make_divisible(α·c, 8)` with the 10 % guard, except where the line says the "
+        "generator's width arguments depend on the multiplier (`fix_stem_below`, "
+        "`features_width`). At its base model's α it counts the base model to the unit, and "
+        "at each named model's α that model; `make crosscheck` holds each equal to timm's "
+        "generator at α = 0.45, 0.85 and 1.3 (224 and 161 px). Models that differ in more "
+        "than width keep their names only: depth (`mobilenetv2_110d`, "
+        "`mobilenetv3_large_150d`, EfficientNet-Lite, TinyNet), a head (`mobilenetv1_100h`), "
+        "or TensorFlow's padding and batchnorm ε (the `tf_` ports, which count the same). "
+        "Where the family's name is already a model's (`mobilenetv4_conv_small`, "
+        "`mnasnet_small`, `mobilenetv3_rw`) the name keeps its one multiplier.",
+        "",
+    ]
+    rows = []
+    for name, base in TIMM_FAMILY_NAMES.items():
+        network = get_network(name)
+        stem = network.rows[0]
+        head = next((row for row in network.rows if row.name == "conv_head"), None)
+        rules = [f"stem make_divisible(max(α, 1)·{stem.c}, 8)"
+                 if stem.width is WidthMode.FINEGRAIN else "stem scaled"]
+        if head is None:
+            rules.append("no head conv")
+        elif head.width is WidthMode.FINEGRAIN:
+            rules.append(f"head make_divisible(max(α, 1)·{head.c}, 8)")
+        else:
+            rules.append(f"head {head.c} at every α")
+        same = [n.name for n in costmodel.networks()
+                if n.name != name and n.family == network.family
+                and _same_counts(name, n.name, n.alpha)]
+        rows.append([name, base, ALPHA_RANGE.replace("a finite number in ", ""),
+                     "; ".join(rules), ", ".join(same)])
+    lines += _table(["name", "base model", "α", "widths besides make_divisible(α·c, 8)",
+                     "equals at its α"], rows)
+    return lines
+
+
+def _same_counts(family_name: str, model: str, alpha: float) -> bool:
+    """Whether the family name at ``alpha`` counts ``model`` (224 and 161 px)."""
+    try:
+        return all(
+            (a.mult_adds, a.params_with_bn) == (b.mult_adds, b.params_with_bn)
+            for px in (224, 161)
+            for a, b in [(costmodel.report(network=family_name, alpha=alpha, resolution=px),
+                          costmodel.report(network=model, resolution=px))])
+    except ValueError:
+        return False
+
+
 def networks() -> str:
     """The built-in networks, their rule sets and counts."""
     lines = [
@@ -96,14 +159,16 @@ def networks() -> str:
         "rules (`_decode_block_str`, `_scale_stage_depth`, `round_channels`, `SqueezeExcite`). "
         "The files are extracted from timm 1.0.31's own generator functions by "
         "`crosscheck/extract_timm_arch.py`, and `make crosscheck` holds every one of these "
-        "networks equal to fvcore's count and PyTorch's parameter count on "
-        "`timm.create_model(NAME)` at its default resolution, 161 and 97 px. A timm name fixes "
-        "its channel multiplier (`mixnet_l` is 1.3), so α is that multiplier and no other; "
-        "`depth` is applied by the name too. Block types: `ds`/`dsa` (separable pair, optional "
+        "models equal to fvcore's count and PyTorch's parameter count on "
+        "`timm.create_model(NAME)` at its default resolution, 161 and 97 px. A timm model's "
+        "name fixes its channel multiplier (`mixnet_l` is 1.3), so α is that multiplier and "
+        "no other (the family names below take any α); `depth` is applied by the name too. "
+        "Block types: `ds`/`dsa` (separable pair, optional "
         "SE and skip), `ir` (inverted residual; `k3.5.7` MixConv, `a1.1`/`p1.1` grouped 1×1), "
         "`er` (fused inverted residual), `cn` (conv), `uir` (MobileNetV4's universal inverted "
         "bottleneck).",
     ]
+    lines += _family_names()
     lines += [
         "",
         "## Where the builders differ",

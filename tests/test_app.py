@@ -165,6 +165,31 @@ def test_every_view_of_a_timm_network(app: AppTest, network: str, view: str) -> 
     assert metric(app, "Width multiplier α") == f"{r.alpha:g}"
 
 
+def test_a_timm_family_name_has_an_alpha_slider(app: AppTest) -> None:
+    # lcnet and mobilenetv2 take any α (timm's generators at that channel multiplier)
+    app.selectbox(key="network").set_value("lcnet").run()
+    assert not app.exception
+    assert not any(m.label == "Width multiplier α" for m in app.metric)
+    app.slider(key="alpha").set_value(0.6).run()
+    assert not app.exception
+    # timm+fvcore, _gen_lcnet('lcnet_100', channel_multiplier=0.6) at 224 px
+    assert metric(app, "Mult-Adds") == "68,218,312"
+    assert app.query_params["network"] == "lcnet" and app.query_params["alpha"] == "0.6"
+    app.number_input(key="alpha_typed").set_value(5.0).run()
+    assert not app.exception
+    assert any("alpha must be a finite number in (0, 4]" in shown(e.value) for e in app.error)
+    app.number_input(key="alpha_typed").set_value(None).run()
+    app.selectbox(key="network").set_value("mobilenetv2").run()
+    app.slider(key="alpha").set_value(0.8).run()
+    app.slider(key="resolution").set_value(200).run()
+    assert not app.exception
+    # timm+fvcore, _gen_mobilenet_v2('mobilenetv2_100', 0.8) at 200 px
+    assert metric(app, "Mult-Adds") == "192,897,952"
+    # a timm model's name still fixes its multiplier: no slider, α shown
+    app.selectbox(key="network").set_value("lcnet_050").run()
+    assert metric(app, "Width multiplier α") == "0.5"
+
+
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders(app: AppTest, view: str) -> None:
     app.button_group(key="view").set_value(view).run()

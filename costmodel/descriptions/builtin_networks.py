@@ -41,11 +41,14 @@ _BUILTIN: dict[str, tuple[str, str]] = {
 }
 
 
-def _timm_index() -> tuple[dict[str, str], dict[str, str]]:
-    """timm's models by name: (name → file under data/networks/timm, name → family), read
-    from the files' ``# model.NAME:`` and ``# family:`` lines."""
+def _timm_index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """timm's models by name: (name → file under data/networks/timm, name → family, family
+    name → base model), read from the files' ``# family_name.NAME: base=MODEL``,
+    ``# model.NAME:`` and ``# family:`` lines (a family name, such as ``lcnet``, takes any
+    α)."""
     files: dict[str, str] = {}
     families: dict[str, str] = {}
+    bases: dict[str, str] = {}
     for path in sorted((data_dir() / "networks" / "timm").glob("*.csv")):
         family = ""
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -55,13 +58,16 @@ def _timm_index() -> tuple[dict[str, str], dict[str, str]]:
             key = key.strip()
             if key == "family":
                 family = value.strip()
-            elif key.startswith("model."):
-                name = key[len("model."):]
+            elif key.startswith(("model.", "family_name.")):
+                name = key.partition(".")[2]
                 if name in _BUILTIN or name in files:
                     raise ValueError(f"network {name!r} is described twice ({path.name})")
                 files[name] = path.name
                 families[name] = family
-    return files, families
+                if key.startswith("family_name."):
+                    fields = dict(pair.partition("=")[::2] for pair in value.split())
+                    bases[name] = fields.get("base", "")
+    return files, families, bases
 
 
 #: Family of each network (for accuracy fits and charts).
@@ -83,7 +89,11 @@ FAMILY: dict[str, str] = {
 }
 
 
-_TIMM_FILES, _TIMM_FAMILY = _timm_index()
+_TIMM_FILES, _TIMM_FAMILY, _TIMM_BASES = _timm_index()
+
+#: timm's family names that take any α (``lcnet``), each with its base model (``lcnet_100``):
+#: timm's generator at any channel multiplier with the base model's other arguments.
+TIMM_FAMILY_NAMES: dict[str, str] = dict(_TIMM_BASES)
 
 #: The names :func:`costmodel.report` accepts, in the order the dashboard lists them: the
 #: original twelve, then timm's models file by file.
@@ -169,5 +179,5 @@ def networks() -> tuple[NetworkInfo, ...]:
     return tuple(out)
 
 
-__all__ = ["FAMILY", "NETWORK_NAMES", "NetworkInfo", "data_dir", "get_network", "is_builtin",
-           "networks", "read_data_text"]
+__all__ = ["FAMILY", "NETWORK_NAMES", "TIMM_FAMILY_NAMES", "NetworkInfo", "data_dir",
+           "get_network", "is_builtin", "networks", "read_data_text"]

@@ -27,13 +27,28 @@ builds (timm 1.0.31, ``timm/models/_efficientnet_builder.py``):
   ``head_norm``) and the classifier.
 
 A timm model's name fixes its channel multiplier, so its α is that multiplier and no other
-(:attr:`Network.fixed_width`).
+(:attr:`Network.fixed_width`). Where timm's generator scales every width by its
+``channel_multiplier`` and the family's models differ in nothing else, the file names the
+family too: ``# family_name.lcnet: base=lcnet_100`` makes ``lcnet`` a network that takes any α,
+built as ``_gen_lcnet("lcnet_100", channel_multiplier=α)`` builds it: the base model's other
+arguments, every width ``make_divisible(α·c, 8)`` (the base's ``rounding``). Two of timm's
+width arguments depend on the multiplier, and the family line says so:
+
+* ``fix_stem_below=0.75``: the stem keeps its width below that multiplier (MobileNet v3:
+  ``fix_stem=channel_multiplier < 0.75``); described where the stem rounds to its own width
+  from there to 1 (16 at 0.75), so the stem is ``make_divisible(max(α, 1)·stem, 8)``;
+* ``features_width=max_scaled``: the head width is ``max(F, make_divisible(α·F, 8))``
+  (MobileNet v2: ``max(1280, round_chs_fn(1280))``), i.e. ``make_divisible(max(α, 1)·F, 8)``;
+  ``fixed`` (the default) keeps the base's ``features`` at every α.
+
+At the base's multiplier the family name counts the base model to the unit.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from fractions import Fraction
 
 from costmodel.base.kinds import Activation
@@ -58,6 +73,7 @@ _MODEL_KEYS = {"width", "depth", "depth_trunc", "fix_first_last", "stem", "fix_s
                "head", "features", "head_bias", "head_norm", "activation", "se", "rounding",
                "resolution", "test_resolution"}
 _MAX_REPEATS = 64
+_FAMILY_KEYS = {"base", "fix_stem_below", "features_width"}
 
 
 def _kernels(text: str, field: str, where: str) -> tuple[int, ...]:
@@ -279,10 +295,65 @@ def _model(name: str, fields: dict[str, str], line: int, stages: list[list[tuple
                    family=family)
 
 
+def _family(name: str, text: str, line: int, models: dict[str, Network],
+            fields_of: dict[str, dict[str, str]]) -> Network:
+    """The network of a ``# family_name.NAME:`` line: its base model at any α."""
+    where = f"line {line}"
+    fields: dict[str, str] = {}
+    for pair in text.split():
+        key, sep, value = pair.partition("=")
+        if not sep or key not in _FAMILY_KEYS:
+            raise ValueError(f"{where}: family fields are key=value with keys "
+                             f"{', '.join(sorted(_FAMILY_KEYS))}; got {pair!r}")
+        fields[key] = value
+    base_name = fields.get("base", "")
+    if base_name not in models:
+        raise ValueError(f"{where}: base must be one of this file's models "
+                         f"({', '.join(models)}); got {base_name!r}")
+    base = models[base_name]
+    if name in models:
+        raise ValueError(f"{where}: family name {name!r} is one of this file's models")
+    if float(fields_of[base_name].get("depth", "1.0")) != 1.0:
+        raise ValueError(f"{where}: the base model of a family name scales depth; only "
+                         f"width scales with α")
+    rows = list(base.rows)
+    stem = rows[0]
+    if "fix_stem_below" in fields:
+        below = float(fields["fix_stem_below"])
+        if not 0 < below <= 1 or stem.width is not WidthMode.SCALED:
+            raise ValueError(f"{where}: fix_stem_below must be in (0, 1] with a scaled stem "
+                             f"(fix_stem=no) in the base; got {fields['fix_stem_below']!r}")
+        assert stem.c is not None
+        rounding = base.rules[0].rounding
+        if rounding.apply(stem.c * below) != stem.c:
+            raise ValueError(f"{where}: fix_stem_below={below:g} is described where the stem "
+                             f"rounds to its own width {stem.c} from there to 1; "
+                             f"{rounding.value}({stem.c}·{below:g}) = "
+                             f"{rounding.apply(stem.c * below):g}")
+        rows[0] = replace(stem, width=WidthMode.FINEGRAIN)
+    features_width = fields.get("features_width", "fixed")
+    if features_width not in ("fixed", "max_scaled"):
+        raise ValueError(f"{where}: features_width must be fixed or max_scaled; got "
+                         f"{features_width!r}")
+    if features_width == "max_scaled":
+        index = next((i for i, row in enumerate(rows) if row.name == "conv_head"), None)
+        if index is None or (rows[index].c or 0) % 8:
+            raise ValueError(f"{where}: features_width=max_scaled needs a head conv whose "
+                             f"features are a multiple of 8")
+        rows[index] = replace(rows[index], width=WidthMode.FINEGRAIN)
+    source = (f"{base.source}; {name}: the generator at any channel multiplier α with "
+              f"{base_name}'s other arguments")
+    rules = tuple(replace(r, source=source) for r in base.rules)
+    return replace(base, key=name, title=name, rows=tuple(rows), rules=rules, source=source,
+                   fixed_width=False)
+
+
 def parse_timm(text: str) -> dict[str, Network]:
-    """Every model of a timm network file (see the module docstring), by name."""
+    """Every model of a timm network file (see the module docstring), by name, then its
+    family names (``# family_name.NAME:``), which take any α."""
     meta: dict[str, str] = {}
     models: list[tuple[str, str, int]] = []
+    families: list[tuple[str, str, int]] = []
     stages: dict[int, list[tuple[int, str]]] = {}
     header_seen = False
     for line_no, raw in enumerate(text.splitlines(), start=1):
@@ -296,6 +367,8 @@ def parse_timm(text: str) -> dict[str, Network]:
                 continue
             if key.startswith("model."):
                 models.append((key[len("model."):], value, line_no))
+            elif key.startswith("family_name."):
+                families.append((key[len("family_name."):], value, line_no))
             else:
                 meta[key] = value.strip()
             continue
@@ -314,9 +387,13 @@ def parse_timm(text: str) -> dict[str, Network]:
     ordered = [stages[k] for k in sorted(stages)]
     source = meta.get("source", "")
     family = meta.get("family", "")
-    return {name: _model(name, _fields(value, line), line, ordered, family, source,
-                         meta.get("key", ""))
-            for name, value, line in models}
+    fields_of = {name: _fields(value, line) for name, value, line in models}
+    built = {name: _model(name, fields_of[name], line, ordered, family, source,
+                          meta.get("key", ""))
+             for name, value, line in models}
+    named = {name: _family(name, value, line, built, fields_of)
+             for name, value, line in families}
+    return built | named
 
 
 __all__ = ["block_row", "decode_block", "parse_timm", "scale_stage_depth"]
