@@ -117,8 +117,9 @@ def test_family_names_are_listed() -> None:
         assert info[network].family == info[base].family
         assert info[network].image_size == info[base].image_size
         assert not get_network(network).fixed_width and get_network(base).fixed_width
-    # 75 timm block-string models, 10 family names, the other builders' 27
-    assert len(info) == 112
+    # 75 timm block-string models, 10 family names, the other builders' 27, and MobileOne
+    # S0-S4 and RepViT M0.9 (inference form)
+    assert len(info) == 118
     # the other builders' names are theirs
     assert info["mobilenet_v2"].rules == ("tf-slim", "torchvision")
     assert info["mnasnet1_0"].rules == ("torchvision",)
