@@ -316,7 +316,8 @@ def fused_inverted_residual_params() -> sp.Expr:
 
 def fused_inverted_residual_ratio() -> sp.Expr:
     """Fused inverted residual over a standard conv: ``t·(D_K²·M + N) / (D_K²·N)``, above 1
-    for every ``t ≥ 1``: the fused block costs more than the conv it replaces."""
+    wherever ``t·M ≥ N`` (every block that keeps its width): the fused block costs more than the
+    conv it replaces."""
     return sp.factor(fused_inverted_residual_mult_adds() / _standard_stride_one())
 
 
@@ -629,7 +630,8 @@ def fused_inverted_residual_steps() -> tuple[Step, ...]:
              note="Tan & Le 2021, Fig. 2"),
         _standard_step(),
         Step(title="Fused / standard conv", expr=fused_inverted_residual_ratio(),
-             note="above 1 for t ≥ 1: the k×k conv alone costs t times the standard conv"),
+             note="above 1 wherever t·M ≥ N: the k×k conv alone costs t·M/N times the "
+                  "standard conv"),
         Step(title="Fused / the inverted residual it replaces (same t)",
              expr=fused_to_inverted_residual_ratio(),
              note="about D_K² where M = N is wide; EfficientNetV2 uses it in the early, narrow "
