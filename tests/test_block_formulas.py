@@ -311,3 +311,22 @@ def test_catalogue_names_each_blocks_source() -> None:
         for part in ("mult_adds", "params", "ratio"):
             assert f"{block}_{part}" in catalog
         assert f"scaled_{block}_mult_adds" in catalog and f"scaled_{block}_params" in catalog
+
+
+@pytest.mark.parametrize(("network", "layer", "mult_adds", "params"), [
+    # ghost module 1's cheap 3×3 depthwise on 36 channels at 56²: 9·36·3,136
+    ("ghostnet_100", "b3.ghost1.cheap", 9 * 36 * 3136, 9 * 36),
+    ("shufflenet_v2_x1_0", "b2.split.1", 0, 0),  # a view
+    ("shufflenet_v2_x1_0", "b2.pw1", 58 * 58 * 784, 58 * 58),
+    ("convnext_atto", "b1.gamma", 0, 40),  # layer scale: γ per channel
+    ("convnext_atto", "b1.dw", 49 * 40 * 3136, 49 * 40 + 40),  # with bias
+    ("tf_efficientnetv2_b0", "b1.fused", 9 * 16 * 64 * 48 * 48, 9 * 16 * 64),
+    ("mobilenetv4_conv_medium", "b3.dw_start", 9 * 80 * 1024, 9 * 80),
+    ("mixnet_s", "b5.dw.k5", 25 * 120 * 784, 25 * 120),  # the 5×5 group of the MixConv
+    ("mixnet_s", "b5.expand.g1", 20 * 120 * 784, 20 * 120),  # one group of the 1×1
+])
+def test_derive_works_for_every_block_type(network: str, layer: str, mult_adds: int,
+                                           params: int) -> None:
+    derivation = costmodel.derive(layer, network=network)
+    assert (derivation.mult_adds, derivation.params) == (mult_adds, params)
+    assert derivation.steps
