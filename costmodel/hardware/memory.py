@@ -125,8 +125,9 @@ def memory(graph: Graph, alpha: float, resolution: int, dtype: str = "float32") 
         "bytes_moved": [(op.elements_in + op.elements_out + op.params) * size for op in ops],
         "elementwise": [op.elementwise for op in ops],
         "elementwise_kind": [_elementwise_label(op) for op in ops],
-        "arithmetic_intensity": [
-            2 * op.mult_adds / ((op.elements_in + op.elements_out + op.params) * size)
+        "arithmetic_intensity": [  # a view (ShuffleNet v2's channel split) moves nothing
+            2 * op.mult_adds / moved if (moved := (op.elements_in + op.elements_out
+                                                   + op.params) * size) else 0.0
             for op in ops],
     })
     return Memory(

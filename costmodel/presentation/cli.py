@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "markdown", "csv", "json", "latex")
 MAX_VALUES = 10_000_000
+#: ``costmodel formulas --steps NAME``: the derivations, each ``costmodel.core.formulas.NAME_steps``
+FORMULA_STEPS = ("inverted_residual", "squeeze_excite", "compound_scaling",
+                 "fused_inverted_residual", "universal_inverted_bottleneck", "ghost_bottleneck",
+                 "shuffle_unit", "convnext_block", "mixconv")
 #: Rows the sweep command writes at most (a CSV of about 50 MB).
 MAX_OUTPUT_ROWS = 1_000_000
 #: options that take a value, so that ``--alpha -inf`` reads -inf as its value
@@ -214,10 +218,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every fitting configuration, not only "
                                                      "the Pareto frontier")
     output(p, "text")
-    p = sub.add_parser("formulas", help="the formulas (MobileNet v1 section 3, v2, SE)")
+    p = sub.add_parser("formulas", help="the formulas (MobileNet v1 section 3, v2, SE, and every "
+                                         "later block type)")
     p.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
-    p.add_argument("--steps", choices=("inverted_residual", "squeeze_excite",
-                                        "compound_scaling"),
+    p.add_argument("--steps", choices=FORMULA_STEPS,
                    help="a derivation step by step instead of the catalogue")
     p = sub.add_parser("derive", help="step-by-step derivation of one layer's cost")
     p.add_argument("layer", help="layer name: conv1, dw1, pw1, ..., fc (v1); b3.expand, b3.dw, "

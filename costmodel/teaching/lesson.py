@@ -1,19 +1,23 @@
 """The lesson: one layer's cost, step by step, with that layer's own numbers.
 
-For a separable pair of MobileNet v1 (by default dw2/pw2) or an inverted residual of the later
-families: the standard conv it replaces, the depthwise and pointwise costs, their ratio
-1/N + 1/D_K² (eq. 5), what α does to the channel counts (the builder's rounding shown), the
-α²ρ² scaling in words and numbers, why one more pixel can cost 18 % more (stride-2 sizes
-round up), the ρ⁴ mistake, and the share of time against the share of Mult-Adds. Every number
-comes from the exact counter; the app only displays the steps.
+For one block of any type (by default MobileNet v1's dw2/pw2, else a stride-1 expanding block):
+the standard conv it replaces, each operation's cost, the ratio (for a separable pair
+1/N + 1/D_K², eq. 5) and why the block is cheaper or not (MixConv and grouped 1×1 convs, the
+fused inverted residual that costs more Mult-Adds yet runs faster, the universal bottleneck's
+1×1 convs, the ghost modules that halve the 1×1 cost, the ShuffleNet v2 branch on half the
+channels, ConvNeXt's depthwise large kernel); then what α does to the channel counts (the
+builder's rounding shown), the α²ρ² scaling in words and numbers, why one more pixel can cost
+18 % more (stride-2 sizes round up), the ρ⁴ mistake, and the share of time against the share
+of Mult-Adds. Every number comes from the exact counter; the app only displays the steps.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from costmodel.base.formatting import latex_text
-from costmodel.base.kinds import DEFAULT_PROFILE, LatencyKind, Role
+from costmodel.base.kinds import DEFAULT_PROFILE, LatencyKind, OpKind, Role
 from costmodel.core.counting import OpCount, count_ops, totals
 from costmodel.core.graph import BlockSpec, Graph, build_graph
 from costmodel.descriptions.configuration import resolve
@@ -57,15 +61,489 @@ def _grouped(n: float) -> str:
 
 
 def explains(graph: Graph, block: BlockSpec) -> bool:
-    """Whether the lesson's steps fit ``block``: a separable pair or an inverted residual
-    with one depthwise conv and ungrouped 1×1 convs. The fused and universal bottlenecks,
-    MixConv and grouped 1×1 convs have no lesson yet."""
-    if block.operator not in (Operator.SEPARABLE, Operator.INVERTED_RESIDUAL):
-        return False
-    ops = graph.ops[block.first:block.last + 1]
-    names = [op.name for op in ops]
-    return (sum(op.role is Role.DEPTHWISE for op in ops) == 1
-            and not any(".g" in name or ".k" in name for name in names))
+    """Whether the lesson's steps fit ``block``: every block type has its own (the separable
+    pair with or without squeeze-and-excite, the inverted residual with MixConv kernels or
+    grouped 1×1 convs, the fused inverted residual, the universal inverted bottleneck, the
+    ghost bottleneck, the ShuffleNet v2 unit and the ConvNeXt block)."""
+    return block.operator in _BLOCK_STEPS and block.first <= block.last
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Block:
+    """One block evaluated: its operations and the numbers its steps use."""
+
+    spec: BlockSpec
+    ops: tuple[OpCount, ...]
+    m: int  # input channels
+    n: int  # output channels
+    k: int  # the kernel of the standard conv in its place (1 where the block has none)
+    d_in: int  # input side
+    d_out: int  # output side
+
+    @property
+    def total(self) -> int:
+        return sum(op.mult_adds for op in self.ops)
+
+    @property
+    def standard(self) -> int:
+        return self.k * self.k * self.m * self.n * self.d_out * self.d_out
+
+    def named(self, suffix: str) -> list[OpCount]:
+        """The convolutions called ``b3.<suffix>``, with their groups (``.g1``, ``.k3``)."""
+        out = []
+        for op in self.ops:
+            rest = op.name.split(".", 1)[-1]
+            if op.kind is OpKind.CONV and (rest == suffix or re.fullmatch(
+                    rf"{re.escape(suffix)}\.[gk]?\d+", rest)):
+                out.append(op)
+        return out
+
+    def role(self, *roles: Role) -> list[OpCount]:
+        return [op for op in self.ops if op.role in roles and op.kind is OpKind.CONV]
+
+
+def _weights(op: OpCount) -> tuple[str, str]:
+    """(LaTeX, text) of one conv's weights: ``k²·C`` (depthwise), ``C_in·C_out`` (1×1) or
+    ``k²·C_in·C_out``."""
+    if op.depthwise:
+        return rf"{op.kernel}^2 \cdot {op.out_channels}", f"{op.kernel}²·{op.out_channels}"
+    if op.kernel == 1:
+        return rf"{op.in_channels} \cdot {op.out_channels}", f"{op.in_channels}·{op.out_channels}"
+    return (rf"{op.kernel}^2 \cdot {op.in_channels} \cdot {op.out_channels}",
+            f"{op.kernel}²·{op.in_channels}·{op.out_channels}")
+
+
+def _numbers(ops: list[OpCount]) -> tuple[str, str]:
+    """(LaTeX, text) of the operations' Mult-Adds with their numbers: ``w·D²`` for one,
+    ``(w₁ + w₂)·D²`` for groups on one map, ``w₁·D₁² + w₂·D₂²`` otherwise."""
+    sizes = {op.out_size for op in ops}
+    parts = [_weights(op) for op in ops]
+    if len(sizes) == 1:
+        size = sizes.pop()
+        if len(parts) == 1:
+            return rf"{parts[0][0]} \cdot {size}^2", f"{parts[0][1]}·{size}²"
+        return (r"(" + " + ".join(p[0] for p in parts) + rf") \cdot {size}^2",
+                "(" + " + ".join(p[1] for p in parts) + f")·{size}²")
+    return (" + ".join(rf"{p[0]} \cdot {op.out_size}^2" for p, op in zip(parts, ops, strict=True)),
+            " + ".join(f"{p[1]}·{op.out_size}²" for p, op in zip(parts, ops, strict=True)))
+
+
+def _cost_step(title: str, explanation: str, symbols: tuple[str, str],
+               ops: list[OpCount]) -> LessonStep:
+    """A step costing ``ops``: the general form, the numbers, the value."""
+    value = sum(op.mult_adds for op in ops)
+    if not ops:
+        return LessonStep(title=title, explanation=explanation, latex="0", text="0")
+    latex, text = _numbers(ops)
+    return LessonStep(title=title, explanation=explanation,
+                      latex=_aligned(f"{symbols[0]} = {latex} = {_grouped(value)}"),
+                      text=f"{symbols[1]} = {text} = {value:,}")
+
+
+def _zero_step(title: str, explanation: str) -> LessonStep:
+    return LessonStep(title=title, explanation=explanation, latex=r"0\ \text{Mult-Adds}",
+                      text="0 Mult-Adds")
+
+
+def _standard_step(b: _Block, note: str = "") -> LessonStep:
+    k, m, n, g = b.k, b.m, b.n, b.d_out
+    return LessonStep(
+        title="A standard conv in its place",
+        explanation=f"One {k}×{k} filter per output channel, each spanning all {m} input "
+                    f"channels, applied at every one of the {g}×{g} output pixels.{note}",
+        latex=_aligned(rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = "
+                       rf"{k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = {_grouped(b.standard)}"),
+        text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}")
+
+
+def _against_step(b: _Block, explanation: str,
+                  formula: tuple[str, str] | None = None) -> LessonStep:
+    """The block's Mult-Adds over the standard conv's; ``formula``: the closed form (LaTeX,
+    text) with the block's numbers, shown before the value."""
+    ratio = b.total / b.standard
+    head_latex = rf"\frac{{{_grouped(b.total)}}}{{{_grouped(b.standard)}}}"
+    head_text = f"{b.total:,} / {b.standard:,}"
+    if formula:
+        head_latex, head_text = f"{formula[0]} = {head_latex}", f"{formula[1]} = {head_text}"
+    return LessonStep(title="Against a standard conv", explanation=explanation,
+                      latex=_aligned(f"{head_latex} = {ratio:.3f}"),
+                      text=f"{head_text} = {ratio:.3f}")
+
+
+def _why_step(title: str, explanation: str, latex: str, text: str) -> LessonStep:
+    return LessonStep(title=title, explanation=explanation, latex=latex, text=text)
+
+
+def _se_note(b: _Block) -> str:
+    se = sum(op.mult_adds for op in b.ops if op.role is Role.SE)
+    return (f" Squeeze-and-excite adds {se:,} Mult-Adds on the pooled 1×1 vector (its pool and "
+            f"scale count zero)." if se else "")
+
+
+def _separable_steps(b: _Block) -> list[LessonStep]:
+    dws, pws = b.role(Role.DEPTHWISE), b.role(Role.POINTWISE)
+    k, m, n = b.k, b.m, b.n
+    dw_ma, pw_ma = sum(op.mult_adds for op in dws), sum(op.mult_adds for op in pws)
+    ratio = (dw_ma + pw_ma) / b.standard
+    single = len(dws) == 1 and len(pws) == 1
+    if single:
+        ratio_latex = (rf"\frac{{D_K^2 M D_G^2 + M N D_G^2}}{{D_K^2 M N D_G^2}} = "
+                       rf"\frac{{1}}{{N}} + \frac{{1}}{{D_K^2}} = \frac{{1}}{{{n}}} + "
+                       rf"\frac{{1}}{{{k * k}}} = {ratio:.4f}")
+        ratio_text = f"1/N + 1/D_K² = 1/{n} + 1/{k * k} = {ratio:.4f}"
+    else:
+        ratio_latex = (rf"\frac{{{_grouped(dw_ma + pw_ma)}}}{{{_grouped(b.standard)}}} = "
+                       rf"{ratio:.4f}")
+        ratio_text = f"{dw_ma + pw_ma:,} / {b.standard:,} = {ratio:.4f}"
+    se = _se_note(b)
+    return [
+        _standard_step(b),
+        _cost_step("Depthwise: one filter per channel",
+                   f"{dws[0].name} filters each of its {m} channels on its own: {k}·{k} "
+                   f"multiply-accumulates per channel and output pixel (eq. 3).",
+                   (r"D_K^2 \cdot M \cdot D_G^2", "D_K²·M·D_G²"), dws),
+        _cost_step("Pointwise: mix the channels with a 1×1 conv",
+                   f"{pws[0].name} combines the {m} filtered channels into {n}: one "
+                   f"multiply-accumulate per input channel, output channel and pixel.{se}",
+                   (r"M \cdot N \cdot D_G^2", "M·N·D_G²"), pws),
+        LessonStep(
+            title="The ratio (eq. 5)",
+            explanation=f"Divide the pair by the standard conv: D_G² and M cancel, leaving "
+                        f"1/N + 1/D_K². Here {1 / ratio:.1f}× fewer Mult-Adds"
+                        + (" (squeeze-and-excite not included)." if se else "."),
+            latex=_aligned(ratio_latex), text=ratio_text),
+    ]
+
+
+def _inverted_residual_steps(b: _Block) -> list[LessonStep]:
+    expand, dws = b.role(Role.EXPAND), b.role(Role.DEPTHWISE)
+    project = b.role(Role.PROJECT)
+    m, n, g = b.m, b.n, b.d_out
+    e = sum(op.out_channels for op in dws)
+    d_in = b.d_in
+    groups = max(len(expand), len(project))
+    kernels = [op.kernel for op in dws]
+    grouped = f" in {groups} groups (each {m // groups} → {e // groups})" if len(expand) > 1 \
+        else ""
+    mixed = (f" MixConv: kernels {', '.join(map(str, kernels))}, one per group of "
+             f"{dws[0].out_channels} channels." if len(dws) > 1 else "")
+    steps = [
+        _cost_step("Expand",
+                   (f"A 1×1 conv widens {m} channels to {e} (t = {e / m:g}) at "
+                    f"{d_in}×{d_in}{grouped}." if expand else
+                    f"No expansion conv: the inner width equals the input width ({m})."),
+                   (r"M \cdot tM \cdot D_F^2" + (r" / g" if len(expand) > 1 else ""),
+                    "M·tM·D_F²" + ("/g" if len(expand) > 1 else "")), expand),
+        _cost_step("Depthwise on the wide tensor",
+                   f"{kernels[0]}×{kernels[0]} per channel on the {e} expanded channels, at "
+                   f"stride {b.spec.stride} ({g}×{g} out).{mixed}" if len(dws) == 1 else
+                   f"Depthwise on the {e} expanded channels at stride {b.spec.stride} "
+                   f"({g}×{g} out).{mixed}",
+                   (r"D_K^2 \cdot tM \cdot D_G^2", "D_K²·tM·D_G²") if len(dws) == 1 else
+                   (r"\textstyle\sum_i k_i^2 \cdot \frac{tM}{n_k} \cdot D_G^2",
+                    "Σ k_i²·(tM/n_k)·D_G²"), dws),
+        _cost_step("Project back (linear)",
+                   f"A 1×1 conv narrows {e} channels to {n}, no activation"
+                   + (f", in {len(project)} groups" if len(project) > 1 else "") + "."
+                   + _se_note(b),
+                   (r"tM \cdot N \cdot D_G^2" + (r" / g" if len(project) > 1 else ""),
+                    "tM·N·D_G²" + ("/g" if len(project) > 1 else "")), project),
+        _against_step(b, f"The block costs {b.total:,} Mult-Adds; a {b.k}×{b.k} conv from {m} "
+                         f"to {n} channels would cost {b.standard:,}: "
+                         f"{b.total / b.standard:.2f}×. At stride 1 the sum factors to "
+                         f"h·w·d′·t·(d′ + k² + d″) (Sandler et al. 2018)."),
+    ]
+    if groups > 1 or len(dws) > 1:
+        plain_1x1 = m * e * d_in * d_in + e * n * g * g
+        grouped_1x1 = sum(op.mult_adds for op in expand + project)
+        largest = max(kernels)
+        plain_dw = largest * largest * e * g * g
+        mix_dw = sum(op.mult_adds for op in dws)
+        parts = []
+        if groups > 1:
+            parts.append(f"in {groups} groups each output channel of the 1×1 convs reads "
+                         f"1/{groups} of the inputs ({m // groups} of {m}, {e // groups} of "
+                         f"{e}): {grouped_1x1:,} Mult-Adds instead of {plain_1x1:,}")
+        if len(dws) > 1:
+            parts.append(f"the MixConv's mean k² is {mix_dw / (e * g * g):.3g} where one "
+                         f"{largest}×{largest} depthwise conv on all {e} channels has "
+                         f"{largest * largest}: {mix_dw:,} instead of {plain_dw:,} "
+                         f"(Tan & Le 2019)")
+        steps.append(_why_step(
+            "Why grouping and mixing kernels are cheaper",
+            "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".",
+            _aligned(rf"{_grouped(grouped_1x1 + mix_dw)} \text{{ instead of }} "
+                     rf"{_grouped(plain_1x1 + plain_dw)}"),
+            f"{grouped_1x1 + mix_dw:,} instead of {plain_1x1 + plain_dw:,}"))
+    return steps
+
+
+def _fused_steps(b: _Block) -> list[LessonStep]:
+    fused, project = b.named("fused"), b.role(Role.PROJECT)
+    m, n, k, g = b.m, b.n, b.k, b.d_out
+    e = fused[0].out_channels
+    inverted = m * e * b.d_in * b.d_in + k * k * e * g * g + e * n * g * g
+    return [
+        _standard_step(b),
+        _cost_step("Fused expand: one k×k conv",
+                   f"A {k}×{k} conv from {m} to {e} channels (t = {e / m:g}) at stride "
+                   f"{b.spec.stride}: it does the work of the 1×1 expansion and the depthwise "
+                   f"conv of an inverted residual in one dense conv.",
+                   (r"D_K^2 \cdot M \cdot tM \cdot D_G^2", "D_K²·M·tM·D_G²"), fused),
+        _cost_step("Project back (linear)",
+                   f"A 1×1 conv narrows {e} channels to {n}.{_se_note(b)}",
+                   (r"tM \cdot N \cdot D_G^2", "tM·N·D_G²"), project),
+        _against_step(b, "t·(D_K²·M + N)/(D_K²·N) is above 1 for every t ≥ 1: the fused block "
+                         f"costs more than the {k}×{k} conv from {m} to {n} channels it "
+                         "replaces.",
+                      (r"\frac{t (D_K^2 M + N)}{D_K^2 N}",
+                       "t·(D_K²·M + N)/(D_K²·N)")),
+        _why_step(
+            "Why it costs more, and runs faster",
+            f"The inverted residual it replaces (1×1 expansion to {e}, {k}×{k} depthwise, 1×1 "
+            f"projection) would cost {inverted:,} Mult-Adds; the fused block costs "
+            f"{b.total / inverted:.1f}× that. EfficientNetV2 (Tan & Le 2021, section 3.2, "
+            f"Table 3) and MobileNetV4 use it anyway in the early, narrow stages: one dense "
+            f"conv keeps a TPU's or GPU's multiply units busy, where a depthwise conv moves "
+            f"about as many bytes as it does multiply-accumulates and waits on memory.",
+            _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(inverted)}}} = "
+                     rf"{b.total / inverted:.2f}"),
+            f"{b.total:,} / {inverted:,} = {b.total / inverted:.2f}"),
+    ]
+
+
+def _universal_steps(b: _Block) -> list[LessonStep]:
+    start, mid, end = b.named("dw_start"), b.named("dw_mid"), b.named("dw_end")
+    expand, project = b.role(Role.EXPAND), b.role(Role.PROJECT)
+    m, n = b.m, b.n
+    e = expand[0].out_channels
+    variant = ("ExtraDW" if start and mid else "IB (an inverted residual)" if mid
+               else "ConvNeXt-like" if start else "FFN")
+    steps = [_standard_step(b, "" if start or mid else " This FFN block has no spatial "
+                            "kernel, so the conv in its place is a 1×1 conv.")]
+    if start:
+        steps.append(_cost_step(
+            "Start depthwise, on the input",
+            f"A {start[0].kernel}×{start[0].kernel} depthwise conv on the {m} input channels, "
+            f"before the expansion ({variant}).",
+            (r"D_S^2 \cdot M \cdot D^2", "D_S²·M·D²"), start))
+    steps.append(_cost_step("Expand", f"A 1×1 conv widens {m} channels to {e} "
+                                      f"(t = {e / m:g}).",
+                            (r"M \cdot tM \cdot D^2", "M·tM·D²"), expand))
+    if mid:
+        steps.append(_cost_step(
+            "Middle depthwise, on the wide tensor",
+            f"A {mid[0].kernel}×{mid[0].kernel} depthwise conv on the {e} expanded channels at "
+            f"stride {b.spec.stride}, as in an inverted residual.",
+            (r"D_K^2 \cdot tM \cdot D_G^2", "D_K²·tM·D_G²"), mid))
+    steps.append(_cost_step("Project back (linear)",
+                            f"A 1×1 conv narrows {e} channels to {n}.{_se_note(b)}",
+                            (r"tM \cdot N \cdot D_G^2", "tM·N·D_G²"), project))
+    if end:
+        steps.append(_cost_step("End depthwise, on the output",
+                                f"A {end[0].kernel}×{end[0].kernel} depthwise conv on the {n} "
+                                f"output channels.",
+                                (r"D_E^2 \cdot N \cdot D_G^2", "D_E²·N·D_G²"), end))
+    steps.append(_against_step(
+        b, f"The {variant} block costs {b.total:,} Mult-Adds against {b.standard:,} for the "
+           f"{b.k}×{b.k} conv in its place (Qin et al. 2024, Fig. 4)."))
+    dw = sum(op.mult_adds for op in start + mid + end)
+    pointwise = sum(op.mult_adds for op in expand + project)
+    if dw:
+        title = "Why it is cheaper: the 1×1 convs carry the cost"
+        why = ("a depthwise conv costs k² per channel, not k²·M, so "
+               + ("the second one (ExtraDW) widens the receptive field for a few per cent "
+                  "more." if start and mid else "it mixes the pixels for a few per cent of "
+                                                    "the cost."))
+    else:
+        title = "Why it costs more: two 1×1 convs through a wide tensor, no pixel mixing"
+        why = (f"an FFN block has no depthwise conv, so it mixes no pixels; its two 1×1 convs "
+               f"through {e} channels cost t·(M + N)/N = {b.total / b.standard:g} times a 1×1 "
+               f"conv from {m} to {n}, for depth and nonlinearity.")
+    steps.append(_why_step(
+        title,
+        f"The 1×1 convs hold {pointwise / b.total:.0%} of the block's Mult-Adds and the "
+        f"depthwise convs {dw / b.total:.0%}: {why} The universal block picks per stage which "
+        f"depthwise convs to keep: all four variants (ExtraDW, IB, ConvNeXt-like, FFN) are "
+        f"the same formula with terms dropped (costmodel formulas --steps "
+        f"universal_inverted_bottleneck).",
+        _aligned(rf"\text{{1×1: }} {_grouped(pointwise)},\quad \text{{depthwise: }} "
+                 rf"{_grouped(dw)}"),
+        f"1×1: {pointwise:,}; depthwise: {dw:,}"))
+    return steps
+
+
+def _ghost_steps(b: _Block) -> list[LessonStep]:
+    m, n, g = b.m, b.n, b.d_out
+    first = b.named("ghost1.primary") + b.named("ghost1.cheap")
+    second = b.named("ghost2.primary") + b.named("ghost2.cheap")
+    dw, shortcut = b.named("dw"), b.named("shortcut.dw") + b.named("shortcut.pw")
+    e = 2 * first[0].out_channels
+    half = first[0].out_channels
+    steps = [
+        _standard_step(b),
+        _cost_step("Ghost module 1: half the channels from a 1×1 conv, half from a cheap "
+                   "depthwise conv",
+                   f"A 1×1 conv makes {half} of the {e} expanded channels (the intrinsic "
+                   f"maps); a 3×3 depthwise conv on them makes the other {half} (the "
+                   f"ghosts), and the two are concatenated (Han et al. 2020, Fig. 2b).",
+                   (r"M \cdot \tfrac{tM}{s} \cdot D_F^2 + D_d^2 \cdot \tfrac{tM}{s} \cdot D_F^2",
+                    "M·(tM/s)·D_F² + D_d²·(tM/s)·D_F²"), first),
+    ]
+    if dw:
+        steps.append(_cost_step("Depthwise at the stride",
+                                f"A {dw[0].kernel}×{dw[0].kernel} depthwise conv on the {e} "
+                                f"channels at stride {b.spec.stride}.",
+                                (r"D_K^2 \cdot tM \cdot D_G^2", "D_K²·tM·D_G²"), dw))
+    steps.append(_cost_step(
+        "Ghost module 2, back to the output width",
+        f"A 1×1 conv from {e} to {second[0].out_channels} channels and its cheap 3×3 "
+        f"depthwise twin make the {n} output channels, with no activation.{_se_note(b)}",
+        (r"tM \cdot \tfrac{N}{s} \cdot D_G^2 + D_d^2 \cdot \tfrac{N}{s} \cdot D_G^2",
+         "tM·(N/s)·D_G² + D_d²·(N/s)·D_G²"), second))
+    if shortcut:
+        steps.append(_cost_step(
+            "Shortcut", f"The stride or the widths differ, so the residual path is a "
+                        f"{shortcut[0].kernel}×{shortcut[0].kernel} depthwise conv and a 1×1 "
+                        f"conv from {m} to {n} channels.",
+            (r"D_K^2 \cdot M \cdot D_G^2 + M \cdot N \cdot D_G^2", "D_K²·M·D_G² + M·N·D_G²"),
+            shortcut))
+    steps.append(_against_step(b, f"The ghost bottleneck costs {b.total:,} Mult-Adds against "
+                                  f"{b.standard:,} for the {b.k}×{b.k} conv in its place."))
+    ordinary = m * e * b.d_in * b.d_in + e * n * g * g
+    ghosts = sum(op.mult_adds for op in first + second)
+    dearer = b.total > b.standard
+    steps.append(_why_step(
+        "Why ghost modules halve the 1×1 cost" + (
+            " (and why this block is still dearer than the conv in its place)" if dearer
+            else ", and the block is cheaper"),
+        f"Ordinary 1×1 convs from {m} to {e} and from {e} to {n} channels would cost "
+        f"{ordinary:,} Mult-Adds; the two ghost modules cost {ghosts:,}, "
+        f"{ghosts / ordinary:.2f} of that. Each makes only 1/s of its output with a 1×1 conv "
+        f"(s = 2) and the rest with a 3×3 depthwise conv that costs 9 per channel instead of "
+        f"the input width: the speed-up is about s (eq. 4)."
+        + (f" Here the first module runs at the input's {b.d_in}×{b.d_in} before the stride "
+           f"and the shortcut adds its own convs, so the block costs "
+           f"{b.total / b.standard:.2f}× the standard conv, which runs at "
+           f"{g}×{g} only." if dearer else ""),
+        _aligned(rf"r_s = \frac{{s \cdot c \cdot k^2}}{{c \cdot k^2 + (s - 1) d^2}} \approx s,"
+                 rf"\quad \frac{{{_grouped(ordinary)}}}{{{_grouped(ghosts)}}} = "
+                 rf"{ordinary / ghosts:.2f}"),
+        f"r_s ≈ s; {ordinary:,} / {ghosts:,} = {ordinary / ghosts:.2f}"))
+    return steps
+
+
+def _shuffle_steps(b: _Block) -> list[LessonStep]:
+    m, n, k, g = b.m, b.n, b.k, b.d_out
+    pw1, dw, pw2 = b.named("pw1"), b.named("dw"), b.named("pw2")
+    copies = sum(op.elementwise for op in b.ops if op.kind in (OpKind.CONCAT, OpKind.SHUFFLE))
+    half = pw2[0].out_channels
+    steps = [_standard_step(b)]
+    if b.spec.stride == 1:
+        steps.append(_zero_step("Channel split",
+                                f"The {m} input channels split in two: {m - half} pass "
+                                f"untouched, {half} enter the branch. A view: nothing is "
+                                f"computed or copied."))
+    else:
+        branch1 = b.named("branch1.dw") + b.named("branch1.pw")
+        steps.append(_cost_step(
+            "Branch 1: depthwise at the stride, then 1×1",
+            f"No split at stride 2: branch 1 reads all {m} channels, a {k}×{k} depthwise conv "
+            f"at stride 2 and a 1×1 conv to {half} channels.",
+            (r"D_K^2 \cdot M \cdot D_G^2 + M \cdot \tfrac{N}{2} \cdot D_G^2",
+             "D_K²·M·D_G² + M·(N/2)·D_G²"), branch1))
+    steps += [
+        _cost_step("Branch: 1×1 conv", f"A 1×1 conv from {pw1[0].in_channels} to {half} "
+                                       f"channels at {pw1[0].out_size}×{pw1[0].out_size}.",
+                   (r"\tfrac{M}{2} \cdot \tfrac{N}{2} \cdot D_F^2", "(M/2)·(N/2)·D_F²")
+                   if b.spec.stride == 1 else
+                   (r"M \cdot \tfrac{N}{2} \cdot D_F^2", "M·(N/2)·D_F²"), pw1),
+        _cost_step("Branch: depthwise conv", f"A {k}×{k} depthwise conv on the {half} branch "
+                                             f"channels, stride {b.spec.stride}.",
+                   (r"D_K^2 \cdot \tfrac{N}{2} \cdot D_G^2", "D_K²·(N/2)·D_G²"), dw),
+        _cost_step("Branch: 1×1 conv", f"A 1×1 conv on the {half} branch channels.",
+                   (r"\tfrac{N}{2} \cdot \tfrac{N}{2} \cdot D_G^2", "(N/2)·(N/2)·D_G²"), pw2),
+        _zero_step("Concat and channel shuffle",
+                   f"The two halves are concatenated to {n} channels and shuffled so that the "
+                   f"next unit's split mixes them: zero Mult-Adds, {copies:,} element copies "
+                   f"(memory traffic, ShuffleNet v2's guideline G1-G4)."),
+    ]
+    if b.spec.stride == 1:
+        ratio = b.total / b.standard
+        steps.append(_against_step(
+            b, "Half of MobileNet's eq. 5: (1/N + 1/D_K²)/2.",
+            (rf"\frac{{1}}{{2}}\left(\frac{{1}}{{{n}}} + \frac{{1}}{{{k * k}}}\right)",
+             f"(1/{n} + 1/{k * k})/2")))
+        pair = k * k * m * g * g + m * n * g * g
+        steps.append(_why_step(
+            "Why it is cheaper: the branch runs on half the channels",
+            f"A separable pair on all {m} channels would cost {pair:,} Mult-Adds; the branch "
+            f"runs on {half}: each 1×1 conv costs a quarter of a full one, the two together "
+            f"half, and the depthwise conv half. The other half passes free. The unit costs "
+            f"{b.total:,}, {b.total / pair:.2f} of the separable pair, {ratio:.3f} of the "
+            f"standard conv (Ma et al. 2018).",
+            _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(pair)}}} = "
+                     rf"{b.total / pair:.3f}"),
+            f"{b.total:,} / {pair:,} = {b.total / pair:.3f}"))
+    else:
+        steps.append(_against_step(
+            b, f"At stride 2 both branches read all {m} channels and their outputs are "
+               f"concatenated to {n}: the unit costs {b.total:,} Mult-Adds against "
+               f"{b.standard:,}."))
+        steps.append(_why_step(
+            "Why it is cheaper: two narrow branches instead of one wide conv",
+            f"Each branch makes only {half} of the {n} output channels with a depthwise conv "
+            f"and 1×1 convs; no conv is {k}×{k} across all channels (Ma et al. 2018, "
+            f"Fig. 3d).",
+            _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(b.standard)}}} = "
+                     rf"{b.total / b.standard:.3f}"),
+            f"{b.total:,} / {b.standard:,} = {b.total / b.standard:.3f}"))
+    return steps
+
+
+def _convnext_steps(b: _Block) -> list[LessonStep]:
+    m, k = b.m, b.k
+    dw, fc1, fc2 = b.named("dw"), b.named("fc1"), b.named("fc2")
+    e = fc1[0].out_channels
+    return [
+        _standard_step(b),
+        _cost_step("Depthwise 7×7 first", f"A {k}×{k} depthwise conv (with bias) on the {m} "
+                                          f"channels: a large kernel, paid once per channel.",
+                   (r"D_K^2 \cdot M \cdot D_G^2", "D_K²·M·D_G²"), dw),
+        _zero_step("LayerNorm", f"Normalises the {m} channels of each pixel: not folded, so "
+                                f"2·{m} parameters (γ, β) in params_with_bn, zero Mult-Adds."),
+        _cost_step("1×1 conv up, GELU", f"A 1×1 conv from {m} to {e} channels "
+                                        f"(t = {e / m:g}), as in a transformer's MLP.",
+                   (r"M \cdot tM \cdot D_G^2", "M·tM·D_G²"), fc1),
+        _cost_step("1×1 conv down", f"A 1×1 conv from {e} back to {m} channels.",
+                   (r"tM \cdot M \cdot D_G^2", "tM·M·D_G²"), fc2),
+        _zero_step("Layer scale and residual add", f"A learned γ per channel ({m} parameters) "
+                                                   f"and the add: zero Mult-Adds."),
+        _against_step(b, f"1/M + 2t/D_K²: the block costs {b.total:,} Mult-Adds against "
+                         f"{b.standard:,} for a {k}×{k} conv from {m} to {m} channels.",
+                      (rf"\frac{{1}}{{{m}}} + \frac{{2 \cdot {e // m}}}{{{k * k}}}",
+                       f"1/{m} + 2·{e // m}/{k * k}")),
+        _why_step(
+            "Why it is cheaper: the large kernel is depthwise",
+            f"The {k}×{k} depthwise conv is only {dw[0].mult_adds / b.total:.0%} of the "
+            f"block: a depthwise kernel costs k² per channel, not k²·M. The two 1×1 convs "
+            f"hold the rest, 2t/D_K² = {2 * (e // m)}/{k * k} of the standard conv (Liu et al. "
+            f"2022, Fig. 4).",
+            _aligned(rf"\frac{{{_grouped(dw[0].mult_adds)}}}{{{_grouped(b.total)}}} = "
+                     rf"{dw[0].mult_adds / b.total:.3f}"),
+            f"{dw[0].mult_adds:,} / {b.total:,} = {dw[0].mult_adds / b.total:.3f}"),
+    ]
+
+
+_BLOCK_STEPS = {
+    Operator.SEPARABLE: _separable_steps,
+    Operator.INVERTED_RESIDUAL: _inverted_residual_steps,
+    Operator.FUSED: _fused_steps,
+    Operator.UNIVERSAL: _universal_steps,
+    Operator.GHOST_BOTTLENECK: _ghost_steps,
+    Operator.SHUFFLE_UNIT: _shuffle_steps,
+    Operator.CONVNEXT_BLOCK: _convnext_steps,
+}
 
 
 def lesson_blocks(network: object = None) -> tuple[str, ...]:
@@ -84,24 +562,17 @@ def no_lesson(network: object = None) -> str:
         return ""
     config = resolve(network=network)
     title = config.network.title
-    graph = build_graph(config.network, config.rules, config.classes, config.variant,
-                        config.depth)
-    if graph.blocks:  # fused, universal or MixConv blocks only
-        kinds = sorted({block.operator.value for block in graph.blocks})
-        return (f"The lesson explains one block at a time (a separable pair or an inverted "
-                f"residual with one depthwise conv), and {title}'s blocks are "
-                f"{', '.join(kinds)} ones (MixConv or grouped 1×1 convs, fused or universal "
-                f"bottlenecks), whose lesson is not written yet. Their costs are in the Per "
-                f"layer and Tables views; the formulas below still apply to their layers.")
-    return (f"The lesson explains one block at a time (a separable pair or an inverted "
-            f"residual), and {title} has none: its rows are plain convolutions. Its costs are "
-            f"in the Per layer and Tables views; the formulas below still apply to its "
+    return (f"The lesson explains one block at a time (a separable pair, an inverted, fused or "
+            f"universal inverted residual, a ghost bottleneck, a ShuffleNet v2 unit or a "
+            f"ConvNeXt block), and {title} has none: its rows are plain convolutions. Its costs "
+            f"are in the Per layer and Tables views; the formulas below still apply to its "
             f"layers.")
 
 
 def default_block(network: object = None) -> str:
     """The lesson's default block: the second separable pair (dw2/pw2) of MobileNet v1, a
-    stride-1 expanding block of the others."""
+    stride-1 expanding inverted residual of the later families, else a stride-1 expanding
+    block (ghost bottleneck, universal, ConvNeXt), else a stride-1 one (ShuffleNet v2)."""
     config = resolve(network=network)
     graph = build_graph(config.network, config.rules, config.classes, config.variant,
                         config.depth)
@@ -112,6 +583,12 @@ def default_block(network: object = None) -> str:
     for block in blocks:
         if block.operator is Operator.INVERTED_RESIDUAL and block.stride == 1 and (
                 block.expansion_var != block.in_var):
+            return block.name
+    for block in blocks:
+        if block.stride == 1 and block.expansion_var not in (-1, block.in_var):
+            return block.name
+    for block in blocks:
+        if block.stride == 1:
             return block.name
     return blocks[0].name if blocks else ""
 
@@ -135,110 +612,26 @@ def build_lesson(block: str | None = None, *, network: object = None, alpha: obj
         raise ValueError(no_lesson(config.network))
     name = block or default_block(config.network)
     spec = _block(graph, name)
-    if not explains(graph, spec):
-        explained = ", ".join(lesson_blocks(config.network)) or "none in this network"
-        raise ValueError(f"block must be one the lesson explains ({explained}); {name} is a "
-                         f"{spec.operator.value} block, whose lesson is not written yet")
+    if not explains(graph, spec):  # pragma: no cover - every block type has its steps
+        raise ValueError(f"{name} is a {spec.operator.value} block, whose lesson is not "
+                         f"written yet")
     ops = [op for op in count_ops(graph, config.alpha, config.resolution)
            if spec.first <= op.index <= spec.last]
     channels = graph.program.evaluate(config.alpha)
-    steps: list[LessonStep] = []
-    if spec.operator is Operator.SEPARABLE:
-        steps += _separable_steps(ops)
-    else:
-        steps += _inverted_residual_steps(ops, spec)
+    sizes = graph.sizes(config.resolution)
+    evaluated = _Block(spec=spec, ops=tuple(ops), m=channels[spec.in_var],
+                       n=channels[spec.out_var], k=spec.kernel or 1,
+                       d_in=sizes[spec.in_level], d_out=sizes[spec.out_level])
+    steps = _BLOCK_STEPS[spec.operator](evaluated)
     steps.append(_width_step(graph, spec, config.alpha, channels))
     steps.append(_alpha_rho_step(ops, config.alpha, config.resolution, config.network.image_size))
     steps.append(_one_pixel_step(graph, config.alpha, config.network.image_size))
     steps.append(_kernel_step(config.resolution / 224))
     steps.append(_time_step(graph, config.alpha, config.resolution, profile))
     return Lesson(block=name, network=config.network.title, alpha=config.alpha,
-                  resolution=config.resolution, steps=tuple(steps))
-
-
-def _separable_steps(ops: list[OpCount]) -> list[LessonStep]:
-    dw, pw = ops[0], ops[1]
-    k, m, n, g = dw.kernel, dw.in_channels, pw.out_channels, dw.out_size
-    standard = k * k * m * n * g * g
-    ratio = (dw.mult_adds + pw.mult_adds) / standard
-    return [
-        LessonStep(
-            title="1. A standard conv in its place",
-            explanation=f"One {k}×{k} filter per output channel, each spanning all {m} input "
-                        f"channels, applied at every one of the {g}×{g} output pixels.",
-            latex=_aligned(rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = "
-                           rf"{k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = {_grouped(standard)}"),
-            text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {standard:,}"),
-        LessonStep(
-            title="2. Depthwise: one filter per channel",
-            explanation=f"{dw.name} filters each of its {m} channels on its own: {k}·{k} "
-                        f"multiply-accumulates per channel and output pixel (eq. 3).",
-            latex=_aligned(rf"D_K^2 \cdot M \cdot D_G^2 = {k}^2 \cdot {m} \cdot {g}^2 = "
-                  rf"{_grouped(dw.mult_adds)}"),
-            text=f"D_K²·M·D_G² = {k}²·{m}·{g}² = {dw.mult_adds:,}"),
-        LessonStep(
-            title="3. Pointwise: mix the channels with a 1×1 conv",
-            explanation=f"{pw.name} combines the {m} filtered channels into {n}: one "
-                        f"multiply-accumulate per input channel, output channel and pixel.",
-            latex=_aligned(rf"M \cdot N \cdot D_G^2 = {m} \cdot {n} \cdot {g}^2 = "
-                  rf"{_grouped(pw.mult_adds)}"),
-            text=f"M·N·D_G² = {m}·{n}·{g}² = {pw.mult_adds:,}"),
-        LessonStep(
-            title="4. The ratio (eq. 5)",
-            explanation=f"Divide the pair by the standard conv: D_G² and M cancel, leaving "
-                        f"1/N + 1/D_K². Here {1 / ratio:.1f}× fewer Mult-Adds.",
-            latex=_aligned(rf"\frac{{D_K^2 M D_G^2 + M N D_G^2}}{{D_K^2 M N D_G^2}} = "
-                           rf"\frac{{1}}{{N}} + \frac{{1}}{{D_K^2}} = \frac{{1}}{{{n}}} + "
-                           rf"\frac{{1}}{{{k * k}}} = {ratio:.4f}"),
-            text=f"1/N + 1/D_K² = 1/{n} + 1/{k * k} = {ratio:.4f}"),
-    ]
-
-
-def _inverted_residual_steps(ops: list[OpCount], spec: BlockSpec) -> list[LessonStep]:
-    by_role = {op.role.value: op for op in ops}
-    dw = by_role["depthwise"]
-    project = by_role["project"]
-    expand = by_role.get("expand")
-    m = expand.in_channels if expand else dw.in_channels
-    e, n, k, g = dw.in_channels, project.out_channels, dw.kernel, dw.out_size
-    d_in = expand.in_size if expand else dw.in_size
-    total = sum(op.mult_adds for op in ops)
-    se = sum(op.mult_adds for op in ops if op.role.value == "se")
-    standard = k * k * m * n * g * g
-    steps = [
-        LessonStep(
-            title="1. Expand",
-            explanation=(f"A 1×1 conv widens {m} channels to {e} (t = {e / m:g}) at "
-                         f"{d_in}×{d_in}." if expand else
-                         f"No expansion conv: the inner width equals the input width ({m})."),
-            latex=_aligned(rf"M \cdot tM \cdot D_F^2 = {m} \cdot {e} \cdot {d_in}^2 = "
-                   rf"{_grouped(expand.mult_adds)}" if expand else r"0"),
-            text=(f"M·tM·D_F² = {m}·{e}·{d_in}² = {expand.mult_adds:,}" if expand else "0")),
-        LessonStep(
-            title="2. Depthwise on the wide tensor",
-            explanation=f"{k}×{k} per channel on the {e} expanded channels, at stride "
-                        f"{spec.stride} ({g}×{g} out).",
-            latex=_aligned(rf"D_K^2 \cdot tM \cdot D_G^2 = {k}^2 \cdot {e} \cdot {g}^2 = "
-                  rf"{_grouped(dw.mult_adds)}"),
-            text=f"D_K²·tM·D_G² = {k}²·{e}·{g}² = {dw.mult_adds:,}"),
-        LessonStep(
-            title="3. Project back (linear)",
-            explanation=f"A 1×1 conv narrows {e} channels to {n}, no activation"
-                        + (f"; squeeze-and-excite adds {se:,} Mult-Adds on the pooled vector."
-                           if se else "."),
-            latex=_aligned(rf"tM \cdot N \cdot D_G^2 = {e} \cdot {n} \cdot {g}^2 = "
-                  rf"{_grouped(project.mult_adds)}"),
-            text=f"tM·N·D_G² = {e}·{n}·{g}² = {project.mult_adds:,}"),
-        LessonStep(
-            title="4. Against a standard conv",
-            explanation=f"The block costs {total:,} Mult-Adds; a {k}×{k} conv from {m} to {n} "
-                        f"channels would cost {standard:,}: {total / standard:.2f}×. At stride 1 "
-                        f"the sum factors to h·w·d′·t·(d′ + k² + d″) (Sandler et al. 2018).",
-            latex=rf"\frac{{{_grouped(total)}}}{{{_grouped(standard)}}} = "
-                  rf"{total / standard:.3f}",
-            text=f"{total:,} / {standard:,} = {total / standard:.3f}"),
-    ]
-    return steps
+                  resolution=config.resolution,
+                  steps=tuple(replace(step, title=f"{i}. {step.title}")
+                              for i, step in enumerate(steps, 1)))
 
 
 def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
@@ -251,7 +644,7 @@ def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
     written = (f" Your table's own widths: {AS_WRITTEN}." if graph.network.as_written
                else "")
     return LessonStep(
-        title="5. What α does to the channels",
+        title="What α does to the channels",
         explanation=f"α = {alpha:g} multiplies every channel count, then the builder rounds "
                     f"({program.variables[spec.out_var].rounding.value}): the counts stay "
                     f"whole, and small layers keep at least 8 channels.{written}",
@@ -264,7 +657,7 @@ def _alpha_rho_step(ops: list[OpCount], alpha: float, resolution: int,
     pointwise = sum(op.mult_adds for op in ops if op.kernel == 1 and op.out_size > 1)
     rho = resolution / reference
     return LessonStep(
-        title="6. α²ρ² in words",
+        title="α²ρ² in words",
         explanation=f"A 1×1 conv's cost is in-channels × out-channels × pixels: α scales both "
                     f"channel counts (α²) and ρ both sides of the map (ρ²). At α = {alpha:g} "
                     f"and ρ = {rho:.3f} that is {alpha ** 2 * rho ** 2:.3f} of the full "
@@ -279,15 +672,32 @@ def _one_pixel_step(graph: Graph, alpha: float, reference: int) -> LessonStep:
     high = low + 1
     a, b = totals(graph, alpha, low)[0], totals(graph, alpha, high)[0]
     sizes_low, sizes_high = graph.sizes(low), graph.sizes(high)
+    first = graph.strides[0] if graph.strides else 1
+    if first < 0:  # an unpadded patchify window (ConvNeXt): floor, the remainder dropped
+        rounding = (rf"\lfloor {high}/{-first} \rfloor = {sizes_high[1]},\quad "
+                    rf"\lfloor {low}/{-first} \rfloor = {sizes_low[1]}",
+                    f"floor({high}/{-first}) = {sizes_high[1]}, "
+                    f"floor({low}/{-first}) = {sizes_low[1]}")
+        rule = ("Unpadded ('VALID') patchify and downsampling windows drop the remainder, "
+                "floor(size / stride), where 'SAME' padding would round up")
+    else:
+        rounding = (rf"\lceil {high}/{first} \rceil = {sizes_high[1]},\quad "
+                    rf"\lceil {low}/{first} \rceil = {sizes_low[1]}",
+                    f"ceil({high}/{first}) = {sizes_high[1]}, ceil({low}/{first}) = "
+                    f"{sizes_low[1]}")
+        rule = "'SAME' padding rounds every stride-2 size up"
+    if b == a:
+        title = f"Why {low} → {high} px costs the same"
+        effect = f"The extra pixel is cut off at once: {a:,} Mult-Adds either way."
+    else:
+        title = f"Why {low} → {high} px costs {100 * (b / a - 1):.0f} % more"
+        effect = (f"One extra input pixel adds a row and a column at every level: {a:,} → "
+                  f"{b:,} Mult-Adds.")
     return LessonStep(
-        title=f"7. Why {low} → {high} px costs {100 * (b / a - 1):.0f} % more",
-        explanation=f"'SAME' padding rounds every stride-2 size up: {low} px gives "
-                    f"{' → '.join(map(str, sizes_low))}, {high} px gives "
-                    f"{' → '.join(map(str, sizes_high))}. One extra input pixel adds a row "
-                    f"and a column at every level: {a:,} → {b:,} Mult-Adds.",
-        latex=rf"\lceil {high}/2 \rceil = {sizes_high[1]},\quad "
-              rf"\lceil {low}/2 \rceil = {sizes_low[1]}",
-        text=f"ceil({high}/2) = {sizes_high[1]}, ceil({low}/2) = {sizes_low[1]}")
+        title=title,
+        explanation=f"{rule}: {low} px gives {' → '.join(map(str, sizes_low))}, {high} px "
+                    f"gives {' → '.join(map(str, sizes_high))}. {effect}",
+        latex=rounding[0], text=rounding[1])
 
 
 def _kernel_step(rho: float) -> LessonStep:
@@ -296,7 +706,7 @@ def _kernel_step(rho: float) -> LessonStep:
     value = min(max(rho, 1e-3), 4.0)
     mistake = kernel_scaling_mistake(value)
     return LessonStep(
-        title="8. The ρ⁴ mistake",
+        title="The ρ⁴ mistake",
         explanation=mistake.explanation,
         latex=rf"\begin{{gathered}}\text{{correct: }} {mistake.correct_latex} \\ "
               rf"\text{{mistaken: }} {mistake.mistaken_latex}\end{{gathered}}",
@@ -312,7 +722,7 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
     time_pct = float(row["time_pct"].iloc[0]) if len(row) else 0.0
     macs_pct = float(row["mult_adds_pct"].iloc[0]) if len(row) else 0.0
     return LessonStep(
-        title="9. Share of time against share of Mult-Adds",
+        title="Share of time against share of Mult-Adds",
         explanation=f"On {profile}, the depthwise layers hold {macs_pct:.1f} % of the "
                     f"Mult-Adds but an estimated {time_pct:.1f} % of the time: they move "
                     f"about 2 bytes per multiply-accumulate (2.25 FLOP/byte at stride 1), so "
