@@ -59,8 +59,10 @@ class Report(Counts):
             entry = sums.setdefault(r.role, [0, 0])
             entry[0] += r.mult_adds
             entry[1] += r.params
+        # every role that costs something (zero-cost pools, adds and data movement left out),
+        # so that the rows add up to the totals
         roles = [role for role in ROLE_ORDER if role in sums and (
-            sums[role] != [0, 0] or role not in (Role.POOL, Role.ADD))]
+            sums[role] != [0, 0] or role not in (Role.POOL, Role.ADD, Role.DATA, Role.NORM))]
         roles = [role for role in roles if role not in (Role.POOL, Role.ADD)]
         frame = pd.DataFrame({
             "role": [role.value for role in roles],

@@ -8,6 +8,7 @@ import math
 import pytest
 
 import costmodel
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES
 from costmodel.teaching.lesson import explains, lesson_blocks
 
 
@@ -53,3 +54,40 @@ def test_the_accuracy_chart_draws_every_family_with_top1() -> None:
     assert "exact count" in lcnet["text"][0]
     for family in ("ConvNeXt", "MobileNetV4", "MixNet", "GhostNet", "ShuffleNet v2"):
         assert f"{family} (published)" in traces
+
+
+# --- every view of the library, on every network ------------------------------------------
+
+
+@pytest.mark.parametrize("network", NETWORK_NAMES)
+def test_everything_downstream_works_on_every_network(network: str) -> None:
+    """layers, by_type, memory, latency, derive, the lesson, the exercises and the text
+    renderings answer for every built-in network, with numbers that add up."""
+    from costmodel.teaching.exercises import exercise_kinds, grade, make_exercise
+    from costmodel.teaching.lesson import build_lesson, lesson_blocks
+
+    r = costmodel.report(network=network)
+    layers = r.layers
+    assert int(layers["mult_adds"].sum()) == r.mult_adds
+    assert int(layers["params"].sum()) == r.params
+    assert int(r.by_type["mult_adds"].sum()) == r.mult_adds
+    assert int(r.by_type["params"].sum()) == r.params
+    memory = r.memory()
+    assert memory.weights_bytes == 4 * r.params and memory.peak_activation_bytes > 0
+    latency = r.latency()
+    assert math.isfinite(latency.total_ms) and latency.total_ms > 0
+    for name in layers.loc[layers["mult_adds"] > 0, "name"].iloc[[0, -1]]:
+        step = costmodel.derive(name, network=network)
+        assert step.mult_adds == int(layers.set_index("name").loc[name, "mult_adds"])
+    blocks = lesson_blocks(network)
+    if blocks:
+        assert build_lesson(network=network).steps
+    for kind, why_not in exercise_kinds(network=network).items():
+        if not why_not:
+            exercise = make_exercise(7, kind=kind, network=network)
+            assert grade(exercise, str(exercise.answer)).correct
+    assert f"{r.mult_adds:,}" in str(r) and r.to_markdown() and r._repr_html_()
+    from costmodel.presentation.cli import main
+
+    assert main(["report", "--network", network, "--format", "json"]) == 0
+    assert main(["layers", "--network", network, "--format", "csv"]) == 0

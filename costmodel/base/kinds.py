@@ -138,4 +138,5 @@ COUNTING_CONVENTION = (
     "ceil(input / stride)."
 )
 
-__all__ = ["COUNTING_CONVENTION", "ROLE_LABEL", "Activation", "OpKind", "Role"]
+__all__ = ["BUILTIN_PROFILES", "COUNTING_CONVENTION", "DEFAULT_PROFILE", "ROLE_LABEL",
+           "Activation", "LatencyKind", "LayerKind", "OpKind", "Role"]

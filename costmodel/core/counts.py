@@ -35,7 +35,8 @@ ROLE_KIND: dict[Role, str] = {
     Role.POINTWISE: LayerKind.POINTWISE, Role.EXPAND: LayerKind.POINTWISE,
     Role.PROJECT: LayerKind.POINTWISE,
     Role.SE: "se", Role.HEAD: "head", Role.CLASSIFIER: "fc", Role.ADD: "add",
-    Role.POOL: LayerKind.AVGPOOL,
+    Role.POOL: LayerKind.AVGPOOL, Role.SHORTCUT: "shortcut", Role.CHEAP: LayerKind.DEPTHWISE,
+    Role.NORM: "norm", Role.DATA: "data",
 }
 
 
@@ -49,8 +50,9 @@ def layer_kind(op: OpCount) -> str:
 
 
 #: Roles in the order ``by_type`` lists them.
-ROLE_ORDER = (Role.POINTWISE, Role.EXPAND, Role.DEPTHWISE, Role.SE, Role.PROJECT, Role.STEM,
-              Role.CONV, Role.HEAD, Role.CLASSIFIER, Role.ADD, Role.POOL)
+ROLE_ORDER = (Role.POINTWISE, Role.EXPAND, Role.DEPTHWISE, Role.CHEAP, Role.SE, Role.PROJECT,
+              Role.SHORTCUT, Role.STEM, Role.CONV, Role.HEAD, Role.CLASSIFIER, Role.NORM,
+              Role.DATA, Role.ADD, Role.POOL)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -152,8 +152,9 @@ def check_width_for(net: Network, alpha: float) -> None:
     """Refuse an α the network's builder does not offer: a timm network's name fixes its
     channel multiplier (``mixnet_l`` is 1.3), so only that α is its count."""
     if net.fixed_width and alpha != net.width:
-        raise ValueError(f"alpha must be {net.width:g} for {net.title}: its builder fixes the "
-                         f"channel multiplier by name (timm); got {alpha:g}")
+        builder = ", ".join(net.rule_names)
+        raise ValueError(f"alpha must be {net.width:g} for {net.title}: its builder ({builder}) "
+                         f"fixes the channel multiplier by name; got {alpha:g}")
 
 
 def resolve(

@@ -230,6 +230,9 @@ def _why_not(kind: ExerciseKind, rep: Report) -> str:
         return "it needs a conv layer with Mult-Adds"
     if kind is ExerciseKind.LAYER_PARAMS and not (layers["params"] > 0).any():
         return "it needs a layer with parameters"
+    if kind is ExerciseKind.HALVING_ALPHA and rep.network.fixed_width:
+        return (f"it halves α, and {rep.network.title}'s builder fixes α at "
+                f"{rep.network.width:g} by name")
     if kind is ExerciseKind.HALVING_ALPHA and not len(_pointwise(rep)):
         return "it needs 1×1 convs on a feature map, and this network has none"
     if kind is ExerciseKind.SEPARABLE_SAVING and not _pairs(rep):
