@@ -109,3 +109,18 @@ def test_the_subpackages_are_layers() -> None:
               if _layer(module) and _layer(dependency)
               and rank[str(_layer(dependency))] > rank[str(_layer(module))]]
     assert not upward, upward
+
+
+def test_costs_are_written_once() -> None:
+    """Weights, Mult-Adds and bytes moved are written in core/operations.py only (and summed
+    per operation in core/counting.py): no other module multiplies kernels and channels or
+    adds up elements itself."""
+    import re
+
+    rewritten = re.compile(r"\bk \* k \*|kernel \*\* 2 \*|elements_in \+ [a-z_.]*elements_out")
+    home = {"costmodel.core.operations", "costmodel.core.counting", "costmodel.core.formulas",
+            "costmodel.hardware.memory"}  # memory: live_elements, the one residency rule
+    found = [f"{_module(p)}: {line.strip()}" for p in PACKAGE.rglob("*.py")
+             if _module(p) not in home
+             for line in p.read_text("utf-8").splitlines() if rewritten.search(line)]
+    assert not found, found

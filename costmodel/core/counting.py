@@ -264,6 +264,19 @@ class OpCount:
     bias: bool
     batchnorm: bool
 
+    def bytes_read(self, bytes_per_element: int) -> int:
+        """Bytes read: input and parameters (:func:`costmodel.core.operations.bytes_read`)."""
+        return int(operations.bytes_read(self.elements_in, self.params, bytes_per_element))
+
+    def bytes_written(self, bytes_per_element: int) -> int:
+        """Bytes written: the output (:func:`costmodel.core.operations.bytes_written`)."""
+        return int(operations.bytes_written(self.elements_out, bytes_per_element))
+
+    def bytes_moved(self, bytes_per_element: int) -> int:
+        """Bytes moved (:func:`costmodel.core.operations.bytes_moved`)."""
+        return int(operations.bytes_moved(self.elements_in, self.params, self.elements_out,
+                                          bytes_per_element))
+
 
 def present(graph: Graph, channels: list[int]) -> list[bool]:
     """Whether each operation of ``graph`` exists at these channel counts."""

@@ -262,6 +262,25 @@ def elements_written(out_area: Quantity, out_channels: Quantity,
     return RULES[kind].writes(0, 0, out_area, out_channels)
 
 
+def bytes_read(elements_in: Quantity, params: Quantity, bytes_per_element: Quantity) -> Quantity:
+    """Bytes an operation reads: its input elements and its parameters, at the dtype's size."""
+    return bytes_per_element * (elements_in + params)
+
+
+def bytes_written(elements_out: Quantity, bytes_per_element: Quantity) -> Quantity:
+    """Bytes an operation writes: its output elements, at the dtype's size."""
+    return bytes_per_element * elements_out
+
+
+def bytes_moved(elements_in: Quantity, params: Quantity, elements_out: Quantity,
+                bytes_per_element: Quantity) -> Quantity:
+    """Bytes an operation moves, ``size × (elements read + parameters + elements written)``
+    (Ma et al. 2018, ShuffleNet v2, section 2: memory access cost); the one home of the
+    memory and latency models' traffic."""
+    return (bytes_read(elements_in, params, bytes_per_element)
+            + bytes_written(elements_out, bytes_per_element))
+
+
 def elementwise_ops(kind: OpKind, in_area: Quantity, in_channels: Quantity, out_area: Quantity,
                     out_channels: Quantity, kernel: Quantity = 1) -> Quantity:
     """Element-wise operations outside the Mult-Adds (adds, multiplies, copies, comparisons),
@@ -274,6 +293,9 @@ __all__ = [
     "CostRule",
     "Quantity",
     "batchnorm_params",
+    "bytes_moved",
+    "bytes_read",
+    "bytes_written",
     "elements_read",
     "elements_written",
     "elementwise_ops",

@@ -27,7 +27,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from costmodel.base.kinds import LatencyKind
+from costmodel.base.kinds import LatencyKind, OpKind
+from costmodel.core.operations import bytes_moved
+from costmodel.core.operations import weights as conv_weights
 from costmodel.hardware.device_fit import TermSample, fit_terms
 from costmodel.hardware.profile_spec import (
     COMPUTE_KINDS,
@@ -191,11 +193,13 @@ def _ladder(report: Callable[[str], None]) -> list[TermSample]:
         if kind == LatencyKind.FC:
             x, w = torch.ones(1, cin), torch.ones(cout, cin)
             calls.append(partial(functional.linear, x, w))
-            terms.append((kind, 2 * cin * cout, 4 * (cin + cout + cin * cout)))
+            terms.append((kind, 2 * cin * cout, int(bytes_moved(cin, cin * cout, cout, 4))))
         elif kind == LatencyKind.ELEMENTWISE:
             x = torch.ones(1, cin, size, size)
             calls.append(partial(torch.add, x, x))
-            terms.append((kind, 0, 4 * 3 * cin * size * size))
+            # an add reads two maps and writes one
+            terms.append((kind, 0, int(bytes_moved(2 * cin * size * size, 0, cin * size * size,
+                                                   4))))
         else:
             k = 1 if kind == LatencyKind.POINTWISE else 3
             groups = cin if kind == LatencyKind.DEPTHWISE else 1
@@ -203,9 +207,9 @@ def _ladder(report: Callable[[str], None]) -> list[TermSample]:
             w = torch.ones(cout, cin // groups, k, k)
             calls.append(partial(functional.conv2d, x, w, stride=stride, padding=k // 2,
                                  groups=groups))
-            weights = k * k * (cin // groups) * cout
+            weights = int(conv_weights(OpKind.CONV, k, cin // groups, cout))
             terms.append((kind, 2 * weights * out * out,
-                          4 * (cin * size * size + cout * out * out + weights)))
+                          int(bytes_moved(cin * size * size, weights, cout * out * out, 4))))
     times: list[list[float]] = [[] for _ in calls]
     with torch.no_grad():
         for _ in range(5):  # warm-up: kernels pick and settle

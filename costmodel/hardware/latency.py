@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from costmodel.base.kinds import Activation, LatencyKind, OpKind
+from costmodel.core import operations
 from costmodel.core.counting import OpCount, count_ops
 from costmodel.core.graph import Graph
 from costmodel.hardware.memory import DTYPES
@@ -60,10 +61,13 @@ def terms(ops: tuple[OpCount, ...], bytes_per_element: int,
     profile does not fuse adds an element-wise term (read and write of the output)."""
     out: list[Term] = []
     for i, op in enumerate(ops):
-        moved = (op.elements_in + op.elements_out + op.params) * bytes_per_element
+        moved = op.bytes_moved(bytes_per_element)
         out.append((i, latency_kind(op), 2 * op.mult_adds, moved))
         if not fused_activations and op.activation in UNFUSABLE:
-            out.append((i, LatencyKind.ELEMENTWISE, 0, 2 * op.elements_out * bytes_per_element))
+            # read and write the output once more
+            traffic = operations.bytes_moved(op.elements_out, 0, op.elements_out,
+                                             bytes_per_element)
+            out.append((i, LatencyKind.ELEMENTWISE, 0, int(traffic)))
     return out
 
 

@@ -97,6 +97,13 @@ class Memory:
     layers: pd.DataFrame
 
 
+def live_elements(op: OpCount, held: int = 0) -> int:
+    """Activation elements live while ``op`` runs: its inputs, its output, and the tensors
+    ``held`` for later operations (Sandler et al. 2018, section 5.1, for a chain: inputs +
+    output)."""
+    return op.elements_in + op.elements_out + held
+
+
 def memory(graph: Graph, alpha: float, resolution: int, dtype: str = "float32") -> Memory:
     """The memory of ``graph`` at ``alpha`` and ``resolution`` (see :class:`Memory`)."""
     import pandas as pd
@@ -104,7 +111,7 @@ def memory(graph: Graph, alpha: float, resolution: int, dtype: str = "float32") 
     size = check_dtype(dtype)
     ops = count_ops(graph, alpha, resolution)
     held = held_elements(graph, ops)
-    live = [op.elements_in + op.elements_out + h for op, h in zip(ops, held, strict=True)]
+    live = [live_elements(op, h) for op, h in zip(ops, held, strict=True)]
     peak = max(range(len(ops)), key=live.__getitem__)
     largest = max(range(len(ops)), key=lambda i: ops[i].elements_out)
     frame = pd.DataFrame({
@@ -120,14 +127,13 @@ def memory(graph: Graph, alpha: float, resolution: int, dtype: str = "float32") 
         "weight_bytes_float32": [op.params * 4 for op in ops],
         "weight_bytes_float16": [op.params * 2 for op in ops],
         "weight_bytes_int8": [op.params for op in ops],
-        "bytes_read": [(op.elements_in + op.params) * size for op in ops],
-        "bytes_written": [op.elements_out * size for op in ops],
-        "bytes_moved": [(op.elements_in + op.elements_out + op.params) * size for op in ops],
+        "bytes_read": [op.bytes_read(size) for op in ops],
+        "bytes_written": [op.bytes_written(size) for op in ops],
+        "bytes_moved": [op.bytes_moved(size) for op in ops],
         "elementwise": [op.elementwise for op in ops],
         "elementwise_kind": [_elementwise_label(op) for op in ops],
         "arithmetic_intensity": [  # a view (ShuffleNet v2's channel split) moves nothing
-            2 * op.mult_adds / moved if (moved := (op.elements_in + op.elements_out
-                                                   + op.params) * size) else 0.0
+            2 * op.mult_adds / moved if (moved := op.bytes_moved(size)) else 0.0
             for op in ops],
     })
     return Memory(
@@ -176,12 +182,10 @@ def table3_reconciliation() -> pd.DataFrame:
             ("largest single tensor", max(op.elements_out for op in ops),
              max(ops, key=lambda o: o.elements_out).name),
             ("largest inputs + output (v2 section 5.1)",
-             max(op.elements_in + op.elements_out for op in ops),
-             max(ops, key=lambda o: o.elements_in + o.elements_out).name),
+             max(live_elements(op) for op in ops), max(ops, key=live_elements).name),
             ("largest inputs + output + held tensors",
-             max(op.elements_in + op.elements_out + h for op, h in zip(ops, held, strict=True)),
-             ops[max(range(len(ops)),
-                     key=lambda i: ops[i].elements_in + ops[i].elements_out + held[i])].name),
+             max(live_elements(op, h) for op, h in zip(ops, held, strict=True)),
+             ops[max(range(len(ops)), key=lambda i: live_elements(ops[i], held[i]))].name),
         ]
         if block_outputs:
             last = max(block_outputs, key=block_outputs.__getitem__)
@@ -194,5 +198,6 @@ def table3_reconciliation() -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-__all__ = ["DTYPES", "Memory", "check_dtype", "held_elements", "memory", "resolved_inputs",
+__all__ = ["DTYPES", "Memory", "check_dtype", "held_elements", "live_elements", "memory",
+           "resolved_inputs",
            "table3_reconciliation"]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from costmodel.base.kinds import LayerKind, OpKind, Role
 from costmodel.base.parsing import parse_real
-from costmodel.core.operations import output_size
+from costmodel.core.operations import mult_adds, output_size, weights
 from costmodel.descriptions.network_spec import Network
 from costmodel.reports import Report, report
 
@@ -77,6 +77,7 @@ def _layer_mult_adds(rep: Report, rng: random.Random) -> Exercise:
     k, cin, cout, h, groups = (int(row["kernel"]), int(row["in_c"]), int(row["out_c"]),
                                int(row["out_h"]), int(row["groups"]))
     per_filter = cin // groups
+    per_output = weights(OpKind.CONV, k, per_filter, 1)  # one output value's multiply-adds
     return Exercise(
         kind=ExerciseKind.LAYER_MULT_ADDS,
         question=f"How many Mult-Adds does {row['name']} cost at α = {rep.alpha:g}, "
@@ -84,7 +85,7 @@ def _layer_mult_adds(rep: Report, rng: random.Random) -> Exercise:
                  f"kernel, {'depthwise' if groups > 1 else 'dense'}, stride {row['stride']}.)",
         answer=int(row["mult_adds"]), tolerance=0.005, unit="Mult-Adds",
         solution=f"Output {h}×{h}×{cout}; each output value takes {k}·{k}·{per_filter} = "
-                 f"{k * k * per_filter:,} multiply-accumulates: {k}²·{per_filter}·{cout}·{h}² "
+                 f"{per_output:,} multiply-accumulates: {k}²·{per_filter}·{cout}·{h}² "
                  f"= {int(row['mult_adds']):,}.")
 
 
@@ -93,8 +94,8 @@ def _layer_params(rep: Report, rng: random.Random) -> Exercise:
     row = _pick(rng, convs)
     k, cin, cout, groups = (int(row["kernel"]), int(row["in_c"]), int(row["out_c"]),
                             int(row["groups"]))
-    weights = k * k * (cin // groups) * cout
-    bias = int(row["params"]) - weights
+    count = weights(OpKind(row["op"]), k, cin // groups, cout)
+    bias = int(row["params"]) - count
     bias_text = f" + {bias:,} biases" if bias else " (no bias: batchnorm is folded)"
     return Exercise(
         kind=ExerciseKind.LAYER_PARAMS,
@@ -102,7 +103,7 @@ def _layer_params(rep: Report, rng: random.Random) -> Exercise:
                  f"({cin} → {cout} channels, {k}×{k} kernel"
                  f"{', depthwise' if groups > 1 else ''}; batchnorm not counted.)",
         answer=int(row["params"]), tolerance=0.0, unit="parameters",
-        solution=f"{k}·{k}·{cin // groups}·{cout} = {weights:,} weights{bias_text}: "
+        solution=f"{k}·{k}·{cin // groups}·{cout} = {count:,} weights{bias_text}: "
                  f"{int(row['params']):,}. The resolution does not matter: weights are shared "
                  f"across pixels.")
 
@@ -165,7 +166,7 @@ def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
     dw, pw = layers.iloc[i], layers.iloc[j]
     k, m, n, g = int(dw["kernel"]), int(dw["in_c"]), int(pw["out_c"]), int(dw["out_h"])
     pair = int(dw["mult_adds"]) + int(pw["mult_adds"])
-    standard = k * k * m * n * g * g
+    standard = int(mult_adds(OpKind.CONV, k, m, n, g * g))
     return Exercise(
         kind=ExerciseKind.SEPARABLE_SAVING,
         question=f"{dw['name']} + {pw['name']} replace a standard {k}×{k} conv from {m} to {n} "

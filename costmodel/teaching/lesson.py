@@ -20,6 +20,7 @@ from costmodel.base.formatting import latex_text
 from costmodel.base.kinds import DEFAULT_PROFILE, LatencyKind, OpKind, Role
 from costmodel.core.counting import OpCount, count_ops, totals
 from costmodel.core.graph import BlockSpec, Graph, build_graph
+from costmodel.core.operations import mult_adds
 from costmodel.descriptions.configuration import resolve
 from costmodel.descriptions.network_spec import Operator
 from costmodel.descriptions.widths import AS_WRITTEN
@@ -282,7 +283,9 @@ def _fused_steps(b: _Block) -> list[LessonStep]:
     fused, project = b.named("fused"), b.role(Role.PROJECT)
     m, n, k, g = b.m, b.n, b.k, b.d_out
     e = fused[0].out_channels
-    inverted = m * e * b.d_in * b.d_in + k * k * e * g * g + e * n * g * g
+    inverted = int(mult_adds(OpKind.CONV, 1, m, e, b.d_in * b.d_in)  # the IR it replaces
+                   + mult_adds(OpKind.CONV, k, 1, e, g * g)
+                   + mult_adds(OpKind.CONV, 1, e, n, g * g))
     return [
         _standard_step(b),
         _cost_step("Fused expand: one k×k conv",
@@ -474,7 +477,7 @@ def _shuffle_steps(b: _Block) -> list[LessonStep]:
             b, "Half of MobileNet's eq. 5: (1/N + 1/D_K²)/2.",
             (rf"\frac{{1}}{{2}}\left(\frac{{1}}{{{n}}} + \frac{{1}}{{{k * k}}}\right)",
              f"(1/{n} + 1/{k * k})/2")))
-        pair = k * k * m * g * g + m * n * g * g
+        pair = int(mult_adds(OpKind.CONV, k, 1, m, g * g) + mult_adds(OpKind.CONV, 1, m, n, g * g))
         steps.append(_why_step(
             "Why it is cheaper: the branch runs on half the channels",
             f"A separable pair on all {m} channels would cost {pair:,} Mult-Adds; the branch "
