@@ -91,3 +91,15 @@ def test_everything_downstream_works_on_every_network(network: str) -> None:
 
     assert main(["report", "--network", network, "--format", "json"]) == 0
     assert main(["layers", "--network", network, "--format", "csv"]) == 0
+
+
+def test_a_windowed_average_pool_row() -> None:
+    table = (b"# classes: 10\noperator,c,k,s\nconv,16,3,2\nwindow_avgpool,,3,2\npool,,,\n"
+             b"classifier,classes,,\n")
+    r = costmodel.report(network=costmodel.load_network(table), resolution=32)
+    row = r.layers.set_index("name").loc["window_avgpool"]
+    # 32 px → conv s2 → 16×16×16 → 3×3 average at stride 2 ('SAME') → 8×8×16: 9 additions per
+    # output element, 9·8·8·16 = 9,216; no weights, no Mult-Adds
+    assert (row["op"], row["out_h"], row["out_c"]) == ("window_avgpool", 8, 16)
+    assert (row["mult_adds"], row["params"], row["elementwise"]) == (0, 0, 9 * 8 * 8 * 16)
+    assert r.mult_adds == 3 * 3 * 3 * 16 * 16 * 16 + 16 * 10

@@ -31,6 +31,8 @@ class OpKind(StrEnum):
     """A learned per-channel scale γ on a residual branch (ConvNeXt's layer scale)."""
     MAXPOOL = "maxpool"
     """Windowed max pool, kernel k at stride s (ShuffleNet v2's stem)."""
+    WINDOW_AVGPOOL = "window_avgpool"
+    """Windowed average pool, kernel k at stride s (a table's ``avgpool`` row)."""
     CONCAT = "concat"
     """Channel concatenation of its inputs (ShuffleNet v2's unit, the ghost module)."""
     SPLIT = "split"

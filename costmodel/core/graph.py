@@ -910,10 +910,12 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                 _squeeze_excite(b, (row.name or b.ops[b.tensor].name) + suffix, row, channels,
                                 channels, b.level, Fraction(1),
                                 {"block": 0, "line": row.line, "bias": False})
-            elif row.operator is Operator.MAXPOOL:
+            elif row.operator in (Operator.MAXPOOL, Operator.WINDOW_AVGPOOL):
                 in_level, out_level = b.spatial(stride)
-                b.add(name=row.name or "maxpool", block=0, role=Role.POOL,
-                      kind=OpKind.MAXPOOL, kernel=row.k, stride=stride, in_var=channels,
+                kind = OpKind.MAXPOOL if row.operator is Operator.MAXPOOL else \
+                    OpKind.WINDOW_AVGPOOL
+                b.add(name=row.name or row.operator.value, block=0, role=Role.POOL,
+                      kind=kind, kernel=row.k, stride=stride, in_var=channels,
                       out_var=channels, group_var=channels, bias=False, batchnorm=False,
                       activation=Activation.NONE, in_level=in_level, out_level=out_level,
                       line=row.line)

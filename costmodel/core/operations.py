@@ -178,6 +178,13 @@ RULES: Mapping[OpKind, CostRule] = _register([
         elementwise_label="max-pool comparisons",
     ),
     CostRule(
+        kind=OpKind.WINDOW_AVGPOOL,
+        rule="windowed average pool: no weights, zero Mult-Adds; k·k additions per output "
+             "element (labelled)",
+        weights=_no_weights, reads=_reads_input, elementwise=_window_per_output,
+        elementwise_label="average-pool additions",
+    ),
+    CostRule(
         kind=OpKind.CONCAT,
         rule="channel concatenation: zero Mult-Adds; reads its inputs, writes their channels "
              "side by side (copies, labelled)",

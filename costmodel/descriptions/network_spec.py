@@ -73,6 +73,7 @@ class Operator(StrEnum):
     ``MobileOneBlock``: conv, SE, activation): pool, reducing 1×1 with bias, expanding 1×1
     with bias, channel-wise scale."""
     MAXPOOL = "maxpool"
+    WINDOW_AVGPOOL = "window_avgpool"
     """Windowed max pool, kernel k, stride s (ShuffleNet v2's stem)."""
     POOL = "pool"
     """Global average pool."""

@@ -5,7 +5,8 @@
 * ``operator`` (required): ``conv``, ``depthwise``, ``pointwise``, ``separable``,
   ``inverted_residual`` (also ``ir``, ``mbconv``, ``bneck``), ``shuffle_unit``,
   ``ghost_bottleneck``, ``convnext_block``, ``repvit_block``, ``norm``, ``se`` (a
-  squeeze-and-excite on the map above), ``maxpool``, ``pool``, ``fc``, ``classifier``;
+  squeeze-and-excite on the map above), ``maxpool``, ``window_avgpool``, ``pool``, ``fc``,
+  ``classifier``;
 * ``c``: output channels at α = 1 (``classes`` for the classifier); ``t`` (expansion factor,
   e.g. ``6`` or ``184/80``) or ``exp`` (expanded width) for inverted residuals; ``n``
   repeats (default 1); ``s`` stride of the first repeat (default 1); ``k`` kernel (odd);
@@ -412,10 +413,11 @@ _NEEDS_C = {Operator.CONV, Operator.POINTWISE, Operator.SEPARABLE, Operator.INVE
             Operator.GHOST_BOTTLENECK, Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
 _NEEDS_K = {Operator.CONV, Operator.DEPTHWISE, Operator.SEPARABLE, Operator.INVERTED_RESIDUAL,
             Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK, Operator.MAXPOOL,
-            Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
+            Operator.WINDOW_AVGPOOL, Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
 _SPATIAL = {Operator.CONV, Operator.DEPTHWISE, Operator.POINTWISE, Operator.SEPARABLE,
             Operator.INVERTED_RESIDUAL, Operator.SHUFFLE_UNIT, Operator.GHOST_BOTTLENECK,
-            Operator.MAXPOOL, Operator.CONVNEXT_BLOCK, Operator.REPVIT_BLOCK}
+            Operator.MAXPOOL, Operator.WINDOW_AVGPOOL, Operator.CONVNEXT_BLOCK,
+            Operator.REPVIT_BLOCK}
 #: the operators whose rows need an inner width (``t`` or ``exp``)
 _EXPANDING = {Operator.INVERTED_RESIDUAL, Operator.GHOST_BOTTLENECK}
 #: the rows that may give ``t`` (a whole factor on the blocks whose inner width is exact)
