@@ -37,7 +37,8 @@ def test_the_selector_groups_networks_by_family_and_names_them() -> None:
     runs = [f for i, f in enumerate(families) if i == 0 or families[i - 1] != f]
     assert len(runs) == len(set(families))
     assert choices[0] == "mobilenet_v1"
-    assert network_label("mobilenet_v1") == "MobileNet v1 · MobileNet v1 (mobilenet_v1)"
+    assert network_label("mobilenet_v1") == "MobileNet v1 (mobilenet_v1)"
+    assert network_label("mnasnet1_0") == "MNASNet 1.0 (mnasnet1_0)"
     assert network_label("lcnet_050") == "LCNet · lcnet_050"
 
 
@@ -103,3 +104,18 @@ def test_a_windowed_average_pool_row() -> None:
     assert (row["op"], row["out_h"], row["out_c"]) == ("window_avgpool", 8, 16)
     assert (row["mult_adds"], row["params"], row["elementwise"]) == (0, 0, 9 * 8 * 8 * 16)
     assert r.mult_adds == 3 * 3 * 3 * 16 * 16 * 16 + 16 * 10
+
+
+def test_the_budget_message_lists_a_few_unranked_names_and_counts_the_rest() -> None:
+    from costmodel.presentation.dashboard_state import BUDGET_NETWORKS
+
+    assert "lcnet" not in BUDGET_NETWORKS and "lcnet_050" in BUDGET_NETWORKS
+    # no published ImageNet top-1 in data/ for any of these ten
+    names = ["ghostnet_050", "ghostnet_130", "lcnet_035", "lcnet_150", "mnasnet_050",
+             "mnasnet_075", "mnasnet_140", "mobilenet_edgetpu_100", "mobilenetv2_035",
+             "mobilenetv2_075"]
+    frame = costmodel.frontier(max_mult_adds=150e6, networks=["mobilenet_v1", *names])
+    assert "10 networks with no published ImageNet top-1 are not ranked: " in (
+        frame.attrs["message"])
+    unranked = names
+    assert f"{', '.join(unranked[:8])} and {len(unranked) - 8} more" in frame.attrs["message"]

@@ -170,6 +170,17 @@ def pareto_mask(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
     return on
 
 
+#: Names a message lists before it says how many more there are.
+MAX_LISTED = 8
+
+
+def _listed(names: list[str]) -> str:
+    """``a, b, c`` or, past :data:`MAX_LISTED`, the first ones and how many more."""
+    if len(names) <= MAX_LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:MAX_LISTED])} and {len(names) - MAX_LISTED} more"
+
+
 def frontier(
     *,
     max_mult_adds: float | None = None,
@@ -245,7 +256,7 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
     if unranked:
         notes.append(f"{_count(len(unranked), 'network')} with no published ImageNet top-1 "
                      f"{'is' if len(unranked) == 1 else 'are'} not ranked: "
-                     f"{', '.join(unranked)}")
+                     f"{_listed(unranked)}")
     grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
     # one row per configuration (repeated alphas or resolutions give the same one)

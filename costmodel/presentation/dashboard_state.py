@@ -16,7 +16,12 @@ from functools import cache
 from typing import Any
 
 from costmodel.base.parsing import parse_integer, parse_real
-from costmodel.descriptions.builtin_networks import FAMILY, NETWORK_NAMES, get_network
+from costmodel.descriptions.builtin_networks import (
+    FAMILY,
+    NETWORK_NAMES,
+    TIMM_FAMILY_NAMES,
+    get_network,
+)
 from costmodel.descriptions.configuration import (
     ALPHA_RANGE,
     DEPTH_RANGE,
@@ -33,7 +38,10 @@ from costmodel.reports import Report
 VIEWS: tuple[str, ...] = ("Accuracy", "Per layer", "α × resolution", "Latency", "Lesson",
                           "Exercises", "Tables", "Downloads")
 #: Networks the budget answer searches (ImageNet networks with published accuracy).
-BUDGET_NETWORKS: tuple[str, ...] = tuple(n for n in NETWORK_NAMES if n != "mobilenet_v1_cifar")
+#: The networks the budget answer ranks: every built-in ImageNet network; timm's family names
+#: (``lcnet``) are left out, their named models (``lcnet_050``...) carry the measured points.
+BUDGET_NETWORKS: tuple[str, ...] = tuple(n for n in NETWORK_NAMES if n != "mobilenet_v1_cifar"
+                                         and n not in TIMM_FAMILY_NAMES)
 #: Largest budget a link or the form accepts, in millions (Mult-Adds or parameters).
 MAX_BUDGET_M = 1_000_000.0
 BUDGET_RANGE = f"a number of millions in (0, {MAX_BUDGET_M:,.0f}]"
@@ -332,11 +340,11 @@ def network_choices() -> tuple[str, ...]:
 
 def network_label(network: str) -> str:
     """The selector's text for a network: family, title and the name ``report()`` takes, so
-    that typing any of them finds it (``MobileNet v1 · MobileNet v1 (mobilenet_v1)``,
-    ``LCNet · lcnet_050``)."""
+    that typing any of them finds it (``MobileNet v1 (mobilenet_v1)``, whose title names its
+    family; ``LCNet · lcnet_050``)."""
     title = get_network(network).title
     shown = title if title == network else f"{title} ({network})"
-    return f"{FAMILY[network]} · {shown}"
+    return shown if title.startswith(FAMILY[network]) else f"{FAMILY[network]} · {shown}"
 
 
 __all__ = [
