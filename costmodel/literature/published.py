@@ -48,7 +48,12 @@ FILES: tuple[str, ...] = (
     "timm_cpu.csv",
     "timm_results_imagenet.csv",
     "next_families_papers.csv",
+    "timm_benchmark_gmacs.csv",
 )
+#: Sources that print ``round(x, 2)`` into a number column, which drops trailing zeros (timm's
+#: benchmark.py: ``gmacs=round(macs / 1e9, 2)``, ``param_count=round(n / 1e6, 2)``; "0.4" is
+#: 0.40): their figures are compared at 2 decimals, whatever the text shows.
+TWO_DECIMAL_SOURCES = ("timm results/benchmark-",)
 COLUMNS = ("source", "origin", "network", "rules", "variant", "model", "alpha", "depth",
            "resolution", "classes", "task", "top1", "top5", "top1_fit", "metric", "value",
            "mult_adds_printed", "params_printed", "params_counted", "latency_ms", "device",
@@ -156,6 +161,15 @@ def _integer(text: str, field: str, where: str) -> int | None:
     return int(value)
 
 
+def _printed(text: str, source: str, where: str) -> Printed | None:
+    if not text.strip():
+        return None
+    printed = parse_printed(text, where)
+    if source.startswith(TWO_DECIMAL_SOURCES) and printed.decimals < 2:
+        return replace(printed, decimals=2)
+    return printed
+
+
 def _parse_row(cells: dict[str, str], filename: str, line: int) -> PublishedRow:
     where = f"{filename} line {line}"
     if not cells["source"].strip():
@@ -191,10 +205,8 @@ def _parse_row(cells: dict[str, str], filename: str, line: int) -> PublishedRow:
         top1=percentages["top1"], top5=percentages["top5"], top1_fit=percentages["top1_fit"],
         metric=cells["metric"].strip(),
         value=percentages["value"],
-        mult_adds=(parse_printed(cells["mult_adds_printed"], where)
-                   if cells["mult_adds_printed"].strip() else None),
-        params=(parse_printed(cells["params_printed"], where)
-                if cells["params_printed"].strip() else None),
+        mult_adds=_printed(cells["mult_adds_printed"], cells["source"].strip(), where),
+        params=_printed(cells["params_printed"], cells["source"].strip(), where),
         params_counted=cells["params_counted"],
         latency_ms=_number(cells["latency_ms"], "latency_ms", where),
         device=cells["device"].strip(), mult_adds_reason=cells["mult_adds_reason"].strip(),
@@ -337,6 +349,7 @@ def memory_table_rows() -> tuple[dict[str, str], ...]:
 __all__ = [
     "COLUMNS",
     "FILES",
+    "TWO_DECIMAL_SOURCES",
     "Comparison",
     "Origin",
     "Printed",

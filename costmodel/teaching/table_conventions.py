@@ -17,6 +17,20 @@ rows. This module holds the evidence that no counting convention tried reproduce
 * :func:`search` — every combination of the terms at weights 0, ½ and 1 (the classifier in
   or out): how many reproduce all 25 rows (none), and the closest.
 
+The second part holds counters whose rules are public, each a printed figure written as the
+exact count plus named terms (:class:`Term`), read off :attr:`Report.layers` the same way:
+
+* :func:`fvcore_terms` — fvcore's ``FlopCountAnalysis(...).total()``, which timm's
+  ``benchmark.py`` prints as ``infer_gmacs`` (2 per batchnorm element in eval, 5 per LayerNorm
+  element, 1 per ``adaptive_avg_pool2d`` input element; timm's training form of MobileOne and
+  RepViT, whose branches it counts);
+* :func:`paddle_flops_terms` — ``paddle.flops`` (``python/paddle/hapi/dynamic_flops.py``), which
+  PaddleClas prints for PP-LCNet;
+* :func:`megvii_shufflenet_terms` — megvii's ShuffleNet v2 build, whose first block of a stage
+  splits its channels differently from torchvision's;
+* :func:`element_terms` and :func:`weight_search` — the per-element terms and the weighting
+  search used to show that no such rule reproduces a table (EfficientNet-Lite, TinyNet).
+
 Read only; nothing here changes a count.
 """
 
@@ -32,6 +46,8 @@ import numpy as np
 from costmodel.literature.published import published_rows
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from costmodel.reports import Report
 
 #: The published file this module reads.
@@ -292,10 +308,189 @@ def search() -> SearchResult:
                         best=evaluate(closest))
 
 
+# --- Counters with public rules -----------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """``weight × count`` that a counter adds to the exact count, with what it counts."""
+
+    what: str
+    weight: int
+    count: int
+
+
+def _conv_rows(r: Report) -> tuple[pd.DataFrame, pd.Series]:
+    layers = r.layers
+    convs = layers[layers["kind"].isin(("conv", "depthwise", "pointwise"))]
+    return convs, convs["out_h"] * convs["out_w"] * convs["out_c"]
+
+
+def _inputs(rows: pd.DataFrame) -> int:
+    return int((rows["in_h"] * rows["in_w"] * rows["in_c"]).sum())
+
+
+#: MobileOne's conv branches per block in timm's training form (byobnet.py model_cfgs:
+#: ``mobileone_s0`` has ``num_conv_branches=4``; S1-S4 the default 1; the stem one).
+MOBILEONE_BRANCHES = {"mobileone_s0": 4}
+
+
+def _mobileone_training_form(r: Report) -> tuple[Term, ...]:
+    """timm's MobileOneBlock before reparameterize_model: ``num_conv_branches`` k×k convs, a
+    1×1 scale branch where k > 1 and an identity batchnorm where stride 1 and in = out, each
+    branch with its batchnorm; the squeeze-and-excite convs are unchanged."""
+    convs, out = _conv_rows(r)
+    branches = MOBILEONE_BRANCHES.get(r.network.key, 1)
+    extra = bn = 0
+    for (_, row), elements in zip(convs.iterrows(), out, strict=True):
+        if row["role"] == "se":
+            continue
+        b = 1 if row["name"] == "stem" else branches
+        scale = int(row["kernel"]) > 1
+        identity = int(row["stride"]) == 1 and row["in_c"] == row["out_c"]
+        extra += (b - 1) * int(row["mult_adds"]) + scale * int(elements) * int(
+            row["in_c"] // row["groups"])
+        bn += int(elements) * (b + scale + identity)
+    return (Term(what="Mult-Adds of the training form's extra conv and scale branches",
+                 weight=1, count=extra),
+            Term(what="batchnorm elements of every branch (eval: 2 each)", weight=2, count=bn))
+
+
+def _repvit_training_form(r: Report) -> tuple[Term, ...]:
+    """timm's RepViT before reparameterize_model: every conv a ConvNorm (conv + batchnorm); a
+    stride-1 depthwise conv is RepVggDw (a 1×1 depthwise branch and a batchnorm after the sum);
+    the classifier is two NormLinear heads (batchnorm + linear; distillation)."""
+    convs, out = _conv_rows(r)
+    own = convs["role"] != "se"
+    repvgg = own & (convs["kind"] == "depthwise") & (convs["stride"] == 1)
+    fc = r.layers[r.layers["kind"] == "fc"]
+    return (Term(what="RepVggDw's 1×1 depthwise branch", weight=1, count=int(out[repvgg].sum())),
+            Term(what="the distillation head's linear", weight=1,
+                 count=int(fc["mult_adds"].sum())),
+            Term(what="batchnorm elements (every conv, RepVggDw's sum, both heads' inputs)",
+                 weight=2, count=int(out[own].sum() + out[repvgg].sum())
+                 + 2 * int(fc["in_c"].sum())))
+
+
+def fvcore_terms(r: Report) -> tuple[Term, ...]:
+    """What fvcore's ``FlopCountAnalysis(model, x).total()`` adds to the exact count of a timm
+    model in eval (``fvcore/nn/flop_count.py`` default handles, ``jit_handles.py``): 2 per
+    batchnorm input element (``batchnorm_flop_jit``, eval with affine), 5 per LayerNorm input
+    element (``norm_flop_counter``), 1 per ``adaptive_avg_pool2d`` input element (timm's global
+    pool; its squeeze-and-excite means are ``aten::mean``, which has no handle, like the
+    activations, residual adds and SE multiplies). MobileOne and RepViT are counted in timm's
+    training form (:data:`MOBILEONE_BRANCHES`); RepViT's global pool is a mean."""
+    layers = r.layers
+    convs, out = _conv_rows(r)
+    key = r.network.key
+    terms: tuple[Term, ...] = ()
+    if key.startswith("mobileone"):
+        terms = _mobileone_training_form(r)
+    elif key.startswith("repvit"):
+        terms = _repvit_training_form(r)
+    bn = int(out[convs["params_with_bn"] > convs["params"]].sum())
+    if bn:
+        terms += (Term(what="batchnorm elements (eval: 2 each)", weight=2, count=bn),)
+    norm = _inputs(layers[layers["kind"] == "norm"])
+    if norm:
+        terms += (Term(what="LayerNorm elements (5 each)", weight=5, count=norm),)
+    pool = _inputs(layers[(layers["kind"] == "avgpool") & (layers["role"] == "pool")])
+    if pool and not key.startswith("repvit"):
+        terms += (Term(what="global average-pool input elements", weight=1, count=pool),)
+    return terms
+
+
+def paddle_flops_terms(r: Report) -> tuple[Term, ...]:
+    """What ``paddle.flops`` (``python/paddle/hapi/dynamic_flops.py``) adds to the exact count of
+    PaddleClas's PP-LCNet (``pp_lcnet.py``): ``count_bn`` 2 per BatchNorm2D input element (eval);
+    ``count_convNd`` 1 per output of a conv with a bias (the SE convs; ``last_conv`` has none);
+    ``count_adap_avgpool`` (in/out + 1) per output element of every AdaptiveAvgPool2D (the SE
+    pools and the global pool); Hardswish, Hardsigmoid and the SE multiply are not counted and
+    ``count_linear`` counts no bias."""
+    layers = r.layers
+    convs, out = _conv_rows(r)
+    bn = int(out[convs["params_with_bn"] > convs["params"]].sum())
+    bias = int(out[convs["role"] == "se"].sum())
+    pools = layers[layers["kind"] == "avgpool"]
+    pooled = _inputs(pools) + int((pools["out_h"] * pools["out_w"] * pools["out_c"]).sum())
+    return (Term(what="batchnorm elements (eval: 2 each)", weight=2, count=bn),
+            Term(what="SE conv bias adds", weight=1, count=bias),
+            Term(what="adaptive average-pool additions and divisions", weight=1, count=pooled))
+
+
+def megvii_shufflenet_terms(r: Report) -> tuple[Term, ...]:
+    """megvii's ShuffleNet v2 (``ShuffleNetV2/blocks.py``, ``network.py``) against torchvision's
+    build: a stride-2 block's projection branch keeps its ``inp`` channels and its main branch
+    ends in ``oup − inp``, where torchvision gives each branch ``oup/2``; with ``b = oup/2`` that
+    is ``(b − inp)²`` more Mult-Adds per output pixel (0 where ``inp = b``: stages 3 and 4)."""
+    layers = r.layers
+    proj = layers[(layers["role"] == "shortcut") & (layers["kind"] == "pointwise")]
+    extra = int((proj["out_h"] * proj["out_w"] * (proj["out_c"] - proj["in_c"]) ** 2).sum())
+    return (Term(what="Mult-Adds of megvii's channel split in a stage's first block",
+                 weight=1, count=extra),)
+
+
+def counted(r: Report, terms: tuple[Term, ...]) -> int:
+    """The exact count of ``r`` plus ``weight × count`` of every term."""
+    return r.mult_adds + sum(t.weight * t.count for t in terms)
+
+
+def derivation(r: Report, terms: tuple[Term, ...]) -> str:
+    """``216,589,760 + 2 × 4,399,808 + 47,040 = 225,436,416``."""
+    parts = [f"{r.mult_adds:,}"] + [
+        f"{t.count:,}" if t.weight == 1 else f"{t.weight} × {t.count:,}" for t in terms]
+    return f"{' + '.join(parts)} = {counted(r, terms):,}"
+
+
+def element_terms(r: Report) -> dict[str, int]:
+    """Per-element work a counter might add, for any network: batchnorm elements, activation
+    outputs, residual adds, global and squeeze-and-excite pool inputs, SE multiplies, conv
+    bias adds, input pixels, and the classifier's Mult-Adds (to count it twice, or not)."""
+    layers = r.layers
+    convs, out = _conv_rows(r)
+    se = layers["role"] == "se"
+    pool = layers["kind"] == "avgpool"
+    return {
+        "batchnorm": int(out[convs["params_with_bn"] > convs["params"]].sum()),
+        "activation": int(out[(convs["role"] != "se") & (convs["activation"] != "none")].sum()),
+        "residual_add": int(layers.loc[layers["kind"] == "add", "elementwise"].sum()),
+        "global_pool": _inputs(layers[pool & ~se]),
+        "se_pool": _inputs(layers[pool & se]),
+        "se_scale": int(layers.loc[layers["kind"] == "scale", "elementwise"].sum()),
+        "se_bias": int(out[convs["role"] == "se"].sum()),
+        "image": int(layers["in_h"].iloc[0] * layers["in_w"].iloc[0] * layers["in_c"].iloc[0]),
+        "classifier": int(layers.loc[layers["kind"] == "fc", "mult_adds"].sum()),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeightSearch:
+    """Every weighting of :func:`element_terms` on a grid, against printed rows."""
+
+    tried: int
+    reproducing: tuple[dict[str, float], ...]  # the weightings that reproduce every row
+
+
+def weight_search(reports: tuple[Report, ...], printed: tuple[float, ...],
+                  steps: tuple[float, ...], grid: dict[str, tuple[float, ...]]) -> WeightSearch:
+    """Each weighting of the terms in ``grid`` (term → weights tried) added to the exact counts
+    of ``reports``; a weighting reproduces the rows when every count is within half a printed
+    ``step`` of the ``printed`` count."""
+    names = list(grid)
+    x = np.array([[element_terms(r)[t] for t in names] for r in reports], dtype=float)
+    exact = np.array([r.mult_adds for r in reports], dtype=float)
+    weights = np.array(list(itertools.product(*grid.values())))
+    err = np.abs(exact + weights @ x.T - np.array(printed))
+    ok = (err <= np.array(steps) / 2).all(axis=1)
+    return WeightSearch(tried=len(weights), reproducing=tuple(
+        {t: float(w) for t, w in zip(names, weights[i], strict=True)} for i in np.where(ok)[0]))
+
+
 __all__ = [
     "CONSTANT_TERMS",
     "CONVENTIONS",
     "FILE",
+    "MOBILEONE_BRANCHES",
     "SPATIAL_TERMS",
     "TERMS",
     "Bounds",
@@ -303,10 +498,19 @@ __all__ = [
     "Evaluation",
     "Row",
     "SearchResult",
+    "Term",
+    "WeightSearch",
     "count_with",
+    "counted",
+    "derivation",
+    "element_terms",
     "evaluate",
+    "fvcore_terms",
+    "megvii_shufflenet_terms",
+    "paddle_flops_terms",
     "readme_rows",
     "resolution_bounds",
     "search",
     "terms",
+    "weight_search",
 ]
