@@ -124,3 +124,24 @@ def test_costs_are_written_once() -> None:
              if _module(p) not in home
              for line in p.read_text("utf-8").splitlines() if rewritten.search(line)]
     assert not found, found
+
+
+def test_profile_names_and_kinds_are_named_once() -> None:
+    """A built-in profile's name is written only in base/kinds.py; no module compares an
+    operation's kind with a string literal (they use the enums of base/kinds.py)."""
+    from costmodel.base.kinds import BUILTIN_PROFILES, LatencyKind, LayerKind, OpKind
+
+    vocabulary = {str(v) for enum in (LatencyKind, LayerKind, OpKind) for v in enum}
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if _module(path) == "costmodel.base.kinds":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in BUILTIN_PROFILES:
+                found.append(f"{_module(path)}:{node.lineno}: {node.value!r}")
+            if isinstance(node, ast.Compare) and all(
+                    isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+                for side in (node.left, *node.comparators):
+                    if isinstance(side, ast.Constant) and side.value in vocabulary:
+                        found.append(f"{_module(path)}:{node.lineno}: == {side.value!r}")
+    assert not found, found

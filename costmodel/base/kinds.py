@@ -60,7 +60,11 @@ class LatencyKind(StrEnum):
 
 #: The profiles that come with costmodel (``data/profiles/NAME.json``, read by
 #: :mod:`costmodel.hardware.device_profiles`); a saved profile may not take one of these names.
-BUILTIN_PROFILES: tuple[str, ...] = ("pixel1", "i9-10940x-spec")
+PIXEL1_PROFILE = "pixel1"
+"""Fitted on the published Pixel 1 latencies (TF-slim's MobileNet v2 table)."""
+I9_SPEC_PROFILE = "i9-10940x-spec"
+"""An Intel Core i9-10940X by its spec sheet."""
+BUILTIN_PROFILES: tuple[str, ...] = (PIXEL1_PROFILE, I9_SPEC_PROFILE)
 #: The profile latency figures use unless told otherwise.
 DEFAULT_PROFILE = BUILTIN_PROFILES[0]
 
@@ -140,5 +144,6 @@ COUNTING_CONVENTION = (
     "ceil(input / stride)."
 )
 
-__all__ = ["BUILTIN_PROFILES", "COUNTING_CONVENTION", "DEFAULT_PROFILE", "ROLE_LABEL",
+__all__ = ["BUILTIN_PROFILES", "COUNTING_CONVENTION", "DEFAULT_PROFILE", "I9_SPEC_PROFILE",
+           "PIXEL1_PROFILE", "ROLE_LABEL",
            "Activation", "LatencyKind", "LayerKind", "OpKind", "Role"]

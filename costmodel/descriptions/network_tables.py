@@ -48,7 +48,7 @@ from fractions import Fraction
 from numbers import Integral
 from typing import IO, TypeVar
 
-from costmodel.base.kinds import Activation
+from costmodel.base.kinds import Activation, LayerKind, OpKind
 from costmodel.base.parsing import parse_integer, parse_ratio, parse_real
 from costmodel.descriptions.network_spec import (
     BLOCK_OPERATORS,
@@ -734,7 +734,7 @@ def _parse_layers(line: int, header: list[str], records: list[tuple[int, list[st
 
 def _last_classes(layers: list[tuple[int, dict[str, str]]]) -> int | None:
     line, cells = layers[-1]
-    if cells["kind"].lower() == "avgpool":
+    if cells["kind"].lower() == LayerKind.AVGPOOL:
         return None
     return _positive(cells["out_channels"], "out_channels", line, MAX_CLASSES)
 
@@ -782,19 +782,19 @@ def _layer_rows(layers: list[tuple[int, dict[str, str]]], reference: int) -> lis
             previous = parsed[-1][1]
             raise ValueError(f"line {line}: in_channels={in_c} does not match out_channels="
                              f"{previous_out} of the layer before ({previous!r})")
-        if kind in ("depthwise", "avgpool") and in_c != out_c:
+        if kind in (LayerKind.DEPTHWISE, LayerKind.AVGPOOL) and in_c != out_c:
             raise ValueError(f"line {line}: a {kind} layer keeps its channels, but "
                              f"in_channels={in_c} and out_channels={out_c}")
-        if kind == "pointwise" and kernel != 1:
+        if kind == LayerKind.POINTWISE and kernel != 1:
             raise ValueError(f"line {line}: a pointwise layer has kernel 1; got {kernel}")
-        if kind == "fc" and (kernel != 1 or stride != 1):
+        if kind == OpKind.FC and (kernel != 1 or stride != 1):
             raise ValueError(f"line {line}: an fc layer has kernel 1 and stride 1")
-        if kind == "avgpool" and stride != 1:
+        if kind == LayerKind.AVGPOOL and stride != 1:
             raise ValueError(f"line {line}: avgpool is global (stride 1)")
-        if kind == "avgpool":
+        if kind == LayerKind.AVGPOOL:
             pooled = True
             size = 1
-        elif kind != "fc" and not (kind == "pointwise" and stride == 1):
+        elif kind != OpKind.FC and not (kind == LayerKind.POINTWISE and stride == 1):
             if pooled:
                 raise ValueError(f"line {line}: a {kind} layer after the avgpool runs on a 1×1 "
                                  f"vector; use fc")
@@ -807,8 +807,9 @@ def _layer_rows(layers: list[tuple[int, dict[str, str]]], reference: int) -> lis
         line, name, kind, kernel, stride, in_c, out_c, repeated, note = parsed[i]
         last = i == len(parsed) - 1
         nxt = parsed[i + 1] if i + 1 < len(parsed) else None
-        c: int | None = CLASSES if last and kind != "avgpool" else out_c
-        if kind == "depthwise" and nxt is not None and nxt[2] == "pointwise" and nxt[4] == 1:
+        c: int | None = CLASSES if last and kind != LayerKind.AVGPOOL else out_c
+        if kind == LayerKind.DEPTHWISE and nxt is not None and nxt[2] == LayerKind.POINTWISE \
+                and nxt[4] == 1:
             pw_last = i + 1 == len(parsed) - 1
             rows.append(BlockRow(
                 line=line, operator=Operator.SEPARABLE, name=f"{name}/{nxt[1]}",

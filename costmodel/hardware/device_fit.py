@@ -22,7 +22,7 @@ from functools import cache
 
 import numpy as np
 
-from costmodel.base.kinds import LatencyKind
+from costmodel.base.kinds import I9_SPEC_PROFILE, PIXEL1_PROFILE, LatencyKind
 from costmodel.core.counting import count_ops
 from costmodel.core.graph import Graph
 from costmodel.hardware.latency import terms
@@ -153,7 +153,7 @@ def fit_pixel1() -> Profile:
                             config.depth)
         samples.append((graph, config.alpha, config.resolution, milliseconds / 1e3))
     return fit_profile(
-        "pixel1", samples,
+        PIXEL1_PROFILE, samples,
         description="Pixel 1 (Snapdragon 821, large core, TF-Lite float): fitted on the 22 "
                     "MobileNet v2 latencies of the TF-slim README",
         provenance=PIXEL1_SOURCE, max_bandwidth=PIXEL1_MAX_BANDWIDTH)
@@ -164,7 +164,7 @@ def i9_10940x_spec() -> Profile:
     FLOP per cycle (two AVX-512 FMA units) = 2956.8 GFLOP/s; quad-channel DDR4-2933:
     4 × 8 bytes × 2.933 GT/s = 93.9 GB/s. Not measured."""
     return profile_from_spec(
-        "i9-10940x-spec", 14 * 33 * 64 / 10, round(4 * 8 * 2.933, 1),
+        I9_SPEC_PROFILE, 14 * 33 * 64 / 10, round(4 * 8 * 2.933, 1),
         description="Intel Core i9-10940X by its spec sheet: 14 cores × 3.3 GHz × 64 FP32 "
                     "FLOP per cycle (two AVX-512 FMA units), quad-channel DDR4-2933",
         source="published specification (base clock, AVX-512 FMA units, memory channels); "
@@ -176,10 +176,10 @@ def derive_builtin_profiles() -> dict[str, Profile]:
     (``data/profiles/NAME.json``, read by :mod:`costmodel.hardware.device_profiles`) comes
     from. The stored files are written from this (``python -m
     costmodel.hardware.device_fit --write``) and a test refits and compares them."""
-    how = {"pixel1": "fitted by costmodel.hardware.device_fit.fit_pixel1 (non-negative least "
+    how = {PIXEL1_PROFILE: "fitted by costmodel.hardware.device_fit.fit_pixel1 (non-negative least "
                      "squares, relative errors, on the 22 published latencies)",
-           "i9-10940x-spec": "costmodel.hardware.device_fit.i9_10940x_spec (spec-sheet arithmetic)"}
-    profiles = {"pixel1": fit_pixel1(), "i9-10940x-spec": i9_10940x_spec()}
+           I9_SPEC_PROFILE: "costmodel.hardware.device_fit.i9_10940x_spec (spec-sheet arithmetic)"}
+    profiles = {PIXEL1_PROFILE: fit_pixel1(), I9_SPEC_PROFILE: i9_10940x_spec()}
     return {name: replace(profile, extra={**profile.extra, "derived_by": how[name],
                                           "stored_as": f"data/profiles/{name}.json"})
             for name, profile in profiles.items()}

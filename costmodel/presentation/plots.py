@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import plotly.graph_objects as go
 
-from costmodel.base.kinds import DEFAULT_PROFILE, Role
+from costmodel.base.kinds import DEFAULT_PROFILE, PIXEL1_PROFILE, Role
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -347,7 +347,7 @@ def _latency_traces(profile_name: str) -> tuple[dict[str, Any], ...]:
             "hovertemplate": f"{network} α = %{{customdata}}<br>%{{x:.1f}} M Mult-Adds<br>"
                              "estimate %{y:.1f} ms<extra></extra>",
         })
-    if profile_name == "pixel1":  # the device of the published rows drawn
+    if profile_name == PIXEL1_PROFILE:  # the profile fitted to the published rows drawn
         rows = [r for r in published_rows() if r.device == "Pixel 1" and r.latency_ms
                 and r.network and r.mult_adds is not None and "8-bit" not in r.model]
         traces.append({

@@ -180,7 +180,7 @@ def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
 
 def _strided(rep: Report) -> pd.DataFrame:
     layers = rep.layers
-    return layers[(layers["stride"] == 2) & (layers["kind"] != "add")]
+    return layers[(layers["stride"] == 2) & (layers["kind"] != OpKind.ADD)]
 
 
 def _feature_map(rep: Report, rng: random.Random) -> Exercise:

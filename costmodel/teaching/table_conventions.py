@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from costmodel.base.kinds import Activation, LayerKind, OpKind, Role
 from costmodel.literature.published import published_rows
 
 if TYPE_CHECKING:
@@ -75,8 +76,8 @@ CONSTANT_TERMS: dict[str, str] = {
 TERMS: dict[str, str] = {**SPATIAL_TERMS, "global_mean": "global mean additions (= head_out)",
                          **CONSTANT_TERMS}
 
-_OUT_ROLES = {"stem": "stem_out", "depthwise": "dw_out", "expand": "expand_out",
-              "project": "project_out", "head": "head_out"}
+_OUT_ROLES = {Role.STEM: "stem_out", Role.DEPTHWISE: "dw_out", Role.EXPAND: "expand_out",
+              Role.PROJECT: "project_out", Role.HEAD: "head_out"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,21 +138,21 @@ def terms(r: Report) -> dict[str, int]:
     """Each term of :data:`TERMS` for report ``r`` (an MnasNet-A1-like network)."""
     layers = r.layers
     out = layers["out_h"] * layers["out_w"] * layers["out_c"]
-    convs = layers["kind"].isin(("conv", "depthwise", "pointwise"))
+    convs = layers["kind"].isin((LayerKind.CONV, LayerKind.DEPTHWISE, LayerKind.POINTWISE))
     found = {name: int(out[convs & (layers["role"] == role)].sum())
              for role, name in _OUT_ROLES.items()}
-    se = layers["role"] == "se"
-    stem = layers[layers["role"] == "stem"].iloc[0]
+    se = layers["role"] == Role.SE
+    stem = layers[layers["role"] == Role.STEM].iloc[0]
     found |= {
-        "se_scale": int(layers.loc[layers["kind"] == "scale", "elementwise"].sum()),
-        "se_mean": int(layers.loc[se & (layers["kind"] == "avgpool"), "elementwise"].sum()),
-        "residual_add": int(layers.loc[layers["kind"] == "add", "elementwise"].sum()),
-        "global_mean": int(layers.loc[layers["role"] == "pool", "elementwise"].sum()),
+        "se_scale": int(layers.loc[layers["kind"] == OpKind.SCALE, "elementwise"].sum()),
+        "se_mean": int(layers.loc[se & (layers["kind"] == LayerKind.AVGPOOL), "elementwise"].sum()),
+        "residual_add": int(layers.loc[layers["kind"] == OpKind.ADD, "elementwise"].sum()),
+        "global_mean": int(layers.loc[layers["role"] == Role.POOL, "elementwise"].sum()),
         "image": int(stem["in_h"] * stem["in_w"] * stem["in_c"]),
         "se_convs": int(layers.loc[se, "mult_adds"].sum()),
-        "biases": int(out[se & convs].sum() + out[layers["kind"] == "fc"].sum()),
-        "se_sigmoid": int(out[se & (layers["activation"] == "sigmoid")].sum()),
-        "classifier": int(layers.loc[layers["kind"] == "fc", "mult_adds"].sum()),
+        "biases": int(out[se & convs].sum() + out[layers["kind"] == OpKind.FC].sum()),
+        "se_sigmoid": int(out[se & (layers["activation"] == Activation.SIGMOID)].sum()),
+        "classifier": int(layers.loc[layers["kind"] == OpKind.FC, "mult_adds"].sum()),
     }
     return found
 
@@ -322,7 +323,7 @@ class Term:
 
 def _conv_rows(r: Report) -> tuple[pd.DataFrame, pd.Series]:
     layers = r.layers
-    convs = layers[layers["kind"].isin(("conv", "depthwise", "pointwise"))]
+    convs = layers[layers["kind"].isin((LayerKind.CONV, LayerKind.DEPTHWISE, LayerKind.POINTWISE))]
     return convs, convs["out_h"] * convs["out_w"] * convs["out_c"]
 
 
@@ -343,9 +344,9 @@ def _mobileone_training_form(r: Report) -> tuple[Term, ...]:
     branches = MOBILEONE_BRANCHES.get(r.network.key, 1)
     extra = bn = 0
     for (_, row), elements in zip(convs.iterrows(), out, strict=True):
-        if row["role"] == "se":
+        if row["role"] == Role.SE:
             continue
-        b = 1 if row["name"] == "stem" else branches
+        b = 1 if row["role"] == Role.STEM else branches
         scale = int(row["kernel"]) > 1
         identity = int(row["stride"]) == 1 and row["in_c"] == row["out_c"]
         extra += (b - 1) * int(row["mult_adds"]) + scale * int(elements) * int(
@@ -361,9 +362,9 @@ def _repvit_training_form(r: Report) -> tuple[Term, ...]:
     stride-1 depthwise conv is RepVggDw (a 1×1 depthwise branch and a batchnorm after the sum);
     the classifier is two NormLinear heads (batchnorm + linear; distillation)."""
     convs, out = _conv_rows(r)
-    own = convs["role"] != "se"
-    repvgg = own & (convs["kind"] == "depthwise") & (convs["stride"] == 1)
-    fc = r.layers[r.layers["kind"] == "fc"]
+    own = convs["role"] != Role.SE
+    repvgg = own & (convs["kind"] == LayerKind.DEPTHWISE) & (convs["stride"] == 1)
+    fc = r.layers[r.layers["kind"] == OpKind.FC]
     return (Term(what="RepVggDw's 1×1 depthwise branch", weight=1, count=int(out[repvgg].sum())),
             Term(what="the distillation head's linear", weight=1,
                  count=int(fc["mult_adds"].sum())),
@@ -391,10 +392,10 @@ def fvcore_terms(r: Report) -> tuple[Term, ...]:
     bn = int(out[convs["params_with_bn"] > convs["params"]].sum())
     if bn:
         terms += (Term(what="batchnorm elements (eval: 2 each)", weight=2, count=bn),)
-    norm = _inputs(layers[layers["kind"] == "norm"])
+    norm = _inputs(layers[layers["kind"] == OpKind.NORM])
     if norm:
         terms += (Term(what="LayerNorm elements (5 each)", weight=5, count=norm),)
-    pool = _inputs(layers[(layers["kind"] == "avgpool") & (layers["role"] == "pool")])
+    pool = _inputs(layers[(layers["kind"] == LayerKind.AVGPOOL) & (layers["role"] == Role.POOL)])
     if pool and not key.startswith("repvit"):
         terms += (Term(what="global average-pool input elements", weight=1, count=pool),)
     return terms
@@ -410,8 +411,8 @@ def paddle_flops_terms(r: Report) -> tuple[Term, ...]:
     layers = r.layers
     convs, out = _conv_rows(r)
     bn = int(out[convs["params_with_bn"] > convs["params"]].sum())
-    bias = int(out[convs["role"] == "se"].sum())
-    pools = layers[layers["kind"] == "avgpool"]
+    bias = int(out[convs["role"] == Role.SE].sum())
+    pools = layers[layers["kind"] == LayerKind.AVGPOOL]
     pooled = _inputs(pools) + int((pools["out_h"] * pools["out_w"] * pools["out_c"]).sum())
     return (Term(what="batchnorm elements (eval: 2 each)", weight=2, count=bn),
             Term(what="SE conv bias adds", weight=1, count=bias),
@@ -424,7 +425,7 @@ def megvii_shufflenet_terms(r: Report) -> tuple[Term, ...]:
     ends in ``oup − inp``, where torchvision gives each branch ``oup/2``; with ``b = oup/2`` that
     is ``(b − inp)²`` more Mult-Adds per output pixel (0 where ``inp = b``: stages 3 and 4)."""
     layers = r.layers
-    proj = layers[(layers["role"] == "shortcut") & (layers["kind"] == "pointwise")]
+    proj = layers[(layers["role"] == Role.SHORTCUT) & (layers["kind"] == LayerKind.POINTWISE)]
     extra = int((proj["out_h"] * proj["out_w"] * (proj["out_c"] - proj["in_c"]) ** 2).sum())
     return (Term(what="Mult-Adds of megvii's channel split in a stage's first block",
                  weight=1, count=extra),)
@@ -448,18 +449,19 @@ def element_terms(r: Report) -> dict[str, int]:
     bias adds, input pixels, and the classifier's Mult-Adds (to count it twice, or not)."""
     layers = r.layers
     convs, out = _conv_rows(r)
-    se = layers["role"] == "se"
-    pool = layers["kind"] == "avgpool"
+    se = layers["role"] == Role.SE
+    pool = layers["kind"] == LayerKind.AVGPOOL
     return {
         "batchnorm": int(out[convs["params_with_bn"] > convs["params"]].sum()),
-        "activation": int(out[(convs["role"] != "se") & (convs["activation"] != "none")].sum()),
-        "residual_add": int(layers.loc[layers["kind"] == "add", "elementwise"].sum()),
+        "activation": int(out[(convs["role"] != Role.SE)
+                              & (convs["activation"] != Activation.NONE)].sum()),
+        "residual_add": int(layers.loc[layers["kind"] == OpKind.ADD, "elementwise"].sum()),
         "global_pool": _inputs(layers[pool & ~se]),
         "se_pool": _inputs(layers[pool & se]),
-        "se_scale": int(layers.loc[layers["kind"] == "scale", "elementwise"].sum()),
-        "se_bias": int(out[convs["role"] == "se"].sum()),
+        "se_scale": int(layers.loc[layers["kind"] == OpKind.SCALE, "elementwise"].sum()),
+        "se_bias": int(out[convs["role"] == Role.SE].sum()),
         "image": int(layers["in_h"].iloc[0] * layers["in_w"].iloc[0] * layers["in_c"].iloc[0]),
-        "classifier": int(layers.loc[layers["kind"] == "fc", "mult_adds"].sum()),
+        "classifier": int(layers.loc[layers["kind"] == OpKind.FC, "mult_adds"].sum()),
     }
 
 
