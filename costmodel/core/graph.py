@@ -945,16 +945,20 @@ def _graph_table(network: Network, rules: RuleSet) -> Graph:
         else:  # squeeze-and-excite on the map
             b.tensor = inputs[0]
             shim = BlockRow(line=op.line, operator=Operator.SE, se=op.se, nl=op.nl)
+            first_se = len(b.ops)
             _squeeze_excite(b, op.name, shim, cin, cin, op.in_level, Fraction(1),
                             {**common, "bias": False})
+            for i in range(first_se, len(b.ops)):  # NAME.pool, NAME.reduce, ... NAME.scale
+                b.ops[i] = replace(b.ops[i], name=b.ops[i].name.replace(
+                    f"{op.name}.se.", f"{op.name}.", 1))
         out_var.append(cout)
         tensor.append(len(b.ops) - 1)
     names: set[str] = set()
     for spec in b.ops:
         if spec.name in names:
             raise ValueError(f"line {spec.line}: operation name {spec.name!r} is used twice "
-                             f"(an se operation adds NAME.se.pool, .reduce, .expand and "
-                             f".scale)")
+                             f"(an se operation NAME adds NAME.pool, NAME.reduce, "
+                             f"NAME.expand and NAME.scale)")
         names.add(spec.name)
     _check_edges(b.ops)
     return Graph(

@@ -546,6 +546,16 @@ def parse_graph(header: list[str], records: list[tuple[int, list[str]]],
             previous, blocks = _use_block(graph, template, line, name, cells, inputs,
                                           activation, fixed == "fixed", blocks)
         graph.names[name] = (previous, line)
+    taken = {op.name: op.line for op in graph.ops}
+    for op in graph.ops:
+        if op.op is GraphOpKind.SE:
+            for part in ("pool", "reduce", "expand", "scale"):
+                if f"{op.name}.{part}" in taken:
+                    raise ValueError(
+                        f"line {taken[op.name + '.' + part]}: operation "
+                        f"{op.name + '.' + part!r}: the name is taken by the squeeze-and-excite "
+                        f"{op.name!r} (line {op.line}), which adds NAME.pool, NAME.reduce, "
+                        f"NAME.expand and NAME.scale; names must be unique")
     unused = sorted(set(templates) - used)
     if unused:
         raise ValueError(f"line {templates[unused[0]].line}: block {unused[0]!r} is defined "
