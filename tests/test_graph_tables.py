@@ -344,3 +344,13 @@ def test_the_older_schemas_still_load() -> None:
     for name in ("mobilenet_v1_layers.csv", "mobilenet_v1_cifar_layers.csv"):
         assert costmodel.load_network(EXAMPLE.parent / name).rows
     assert not costmodel.load_network(EXAMPLE).rows
+
+
+def test_the_docs_example_is_the_example_files_beginning() -> None:
+    import re
+
+    text = (EXAMPLE.parents[2] / "docs" / "tables.md").read_text(encoding="utf-8")
+    shown = next(b for b in re.findall(r"```text\n(.*?)```", text, re.S) if "block.down" in b)
+    short = costmodel.report(network=parse_network(shown))
+    full = costmodel.report(network=costmodel.load_network(EXAMPLE))
+    assert rows(short)[:30] == rows(full)[:30]

@@ -1,4 +1,5 @@
-"""Network tables from CSV, validated: the block schema, and the older per-layer schema.
+"""Network tables from CSV, validated: the block schema, the graph schema, and the older
+per-layer schema.
 
 **Block schema** (one row per line of the paper's table; see ``docs/tables.md``). Columns:
 
@@ -20,6 +21,10 @@ Lines starting with ``#`` before the header hold the network's facts as ``# key:
 ``rounding``, ``expansion``, ``se_squeeze``, ``head``, ``depth_scaling``, and named rule sets
 ``rules.NAME: key=value ...`` (with ``rules.NAME.source: text``) and presets
 ``preset.KEY: width=... depth=... resolution=...`` (with ``preset.KEY.title``).
+
+**Graph schema** (a header with ``op``, no ``operator``): one row per operation with explicit
+``inputs``, and own blocks on ``# block.NAME.OP:`` lines; read by
+:mod:`costmodel.descriptions.graph_tables`.
 
 **Layer schema** (the MobileNet v1 tables of earlier versions): ``name``, ``kind`` (conv,
 depthwise, pointwise, avgpool, fc), ``kernel``, ``stride``, ``in_channels``, ``out_channels``,
