@@ -103,6 +103,8 @@ def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int
     pending += [*biases, *batchnorm]
     for (x, y, _), _, (_, a, b), (_, bias_var), (_, bn_var) in conditional:
         pending += [x, y, a, b, bias_var, bn_var]
+    for check in program.checks:  # a graph table's rules, kept at every α
+        pending += [v for v in (check.var, check.other) if v >= 0]
     while pending:
         var = pending.pop()
         if var not in needed:
@@ -114,7 +116,9 @@ def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int
     compact = WidthProgram(variables=tuple(
         replace(program.variables[old], source=index.get(program.variables[old].source, -1),
                 other=index.get(program.variables[old].other, -1))
-        for old in order))
+        for old in order),
+        checks=tuple(replace(check, var=index[check.var], other=index.get(check.other, -1))
+                     for check in program.checks))
     levels = tuple(
         (level, tuple((c, index[a], index[b]) for (a, b), c in terms.items()))
         for level, terms in sorted(merged.items())
@@ -327,7 +331,9 @@ def count_ops(graph: Graph, alpha: float, resolution: int) -> tuple[OpCount, ...
         out.append(OpCount(
             index=i, name=op.name, block=op.block, role=op.role, kind=op.kind,
             kernel=in_size if op.kind is OpKind.POOL else op.kernel,
-            stride=op.stride, groups=cin if op.depthwise else 1, depthwise=op.depthwise,
+            stride=op.stride, depthwise=op.depthwise,
+            groups=cin if op.depthwise else (cin // per_group if op.kind is OpKind.CONV
+                                             and per_group and cin % per_group == 0 else 1),
             in_size=in_size, in_channels=cin, out_size=out_size, out_channels=cout,
             mult_adds=mult_adds, params=params,
             batchnorm_params=operations.batchnorm_params(cout, int(op.batchnorm)),

@@ -35,15 +35,25 @@ from costmodel.descriptions.network_spec import (
     BlockRow,
     ExpandIf,
     Expansion,
+    GraphOp,
+    GraphOpKind,
     HeadRule,
     Network,
     Operator,
     Residual,
     RuleSet,
     SqueezeRule,
+    Width,
     WidthMode,
 )
-from costmodel.descriptions.widths import ONE, Rounding, VarKind, WidthProgram, WidthVar
+from costmodel.descriptions.widths import (
+    ONE,
+    Rounding,
+    VarKind,
+    WidthCheck,
+    WidthProgram,
+    WidthVar,
+)
 
 FLAT = -1  # the level of a 1×1 map
 
@@ -795,14 +805,173 @@ def _with_classes(graph: Graph, classes: int) -> Graph:
     variables = list(graph.program.variables)
     variables[graph.classes_var] = replace(variables[graph.classes_var], base=classes)
     return replace(graph, classes=classes,
-                   program=WidthProgram(variables=tuple(variables)))
+                   program=replace(graph.program, variables=tuple(variables)))
 
 
 _MAX_OPERATIONS = 200_000
 
 
+def _graph_table(network: Network, rules: RuleSet) -> Graph:
+    """A graph table's operations (:mod:`costmodel.descriptions.graph_tables`, already
+    checked at α = 1), each with its widths as variables and its inputs as edges. The table's
+    rules become :class:`~costmodel.descriptions.widths.WidthCheck` s, so that a width its
+    rounding breaks at another α is refused there, never counted."""
+    b = _Builder(network, rules, rules.classes)
+    checks: list[WidthCheck] = []
+    out_var: list[int] = []  # per table operation: the variable of its output channels
+    tensor: list[int] = []  # per table operation: its output's index in b.ops
+
+    def var_of(i: int) -> int:
+        return b.image_var if i < 0 else out_var[i]
+
+    def tensor_of(i: int) -> int:
+        return -1 if i < 0 else tensor[i]
+
+    def where(op: GraphOp, rule: str) -> str:
+        return f"line {op.line}: operation {op.name!r}: {rule}"
+
+    def multiple(var: int, divisor: int, op: GraphOp, rule: str) -> None:
+        if divisor > 1 and var != ONE:
+            checks.append(WidthCheck(var=var, divisor=divisor, where=where(op, rule)))
+
+    def width(op: GraphOp, spec: Width, first: int) -> int:
+        label = f"{op.name} output"
+        if spec.source is not None:
+            var = var_of(spec.source)
+        elif spec.written == CLASSES:
+            return b.classes_var
+        elif spec.fixed:
+            var = b.var(WidthVar(kind=VarKind.CONST, label=label, base=spec.written))
+        else:
+            var = b.scaled(VarKind.SCALED, label, spec.written, rules.rounding)
+        if spec.multiply != 1:
+            var = b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=var,
+                                 factor=Fraction(spec.multiply), rounding=Rounding.EXACT))
+        if spec.t is not None:
+            var = (b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=var,
+                                  factor=spec.t, rounding=Rounding.EXACT))
+                   if spec.t.denominator == 1
+                   else b.derived(label, var, spec.t, rules.inner_rounding or rules.rounding,
+                                  written=True))
+        if spec.divide != 1:
+            multiple(var, spec.divide, op, f"c={spec.text} divides the channels into "
+                                           f"{spec.divide} equal parts")
+            var = b.var(WidthVar(kind=VarKind.SPLIT, label=label, source=var,
+                                 factor=Fraction(spec.divide)))
+        return var
+
+    strides: dict[int, int] = {}
+    for op in network.ops:
+        if op.out_level > op.in_level >= 0:
+            strides[op.in_level] = -op.stride if op.valid else op.stride
+    b.strides = [strides[level] for level in range(len(strides))]
+    for op in network.ops:
+        first = op.inputs[0]
+        cin = var_of(first)
+        common: dict[str, Any] = {"block": op.block, "line": op.line}
+        data = {"kernel": 1, "stride": 1, "bias": False, "batchnorm": False,
+                "activation": Activation.NONE, "in_level": op.in_level,
+                "out_level": op.out_level, **common}
+        inputs = tuple(tensor_of(i) for i in op.inputs)
+        kind = op.op
+        cout = cin
+        if kind in (GraphOpKind.CONV, GraphOpKind.DEPTHWISE, GraphOpKind.POINTWISE):
+            cout = cin if op.width is None else width(op, op.width, first)
+            group = cin
+            if op.depthwise:
+                group, cout = ONE, cin
+            elif op.groups > 1:
+                rule = f"groups={op.groups} must divide the input and the output channels"
+                multiple(cin, op.groups, op, rule)
+                multiple(cout, op.groups, op, rule)
+                group = b.var(WidthVar(kind=VarKind.SPLIT, label=f"{op.name} group",
+                                       source=cin, factor=Fraction(op.groups)))
+            role = (Role.DEPTHWISE if op.depthwise
+                    else Role.STEM if first < 0
+                    else Role.POINTWISE if op.kernel == 1 else Role.CONV)
+            b.add(name=op.name, role=role, kind=OpKind.CONV, kernel=op.kernel,
+                  stride=op.stride, in_var=cin, out_var=cout, group_var=group, bias=op.bias,
+                  batchnorm=not op.bias, activation=op.nl, in_level=op.in_level,
+                  out_level=op.out_level, depthwise=op.depthwise, inputs=inputs, **common)
+        elif kind is GraphOpKind.FC:
+            assert op.width is not None
+            cout = width(op, op.width, first)
+            b.add(name=op.name, role=Role.CLASSIFIER if cout == b.classes_var else Role.HEAD,
+                  kind=OpKind.FC, kernel=1, stride=1, in_var=cin, out_var=cout,
+                  group_var=cin, bias=True, batchnorm=False, activation=op.nl,
+                  in_level=FLAT, out_level=FLAT, inputs=inputs, **common)
+        elif kind in (GraphOpKind.POOL, GraphOpKind.MAXPOOL):
+            b.add(name=op.name, role=Role.POOL,
+                  kind=OpKind.POOL if kind is GraphOpKind.POOL else OpKind.MAXPOOL,
+                  kernel=op.kernel, stride=op.stride, in_var=cin, out_var=cin, group_var=cin,
+                  bias=False, batchnorm=False, activation=Activation.NONE,
+                  in_level=op.in_level, out_level=op.out_level, inputs=inputs, **common)
+        elif kind in (GraphOpKind.ADD, GraphOpKind.SCALE):
+            other = var_of(op.inputs[1])
+            if other != cin:
+                checks.append(WidthCheck(var=cin, other=other, where=where(
+                    op, "an add needs two maps of one shape" if kind is GraphOpKind.ADD
+                    else "a scale's gate has its map's channels")))
+            b.add(name=op.name, role=Role.ADD if kind is GraphOpKind.ADD else Role.SE,
+                  kind=OpKind.ADD if kind is GraphOpKind.ADD else OpKind.SCALE,
+                  in_var=cin, out_var=cin, group_var=cin, inputs=inputs,
+                  **{**data, "in_level": op.in_level, "out_level": op.in_level})
+        elif kind is GraphOpKind.CONCAT:
+            cout = var_of(op.inputs[0])
+            for i in op.inputs[1:]:
+                cout = b.var(WidthVar(kind=VarKind.SUM, label=f"{op.name} output",
+                                      source=cout, other=var_of(i)))
+            b.add(name=op.name, role=Role.DATA, kind=OpKind.CONCAT, in_var=cout,
+                  out_var=cout, group_var=cout, inputs=inputs, **data)
+        elif kind is GraphOpKind.SPLIT:
+            part, parts = op.part
+            multiple(cin, parts, op, f"split part={part}/{parts} must divide the channels")
+            cout = b.var(WidthVar(kind=VarKind.SPLIT, label=f"{op.name} output",
+                                  base=int(part == 1), source=cin, factor=Fraction(parts)))
+            b.add(name=op.name, role=Role.DATA, kind=OpKind.SPLIT, in_var=cin, out_var=cout,
+                  group_var=cin, inputs=inputs, **data)
+        elif kind is GraphOpKind.SHUFFLE:
+            multiple(cin, op.groups, op, f"a shuffle's channels must be divisible by its "
+                                         f"groups ({op.groups})")
+            b.add(name=op.name, role=Role.DATA, kind=OpKind.SHUFFLE, in_var=cin, out_var=cin,
+                  group_var=cin, inputs=inputs, **{**data, "kernel": op.groups})
+        elif kind is GraphOpKind.NORM:
+            b.tensor = inputs[0]
+            _norm(b, op.name, cin, op.in_level, common)
+        elif kind is GraphOpKind.ACTIVATION:
+            b.add(name=op.name, role=Role.DATA, kind=OpKind.ACTIVATION, in_var=cin,
+                  out_var=cin, group_var=cin, inputs=inputs,
+                  **{**data, "activation": op.nl})
+        else:  # squeeze-and-excite on the map
+            b.tensor = inputs[0]
+            shim = BlockRow(line=op.line, operator=Operator.SE, se=op.se, nl=op.nl)
+            first_se = len(b.ops)
+            _squeeze_excite(b, op.name, shim, cin, cin, op.in_level, Fraction(1),
+                            {**common, "bias": False})
+            for i in range(first_se, len(b.ops)):  # NAME.pool, NAME.reduce, ... NAME.scale
+                b.ops[i] = replace(b.ops[i], name=b.ops[i].name.replace(
+                    f"{op.name}.se.", f"{op.name}.", 1))
+        out_var.append(cout)
+        tensor.append(len(b.ops) - 1)
+    names: set[str] = set()
+    for spec in b.ops:
+        if spec.name in names:
+            raise ValueError(f"line {spec.line}: operation name {spec.name!r} is used twice "
+                             f"(an se operation NAME adds NAME.pool, NAME.reduce, "
+                             f"NAME.expand and NAME.scale)")
+        names.add(spec.name)
+    _check_edges(b.ops)
+    return Graph(
+        network=network, rules=rules, classes=rules.classes, variant="separable", repeats=(),
+        program=WidthProgram(variables=tuple(b.vars), checks=tuple(dict.fromkeys(checks))),
+        ops=tuple(b.ops), blocks=(), strides=tuple(b.strides), image_var=b.image_var,
+        classes_var=b.classes_var)
+
+
 @lru_cache(maxsize=256)
 def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, ...]) -> Graph:
+    if network.ops:
+        return _graph_table(network, rules)
     classes = rules.classes
     b = _Builder(network, rules, classes)
     rows = list(network.rows)

@@ -267,6 +267,93 @@ class BlockRow:
 CLASSES = -1  # the value of ``BlockRow.c`` that means "the number of classes"
 
 
+class GraphOpKind(StrEnum):
+    """An operation of a graph table (the ``op`` column; docs/tables.md "The graph schema")."""
+
+    CONV = "conv"
+    """A k×k conv at stride s to ``c`` channels, in ``groups`` groups (1: standard)."""
+    DEPTHWISE = "depthwise"
+    """A k×k depthwise conv (groups = channels), keeping its input's channels."""
+    POINTWISE = "pointwise"
+    """A 1×1 conv to ``c`` channels (``groups`` allowed)."""
+    FC = "fc"
+    """Fully connected (with bias) on a pooled 1×1 vector."""
+    POOL = "pool"
+    """Global average pool to a 1×1 vector."""
+    MAXPOOL = "maxpool"
+    """Windowed max pool, kernel k at stride s."""
+    ADD = "add"
+    """Element-wise sum of two maps of one shape (a residual add)."""
+    SCALE = "scale"
+    """A map (first input) multiplied channel-wise by a 1×1 gate of its channels (second
+    input): squeeze-and-excite's scale."""
+    CONCAT = "concat"
+    """Channel concatenation of maps of one size."""
+    SPLIT = "split"
+    """Part ``i`` of ``n`` equal channel groups of its input (``part`` = ``i/n``), a view."""
+    SHUFFLE = "shuffle"
+    """Channel shuffle across ``groups`` groups."""
+    NORM = "norm"
+    """LayerNorm over the channels."""
+    SE = "se"
+    """Squeeze-and-excite with ratio ``se`` (pool, reducing 1×1, expanding 1×1, scale), under
+    the table's ``se_squeeze`` rule."""
+    ACTIVATION = "activation"
+    """An activation ``nl`` as an operation of its own."""
+
+
+#: Other spellings accepted in a graph table's ``op`` column.
+GRAPH_OP_ALIASES: dict[str, GraphOpKind] = {
+    "dw": GraphOpKind.DEPTHWISE, "pw": GraphOpKind.POINTWISE, "avgpool": GraphOpKind.POOL,
+    "gate": GraphOpKind.SCALE, "cat": GraphOpKind.CONCAT,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Width:
+    """A graph operation's output channels: a written width at α = 1 (``written``; the
+    classes where it is :data:`CLASSES`), or the width of operation ``source`` (-1: the
+    image), times ``multiply``, times ``t``, divided by ``divide``. ``text`` is as written."""
+
+    written: int = 0
+    source: int | None = None
+    fixed: bool = False
+    multiply: int = 1
+    t: Fraction | None = None
+    divide: int = 1
+    text: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraphOp:
+    """One operation of a graph table, with its own-block templates already expanded.
+
+    ``inputs`` are indices into ``Network.ops`` (-1: the image); ``in_level`` and
+    ``out_level`` the map sizes (0: the image, ``i``: after the ``i``-th stride of the
+    network's one chain of strides, -1: a pooled 1×1 vector); ``channels`` the output width
+    at α = 1 as written; ``block`` numbers the own-block instance it belongs to (0: none).
+    """
+
+    line: int
+    name: str
+    op: GraphOpKind
+    inputs: tuple[int, ...]
+    width: Width | None = None
+    kernel: int = 1
+    stride: int = 1
+    valid: bool = False
+    groups: int = 1
+    part: tuple[int, int] = (1, 1)
+    se: Fraction | None = None
+    bias: bool = False
+    nl: Activation = Activation.NONE
+    depthwise: bool = False
+    block: int = 0
+    in_level: int = 0
+    out_level: int = 0
+    channels: int = 0
+
+
 @dataclass(frozen=True, kw_only=True)
 class Network:
     """A network table with its rule sets and presets. ``key`` names it in the registry."""
@@ -294,12 +381,14 @@ class Network:
     #: :data:`costmodel.descriptions.widths.AS_WRITTEN`); the built-in networks follow their
     #: builders
     as_written: bool = False
+    #: a graph table's operations (docs/tables.md "The graph schema"); () for a block table
+    ops: tuple[GraphOp, ...] = ()
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_hash", hash((self.key, self.rows, self.rules,
                                                 self.image_size, self.image_channels,
-                                                self.as_written)))
+                                                self.as_written, self.ops)))
 
     def __hash__(self) -> int:
         return self._hash
@@ -323,10 +412,13 @@ class Network:
 __all__ = [
     "BLOCK_OPERATORS",
     "CLASSES",
+    "GRAPH_OP_ALIASES",
     "OPERATOR_ALIASES",
     "BlockRow",
     "ExpandIf",
     "Expansion",
+    "GraphOp",
+    "GraphOpKind",
     "HeadRule",
     "Network",
     "Operator",
@@ -334,5 +426,6 @@ __all__ = [
     "Residual",
     "RuleSet",
     "SqueezeRule",
+    "Width",
     "WidthMode",
 ]

@@ -1,4 +1,5 @@
-"""Network tables from CSV, validated: the block schema, and the older per-layer schema.
+"""Network tables from CSV, validated: the block schema, the graph schema, and the older
+per-layer schema.
 
 **Block schema** (one row per line of the paper's table; see ``docs/tables.md``). Columns:
 
@@ -21,6 +22,10 @@ Lines starting with ``#`` before the header hold the network's facts as ``# key:
 ``rounding``, ``expansion``, ``se_squeeze``, ``head``, ``depth_scaling``, and named rule sets
 ``rules.NAME: key=value ...`` (with ``rules.NAME.source: text``) and presets
 ``preset.KEY: width=... depth=... resolution=...`` (with ``preset.KEY.title``).
+
+**Graph schema** (a header with ``op``, no ``operator``): one row per operation with explicit
+``inputs``, and own blocks on ``# block.NAME.OP:`` lines; read by
+:mod:`costmodel.descriptions.graph_tables`.
 
 **Layer schema** (the MobileNet v1 tables of earlier versions): ``name``, ``kind`` (conv,
 depthwise, pointwise, avgpool, fc), ``kernel``, ``stride``, ``in_channels``, ``out_channels``,
@@ -50,6 +55,7 @@ from typing import IO, TypeVar
 
 from costmodel.base.kinds import Activation, LayerKind, OpKind
 from costmodel.base.parsing import parse_integer, parse_ratio, parse_real
+from costmodel.descriptions.graph_tables import GRAPH_COLUMNS, parse_graph, parse_templates
 from costmodel.descriptions.network_spec import (
     BLOCK_OPERATORS,
     CLASSES,
@@ -57,6 +63,7 @@ from costmodel.descriptions.network_spec import (
     BlockRow,
     ExpandIf,
     Expansion,
+    GraphOpKind,
     HeadRule,
     Network,
     Operator,
@@ -621,6 +628,8 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
     """
     meta_lines, body, offset = _split(text)
     line, header, records = _records(body, offset)
+    if "op" in header and "operator" not in header and "kind" not in header:
+        return _parse_graph_table(line, header, records, meta_lines, title, image_size, key)
     if "operator" not in header and "kind" in header:
         if meta_lines and _metadata(meta_lines):
             raise ValueError(f"line {meta_lines[0][0]}: '# key: value' lines belong to the "
@@ -669,6 +678,54 @@ def parse_network(text: str, *, title: str = "custom network", image_size: int |
         variants=tuple(variants), as_written=as_written,
         family=meta.get("family", ("", 0))[0], **fixed,  # type: ignore[arg-type]
     )
+
+
+def _parse_graph_table(line: int, header: list[str], records: list[tuple[int, list[str]]],
+                       meta_lines: list[tuple[int, str]], title: str, image_size: int | None,
+                       key: str | None) -> Network:
+    """The graph schema (:mod:`costmodel.descriptions.graph_tables`): one row per operation
+    with explicit inputs, and own blocks defined on ``# block.NAME.OP:`` lines."""
+    _check_header(header, line, GRAPH_COLUMNS, ("name", "op"))
+    if not records:
+        raise ValueError("network table is empty: no rows after the header")
+    if len(records) > MAX_ROWS:
+        raise ValueError(f"network table has {len(records):,} rows; at most {MAX_ROWS:,}")
+    meta = _metadata(meta_lines)
+    blocks = sorted(((k, v, ln) for k, (v, ln) in meta.items() if k.startswith("block.")),
+                    key=lambda item: item[2])
+    meta = {k: v for k, v in meta.items() if not k.startswith("block.")}
+    facts, rules, presets, activation = _network_facts(meta, title, image_size, None)
+    for row_line, cells in records:
+        if len(cells) != len(header):
+            raise ValueError(f"line {row_line}: expected {len(header)} fields, got {len(cells)}")
+        for column in ("name", "note", "source"):
+            if column in header:
+                _check_text(column, cells[header.index(column)], row_line)
+    ops = parse_graph(header, records, parse_templates(blocks),
+                      image_channels=int(str(facts["image_channels"])),
+                      image_size=int(str(facts["image_size"])), activation=activation)
+    if not any(op.op in (GraphOpKind.CONV, GraphOpKind.DEPTHWISE, GraphOpKind.POINTWISE,
+                         GraphOpKind.FC) for op in ops):
+        raise ValueError("the table has no convolution or fc rows")
+    last = ops[-1]
+    if last.op is GraphOpKind.FC and last.width is not None and last.width.source is None \
+            and last.width.written != CLASSES:
+        # the last fc gives the classes, which never scale (as in the block schema)
+        classes = last.width.written
+        if "classes" in meta and parse_integer(meta["classes"][0], "classes") != classes:
+            raise ValueError(
+                f"line {last.line}: the last row gives the classes (an fc), so its c={classes} "
+                f"must agree with '# classes: {meta['classes'][0]}' (line {meta['classes'][1]}); "
+                f"write c=classes to take that number")
+        ops = (*ops[:-1], replace(last, width=replace(last.width, written=CLASSES),
+                                  channels=CLASSES))
+        if "classes" not in meta:
+            rules = tuple(replace(r, classes=classes) for r in rules)
+    return Network(
+        key=key or str(facts["key"]), title=str(facts["title"]), rows=(), ops=tuple(ops),
+        rules=rules, image_size=int(str(facts["image_size"])),
+        image_channels=int(str(facts["image_channels"])), source=str(facts["source"]),
+        presets=presets, as_written=True, family=meta.get("family", ("", 0))[0])
 
 
 def _final_classes(rows: list[BlockRow], rules: tuple[RuleSet, ...],

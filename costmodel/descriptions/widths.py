@@ -183,6 +183,8 @@ class VarKind(StrEnum):
     """One of ``factor`` channel groups of ``source`` (timm's ``_split_channels``, MixConv):
     ``source // factor``, and the first group (``base`` = 1) also takes the remainder,
     ``source - (factor - 1)·(source // factor)``."""
+    SUM = "sum"
+    """``source + other``: the channels of a concatenation (a graph table's ``concat``)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -233,7 +235,7 @@ def scaled_values(var: WidthVar, alphas: np.ndarray) -> np.ndarray:
 
 
 _CODES = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.DERIVED: 2, VarKind.FINEGRAIN: 3,
-          VarKind.LARGER: 4, VarKind.SPLIT: 5}
+          VarKind.LARGER: 4, VarKind.SPLIT: 5, VarKind.SUM: 6}
 
 
 def _exact_product(source: int, factor: Fraction) -> int | None:
@@ -249,12 +251,27 @@ def split_width(source: Real, parts: int, first: bool) -> Real:
     return source - (parts - 1) * share if first else share
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WidthCheck:
+    """A rule of a graph table that the widths must keep at every α: ``variables[var]`` equals
+    ``variables[other]`` (``other`` ≥ 0: an add's two inputs, a scale's map and gate), or is a
+    multiple of ``divisor`` (a split, conv groups, a shuffle). ``where`` names the line, the
+    operation and the rule."""
+
+    var: int
+    where: str
+    other: int = -1
+    divisor: int = 0
+
+
 @dataclass(frozen=True, kw_only=True)
 class WidthProgram:
     """The distinct channel counts of a network, in dependency order; ``variables[0]`` is the
-    constant 1."""
+    constant 1. ``checks``: the rules a graph table's widths must keep at every evaluated α
+    (a ``ValueError`` where one breaks)."""
 
     variables: tuple[WidthVar, ...]
+    checks: tuple[WidthCheck, ...] = ()
 
     @cached_property
     def _steps(self) -> tuple[tuple[int, int, float, int, Callable[[Real], Real] | None, int,
@@ -292,9 +309,13 @@ class WidthProgram:
                 append(base)
             elif code == 3:
                 append(rule((alpha if alpha > 1.0 else 1.0) * base))  # type: ignore[misc]
-            else:
+            elif code == 4:
                 a, b = values[source], values[other]
                 append(a if a > b else b)
+            else:  # 6: the sum of two widths (a concat)
+                append(values[source] + values[other])
+        if self.checks:
+            self._check(values, alpha)
         return values
 
     def _as_written(self) -> list[int]:
@@ -318,9 +339,27 @@ class WidthProgram:
                               else rule(values[source] * factor))
             elif code == 4:
                 values.append(max(values[source], values[other]))
+            elif code == 6:
+                values.append(values[source] + values[other])
             else:
                 values.append(split_width(values[source], int(factor), base == 1))
+        if self.checks:
+            self._check(values, 1.0)
         return values
+
+    def _check(self, values: list[int], alpha: float) -> None:
+        """Refuse widths that break a graph table's rule at ``alpha`` (never a silent wrong
+        count): see :class:`WidthCheck`."""
+        for check in self.checks:
+            a = values[check.var]
+            if check.other >= 0 and a != values[check.other]:
+                raise ValueError(f"{check.where}; at α = {alpha:g} the widths are {a} and "
+                                 f"{values[check.other]} channels (the table's rounding of "
+                                 f"its widths differs there)")
+            if check.divisor and a % check.divisor:
+                raise ValueError(f"{check.where}; at α = {alpha:g} the width is {a} channels, "
+                                 f"not a multiple of {check.divisor} (the table's rounding "
+                                 f"gives it there)")
 
     def evaluate_array(self, alphas: np.ndarray) -> list[np.ndarray]:
         """Every channel count for each of ``alphas`` (int64 arrays)."""
@@ -349,8 +388,16 @@ class WidthProgram:
                 values.append(rounded)
             elif var.kind is VarKind.LARGER:
                 values.append(np.maximum(values[var.source], values[var.other]))
+            elif var.kind is VarKind.SUM:
+                values.append(values[var.source] + values[var.other])
             else:
                 values.append(split_width(values[var.source], int(var.factor), var.base == 1))
+        for check in self.checks:
+            a = values[check.var]
+            bad = (a != values[check.other]) if check.other >= 0 else (a % check.divisor != 0)
+            if bad.any():
+                first = int(np.argmax(bad))
+                self._check([int(v[first]) for v in values], float(alphas[first]))
         return values
 
     def symbolic(self, alpha: sp.Expr) -> list[sp.Expr]:
@@ -369,6 +416,8 @@ class WidthProgram:
                                                                var.factor.denominator))
             elif var.kind is VarKind.LARGER:
                 values.append(sp.Max(values[var.source], values[var.other]))
+            elif var.kind is VarKind.SUM:
+                values.append(values[var.source] + values[var.other])
             elif var.kind is VarKind.SPLIT:
                 values.append(values[var.source] / int(var.factor))
             else:
@@ -384,6 +433,9 @@ class WidthProgram:
         written = var.written and float(alpha) == 1.0
         if var.kind is VarKind.CONST:
             return f"{value} (does not scale with α)"
+        if var.kind is VarKind.SUM:
+            return (f"{values[var.source]} + {values[var.other]} = {value} (the channels of a "
+                    f"concat)")
         if var.kind is VarKind.LARGER:
             return (f"max({values[var.source]}, {values[var.other]}) = {value} (no expansion "
                     f"conv where the inner width is not larger than the input: the depthwise "
@@ -414,6 +466,7 @@ __all__ = [
     "ONE",
     "Rounding",
     "VarKind",
+    "WidthCheck",
     "WidthProgram",
     "WidthVar",
     "floor_min_1",
