@@ -97,11 +97,14 @@ def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFram
 def _measured(network: str) -> pd.DataFrame:
     """The network's measured (published) ImageNet top-1 points, one per (α, resolution).
 
-    Rows are taken in the loader's order (the papers first): the first source that measured a
-    configuration gives its top-1, the best of that source's rows there where it lists several
-    checkpoints of it (timm's results file evaluates some networks' checkpoints at the same
-    size). ``source`` names the source and the row's model or checkpoint. A network of fixed
-    width (timm's) has its own α."""
+    Rows are taken in the loader's order (``published.FILES``: the MobileNet, MnasNet and
+    EfficientNet papers and checkpoint tables, then torchvision's and timm's evaluations, then
+    the newer families' papers and READMEs): the first source that measured a configuration
+    gives its top-1, the best of that source's rows there where it lists several checkpoints of
+    it (timm's results file evaluates some networks' checkpoints at the same size). A newer
+    family's README figure is therefore ranked where timm did not evaluate that configuration
+    (EfficientNet-Lite3 at 280 px, PP-LCNet x0.35). ``source`` names the source and the row's
+    model or checkpoint. A network of fixed width (timm's) has its own α."""
     import pandas as pd
 
     from costmodel.literature.accuracy import accuracy_data
