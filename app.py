@@ -563,19 +563,23 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
     else:
         stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
+        # on_click="ignore": a click must not rerun the script. A rerun gives each button a new
+        # deferred file id and drops the old one, so a second click that still held the old id
+        # within a second or two fetched nothing ("Deferred file not found")
         d1, d2, d3, d4 = st.columns(4)
         d1.download_button("Per-layer CSV", lambda: frame_to_csv(r.layers), f"{stem}_layers.csv",
-                           "text/csv", key="download_csv")
+                           "text/csv", key="download_csv", on_click="ignore")
         d2.download_button("Report JSON",
                            lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),
-                           f"{stem}.json", "application/json", key="download_json")
+                           f"{stem}.json", "application/json", key="download_json",
+                           on_click="ignore")
         d3.download_button("Report Markdown", r.to_markdown, f"{stem}.md", "text/markdown",
-                           key="download_md")
+                           key="download_md", on_click="ignore")
         d4.download_button(
             "Figures HTML",
             lambda: plots.figures_html([_figure(c, r, budget_ma) for c in (CHARTS if custom is None
                                                             else CHARTS[1:])], title=stem),
-            f"{stem}_figures.html", "text/html", key="download_html")
+            f"{stem}_figures.html", "text/html", key="download_html", on_click="ignore")
         st.caption("The same files come from the command line: `costmodel report --json`, "
                    "`costmodel layers --csv`, `costmodel plot`.")
 
