@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 import costmodel
-from costmodel.base.formatting import frame_to_csv, markdown_text
+from costmodel.base.formatting import frame_to_csv, markdown_text, times_fewer_or_more
 from costmodel.base.kinds import DEFAULT_PROFILE
 from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
 from costmodel.descriptions.configuration import check_alpha, check_resolution
@@ -190,6 +190,12 @@ if upload is not None:
         custom = costmodel.load_network(upload.getvalue(), name=upload.name)
     except ValueError as error:
         upload_error = f"{upload.name} was not loaded: {error}."
+    else:
+        # every upload (a replacement, or the same file again) starts at its own input size:
+        # the size box keeps its value across runs, so it is reset when the upload changes
+        if st.session_state.get("custom_upload") != upload.file_id:
+            st.session_state["custom_upload"] = upload.file_id
+            st.session_state["custom_resolution"] = custom.image_size
 
 with st.sidebar:
     st.header("Network")
@@ -218,8 +224,15 @@ with st.sidebar:
                      key="architecture_upload",
                      help="Block or layer schema; see docs/tables.md.")
     st.subheader("Budget")
-    st.number_input("Max Mult-Adds (millions)", value=None, step=10.0, key="budget_mult_adds")
-    st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params")
+    # the answer ranks the built-in ImageNet networks by their top-1: not an uploaded table
+    no_budget = ("The budget answer ranks the built-in ImageNet networks by top-1; it does not "
+                 "apply to your table." if custom is not None else None)
+    st.number_input("Max Mult-Adds (millions)", value=None, step=10.0, key="budget_mult_adds",
+                    disabled=custom is not None, help=no_budget)
+    st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
+                    disabled=custom is not None, help=no_budget)
+    if no_budget:
+        st.caption(no_budget)
 
 title = net.title if custom is None else custom.title
 st.markdown(f"### costmodel · {markdown_text(title)}")
@@ -228,17 +241,19 @@ view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="col
                                 on_change=_keep_view) or VIEWS[0])
 # messages quote what the user typed or uploaded: shown as written (markdown_text), never as
 # Markdown or HTML of their own
-for message in st.session_state.get("link_messages", ()):
-    st.warning(markdown_text(message))
+# a link's unusable values are said once, in toasts the user closes (they neither stay for the
+# session nor push the headline down)
+for message in st.session_state.pop("link_messages", ()):
+    st.toast(markdown_text(message), icon=":material/link_off:", duration="infinite")
 if upload_error:
     st.error(markdown_text(upload_error + " Showing the selected network instead."))
 budget_ma = st.session_state.get("budget_mult_adds")
 budget_p = st.session_state.get("budget_params")
 
 # --- the budget's answer (it does not depend on α or the resolution) --------------------------
-if budget_ma is not None or budget_p is not None:
+if custom is None and (budget_ma is not None or budget_p is not None):
     try:
-        answer = cached_budget(budget_ma, budget_p, network_name if custom is None else None)
+        answer = cached_budget(budget_ma, budget_p, network_name)
     except ValueError as error:
         st.error(markdown_text(f"Budget: {error}."))
     else:
@@ -253,8 +268,7 @@ if budget_ma is not None or budget_p is not None:
             box.markdown("  \n".join(lines))
             buttons = box.container(horizontal=True)
             buttons.button("Apply the best", key="budget_apply", on_click=_apply,
-                           args=(answer.overall,), disabled=custom is not None,
-                           help=answer.overall.text)
+                           args=(answer.overall,), help=answer.overall.text)
             if other:
                 buttons.button(f"Apply the best {title}", key="budget_apply_network",
                                on_click=_apply, args=(other,), help=other.text)
@@ -316,10 +330,11 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
                       key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
                       help="Disabled while a typed α overrides it; clear the box to use it.")
-            st.segmented_control("Published widths", ranges.alpha_presets, key=alpha_key,
-                                 default=alpha_now if alpha_now in ranges.alpha_presets else None,
-                                 on_change=_preset, args=("alpha", alpha_key),
-                                 format_func=lambda a: f"{a:g}")
+            if custom is None:  # the network's published widths; a table has none
+                st.segmented_control(
+                    "Published widths", ranges.alpha_presets, key=alpha_key,
+                    default=alpha_now if alpha_now in ranges.alpha_presets else None,
+                    on_change=_preset, args=("alpha", alpha_key), format_func=lambda a: f"{a:g}")
             with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
                 st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
                                 key="alpha_typed")
@@ -337,8 +352,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 st.number_input("Input size in [1, 4096] px", value=None, step=1,
                                 key="resolution_typed")
         else:
-            st.number_input("Input size for your table (px)", value=custom.image_size,
-                            step=1, key="custom_resolution",
+            st.session_state.setdefault("custom_resolution", custom.image_size)
+            st.number_input("Input size for your table (px)", step=1, key="custom_resolution",
                             help="The network's presets and slider do not apply to a table.")
 
     # --- the configuration, checked by the library -------------------------------------------
@@ -393,31 +408,36 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         except ValueError as error:
             st.error(markdown_text(f"Cannot compute this configuration: {error}."))
             return
-        headline = accuracy_headline(r)
+        # ImageNet top-1 applies to the built-in networks only: an uploaded table has none
+        headline = accuracy_headline(r) if custom is None else None
         row = st.container(horizontal=True)  # one block: fewer redraws than columns
         row.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
                   help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
-        row.metric(headline.label, headline.value, help=headline.detail)
+        if headline is not None:
+            row.metric(headline.label, headline.value, help=headline.detail)
         row.metric("Parameters (exact)", f"{r.params:,}",
                   help=f"{r.params / 1e6:,.3f} M; with batchnorm γ and β: "
                        f"{r.params_with_bn:,}")
         row.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
                   help="Roofline model fitted on the 22 Pixel-1 latencies of the v2 paper "
                        "(see docs/latency.md); an estimate, not a measurement.")
-        detail = headline.detail
-        if headline.kind == "predicted" and headline.extrapolated:
-            detail += ". Extrapolated beyond the published α and resolutions"
+        said = [f"α = {alpha_value:g}, {resolution} px"]
+        if headline is not None:
+            said.append(headline.detail.rstrip("."))
+            if headline.kind == "predicted" and headline.extrapolated:
+                said.append("Extrapolated beyond the published α and resolutions")
+        versus = times_fewer_or_more(r.saving_ratio, "Mult-Adds", "standard convs")
+        said.append(versus[:1].upper() + versus[1:])
         if custom is None:
             weights, peak, peak_layer = memory_summary(network_name, rules, alpha_value,
                                                        resolution, variant, depth)
         else:
             m = r.memory("float32")
             weights, peak, peak_layer = m.weights_bytes, m.peak_activation_bytes, m.peak_layer
-        st.caption(f"α = {alpha_value:g}, {resolution} px. {detail}. "
-                   f"{1 / r.saving_ratio:.1f}× fewer Mult-Adds than standard convs. Memory "
-                   f"(float32): weights {weights / 1e6:,.2f} MB, peak activations "
-                   f"{peak / 1e6:,.2f} MB at {markdown_text(peak_layer)}. Mult-Adds are conv "
-                   f"and fc multiply-accumulates (M = 10⁶; docs/conventions.md).")
+        st.caption(f"{'. '.join(said)}. Memory (float32): weights {weights / 1e6:,.2f} MB, "
+                   f"peak activations {peak / 1e6:,.2f} MB at {markdown_text(peak_layer)}. "
+                   f"Mult-Adds are conv and fc multiply-accumulates (M = 10⁶; "
+                   f"docs/conventions.md).")
         for note in r.notes:
             st.info(note)
         if r.width_rule:
@@ -524,35 +544,42 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
                        by_type["mult_adds"] / 1e6)
         _table(by_type)
-        st.markdown("**The papers' prints against the exact count**")
-        if r.published:
-            import pandas as pd
+        if custom is None:  # what the papers printed (a table of yours was never printed)
+            st.markdown("**The papers' prints against the exact count**")
+            if r.published:
+                import pandas as pd
 
-            _table(pd.DataFrame([{"quantity": c.quantity, "source": c.source,
-                                  "printed": c.printed_text, "exact_m": c.exact,
-                                  "status": c.status, "reason": c.reason} for c in r.published]))
-        else:
-            st.caption("Nobody printed this configuration.")
+                _table(pd.DataFrame([{"quantity": c.quantity, "source": c.source,
+                                      "printed": c.printed_text, "exact_m": c.exact,
+                                      "status": c.status, "reason": c.reason}
+                                     for c in r.published]))
+            else:
+                st.caption("Nobody printed this configuration.")
         st.markdown("**Per layer**")
         _table(r.layers, height=420)
-        with st.expander("Every printed cost against its exact count"):
-            _table(cached_reconciliation())
+        if custom is None:
+            with st.expander("Every printed cost against its exact count"):
+                _table(cached_reconciliation())
 
     else:
         stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
+        # on_click="ignore": a click must not rerun the script. A rerun gives each button a new
+        # deferred file id and drops the old one, so a second click that still held the old id
+        # within a second or two fetched nothing ("Deferred file not found")
         d1, d2, d3, d4 = st.columns(4)
         d1.download_button("Per-layer CSV", lambda: frame_to_csv(r.layers), f"{stem}_layers.csv",
-                           "text/csv", key="download_csv")
+                           "text/csv", key="download_csv", on_click="ignore")
         d2.download_button("Report JSON",
                            lambda: json.dumps(r.to_dict(), indent=2, ensure_ascii=False),
-                           f"{stem}.json", "application/json", key="download_json")
+                           f"{stem}.json", "application/json", key="download_json",
+                           on_click="ignore")
         d3.download_button("Report Markdown", r.to_markdown, f"{stem}.md", "text/markdown",
-                           key="download_md")
+                           key="download_md", on_click="ignore")
         d4.download_button(
             "Figures HTML",
             lambda: plots.figures_html([_figure(c, r, budget_ma) for c in (CHARTS if custom is None
                                                             else CHARTS[1:])], title=stem),
-            f"{stem}_figures.html", "text/html", key="download_html")
+            f"{stem}_figures.html", "text/html", key="download_html", on_click="ignore")
         st.caption("The same files come from the command line: `costmodel report --json`, "
                    "`costmodel layers --csv`, `costmodel plot`.")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from costmodel.base.formatting import frame_to_latex, markdown_text
+from costmodel.base.formatting import frame_to_latex, markdown_text, times_fewer_or_more
 from costmodel.base.kinds import DEFAULT_PROFILE, ROLE_LABEL, Role
 from costmodel.core.counting import count_ops, totals
 from costmodel.core.counts import ROLE_KIND, ROLE_ORDER, ClosedForm, Counts
@@ -240,8 +240,8 @@ def _published_line(c: Comparison) -> str:
 
 
 def _times(ratio: float) -> str:
-    """``0.12`` → "8.14× fewer", ``1.17`` → "1.17× more"."""
-    return f"{1 / ratio:.2f}× fewer" if ratio <= 1 else f"{ratio:.2f}× more"
+    """``0.12`` → "8.33× fewer Mult-Adds", ``1.17`` → "1.17× more Mult-Adds"."""
+    return times_fewer_or_more(ratio, "Mult-Adds", "standard convs")
 
 
 def _measured_line(r: Report) -> str:

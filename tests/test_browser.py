@@ -180,3 +180,93 @@ def test_lesson_and_exercises(server: str) -> None:
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
         finally:
             browser.close()  # type: ignore[attr-defined]
+
+
+def test_two_downloads_in_a_row_both_arrive(server: str, tmp_path: Path) -> None:
+    # issue 17: a second download within about 2 s of the first silently did nothing (the
+    # click reran the script, which replaced the button's deferred file id: "Deferred file not
+    # found")
+    from playwright.sync_api import sync_playwright
+
+    r = costmodel.report(0.5, resolution=160)
+    with sync_playwright() as p:
+        browser, page = _open(p, server + "/?alpha=0.5&resolution=160&view=Downloads")
+        try:
+            arrived = []
+            for label in ("Per-layer CSV", "Per-layer CSV", "Report JSON", "Report Markdown"):
+                button = page.get_by_role("button", name=label)  # type: ignore[attr-defined]
+                with page.expect_download(timeout=15_000) as download:  # type: ignore[attr-defined]
+                    button.click()
+                path = tmp_path / f"{len(arrived)}_{download.value.suggested_filename}"
+                download.value.save_as(path)
+                arrived.append(path)
+            assert [p.name for p in arrived] == [
+                "0_mobilenet_v1_0.5_160_layers.csv", "1_mobilenet_v1_0.5_160_layers.csv",
+                "2_mobilenet_v1_0.5_160.json", "3_mobilenet_v1_0.5_160.md"]
+            # TF-slim mobilenet_v1.md: MobileNet_v1_0.5_160, 76 M MACs (76,524,800 exact)
+            for path in arrived[:2]:
+                rows = path.read_text(encoding="utf-8").splitlines()
+                assert len(rows) == len(r.layers) + 1
+            assert '"mult_adds": 76524800' in arrived[2].read_text(encoding="utf-8")
+            assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
+        finally:
+            browser.close()  # type: ignore[attr-defined]
+
+
+def test_lesson_latex_typesets_for_every_family_and_an_upload(server: str) -> None:
+    # issue 17: step 5 (α rounding) was reported as raw red LaTeX (a KaTeX error) for v2, v3,
+    # MnasNet, EfficientNet and uploaded tables; the browser's own KaTeX must render it all
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, server)
+        try:
+            for network in ("mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+                            "mnasnet_a1", "efficientnet_b0", "efficientnet_b3"):
+                page.goto(f"{server}/?network={network}&alpha=0.35&view=Lesson")  # type: ignore[attr-defined]
+                _wait_for_run(page)
+                step = page.get_by_text("5. What α does to the channels")  # type: ignore[attr-defined]
+                expect(step).to_be_visible(timeout=30_000)
+                page.wait_for_function(  # type: ignore[attr-defined]
+                    "document.querySelectorAll('.katex').length >= 9", timeout=30_000)
+                errors = page.locator(".katex-error").all_inner_texts()  # type: ignore[attr-defined]
+                assert errors == [], (network, errors)
+                # step 5's rounding, typeset (its \_ rendered as an underscore)
+                assert "make_divisible" in page.locator(  # type: ignore[attr-defined]
+                    ".katex").all_inner_texts()[4], network
+            for table in ("mobilenet_v1_cifar_layers.csv", "mobilenet_v1_layers.csv"):
+                page.goto(f"{server}/?view=Lesson")  # type: ignore[attr-defined]
+                _wait_for_run(page)
+                page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(  # type: ignore[attr-defined]
+                    str(ROOT / "data" / "examples" / table))
+                expect(page.get_by_text(f"costmodel · {table}")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
+                _wait_for_run(page)
+                expect(page.get_by_text("5. What α does to the channels")).to_be_visible()  # type: ignore[attr-defined]
+                page.wait_for_function(  # type: ignore[attr-defined]
+                    "document.querySelectorAll('.katex').length >= 9", timeout=30_000)
+                errors = page.locator(".katex-error").all_inner_texts()  # type: ignore[attr-defined]
+                assert errors == [], (table, errors)
+            assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
+        finally:
+            browser.close()  # type: ignore[attr-defined]
+
+
+def test_bad_link_warnings_are_a_toast_the_user_closes(server: str) -> None:
+    # issue 17: the warnings stayed above the headline for the whole session
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, server + "/?resolution=-5")
+        try:
+            toast = page.locator("[data-testid=stToast]")  # type: ignore[attr-defined]
+            expect(toast).to_have_count(1)
+            expect(toast).to_contain_text("resolution='-5' was not used")
+            assert page.locator("[data-testid=stMain] [data-testid=stAlert]").count() == 0  # type: ignore[attr-defined]
+            toast.get_by_role("button").last.click()  # its close button
+            expect(toast).to_have_count(0)
+            _click_option(page, "Tables")  # a rerun does not bring it back
+            expect(toast).to_have_count(0)
+            expect(page.locator("[data-testid=stMetricValue]").first).to_have_text(  # type: ignore[attr-defined]
+                "568,740,352")  # the default 224 px, shown
+        finally:
+            browser.close()  # type: ignore[attr-defined]

@@ -173,6 +173,24 @@ def test_lesson_and_formula_latex_typesets(tmp_path: Path) -> None:
     assert _katex_errors([r"\frac{1}{"], tmp_path)  # the check sees a broken expression
 
 
+def test_every_lesson_step_typesets_for_the_first_families_and_tables(tmp_path: Path) -> None:
+    # issue 17: step 5 (α rounding) was reported as a KaTeX error for v2, v3, MnasNet,
+    # EfficientNet and uploaded tables; every step of every block, at widths that round
+    examples = Path(__file__).resolve().parents[1] / "data" / "examples"
+    networks: list[object] = ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
+                              "mnasnet_a1", "efficientnet_b0", "efficientnet_b3"]
+    networks += [costmodel.load_network(path.read_bytes(), name=path.name)
+                 for path in sorted(examples.glob("*.csv"))]
+    expressions = []
+    for network in networks:
+        for block in lesson_blocks(network):
+            for alpha in (0.35, 1.0):
+                expressions += [step.latex for step in build_lesson(
+                    block, network=network, alpha=alpha).steps]
+    assert len(expressions) > 1000
+    assert _katex_errors(expressions, tmp_path) == []
+
+
 # --- the dashboard ---------------------------------------------------------------------------
 
 def test_dashboard_lesson_view_renders_every_block_type(tmp_path: Path) -> None:

@@ -17,6 +17,18 @@ _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{
                   "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}", "\\": r"\textbackslash{}"}
 
 
+def times_fewer_or_more(ratio: float, noun: str, other: str) -> str:
+    """A cost against another's (``ratio`` = cost / other cost) in words, the factor the right
+    way round: ``0.1168`` gives "8.56× fewer {noun} than {other}", ``1.1679`` "1.17× more ...";
+    a factor that two decimals would print as 1.00 gets three ("1.002× more"), and a ratio of
+    exactly 1 is "as many {noun} as {other}"."""
+    if ratio == 1:
+        return f"as many {noun} as {other}"
+    factor, word = (1 / ratio, "fewer") if ratio < 1 else (ratio, "more")
+    digits = 2 if round(factor, 2) != 1 else 3
+    return f"{factor:.{digits}f}× {word} {noun} than {other}"
+
+
 def latex_text(value: object) -> str:
     """Text for LaTeX (a caption, a cell, ``\\text{...}``): its special characters escaped."""
     return "".join(_LATEX_SPECIAL.get(c, c) for c in str(value))
@@ -109,4 +121,4 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
 
 
 __all__ = ["frame_to_csv", "frame_to_latex", "frame_to_markdown", "latex_text", "markdown_cell",
-           "markdown_text", "safe_cell"]
+           "markdown_text", "safe_cell", "times_fewer_or_more"]

@@ -20,8 +20,9 @@ from costmodel.descriptions.configuration import real_number
 
 #: Paper Table 3's layer: D_K = 3, M = N = 512, D_F = 14, at α = 0.75.
 TABLE3_LAYER = {D_K: 3, M: 512, N: 512, D_G: 14}
-#: The resolution multiplier of paper Table 3's last row (160 / 224, printed 0.714).
-PAPER_RHO = 0.714
+#: The resolution multiplier of paper Table 3's last row: 160 / 224 (printed 0.714). The exact
+#: ratio, as the lesson computes ρ at 160 px, so that the example reads one value everywhere.
+PAPER_RHO = 160 / 224
 
 
 def mistaken_separable_mult_adds() -> sp.Expr:
@@ -74,16 +75,17 @@ class KernelScalingMistake:
                 "ρ scales the input image, so every feature map side is multiplied by ρ; the "
                 f"kernel stays {TABLE3_LAYER[D_K]}×{TABLE3_LAYER[D_K]}. The depthwise term "
                 "therefore scales with α·ρ², not α·ρ⁴. At ρ = 1 the two forms agree; pick a "
-                f"resolution below the reference (e.g. 160 px, ρ = {PAPER_RHO}) to see them "
-                f"part: there Table 3's layer costs {at.layer_correct / 1e6:.2f} M Mult-Adds "
-                f"with ρ² (the paper prints 15.1 M) and {at.layer_mistaken / 1e6:.2f} M with ρ⁴."
+                f"resolution below the reference to see them part: at ρ = {PAPER_RHO:.3f} (160 "
+                f"px for a 224-px network) Table 3's layer costs {at.layer_correct / 1e6:.2f} M "
+                f"Mult-Adds with ρ² (the paper prints 15.1 M) and {at.layer_mistaken / 1e6:.2f} "
+                f"M with ρ⁴."
             )
         paper = " (paper: 15.1 M)" if abs(self.rho - PAPER_RHO) < 5e-4 else ""
         return (
             f"ρ scales the input image, so every feature map side is multiplied by ρ; the "
             f"kernel stays {TABLE3_LAYER[D_K]}×{TABLE3_LAYER[D_K]} (ρ·D_K = "
             f"{self.rho * 3:.2f} pixels would not be a kernel). The depthwise term therefore "
-            f"scales with α·ρ², not α·ρ⁴. At ρ = {self.rho:g}, Table 3's layer costs "
+            f"scales with α·ρ², not α·ρ⁴. At ρ = {self.rho:.3f}, Table 3's layer costs "
             f"{self.layer_correct / 1e6:.2f} M Mult-Adds{paper}; the ρ⁴ form gives "
             f"{self.layer_mistaken / 1e6:.2f} M ({self.layer_relative_error:+.1%}). For the "
             f"whole 1.0 MobileNet the ρ⁴ form gives {self.network_mistaken / 1e6:.1f} M instead "
@@ -93,7 +95,7 @@ class KernelScalingMistake:
         )
 
 
-def kernel_scaling_mistake(rho_value: float = 0.714) -> KernelScalingMistake:
+def kernel_scaling_mistake(rho_value: float = PAPER_RHO) -> KernelScalingMistake:
     """Compare the correct ρ² scaling with the mistaken ρ⁴ one at ``rho_value`` (a finite
     number in (0, 4]); ``ValueError`` otherwise."""
     accepted = "a finite number in (0, 4]"

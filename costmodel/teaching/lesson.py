@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from costmodel.base.formatting import latex_text
+from costmodel.base.formatting import latex_text, times_fewer_or_more
 from costmodel.base.kinds import DEFAULT_PROFILE, LatencyKind, OpKind, Role
 from costmodel.core.counting import OpCount, count_ops, totals
 from costmodel.core.graph import BlockSpec, Graph, build_graph
@@ -210,7 +210,8 @@ def _separable_steps(b: _Block) -> list[LessonStep]:
         LessonStep(
             title="The ratio (eq. 5)",
             explanation=f"Divide the pair by the standard conv: D_G² and M cancel, leaving "
-                        f"1/N + 1/D_K². Here {1 / ratio:.1f}× fewer Mult-Adds"
+                        f"1/N + 1/D_K². Here "
+                        f"{times_fewer_or_more(ratio, 'Mult-Adds', 'the standard conv')}"
                         + (" (squeeze-and-excite not included)." if se else "."),
             latex=_aligned(ratio_latex), text=ratio_text),
     ]
@@ -627,9 +628,11 @@ def build_lesson(block: str | None = None, *, network: object = None, alpha: obj
                        d_in=sizes[spec.in_level], d_out=sizes[spec.out_level])
     steps = _BLOCK_STEPS[spec.operator](evaluated)
     steps.append(_width_step(graph, spec, config.alpha, channels))
-    steps.append(_alpha_rho_step(ops, config.alpha, config.resolution, config.network.image_size))
+    # one ρ for every step: the input over the network's own reference size (32 px for a
+    # CIFAR table), as the report computes it
+    steps.append(_alpha_rho_step(ops, config.alpha, config.rho))
     steps.append(_one_pixel_step(graph, config.alpha, config.network.image_size))
-    steps.append(_kernel_step(config.resolution / 224))
+    steps.append(_kernel_step(config.rho))
     steps.append(_time_step(graph, config.alpha, config.resolution, profile))
     return Lesson(block=name, network=config.network.title, alpha=config.alpha,
                   resolution=config.resolution,
@@ -644,21 +647,23 @@ def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
              for v in dict.fromkeys((spec.in_var, spec.out_var, spec.expansion_var,
                                      spec.inner_var))
              if v >= 0 and v not in (graph.image_var, graph.classes_var)]
-    written = (f" Your table's own widths: {AS_WRITTEN}." if graph.network.as_written
-               else "")
+    rounding = program.variables[spec.out_var].rounding.value
+    if graph.network.as_written:  # no minimum of 8 at α = 1, and none below a written width
+        explanation = (f"α = {alpha:g} multiplies every channel count, then the table's rule "
+                       f"rounds ({rounding}). Your table's own widths: {AS_WRITTEN}.")
+    else:
+        explanation = (f"α = {alpha:g} multiplies every channel count, then the builder rounds "
+                       f"({rounding}): the counts stay whole, and small layers keep at least 8 "
+                       f"channels.")
     return LessonStep(
         title="What α does to the channels",
-        explanation=f"α = {alpha:g} multiplies every channel count, then the builder rounds "
-                    f"({program.variables[spec.out_var].rounding.value}): the counts stay "
-                    f"whole, and small layers keep at least 8 channels.{written}",
+        explanation=explanation,
         latex=r"\\ ".join(rf"\text{{{latex_text(line)}}}" for line in lines),
         text="; ".join(lines))
 
 
-def _alpha_rho_step(ops: list[OpCount], alpha: float, resolution: int,
-                    reference: int) -> LessonStep:
+def _alpha_rho_step(ops: list[OpCount], alpha: float, rho: float) -> LessonStep:
     pointwise = sum(op.mult_adds for op in ops if op.kernel == 1 and op.out_size > 1)
-    rho = resolution / reference
     return LessonStep(
         title="α²ρ² in words",
         explanation=f"A 1×1 conv's cost is in-channels × out-channels × pixels: α scales both "
@@ -717,19 +722,56 @@ def _kernel_step(rho: float) -> LessonStep:
 
 
 def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> LessonStep:
+    """The depthwise layers' share of time against their share of Mult-Adds, and what sets
+    their time: the bound the latency estimate gives each of them (the Latency view's table),
+    with the profile's own rates, so that the sentence and the table cannot disagree."""
     from costmodel.hardware.device_profiles import get_profile
     from costmodel.hardware.latency import estimate
 
-    shares = estimate(graph, alpha, resolution, get_profile(profile)).share_by_kind
+    device = get_profile(profile)
+    latency = estimate(graph, alpha, resolution, device)
+    shares = latency.share_by_kind
     row = shares[shares["latency_kind"] == LatencyKind.DEPTHWISE]
     time_pct = float(row["time_pct"].iloc[0]) if len(row) else 0.0
     macs_pct = float(row["mult_adds_pct"].iloc[0]) if len(row) else 0.0
+    layers = latency.layers[latency.layers["latency_kind"] == LatencyKind.DEPTHWISE]
+    joint = "but" if time_pct > macs_pct else "and"
+    head = (f"On {profile}, the depthwise layers hold {macs_pct:.1f} % of the Mult-Adds {joint} "
+            f"an estimated {time_pct:.1f} % of the time.")
+    if layers.empty:
+        reason = " This network has no depthwise layers."
+    else:
+        bounds = layers["bound"].value_counts()
+        listed = [f"{count} {'are ' if i == 0 else ''}{bound}-bound"
+                  for i, (bound, count) in enumerate(bounds.items())]
+        said = (f"all {len(layers)} of its depthwise layers are {bounds.index[0]}-bound"
+                if len(listed) == 1 else
+                f"of its {len(layers)} depthwise layers, " + ", ".join(listed[:-1])
+                + f" and {listed[-1]}")
+        intensity = 2 * int(layers["mult_adds"].sum()) / max(int(layers["bytes_moved"].sum()), 1)
+        rate = device.peak_flops[LatencyKind.DEPTHWISE]
+        pointwise = device.peak_flops.get(LatencyKind.POINTWISE, rate)
+        dominant = str(bounds.index[0])
+        if dominant == "compute":
+            slower = (f", {pointwise / rate:.1f}× slower than its 1×1 convs "
+                      f"({pointwise / 1e9:,.1f} GFLOP/s)" if pointwise > rate else "")
+            why = (f"They do little arithmetic per byte ({intensity:.2f} FLOP/byte), but "
+                   f"{profile} runs depthwise convs at {rate / 1e9:,.1f} GFLOP/s{slower}, so "
+                   f"their arithmetic, not memory, sets their time")
+        elif dominant == "memory":
+            why = (f"They do {intensity:.2f} FLOP per byte moved, below the "
+                   f"{rate / device.bandwidth:.2f} FLOP/byte at which {profile}'s depthwise "
+                   f"rate ({rate / 1e9:,.1f} GFLOP/s) matches its memory "
+                   f"({device.bandwidth / 1e9:,.1f} GB/s), so memory, not arithmetic, sets "
+                   f"their time")
+        else:
+            why = (f"Each is so small that {profile}'s fixed cost per operation "
+                   f"({device.overhead[LatencyKind.DEPTHWISE] * 1e6:,.1f} µs) exceeds both its "
+                   f"arithmetic and its memory time")
+        reason = f" {said[:1].upper()}{said[1:]} (the Latency view's table). {why}."
     return LessonStep(
         title="Share of time against share of Mult-Adds",
-        explanation=f"On {profile}, the depthwise layers hold {macs_pct:.1f} % of the "
-                    f"Mult-Adds but an estimated {time_pct:.1f} % of the time: they move "
-                    f"about 2 bytes per multiply-accumulate (2.25 FLOP/byte at stride 1), so "
-                    f"memory and per-operation overhead, not arithmetic, set their speed.",
+        explanation=head + reason,
         latex=rf"\begin{{gathered}}\text{{depthwise: }} {macs_pct:.1f}\,\%\ \text{{of "
               rf"Mult-Adds}} \\ {time_pct:.1f}\,\%\ \text{{of time}}\end{{gathered}}",
         text=f"depthwise: {macs_pct:.1f} % of Mult-Adds, {time_pct:.1f} % of time")
