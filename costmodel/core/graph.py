@@ -9,7 +9,9 @@ A :class:`Graph` is the network with nothing left to choose but α and the input
   ``i``-th stride (``ceil(size / stride)``, 'SAME' padding), ``FLAT`` a 1×1 map (after the
   pool, and inside squeeze-and-excite).
 
-Blocks expand into operations as their papers define them: MobileNet v1's separable pair is a
+Blocks expand into operations through their block type's data (``data/blocks/NAME.csv``, read by
+:mod:`costmodel.descriptions.block_types`; :func:`_block` is the one interpreter), as their
+papers define them. For example, MobileNet v1's separable pair is a
 depthwise k×k conv and a pointwise 1×1 conv (Howard et al. 2017, Fig. 3); an inverted residual
 is an expanding 1×1 conv (none when the inner width equals the input width; under TF-slim's
 ``expand_if=larger``, none unless it is larger, and then the depthwise conv and the projection
@@ -29,6 +31,16 @@ from typing import Any
 
 from costmodel.base.kinds import Activation, OpKind, Role
 from costmodel.core.operations import min_resolution, output_size, too_small
+from costmodel.descriptions.block_types import (
+    BlockType,
+    Norm,
+    Require,
+    Step,
+    StepOp,
+    When,
+    WidthRule,
+    block_type,
+)
 from costmodel.descriptions.network_spec import (
     BLOCK_OPERATORS,
     CLASSES,
@@ -422,329 +434,213 @@ def _kernels(row: BlockRow) -> tuple[int, ...]:
     return row.kernels or (row.k,)
 
 
-def _inverted_residual(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
-                       stride: int) -> None:
+@dataclass(frozen=True, slots=True)
+class _Tensor:
+    """A step's output inside a block: its operation (-1: the image), width and level."""
+
+    index: int
+    var: int
+    level: int
+
+
+@dataclass(slots=True)
+class _BlockRun:
+    """What one block row's repeat has built so far: the level its stride opens (opened once,
+    by the first strided step; parallel branches share it), its squeeze width, its residual."""
+
+    row: BlockRow
+    index: int
+    stride: int
+    cin: int
+    level: int | None = None
+    squeeze: int = -1
+    residual: int = -1
+
+
+def _norm_fields(step: Step, row: BlockRow) -> dict[str, bool]:
+    if step.norm is Norm.ROW:
+        return {"bias": row.bias, "batchnorm": row.batchnorm}
+    return {"bias": step.norm is Norm.BIAS, "batchnorm": step.norm is Norm.BN}
+
+
+def _width_of(b: _Builder, btype: BlockType, run: _BlockRun, prefix: str, widths: dict[str, int],
+              name: str) -> int:
+    """The variable of the block's width ``name`` (``data/blocks/README.md``), made on first
+    use and kept in ``widths`` (which holds ``in`` and ``out``)."""
+    if name in widths:
+        return widths[name]
+    spec = btype.width(name)
+    assert spec is not None  # the parser checked the names
+    row = run.row
+    args = [_width_of(b, btype, run, prefix, widths, a) if i == 0 or spec.rule is WidthRule.INNER
+            else 0 for i, a in enumerate(spec.args)]
+    label = f"{prefix} {spec.label}"
+    if spec.rule is WidthRule.EXPANSION:
+        source = args[0]
+        if row.force_in:  # timm's fused block with ``fc``: t·force_in, not t·C_in
+            source = b.width(replace(row, c=row.force_in), f"{prefix} forced input")
+        var = _expansion(b, row, source, label)
+    elif spec.rule is WidthRule.INNER:
+        expanded, cin = args
+        var = expanded
+        if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
+            condition = _expand_condition(b, row, cin, expanded)
+            if condition is not None and condition[2] == "gt":
+                # TF-slim's expanded_conv: no expansion conv, so the depthwise conv reads the
+                # input
+                var = b.var(WidthVar(kind=VarKind.LARGER, label=label, source=expanded,
+                                     other=cin))
+    elif spec.rule is WidthRule.TIMES_T:
+        t = row.t if row.t is not None else Fraction(btype.default_t or 1)
+        var = b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=args[0], factor=t,
+                             rounding=Rounding.EXACT))
+    else:  # PART: the i-th of n channel groups
+        var = _splits(b, args[0], int(spec.args[2]), label)[int(spec.args[1]) - 1]
+    widths[name] = var
+    return var
+
+
+def _holds(when: When, run: _BlockRun, widths: dict[str, int], cin: int, cout: int,
+           rules: RuleSet) -> bool:
+    """Whether a step from ``cin`` to ``cout`` channels exists for this row and repeat
+    (``RESHAPES`` and ``WIDENS`` compare the block's ``in`` and ``out``; ``EXPANDS``: where the
+    rule set builds the expansion conv at some α; an ``AUTO`` residual decides in
+    :func:`_residual`)."""
+    row = run.row
+    if when is When.SE:
+        return row.se is not None
+    if when is When.STRIDED:
+        return run.stride != 1
+    if when is When.UNSTRIDED:
+        return run.stride == 1
+    if when in (When.START_K, When.K, When.END_K):
+        return bool(getattr(row, when.value))
+    if when is When.RESHAPES:
+        return not (run.stride == 1 and widths["in"] == widths["out"])
+    if when is When.WIDENS:
+        return widths["in"] != widths["out"]
+    if when is When.EXPANDS:
+        return cout != cin or rules.expand_if is ExpandIf.ALWAYS
+    if when is When.ASKED:
+        return row.residual in (Residual.YES, Residual.SKIP)
+    return True
+
+
+def _run_block(b: _Builder, btype: BlockType, run: _BlockRun, prefix: str, start: _Tensor,
+               cout: int, role: Role | None, activation: Activation,
+               pair: tuple[str, str] | None, widths: dict[str, int] | None = None) -> _Tensor:
+    """Expand ``btype``'s steps for one repeat of a block row, from ``start`` to ``cout``
+    channels; a sub-block runs here too, with its calling step's role and activation.
+    Returns the block's output; ``widths`` receives the block's named widths."""
+    row = run.row
+    widths = {} if widths is None else widths
+    widths.update({"in": start.var, "out": cout})
+    tensors = {"in": start}
+    previous = "in"
+    common: dict[str, Any] = {"block": run.index, "line": row.line}
+    for step in btype.steps:
+        reads = [tensors[r] for r in (step.reads or (previous,))]
+        first = reads[0]
+        previous = step.name
+        out = _width_of(b, btype, run, prefix, widths, step.width) if step.width else first.var
+        if not _holds(step.when, run, widths, first.var, out, b.rules):
+            tensors[step.name] = first  # a step left out passes its first input on
+            continue
+        name = (pair[btype.pair.index(step.name)] if pair and btype.pair
+                and step.name in btype.pair else f"{prefix}.{step.name}")
+        stride = run.stride if step.strided and not any(
+            getattr(row, field) for field in step.stride_unless) else 1
+        in_level = first.level
+        if stride != 1:
+            if run.level is None:
+                _, run.level = b.spatial(stride)
+            out_level = run.level
+        else:
+            out_level = in_level
+        nl = activation if step.activation else Activation.NONE
+        step_role = step.role or role or Role.CONV
+        fields = {**common, **_norm_fields(step, row), "activation": nl}
+        b.tensor = first.index
+        op = step.op
+        if op is StepOp.CONV:
+            b.add(name=name, role=step_role, kind=OpKind.CONV, kernel=row.k, stride=stride,
+                  in_var=first.var, out_var=out, group_var=first.var, in_level=in_level,
+                  out_level=out_level, **fields)
+        elif op is StepOp.POINTWISE:
+            condition = (_expand_condition(b, row, first.var, out)
+                         if step.when is When.EXPANDS else None)
+            groups = getattr(row, step.groups) if step.groups != "1" else 1
+            _pointwise(b, name, step_role, first.var, out, groups, in_level,
+                       present_if=condition, **fields)
+        elif op is StepOp.DEPTHWISE:
+            kernels = (_kernels(row) if step.kernel == "kernels"
+                       else (int(step.kernel),) if step.kernel.isdigit()
+                       else (getattr(row, step.kernel),))
+            _depthwise(b, name, out, kernels, stride, levels=(in_level, out_level),
+                       role=step_role, **fields)
+        elif op is StepOp.SE:
+            t = row.t if row.t is not None and not btype.default_t else Fraction(1)
+            run.squeeze = _squeeze_excite(b, prefix, row, run.cin, out, in_level, t,
+                                          {**common, "bias": False})
+        elif op is StepOp.RESIDUAL:
+            shortcut = reads[1]
+            b.block_input = shortcut.index
+            added = _residual(b, prefix, row, shortcut.var, out, run.stride
+                              if step.strided else 1, in_level, {**common, "bias": False})
+            if added < 0:
+                tensors[step.name] = first
+                continue
+            run.residual = added
+        elif op is StepOp.SUBBLOCK:
+            tensors[step.name] = _run_block(b, block_type(step.subblock), run,
+                                            f"{prefix}.{step.name}", first, out, step_role,
+                                            nl, None)
+            continue
+        elif op is StepOp.NORM:
+            _norm(b, name, out, in_level, common)
+        else:  # data movement, an add, a layer scale: no weights but γ
+            kind = {StepOp.CONCAT: OpKind.CONCAT, StepOp.SPLIT: OpKind.SPLIT,
+                    StepOp.SHUFFLE: OpKind.SHUFFLE, StepOp.ADD: OpKind.ADD,
+                    StepOp.LAYER_SCALE: OpKind.LAYER_SCALE}[op]
+            b.add(name=name, role=step_role, kind=kind,
+                  kernel=int(step.kernel) if step.kernel.isdigit() else 1, stride=1,
+                  in_var=first.var if op is StepOp.SPLIT else out, out_var=out,
+                  group_var=first.var if op is StepOp.SPLIT else out, in_level=in_level,
+                  out_level=in_level, inputs=tuple(r.index for r in reads),
+                  **{**fields, "activation": Activation.NONE})
+            if op is StepOp.ADD:
+                run.residual = len(b.ops) - 1
+        tensors[step.name] = _Tensor(index=len(b.ops) - 1, var=out, level=out_level)
+    return tensors[previous]
+
+
+def _block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
+           pair: tuple[str, str] | None = None) -> None:
+    """One repeat of a block row, expanded through its block type's data
+    (:mod:`costmodel.descriptions.block_types`)."""
+    btype = block_type(row.operator.value)
+    for require, message in btype.requires:
+        broken = (stride != 1 or row.c is None if require is Require.STRIDE_ONE
+                  else cin != cout if require is Require.SAME_WIDTH
+                  else stride == 1 and cin != cout)
+        if broken:
+            raise ValueError(f"line {row.line}: {message}")
     prefix = f"b{index}"
     first = len(b.ops)
     in_level = b.level
-    expanded = _expansion(b, row, cin, f"{prefix} expansion")
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
-    inner = expanded  # the width the depthwise conv, the SE and the projection run on
-    if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
-        condition = _expand_condition(b, row, cin, expanded)
-        _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, row.exp_groups,
-                   in_level, batchnorm=True, activation=row.nl, present_if=condition,
-                   **common)
-        if condition is not None and condition[2] == "gt":
-            # TF-slim's expanded_conv: no expansion conv, so the depthwise conv reads the input
-            inner = b.var(WidthVar(kind=VarKind.LARGER, label=f"{prefix} depthwise width",
-                                   source=expanded, other=cin))
-    _, out_level = _depthwise(b, f"{prefix}.dw", inner, _kernels(row), stride,
-                              batchnorm=True, activation=row.nl, **common)
-    squeeze = -1
-    t = row.t if row.t is not None else Fraction(1)
-    if row.se is not None:
-        squeeze = _squeeze_excite(b, prefix, row, cin, inner, out_level, t, common)
-    _pointwise(b, f"{prefix}.project", Role.PROJECT, inner, cout, row.pw_groups, out_level,
-               batchnorm=True, activation=Activation.NONE, **common)
-    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
+    run = _BlockRun(row=row, index=index, stride=stride, cin=cin)
+    widths: dict[str, int] = {}
+    start = _Tensor(index=b.tensor, var=cin, level=in_level)
+    _run_block(b, btype, run, prefix, start, cout, None, row.nl, pair, widths)
+    expansion = widths.get(btype.expansion, -1) if btype.expansion else -1
+    inner = widths.get("inner", -1)
+    t = row.t if row.t is not None else Fraction(btype.default_t) if btype.default_t else None
     b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.INVERTED_RESIDUAL, kernel=row.k,
-        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
-        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
-        squeeze_var=squeeze, inner_var=inner if inner != expanded else -1, t=row.t,
-        residual_op=residual_op))
-
-
-def _fused(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int) -> None:
-    """timm's ``EdgeResidual``: k×k conv to the inner width at the stride, SE, 1×1 project."""
-    prefix = f"b{index}"
-    first = len(b.ops)
-    source = cin
-    if row.force_in:
-        source = b.width(replace(row, c=row.force_in), f"{prefix} forced input")
-    expanded = _expansion(b, row, source, f"{prefix} expansion")
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
-    in_level, out_level = b.spatial(stride)
-    b.add(name=f"{prefix}.fused", role=Role.EXPAND, kind=OpKind.CONV, kernel=row.k,
-          stride=stride, in_var=cin, out_var=expanded, group_var=cin, batchnorm=True,
-          activation=row.nl, in_level=in_level, out_level=out_level, **common)
-    squeeze = -1
-    t = row.t if row.t is not None else Fraction(1)
-    if row.se is not None:
-        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level, t, common)
-    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, row.pw_groups, out_level,
-               batchnorm=True, activation=Activation.NONE, **common)
-    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level, common)
-    b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.FUSED, kernel=row.k, stride=stride,
-        in_var=cin, out_var=cout, in_level=in_level, out_level=out_level, first=first,
-        last=len(b.ops) - 1, line=row.line, expansion_var=expanded, squeeze_var=squeeze,
-        t=row.t, residual_op=residual_op))
-
-
-def _universal(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
-               stride: int) -> None:
-    """MobileNetV4's universal inverted bottleneck (timm ``UniversalInvertedResidual``): the
-    stride goes to the middle depthwise conv, else the start one, else the end one."""
-    prefix = f"b{index}"
-    first = len(b.ops)
-    in_level = b.level
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False,
-                                 "batchnorm": True}
-    mid_k = row.k
-    if row.start_k:
-        _depthwise(b, f"{prefix}.dw_start", cin, (row.start_k,), 1 if mid_k else stride,
-                   activation=Activation.NONE, **common)
-    expanded = _expansion(b, row, cin, f"{prefix} expansion")
-    _pointwise(b, f"{prefix}.expand", Role.EXPAND, cin, expanded, 1, b.level,
-               activation=row.nl, **common)
-    if mid_k:
-        _depthwise(b, f"{prefix}.dw_mid", expanded, (mid_k,), stride, activation=row.nl,
-                   **common)
-    squeeze = -1
-    t = row.t if row.t is not None else Fraction(1)
-    if row.se is not None:
-        se_common = {k: v for k, v in common.items() if k != "batchnorm"}
-        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, b.level, t, se_common)
-    _pointwise(b, f"{prefix}.project", Role.PROJECT, expanded, cout, 1, b.level,
-               activation=Activation.NONE, **common)
-    if row.end_k:
-        _depthwise(b, f"{prefix}.dw_end", cout, (row.end_k,),
-                   stride if not (row.start_k or mid_k) else 1, activation=Activation.NONE,
-                   **common)
-    out_level = b.level
-    residual_op = _residual(b, prefix, row, cin, cout, stride, out_level,
-                            {k: v for k, v in common.items() if k != "batchnorm"})
-    b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.UNIVERSAL, kernel=mid_k or row.start_k,
-        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
-        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
-        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
-
-
-def _separable(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: int,
-               names: tuple[str, str]) -> None:
-    """MobileNet v1's pair (Howard et al. 2017, Fig. 3); timm's ``DepthwiseSeparableConv``
-    adds an optional squeeze-and-excite between them and a residual add. With ``bias`` both
-    convs have a bias and no batchnorm (MobileOne's re-parameterised pairs)."""
-    first = len(b.ops)
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": row.bias}
-    in_level, out_level = _depthwise(b, names[0], cin, _kernels(row), stride,
-                                     batchnorm=row.batchnorm, activation=row.nl, **common)
-    squeeze = -1
-    if row.se is not None:
-        squeeze = _squeeze_excite(b, f"b{index}", row, cin, cin, out_level, Fraction(1),
-                                  common)
-    _pointwise(b, names[1], Role.POINTWISE, cin, cout, row.pw_groups, out_level,
-               batchnorm=row.batchnorm, activation=row.nl, **common)
-    residual_op = -1
-    if row.residual in (Residual.YES, Residual.SKIP):  # MobileNet v1's pairs have none
-        residual_op = _residual(b, f"b{index}", row, cin, cout, stride, out_level,
-                                {**common, "bias": False})
-    b.blocks.append(BlockSpec(
-        index=index, name=f"{names[0]}/{names[1]}", operator=Operator.SEPARABLE,
-        kernel=row.k, stride=stride, in_var=cin, out_var=cout, in_level=in_level,
-        out_level=out_level, first=first, last=len(b.ops) - 1, line=row.line,
-        squeeze_var=squeeze, residual_op=residual_op))
-
-
-def _shuffle_unit(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
-                  stride: int) -> None:
-    """ShuffleNet v2's unit (Ma et al. 2018, Fig. 3c-d; torchvision ``InvertedResidual``).
-    Stride 1: split the channels in two, keep one half, run the other through 1×1, k×k
-    depthwise and 1×1 convs, concatenate, shuffle. Stride 2: both branches read the whole
-    input (branch 1: k×k depthwise at the stride, 1×1; branch 2: 1×1, k×k depthwise at the
-    stride, 1×1), concatenate, shuffle. Each branch has ``c / 2`` channels."""
-    prefix = f"b{index}"
-    first = len(b.ops)
-    start = b.tensor
-    in_level = b.level
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
-    conv = {**common, "batchnorm": True}
-    half = _splits(b, cout, 2, f"{prefix} branch")[1]
-    if stride == 1:
-        if cin != cout:
-            raise ValueError(f"line {row.line}: a stride-1 shuffle unit needs equal input and "
-                             f"output channels (it splits its input in two)")
-        kept, split = _splits(b, cin, 2, f"{prefix} split")
-        data = {"role": Role.DATA, "kernel": 1, "stride": 1, "bias": False, "batchnorm": False,
-                "activation": Activation.NONE, "in_level": in_level, "out_level": in_level,
-                "block": index, "line": row.line}
-        keep = b.add(name=f"{prefix}.split.1", kind=OpKind.SPLIT, in_var=cin, out_var=kept,
-                     group_var=cin, inputs=(start,), **data)
-        b.add(name=f"{prefix}.split.2", kind=OpKind.SPLIT, in_var=cin, out_var=split,
-              group_var=cin, inputs=(start,), **data)
-        _pointwise(b, f"{prefix}.pw1", Role.EXPAND, split, half, 1, in_level,
-                   activation=row.nl, **conv)
-        _, out_level = _depthwise(b, f"{prefix}.dw", half, _kernels(row), 1,
-                                  activation=Activation.NONE, **conv)
-        _pointwise(b, f"{prefix}.pw2", Role.POINTWISE, half, half, 1, out_level,
-                   activation=row.nl, **conv)
-        branch_ends = (keep, b.tensor)
-    else:
-        in_level, out_level = b.spatial(stride)
-        _depthwise(b, f"{prefix}.branch1.dw", cin, _kernels(row), stride,
-                   levels=(in_level, out_level), activation=Activation.NONE, **conv)
-        _pointwise(b, f"{prefix}.branch1.pw", Role.SHORTCUT, cin, half, 1, out_level,
-                   activation=row.nl, **conv)
-        branch1 = b.tensor
-        b.tensor = start
-        _pointwise(b, f"{prefix}.pw1", Role.EXPAND, cin, half, 1, in_level, activation=row.nl,
-                   **conv)
-        _depthwise(b, f"{prefix}.dw", half, _kernels(row), stride, levels=(in_level, out_level),
-                   activation=Activation.NONE, **conv)
-        _pointwise(b, f"{prefix}.pw2", Role.POINTWISE, half, half, 1, out_level,
-                   activation=row.nl, **conv)
-        branch_ends = (branch1, b.tensor)
-    out_level = b.level
-    b.add(name=f"{prefix}.cat", role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
-          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
-          activation=Activation.NONE, in_level=out_level, out_level=out_level,
-          inputs=branch_ends, block=index, line=row.line)
-    b.add(name=f"{prefix}.shuffle", role=Role.DATA, kind=OpKind.SHUFFLE, kernel=2, stride=1,
-          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
-          activation=Activation.NONE, in_level=out_level, out_level=out_level,
-          block=index, line=row.line)
-    b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.SHUFFLE_UNIT, kernel=row.k, stride=stride,
-        in_var=cin, out_var=cout, in_level=in_level, out_level=out_level, first=first,
-        last=len(b.ops) - 1, line=row.line))
-
-
-def _ghost_module(b: _Builder, name: str, cin: int, cout: int, level: int, role: Role,
-                  activation: Activation, common: dict[str, Any]) -> None:
-    """A ghost module (Han et al. 2020, Fig. 2b; timm ``GhostModule``, ratio 2, 3×3 cheap
-    operation): a 1×1 conv to ``ceil(c/2)`` channels, a 3×3 depthwise conv making as many
-    again, both concatenated (and cut to ``c``)."""
-    primary = _splits(b, cout, 2, f"{name} primary")[0]  # ceil(c / 2)
-    _pointwise(b, f"{name}.primary", role, cin, primary, 1, level, activation=activation,
-               batchnorm=True, **common)
-    _depthwise(b, f"{name}.cheap", primary, (3,), 1, levels=(level, level), role=Role.CHEAP,
-               activation=activation, batchnorm=True, **common)
-    b.add(name=f"{name}.cat", role=Role.DATA, kind=OpKind.CONCAT, kernel=1, stride=1,
-          in_var=cout, out_var=cout, group_var=cout, bias=False, batchnorm=False,
-          activation=Activation.NONE, in_level=level, out_level=level,
-          inputs=(len(b.ops) - 2, len(b.ops) - 1), block=common["block"], line=common["line"])
-
-
-def _ghost_bottleneck(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
-                      stride: int) -> None:
-    """GhostNet's bottleneck (Han et al. 2020, Fig. 3; timm ``GhostBottleneck``): a ghost
-    module to the inner width, a k×k depthwise conv where the stride is 2, optional
-    squeeze-and-excite, a ghost module to ``c`` without activation, and a residual add of the
-    input or, where the stride or widths differ, of a k×k depthwise + 1×1 conv shortcut."""
-    prefix = f"b{index}"
-    first = len(b.ops)
-    start = b.tensor
-    in_level = b.level
-    common: dict[str, Any] = {"block": index, "line": row.line, "bias": False}
-    expanded = _expansion(b, row, cin, f"{prefix} expansion")
-    _ghost_module(b, f"{prefix}.ghost1", cin, expanded, in_level, Role.EXPAND, row.nl, common)
-    out_level = in_level
-    if stride > 1:
-        _, out_level = _depthwise(b, f"{prefix}.dw", expanded, (row.k,), stride,
-                                  activation=Activation.NONE, batchnorm=True, **common)
-    squeeze = -1
-    if row.se is not None:
-        squeeze = _squeeze_excite(b, prefix, row, cin, expanded, out_level,
-                                      row.t or Fraction(1), common)
-    _ghost_module(b, f"{prefix}.ghost2", expanded, cout, out_level, Role.PROJECT,
-                  Activation.NONE, common)
-    main = b.tensor
-    shortcut = start
-    if not (stride == 1 and cin == cout):
-        b.tensor = start
-        _depthwise(b, f"{prefix}.shortcut.dw", cin, (row.k,), stride,
-                   levels=(in_level, out_level), role=Role.SHORTCUT,
-                   activation=Activation.NONE, batchnorm=True, **common)
-        _pointwise(b, f"{prefix}.shortcut.pw", Role.SHORTCUT, cin, cout, 1, out_level,
-                   activation=Activation.NONE, batchnorm=True, **common)
-        shortcut = b.tensor
-    b.tensor, b.block_input = main, shortcut
-    residual_op = b.add(name=f"{prefix}.add", role=Role.ADD, kind=OpKind.ADD, kernel=1,
-                        stride=1, in_var=cout, out_var=cout, group_var=cout, batchnorm=False,
-                        activation=Activation.NONE, in_level=out_level, out_level=out_level,
-                        inputs=(main, shortcut), **common)
-    b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.GHOST_BOTTLENECK, kernel=row.k,
-        stride=stride, in_var=cin, out_var=cout, in_level=in_level, out_level=out_level,
-        first=first, last=len(b.ops) - 1, line=row.line, expansion_var=expanded,
-        squeeze_var=squeeze, t=row.t, residual_op=residual_op))
-
-
-def _convnext_block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
-                    stride: int) -> None:
-    """ConvNeXt's block (Liu et al. 2022, Fig. 4; timm ``ConvNeXtBlock`` with ``conv_mlp``):
-    a k×k depthwise conv with bias, LayerNorm, a 1×1 conv to ``t·C`` (4×) with bias, GELU, a
-    1×1 conv back with bias, layer scale γ, and a residual add."""
-    if stride != 1 or row.c is None:
-        raise ValueError(f"line {row.line}: a convnext_block runs at stride 1 (downsample with "
-                         f"norm and conv rows between stages)")
-    if cin != cout:
-        raise ValueError(f"line {row.line}: a convnext_block keeps its width; put a conv row "
-                         f"before it to change the channels")
-    prefix = f"b{index}"
-    first = len(b.ops)
-    level = b.level
-    common: dict[str, Any] = {"block": index, "line": row.line}
-    t = row.t if row.t is not None else Fraction(4)
-    hidden = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{prefix} hidden", source=cin,
-                            factor=t, rounding=Rounding.EXACT))
-    _depthwise(b, f"{prefix}.dw", cin, (row.k,), 1, activation=Activation.NONE,
-               batchnorm=False, bias=True, **common)
-    _norm(b, f"{prefix}.norm", cin, level, common)
-    _pointwise(b, f"{prefix}.fc1", Role.EXPAND, cin, hidden, 1, level, activation=row.nl,
-               batchnorm=False, bias=True, **common)
-    _pointwise(b, f"{prefix}.fc2", Role.PROJECT, hidden, cout, 1, level,
-               activation=Activation.NONE, batchnorm=False, bias=True, **common)
-    b.add(name=f"{prefix}.gamma", role=Role.NORM, kind=OpKind.LAYER_SCALE, kernel=1, stride=1,
-          in_var=cout, out_var=cout, group_var=cout, bias=True, batchnorm=False,
-          activation=Activation.NONE, in_level=level, out_level=level, **common)
-    residual_op = _residual(b, prefix, row, cin, cout, 1, level, {**common, "bias": False})
-    b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.CONVNEXT_BLOCK, kernel=row.k, stride=1,
-        in_var=cin, out_var=cout, in_level=level, out_level=level, first=first,
-        last=len(b.ops) - 1, line=row.line, expansion_var=hidden, t=t,
-        residual_op=residual_op))
-
-
-def _repvit_block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int,
-                  stride: int) -> None:
-    """RepViT's block in its inference form (Wang et al. 2024; timm ``RepViTBlock`` and
-    ``RepVitDownsample`` after ``fuse``: every batchnorm folded into a bias). The token mixer
-    is a k×k depthwise conv at the stride (``RepVggDw``, its 1×1 and identity branches folded
-    in), then, where the width changes, a 1×1 conv to ``c`` (the downsampling layer's channel
-    downsample), neither with an activation; an optional squeeze-and-excite on its output;
-    then the channel mixer, a 1×1 conv to ``t·c`` (2×) with the activation and a 1×1 conv
-    back, inside a residual add."""
-    prefix = f"b{index}"
-    first = len(b.ops)
-    in_level = b.level
-    common: dict[str, Any] = {"block": index, "line": row.line}
-    conv = {**common, "bias": True, "batchnorm": False}
-    _, level = _depthwise(b, f"{prefix}.dw", cin, (row.k,), stride,
-                          activation=Activation.NONE, **conv)
-    if cout != cin:
-        _pointwise(b, f"{prefix}.pw", Role.POINTWISE, cin, cout, 1, level,
-                   activation=Activation.NONE, **conv)
-    squeeze = -1
-    if row.se is not None:
-        squeeze = _squeeze_excite(b, prefix, row, cout, cout, level, Fraction(1), common)
-    b.block_input = b.tensor  # the residual adds the token mixer's output
-    t = row.t if row.t is not None else Fraction(2)
-    hidden = b.var(WidthVar(kind=VarKind.DERIVED, label=f"{prefix} hidden", source=cout,
-                            factor=t, rounding=Rounding.EXACT))
-    _pointwise(b, f"{prefix}.fc1", Role.EXPAND, cout, hidden, 1, level, activation=row.nl,
-               **conv)
-    _pointwise(b, f"{prefix}.fc2", Role.PROJECT, hidden, cout, 1, level,
-               activation=Activation.NONE, **conv)
-    residual_op = _residual(b, prefix, row, cout, cout, 1, level, {**common, "bias": False})
-    b.blocks.append(BlockSpec(
-        index=index, name=prefix, operator=Operator.REPVIT_BLOCK, kernel=row.k, stride=stride,
-        in_var=cin, out_var=cout, in_level=in_level, out_level=level, first=first,
-        last=len(b.ops) - 1, line=row.line, expansion_var=hidden, squeeze_var=squeeze, t=t,
-        residual_op=residual_op))
+        index=index, name=f"{pair[0]}/{pair[1]}" if pair else prefix,
+        operator=row.operator, kernel=row.k or row.start_k, stride=stride, in_var=cin,
+        out_var=cout, in_level=in_level, out_level=b.level, first=first, last=len(b.ops) - 1,
+        line=row.line, expansion_var=expansion, squeeze_var=run.squeeze,
+        inner_var=inner if inner != expansion else -1, t=t, residual_op=run.residual))
 
 
 def _norm(b: _Builder, name: str, var: int, level: int, common: dict[str, Any],
@@ -769,20 +665,6 @@ def _check_edges(ops: list[OpSpec]) -> None:
             if levels != {op.out_level}:
                 raise ValueError(f"line {op.line}: {op.kind.value} {op.name!r} joins maps of "
                                  f"different sizes")
-
-
-#: The block operators and the function that expands each into operations.
-_BLOCK_BUILDERS = {
-    Operator.INVERTED_RESIDUAL: _inverted_residual,
-    Operator.FUSED: _fused,
-    Operator.UNIVERSAL: _universal,
-    Operator.SHUFFLE_UNIT: _shuffle_unit,
-    Operator.GHOST_BOTTLENECK: _ghost_bottleneck,
-    Operator.CONVNEXT_BLOCK: _convnext_block,
-    Operator.REPVIT_BLOCK: _repvit_block,
-}
-if {Operator.SEPARABLE, *_BLOCK_BUILDERS} != BLOCK_OPERATORS:  # pragma: no cover
-    raise RuntimeError("every block operator needs a builder")
 
 
 @lru_cache(maxsize=1024)
@@ -1009,10 +891,10 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
             stride = row.s if repeat == 0 else 1
             suffix = "" if count == 1 else f"_{repeat + 1}"
             b.block_input = b.tensor
-            if row.operator in _BLOCK_BUILDERS:
+            if row.operator in BLOCK_OPERATORS and row.operator is not Operator.SEPARABLE:
                 blocks += 1
                 cout = b.width(row, f"b{blocks} output")
-                _BLOCK_BUILDERS[row.operator](b, row, blocks, channels, cout, stride)
+                _block(b, row, blocks, channels, cout, stride)
                 channels = last_block_out = cout
                 last_block_base = row.c or 0
             elif row.operator is Operator.SEPARABLE:
@@ -1031,7 +913,7 @@ def _build(network: Network, rules: RuleSet, variant: str, repeats: tuple[int, .
                           activation=row.nl, in_level=in_level, out_level=out_level,
                           line=row.line)
                 else:
-                    _separable(b, row, blocks, channels, cout, stride, pair)
+                    _block(b, row, blocks, channels, cout, stride, pair)
                 channels = last_block_out = cout
                 last_block_base = row.c or 0
             elif row.operator in (Operator.CONV, Operator.POINTWISE, Operator.DEPTHWISE):
