@@ -176,3 +176,22 @@ def test_networks_built_from_the_data_keep_the_builders_parameter_count(
 def test_ghostnet_built_from_the_data_rounds_to_timms_printed_params() -> None:
     # timm results/benchmark-infer-fp32-nchw-pt240-cpu-i9_10940x-dynamo.csv: param_count 5.18
     assert round(costmodel.report(network="ghostnet_100").params_with_bn / 1e6, 2) == 5.18
+
+
+def test_formulas_cli_reads_any_block_type_from_its_data(capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    from costmodel.presentation.cli import main
+
+    assert main(["formulas", "--block", "shuffle_unit"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ShuffleNet v2 unit")
+    # stride 1 (M = N is not imposed here): 1×1 M/2 → N/2, k×k depthwise on N/2, 1×1 N/2 → N/2
+    assert "Mult-Adds = D_F**2*N*(2*D_K**2 + M + N)/4" in out
+    assert main(["formulas", "--block", "no_such_block"]) == 2
+    assert "invalid choice: 'no_such_block'" in capsys.readouterr().err
+
+
+def test_block_formula_ratio_is_howard_2017_eq5_for_the_separable_pair() -> None:
+    from costmodel.core.block_formulas import block_formula
+
+    assert _same(block_formula("separable").ratio, 1 / N + 1 / D_K**2)

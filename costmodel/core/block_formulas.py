@@ -133,4 +133,44 @@ def template_cost(block: str | BlockType,
     return sp.expand(mult_adds), sp.expand(params)
 
 
-__all__ = ["D_E", "Choices", "template_cost"]
+@dataclass(frozen=True, kw_only=True)
+class BlockFormula:
+    """A block type's cost read from its data: Mult-Adds, parameters, and the ratio to the
+    standard ``D_K×D_K`` conv from ``M`` to ``N`` channels at the same stride (Howard et al.
+    2017, eq. 5, for the separable pair)."""
+
+    block: str
+    title: str
+    choices: Choices
+    mult_adds: sp.Expr
+    params: sp.Expr
+    ratio: sp.Expr
+
+    @property
+    def text(self) -> str:
+        """Plain text, one line per quantity."""
+        return (f"{self.title}: Mult-Adds = {sp.factor(self.mult_adds)}; parameters = "
+                f"{sp.factor(self.params)}; over a standard conv = {sp.factor(self.ratio)}")
+
+    @property
+    def latex(self) -> str:
+        """LaTeX, one aligned line per quantity."""
+        return (rf"\text{{Mult-Adds}} &= {sp.latex(sp.factor(self.mult_adds))} \\ "
+                rf"\text{{params}} &= {sp.latex(sp.factor(self.params))} \\ "
+                rf"\frac{{\text{{block}}}}{{\text{{standard}}}} &= "
+                rf"{sp.latex(sp.factor(self.ratio))}")
+
+
+def block_formula(block: str | BlockType, choices: Choices | None = None) -> BlockFormula:
+    """:func:`template_cost` of ``block`` with its ratio to the standard conv it replaces."""
+    choices = choices or Choices()
+    btype = block_type(block) if isinstance(block, str) else block
+    mult_adds, params = template_cost(btype, choices)
+    area = D_F**2 if choices.stride_one else D_G**2
+    standard = operations.mult_adds(OpKind.CONV, D_K, M, N, area)
+    return BlockFormula(block=btype.name, title=btype.title, choices=choices,
+                        mult_adds=mult_adds, params=params,
+                        ratio=sp.cancel(mult_adds / standard))
+
+
+__all__ = ["D_E", "BlockFormula", "Choices", "block_formula", "template_cost"]

@@ -33,6 +33,15 @@ MAX_VALUES = 10_000_000
 FORMULA_STEPS = ("inverted_residual", "squeeze_excite", "compound_scaling",
                  "fused_inverted_residual", "universal_inverted_bottleneck", "ghost_bottleneck",
                  "shuffle_unit", "convnext_block", "mixconv")
+
+
+def _block_names() -> tuple[str, ...]:
+    """The block types of data/blocks/, for ``costmodel formulas --block``."""
+    from costmodel.descriptions.block_types import block_types
+
+    return tuple(block_types())
+
+
 #: Rows the sweep command writes at most (a CSV of about 50 MB).
 MAX_OUTPUT_ROWS = 1_000_000
 #: options that take a value, so that ``--alpha -inf`` reads -inf as its value
@@ -223,6 +232,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", action="store_true", help="LaTeX instead of plain text")
     p.add_argument("--steps", choices=FORMULA_STEPS,
                    help="a derivation step by step instead of the catalogue")
+    p.add_argument("--block", choices=_block_names(),
+                   help="one block type's cost read from its data file (data/blocks/)")
+    p.add_argument("--stride", type=int, choices=(1, 2), default=1,
+                   help="with --block: the block's stride (default 1)")
+    p.add_argument("--se", action="store_true", help="with --block: with squeeze-and-excite")
     p = sub.add_parser("derive", help="step-by-step derivation of one layer's cost")
     p.add_argument("layer", help="layer name: conv1, dw1, pw1, ..., fc (v1); b3.expand, b3.dw, "
                                  "b3.project, ... (others); see `costmodel layers`")
@@ -327,6 +341,11 @@ def _run(args: argparse.Namespace) -> str:
         body = _table(chosen, args.format)
         return f"{message}\n{body}" if args.format == "text" else body
     if args.command == "formulas":
+        if args.block:
+            from costmodel.core.block_formulas import Choices, block_formula
+
+            found = block_formula(args.block, Choices(stride_one=args.stride == 1, se=args.se))
+            return found.latex if args.latex else found.text
         if args.steps:
             from costmodel.core import formulas
 
