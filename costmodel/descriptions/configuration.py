@@ -8,10 +8,11 @@ a ``ValueError`` naming the field and the accepted range.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from costmodel.descriptions.builtin_networks import get_network
+from costmodel.descriptions.builtin_networks import NETWORK_NAMES, TIMM_FAMILY_NAMES, get_network
 from costmodel.descriptions.network_spec import Network, RuleSet
 
 MAX_ALPHA = 4.0
@@ -153,8 +154,14 @@ def check_width_for(net: Network, alpha: float) -> None:
     channel multiplier (``mixnet_l`` is 1.3), so only that α is its count."""
     if net.fixed_width and alpha != net.width:
         builder = ", ".join(net.rule_names)
+        family = [name for name, base in TIMM_FAMILY_NAMES.items() if base == net.key]
+        stem = re.sub(r"_\d+$", "", net.key)
+        siblings = [name for name in NETWORK_NAMES if name != net.key and (
+            name == stem or re.fullmatch(rf"{re.escape(stem)}_\d+", name))]
+        hint = (f"; the family name {family[0]!r} takes any alpha" if family
+                else f"; its other widths are {', '.join(siblings)}" if siblings else "")
         raise ValueError(f"alpha must be {net.width:g} for {net.title}: its builder ({builder}) "
-                         f"fixes the channel multiplier by name; got {alpha:g}")
+                         f"fixes the channel multiplier by name; got {alpha:g}{hint}")
 
 
 def resolve(
