@@ -74,8 +74,9 @@ def memory_summary(network: str, rules: str, alpha: float, resolution: int, vari
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_budget(max_ma: float | None, max_p: float | None, network: str | None) -> Any:  # noqa: ANN401
-    return budget_answer(max_ma, max_p, network)
+def cached_budget(max_ma: float | None, max_p: float | None, network: str | None,
+                  checkpoints_only: bool) -> Any:  # noqa: ANN401 -- a BudgetAnswer or None
+    return budget_answer(max_ma, max_p, network, checkpoints_only=checkpoints_only)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -231,6 +232,11 @@ with st.sidebar:
                     disabled=custom is not None, help=no_budget)
     st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
                     disabled=custom is not None, help=no_budget)
+    st.toggle("Only configurations with a checkpoint", key="budget_checkpoints_only",
+              disabled=custom is not None,
+              help=no_budget or "Rank only configurations whose top-1 is a released "
+                                "checkpoint's evaluation (TF-slim, torchvision, timm, the "
+                                "families' READMEs): no prediction, no paper-only figure.")
     if no_budget:
         st.caption(no_budget)
 
@@ -249,30 +255,36 @@ if upload_error:
     st.error(markdown_text(upload_error + " Showing the selected network instead."))
 budget_ma = st.session_state.get("budget_mult_adds")
 budget_p = st.session_state.get("budget_params")
+checkpoints_only = bool(st.session_state.get("budget_checkpoints_only", False))
 
 # --- the budget's answer (it does not depend on α or the resolution) --------------------------
 if custom is None and (budget_ma is not None or budget_p is not None):
     try:
-        answer = cached_budget(budget_ma, budget_p, network_name)
+        answer = cached_budget(budget_ma, budget_p, network_name, checkpoints_only)
     except ValueError as error:
         st.error(markdown_text(f"Budget: {error}."))
     else:
         if answer is None or answer.overall is None:
-            st.info(answer.message if answer else "No budget.")
+            st.info(markdown_text(answer.message) if answer else "No budget.")
         else:
             box = st.container(border=True)
-            lines = [f"**Best within the budget:** {answer.overall.short}"]
+            # the sources are data files' text: shown as written
+            lines = [f"**Best within the budget:** {markdown_text(answer.overall.text)}"]
             other = answer.in_network if answer.in_network != answer.overall else None
             if other:
-                lines.append(f"**Best {title}:** {other.short}")
+                lines.append(f"**Best {markdown_text(title)}:** {markdown_text(other.text)}")
             box.markdown("  \n".join(lines))
+            for choice in (answer.overall, other):
+                if choice is not None and choice.passed_over is not None:
+                    box.caption(markdown_text(choice.passed_over_text))
             buttons = box.container(horizontal=True)
             buttons.button("Apply the best", key="budget_apply", on_click=_apply,
-                           args=(answer.overall,), help=answer.overall.text)
+                           args=(answer.overall,), help="Set its network, α and resolution.")
             if other:
                 buttons.button(f"Apply the best {title}", key="budget_apply_network",
-                               on_click=_apply, args=(other,), help=other.text)
-            box.caption(answer.message)
+                               on_click=_apply, args=(other,),
+                               help="Set its α and resolution.")
+            box.caption(markdown_text(answer.message))
 
 
 def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a DataFrame
@@ -388,6 +400,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         "depth": depth if net.depth_scaling and depth != net.depth else None,
         "rules": rules if rules != net.rule_names[0] else None,
         "budget_mult_adds": budget_ma, "budget_params": budget_p,
+        "budget_checkpoints_only": 1 if st.session_state.get("budget_checkpoints_only") else None,
         "view": view if view != VIEWS[0] else None,
     }.items() if v is not None and custom is None})
 

@@ -341,7 +341,49 @@ def accuracy() -> str:
               "none and are not ranked.", ""]
     lines += _table(["family", "networks measured", "configurations", "rows", "no top-1"],
                     _measured_families())
+    lines += ["", *budget_section()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: The budgets and networks of the budget section: (Mult-Adds in millions, the network whose
+#: best the dashboard would show beside the overall answer).
+BUDGET_EXAMPLES = ((600.0, "mobilenet_v1"), (150.0, "mnasnet_a1"), (300.0, "mobilenet_v2"))
+
+
+def budget_section() -> list[str]:
+    """docs/accuracy.md's budget section: the ranking rule, and the answers it gives now."""
+    from costmodel.presentation.dashboard_state import budget_answer
+
+    rows = []
+    for budget, network in BUDGET_EXAMPLES:
+        for only in (False, True):
+            answer = budget_answer(budget, None, network, checkpoints_only=only)
+            assert answer is not None and answer.overall and answer.in_network
+            best = answer.in_network
+            note = f" {best.passed_over_text}" if best.passed_over else ""
+            rows.append([f"{budget:g} M", "checkpoints only" if only else "all",
+                         answer.overall.text, f"{best.text}.{note}"])
+    return [
+        "## The budget answer", "",
+        "`costmodel.frontier()` (and the dashboard's and the command line's budget answer) "
+        "ranks the configurations within a budget by the low end of their top-1's interval. A "
+        "measured top-1 is its own interval; a predicted one counts at the prediction minus the "
+        "fit's largest leave-one-out error (table above). So a configuration with a published "
+        "top-1 is preferred to a prediction whenever its measured top-1 is within or above the "
+        "prediction's interval: the fit cannot tell the two apart, and the measured one can be "
+        "downloaded and checked. At equal low ends a released checkpoint comes first, then a "
+        "paper's figure, then a prediction, then fewer Mult-Adds. Where a paper and a released "
+        "checkpoint both measured a configuration, the checkpoint's top-1 is ranked (MobileNet "
+        "v1 1.0-224: TF-slim's 70.9 %, not the paper's 70.6 %). `checkpoints_only=True` (the "
+        "dashboard's \"Only configurations with a checkpoint\", `costmodel frontier "
+        "--checkpoints-only`) ranks released checkpoints only: checkpoint tables, torchvision's "
+        "weights, timm's results, the families' READMEs; no prediction, no paper-only figure.",
+        "",
+        "The answers now, across every built-in ImageNet network and for one network (as the "
+        "dashboard shows them):", "",
+        *_table(["Mult-Adds ≤", "ranked", "best of every network", "best of one network"],
+                rows),
+    ]
 
 
 def _measured_families() -> list[list[object]]:
@@ -624,6 +666,8 @@ def errors() -> str:
         ("`sweep(np.full(10**5, .5), np.full(10**5, 224))`",
          lambda: costmodel.sweep(np.full(10**5, 0.5), np.full(10**5, 224))),
         ("`frontier(max_mult_adds=-5)`", lambda: costmodel.frontier(max_mult_adds=-5)),
+        ("`frontier(checkpoints_only='yes')`",
+         lambda: costmodel.frontier(checkpoints_only="yes")),  # type: ignore[arg-type]
         ("`budget_curve(None)`", lambda: costmodel.budget_curve(None)),  # type: ignore[arg-type]
         ("`kernel_scaling_mistake(0)`", lambda: costmodel.kernel_scaling_mistake(0)),
         ("`derive('dw99')`", lambda: costmodel.derive("dw99")),

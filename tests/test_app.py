@@ -309,6 +309,55 @@ def test_budget_answer_for_the_selected_network_applied(app: AppTest) -> None:
     assert metric(app, "Mult-Adds") == f"{r.mult_adds:,}" and r.mult_adds <= 150e6
 
 
+def test_budget_answer_says_measured_or_predicted_with_the_interval(app: AppTest) -> None:
+    # TF-slim mobilenet_v1.md: MobileNet_v1_1.0_224, 70.9 % (the paper prints 70.6 %)
+    app.number_input(key="budget_mult_adds").set_value(600.0).run()
+    text = _text(app)
+    assert ("**Best MobileNet v1:** MobileNet v1 α = 1, 224 px: 70.9 % top-1 (measured, "
+            "checkpoint: TF-slim mobilenet_v1.md: MobileNet_v1_1.0_224)") in text
+    # MnasNet-A1 at 150 M: a prediction, its interval in the text (± 0.99, docs/accuracy.md)
+    app.selectbox(key="network").set_value("mnasnet_a1").run()
+    app.number_input(key="budget_mult_adds").set_value(150.0).run()
+    assert not app.exception
+    text = _text(app)
+    assert "**Best MnasNet-A1:** MnasNet-A1 α = 1.05, 144 px: " in text
+    assert re.search(r"% top-1 \(predicted, ±1\.0 leave-one-out: \d+\.\d–\d+\.\d %; no "
+                     r"checkpoint\)", text)
+
+
+def test_budget_checkpoints_only_toggle(app: AppTest) -> None:
+    # tensorflow/tpu mnasnet/README.md: MnasNet-A1 0.75-160, 70.1 %
+    app.selectbox(key="network").set_value("mnasnet_a1").run()
+    app.number_input(key="budget_mult_adds").set_value(150.0).run()
+    toggle = app.toggle(key="budget_checkpoints_only")
+    assert toggle.value is False and not toggle.disabled
+    toggle.set_value(True).run()
+    assert not app.exception
+    text = _text(app)
+    assert ("**Best MnasNet-A1:** MnasNet-A1 α = 0.75, 160 px: 70.1 % top-1 (measured, "
+            "checkpoint: tensorflow/tpu mnasnet/README.md: MnasNet-A1 0.75-160)") in text
+    assert "predicted" not in text.split("**Best within the budget:**")[1].split("\n")[0]
+    assert "configurations with a released checkpoint fit (Mult-Adds ≤ 150,000,000)" in text
+    assert app.query_params["budget_checkpoints_only"] == "1"
+    app.button(key="budget_apply_network").click().run()
+    assert not app.exception
+    assert metric(app, "Top-1").startswith("70.1 %")
+    toggle = app.toggle(key="budget_checkpoints_only")
+    toggle.set_value(False).run()
+    assert "budget_checkpoints_only" not in app.query_params
+    assert "**Best MnasNet-A1:** MnasNet-A1 α = 1.05, 144 px: " in _text(app)
+
+
+def test_budget_checkpoints_only_from_a_link() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"network": "mnasnet_a1", "budget_mult_adds": "150",
+                            "budget_checkpoints_only": "1"})
+    at.run()
+    assert not at.exception and not at.toast
+    assert at.toggle(key="budget_checkpoints_only").value is True
+    assert "MnasNet-A1 α = 0.75, 160 px: 70.1 % top-1 (measured, checkpoint" in _text(at)
+
+
 def test_params_only_budget_and_nothing_fits(app: AppTest) -> None:
     app.number_input(key="budget_params").set_value(3.0).run()
     text = _text(app)
@@ -336,6 +385,7 @@ def test_shared_link_restores_the_configuration() -> None:
     ({"resolution": "-5"}, "resolution='-5' was not used"),
     ({"resolution": "100000"}, "resolution must be an integer in [1, 4096]"),
     ({"budget_mult_adds": "-5"}, "budget_mult_adds='-5' was not used"),
+    ({"budget_checkpoints_only": "yes"}, "budget_checkpoints_only must be 1 (on) or 0 (off)"),
     ({"variant": "bogus"}, "variant='bogus' was not used"),
     ({"alpha": "__import__('os')"}, "alpha must be a number"),
     ({"alpha": "１６０"}, "ASCII digits"),

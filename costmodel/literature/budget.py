@@ -2,8 +2,16 @@
 Mult-Adds and/or parameter budget, and the closed-form budget curve ρ(α).
 
 Networks with a fitted accuracy model (MobileNet v1, v2, MnasNet-A1) are searched over a grid of
-α × resolution with predicted top-1; the others (MobileNet v3, EfficientNet) enter with their
-measured, published points only.
+α × resolution with predicted top-1; the others (MobileNet v3, EfficientNet, timm's networks)
+enter with their measured, published points only.
+
+The ranking, stated once (:func:`frontier`): configurations are ranked by ``low``, the low end
+of what is known of their top-1. A measured top-1 is its own interval (``low`` = ``top1``); a
+predicted one counts at the low end of its interval, the prediction minus the fit's largest
+leave-one-out error. So a measured configuration is preferred to a predicted one whenever its
+measured top-1 is within or above the prediction's interval (the fit cannot tell them apart,
+and the measured one is a number somebody got); equal ``low`` puts a released checkpoint
+first, then a paper's figure, then a prediction, then fewer Mult-Adds.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from costmodel.core.counting import totals
 from costmodel.core.graph import build_graph
 from costmodel.descriptions.builtin_networks import NETWORK_NAMES
 from costmodel.descriptions.configuration import MAX_RESOLUTION, resolve
+from costmodel.literature.published import Origin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +40,12 @@ DEFAULT_RESOLUTIONS: tuple[int, ...] = tuple(range(96, 225, 8))
 WIDE_ALPHAS: tuple[float, ...] = tuple(round(0.35 + 0.05 * i, 2) for i in range(22))
 MAX_CANDIDATES = 2_000_000
 COLUMNS = ["network", "alpha", "resolution", "mult_adds", "params", "top1", "low", "high",
-           "basis", "extrapolated", "on_frontier", "source"]
+           "basis", "checkpoint", "extrapolated", "on_frontier", "source"]
+#: The columns of the candidates before the frontier is marked.
+_CANDIDATE_COLUMNS = [c for c in COLUMNS if c != "on_frontier"]
+#: Origins whose top-1 is a released checkpoint's evaluation (a checkpoint table's row,
+#: torchvision's weights metadata). A paper's figure is measured too, but names no download.
+CHECKPOINT_ORIGINS: tuple[Origin, ...] = (Origin.CHECKPOINTS, Origin.LIBRARY)
 
 
 def _budget(name: str, value: object) -> float | None:
@@ -80,6 +94,7 @@ def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFram
         "mult_adds": grid["mult_adds"], "params": grid["params"], "top1": top1,
         "low": np.maximum(top1 - fit.loo_max_abs, 0.0),
         "high": np.minimum(top1 + fit.loo_max_abs, 100.0), "basis": "predicted",
+        "checkpoint": False,
         "extrapolated": ~((grid["alpha"] >= a_lo) & (grid["alpha"] <= a_hi)
                           & (grid["resolution"] >= r_lo) & (grid["resolution"] <= r_hi)),
         "source": f"{fit.name} fit on {fit.points} published points",
@@ -97,14 +112,18 @@ def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFram
 def _measured(network: str) -> pd.DataFrame:
     """The network's measured (published) ImageNet top-1 points, one per (α, resolution).
 
-    Rows are taken in the loader's order (``published.FILES``: the MobileNet, MnasNet and
-    EfficientNet papers and checkpoint tables, then torchvision's and timm's evaluations, then
-    the newer families' papers and READMEs): the first source that measured a configuration
-    gives its top-1, the best of that source's rows there where it lists several checkpoints of
-    it (timm's results file evaluates some networks' checkpoints at the same size). A newer
-    family's README figure is therefore ranked where timm did not evaluate that configuration
-    (EfficientNet-Lite3 at 280 px, PP-LCNet x0.35). ``source`` names the source and the row's
-    model or checkpoint. A network of fixed width (timm's) has its own α."""
+    A released checkpoint's evaluation (origin in :data:`CHECKPOINT_ORIGINS`: a checkpoint
+    table, torchvision's weights) is taken before a paper's figure of the same configuration
+    (MobileNet v1 1.0-224: TF-slim's checkpoint 70.9 %, not the paper's 70.6 %); ``checkpoint``
+    says which it is. Among sources of the same kind, rows are taken in the loader's order
+    (``published.FILES``: the MobileNet, MnasNet and EfficientNet papers and checkpoint tables,
+    then torchvision's and timm's evaluations, then the newer families' papers and READMEs):
+    the first source that measured a configuration gives its top-1, the best of that source's
+    rows there where it lists several checkpoints of it (timm's results file evaluates some
+    networks' checkpoints at the same size). A newer family's README figure is therefore ranked
+    where timm did not evaluate that configuration (EfficientNet-Lite3 at 280 px, PP-LCNet
+    x0.35). ``source`` names the source and the row's model or checkpoint. A network of fixed
+    width (timm's) has its own α."""
     import pandas as pd
 
     from costmodel.literature.accuracy import accuracy_data
@@ -114,18 +133,22 @@ def _measured(network: str) -> pd.DataFrame:
                 & (data["task"] == "ImageNet")
                 & ~data["model"].str.contains("8-bit") & data["exact_mult_adds"].notna()
                 & (data["variant"] == "separable")]
-    chosen: dict[tuple[float, int], tuple[str, float, str]] = {}  # key → (source, top-1, model)
-    for alpha_cell, resolution, value, source, model in zip(
+    # key → (checkpoint, source, top-1, model)
+    chosen: dict[tuple[float, int], tuple[bool, str, float, str]] = {}
+    for alpha_cell, resolution, value, source, model, origin in zip(
             rows["alpha"].tolist(), rows["resolution"].tolist(), rows["value"].tolist(),
-            rows["source"].tolist(), rows["model"].tolist(), strict=True):
+            rows["source"].tolist(), rows["model"].tolist(), rows["origin"].tolist(),
+            strict=True):
         alpha = None if math.isnan(alpha_cell) else float(alpha_cell)
         config = resolve(network=network, alpha=alpha, resolution=int(resolution))
         key = (config.alpha, config.resolution)
+        checkpoint = origin in CHECKPOINT_ORIGINS
         first = chosen.get(key)
-        if first is None or (first[0] == source and float(value) > first[1]):
-            chosen[key] = (source, float(value), model)
+        if (first is None or (checkpoint and not first[0])
+                or (first[1] == source and float(value) > first[2])):
+            chosen[key] = (checkpoint, source, float(value), model)
     out = []
-    for (alpha_value, size), (source, top1, model) in chosen.items():
+    for (alpha_value, size), (checkpoint, source, top1, model) in chosen.items():
         config = resolve(network=network, alpha=alpha_value, resolution=size)
         graph = build_graph(config.network, config.rules, config.classes, config.variant,
                             config.depth)
@@ -133,9 +156,9 @@ def _measured(network: str) -> pd.DataFrame:
         out.append({"network": network, "alpha": config.alpha,
                     "resolution": config.resolution, "mult_adds": mult_adds,
                     "params": params, "top1": top1, "low": top1, "high": top1,
-                    "basis": "measured", "extrapolated": False,
+                    "basis": "measured", "checkpoint": checkpoint, "extrapolated": False,
                     "source": f"{source}: {model}" if model else source})
-    return pd.DataFrame(out, columns=[*COLUMNS[:-2], "source"])
+    return pd.DataFrame(out, columns=_CANDIDATE_COLUMNS)
 
 
 def _with_measured(predicted: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +169,7 @@ def _with_measured(predicted: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFr
     key = measured.set_index([measured["alpha"].round(6), measured["resolution"]])
     out = predicted.copy()
     index = list(zip(out["alpha"].round(6), out["resolution"], strict=True))
-    for column in ("top1", "low", "high", "basis", "extrapolated", "source"):
+    for column in ("top1", "low", "high", "basis", "checkpoint", "extrapolated", "source"):
         lookup = key[column].to_dict()
         out[column] = [lookup.get(i, old) for i, old in zip(index, out[column], strict=True)]
     return out
@@ -191,28 +214,46 @@ def frontier(
     networks: Sequence[str] = ("mobilenet_v1",),
     alphas: object = None,
     resolutions: object = None,
+    checkpoints_only: bool = False,
 ) -> pd.DataFrame:
-    """Configurations within the budget, best top-1 first, across ``networks``.
+    """Configurations within the budget across ``networks``, the answer first.
 
     Budgets are counts (Mult-Adds, parameters), ``None`` for no limit. Networks with a fitted
     accuracy model are searched over ``alphas`` × ``resolutions`` (default: α 0.25-1.0 for
     MobileNet v1, 0.35-1.4 for the others, 96-224 px in steps of 8) with predicted top-1,
     except where a paper or checkpoint measured that point (its top-1 is used, basis
-    ``measured``); the others contribute their measured (published) points only, at their
-    own α for networks of fixed width (timm's: ``mixnet_s`` is α = 1 at each resolution its
-    checkpoints were evaluated at), and ``alphas``/``resolutions`` do not apply to them. Where
-    one source lists several checkpoints of a configuration, the best is ranked and
-    ``source`` names it ("timm results/results-imagenet.csv @aa4b5850: mixnet_s.ft_in1k").
+    ``measured``; a released checkpoint's before a paper's figure); the others contribute
+    their measured (published) points only, at their own α for networks of fixed width
+    (timm's: ``mixnet_s`` is α = 1 at each resolution its checkpoints were evaluated at), and
+    ``alphas``/``resolutions`` do not apply to them. Where one source lists several
+    checkpoints of a configuration, the best is ranked and ``source`` names it ("timm
+    results/results-imagenet.csv @aa4b5850: mixnet_s.ft_in1k").
+
+    The order (the first row is the answer): ``low`` descending, the low end of the top-1's
+    interval. A measured top-1 is its own interval; a predicted one's is ± the fit's largest
+    leave-one-out error (:func:`costmodel.literature.accuracy_model.predict_accuracy`). So a
+    measured configuration ranks ahead of a predicted one when its top-1 is at least the
+    prediction minus that error: at 600 M Mult-Adds MobileNet v1 1.0-224 (TF-slim's checkpoint,
+    70.9 %) ranks ahead of 1.0-216 (70.8 % predicted, 70.3-71.3). At equal ``low`` a released
+    checkpoint comes first, then a paper's figure, then a prediction, then fewer Mult-Adds.
+    ``checkpoints_only=True`` ranks only configurations with a released checkpoint (a
+    checkpoint table's or torchvision's evaluation): no prediction, no paper-only figure.
+
     Columns: ``network``, ``alpha``, ``resolution``, ``mult_adds``, ``params``, ``top1``,
-    ``low``, ``high``, ``basis`` (predicted / measured), ``extrapolated``, ``on_frontier``
-    (True when no other candidate has fewer or equal Mult-Adds and a higher or equal top-1,
-    one strictly: exact ties are on it together), ``source``. A network listed twice, and a
-    configuration given twice, appear once. A network with no fit and no published ImageNet
-    top-1 is not ranked, and ``frame.attrs["message"]`` names it. When nothing fits, the
-    frame is empty and ``frame.attrs["message"]`` says why.
+    ``low``, ``high``, ``basis`` (predicted / measured), ``checkpoint`` (True where a released
+    checkpoint's evaluation gives ``top1``), ``extrapolated``, ``on_frontier`` (True when no
+    other candidate has fewer or equal Mult-Adds and a higher or equal top-1, one strictly:
+    exact ties are on it together), ``source``. A network listed twice, and a configuration
+    given twice, appear once. A network with no fit and no published ImageNet top-1 (with
+    ``checkpoints_only``, no checkpoint evaluated on ImageNet) is not ranked, and
+    ``frame.attrs["message"]`` names it. When nothing fits, the frame is empty and
+    ``frame.attrs["message"]`` says why.
     """
     budget_ma = _budget("max_mult_adds", max_mult_adds)
     budget_p = _budget("max_params", max_params)
+    if not isinstance(checkpoints_only, bool | np.bool_):
+        raise ValueError(f"checkpoints_only must be True or False; got {checkpoints_only!r}")
+    only = bool(checkpoints_only)
     if isinstance(networks, str) or not isinstance(networks, Sequence) or not networks:
         raise ValueError("networks must be a non-empty list of network names")
     names = tuple(dict.fromkeys(networks))  # a network listed twice is searched once
@@ -221,21 +262,21 @@ def frontier(
             raise ValueError(f"networks must name built-in networks ({', '.join(NETWORK_NAMES)}): "
                              f"the frontier needs their published accuracy; got {name!r}")
     if alphas is None and resolutions is None:
-        result = _default_frontier(names, budget_ma, budget_p)
+        result = _default_frontier(names, budget_ma, budget_p, only)
         copy = result.copy()
         copy.attrs = dict(result.attrs)
         return copy
-    return _frontier(names, budget_ma, budget_p, alphas, resolutions)
+    return _frontier(names, budget_ma, budget_p, alphas, resolutions, only)
 
 
 @lru_cache(maxsize=64)
 def _default_frontier(names: tuple[str, ...], budget_ma: float | None,
-                      budget_p: float | None) -> pd.DataFrame:
-    return _frontier(names, budget_ma, budget_p, None, None)
+                      budget_p: float | None, checkpoints_only: bool) -> pd.DataFrame:
+    return _frontier(names, budget_ma, budget_p, None, None, checkpoints_only)
 
 
 def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float | None,
-              alphas: object, resolutions: object) -> pd.DataFrame:
+              alphas: object, resolutions: object, checkpoints_only: bool) -> pd.DataFrame:
     import pandas as pd
 
     from costmodel.literature.accuracy import FITTED
@@ -253,13 +294,22 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
             parts.append(_with_measured(_predicted(name, a, r), _measured(name)))
         else:
             parts.append(_measured(name))
-    notes = [str(p.attrs["outside"]) for p in parts if "outside" in p.attrs]
-    unranked = [name for name, part in zip(names, parts, strict=True)
-                if name not in FITTED and part.empty]
+    if checkpoints_only:
+        parts = [p[p["checkpoint"].astype(bool)] for p in parts]
+        notes: list[str] = []  # the predictions' range does not apply
+        unranked = [name for name, part in zip(names, parts, strict=True) if part.empty]
+        missing = "no checkpoint evaluated on ImageNet"
+    else:
+        notes = [str(p.attrs["outside"]) for p in parts if "outside" in p.attrs]
+        unranked = [name for name, part in zip(names, parts, strict=True)
+                    if name not in FITTED and part.empty]
+        missing = "no published ImageNet top-1"
     if unranked:
-        notes.append(f"{_count(len(unranked), 'network')} with no published ImageNet top-1 "
+        notes.append(f"{_count(len(unranked), 'network')} with {missing} "
                      f"{'is' if len(unranked) == 1 else 'are'} not ranked: "
                      f"{_listed(unranked)}")
+    with_checkpoint = " with a released checkpoint" if checkpoints_only else ""
+    kind = "checkpoint" if checkpoints_only else "candidate"
     grid = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
     # one row per configuration (repeated alphas or resolutions give the same one)
@@ -272,12 +322,12 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
     frame = grid[keep].reset_index(drop=True)
     if frame.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-        message = (f"No configuration fits the budget ({_budget_text(budget_ma, budget_p)})"
-                   if len(grid) else f"No candidate could be ranked for the budget "
-                                     f"({_budget_text(budget_ma, budget_p)})")
+        budget = _budget_text(budget_ma, budget_p)
+        message = (f"No configuration{with_checkpoint} fits the budget ({budget})" if len(grid)
+                   else f"No {kind} could be ranked for the budget ({budget})")
         if len(grid):
             cheapest = grid.sort_values("mult_adds").iloc[0]
-            message += (f"; the cheapest candidate, {cheapest['network']} α = "
+            message += (f"; the cheapest {kind}, {cheapest['network']} α = "
                         f"{cheapest['alpha']:g} at {int(cheapest['resolution'])} px, needs "
                         f"{int(cheapest['mult_adds']):,} Mult-Adds and "
                         f"{int(cheapest['params']):,} params.")
@@ -285,10 +335,16 @@ def _frontier(names: tuple[str, ...], budget_ma: float | None, budget_p: float |
         return empty
     frame["on_frontier"] = pareto_mask(frame["mult_adds"].to_numpy(dtype=np.float64),
                                        frame["top1"].to_numpy(dtype=np.float64))
-    frame = frame.sort_values(["top1", "mult_adds"], ascending=[False, True])
+    # the ranking (module docstring): low end of the interval, then a checkpoint before a
+    # paper's figure before a prediction, then fewer Mult-Adds
+    basis_order = np.where(frame["checkpoint"].astype(bool), 0,
+                           np.where(frame["basis"] == "measured", 1, 2))
+    frame = frame.assign(_basis_order=basis_order).sort_values(
+        ["low", "_basis_order", "mult_adds"], ascending=[False, True, True])
     frame = frame[COLUMNS].reset_index(drop=True)
     frame.attrs["message"] = (
-        f"{len(frame)} configurations fit ({_budget_text(budget_ma, budget_p)}); "
+        f"{_count(len(frame), 'configuration')}{with_checkpoint} "
+        f"{'fits' if len(frame) == 1 else 'fit'} ({_budget_text(budget_ma, budget_p)}); "
         f"{int(frame['on_frontier'].sum())} on the frontier" + "".join(f"; {n}" for n in notes)
         + ".")
     return frame
@@ -364,6 +420,7 @@ def budget_curve(max_mult_adds: float, alphas: object = DEFAULT_ALPHAS,
 
 
 __all__ = [
+    "CHECKPOINT_ORIGINS",
     "DEFAULT_ALPHAS",
     "DEFAULT_RESOLUTIONS",
     "WIDE_ALPHAS",

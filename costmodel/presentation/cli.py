@@ -226,6 +226,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated network names, or 'all' (default mobilenet_v1)")
     p.add_argument("--all", action="store_true", help="every fitting configuration, not only "
                                                      "the Pareto frontier")
+    p.add_argument("--checkpoints-only", action="store_true",
+                   help="rank only configurations with a released checkpoint (no prediction, "
+                        "no paper-only figure)")
     output(p, "text")
     p = sub.add_parser("formulas", help="the formulas (MobileNet v1 section 3, v2, SE, and every "
                                          "later block type)")
@@ -332,14 +335,21 @@ def _run(args: argparse.Namespace) -> str:
                  if args.networks.strip() == "all"
                  else [n.strip() for n in args.networks.split(",") if n.strip()])
         f = costmodel.frontier(max_mult_adds=args.max_mult_adds, max_params=args.max_params,
-                               networks=names)
+                               networks=names, checkpoints_only=args.checkpoints_only)
         message = f.attrs["message"]
         if f.empty:
             print(message, file=sys.stderr)
             return _table(f, args.format) if args.format != "text" else ""
         chosen = f if args.all else f[f["on_frontier"]]
         body = _table(chosen, args.format)
-        return f"{message}\n{body}" if args.format == "text" else body
+        if args.format != "text":
+            return body
+        from costmodel.presentation.dashboard_state import budget_choice
+
+        best = budget_choice(f)
+        assert best is not None  # f is not empty
+        lines = [f"Best: {best.text}", best.passed_over_text, message, body]
+        return "\n".join(line for line in lines if line)
     if args.command == "formulas":
         if args.block:
             from costmodel.core.block_formulas import Choices, block_formula

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from costmodel.base.parsing import parse_integer, parse_real
 from costmodel.descriptions.builtin_networks import (
@@ -34,6 +34,9 @@ from costmodel.descriptions.configuration import (
 from costmodel.literature.published import Origin, published_rows
 from costmodel.reports import Report
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: The dashboard's views, in the order of its selector.
 VIEWS: tuple[str, ...] = ("Accuracy", "Per layer", "α × resolution", "Latency", "Lesson",
                           "Exercises", "Tables", "Downloads")
@@ -50,7 +53,8 @@ MAX_LINK_VALUE_CHARS = 64
 ALPHA_SLIDER = (0.25, 1.4)
 ALPHA_STEP = 0.05
 LINK_KEYS: tuple[str, ...] = ("network", "rules", "alpha", "resolution", "variant", "depth",
-                              "budget_mult_adds", "budget_params", "view")
+                              "budget_mult_adds", "budget_params", "budget_checkpoints_only",
+                              "view")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +123,10 @@ def _read_value(key: str, text: str) -> object:
         return check_depth(parse_real(text, "depth"))
     if key == "resolution":
         return check_resolution(parse_integer(text, "resolution"))
+    if key == "budget_checkpoints_only":
+        if text not in ("0", "1"):
+            raise ValueError("budget_checkpoints_only must be 1 (on) or 0 (off)")
+        return text == "1"
     value = parse_real(text, key)
     if not (math.isfinite(value) and 0 < value <= MAX_BUDGET_M):
         raise ValueError(f"{key} must be {BUDGET_RANGE}")
@@ -177,7 +185,13 @@ def _paper_name(r: Report) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class BudgetChoice:
-    """One configuration the budget answer proposes (a row of :func:`costmodel.frontier`)."""
+    """One configuration the budget answer proposes (a row of :func:`costmodel.frontier`).
+
+    ``checkpoint`` is True where a released checkpoint's evaluation gives ``top1``;
+    ``plus_minus`` is the half-width of the top-1's interval: the fit's largest leave-one-out
+    error for a prediction, 0 for a measured top-1. ``passed_over`` is the prediction this
+    measured answer was preferred to: a higher point estimate whose interval reaches down to
+    the measured top-1 (the ranking rule of :func:`costmodel.frontier`)."""
 
     network: str
     title: str
@@ -189,23 +203,38 @@ class BudgetChoice:
     low: float
     high: float
     basis: str
+    checkpoint: bool
+    extrapolated: bool
+    plus_minus: float
     source: str
+    passed_over: BudgetChoice | None = None
 
     @property
-    def short(self) -> str:
-        """The configuration, its top-1 and its cost in a few words."""
-        return (f"{self.title} α = {self.alpha:g}, {self.resolution} px: {self.top1:.1f} % "
-                f"({self.basis}), {self.mult_adds / 1e6:,.1f} M Mult-Adds, "
-                f"{self.params / 1e6:,.2f} M params")
+    def accuracy(self) -> str:
+        """The top-1 and what it rests on: a released checkpoint or a paper (with the source),
+        or a prediction with its interval."""
+        if self.basis == "measured" and self.checkpoint:
+            return f"{self.top1:.1f} % top-1 (measured, checkpoint: {self.source})"
+        if self.basis == "measured":
+            return (f"{self.top1:.1f} % top-1 (measured, paper: {self.source}; no released "
+                    f"checkpoint listed)")
+        beyond = ", extrapolated beyond the fitted points" if self.extrapolated else ""
+        return (f"{self.top1:.1f} % top-1 (predicted, ±{self.plus_minus:.1f} "
+                f"leave-one-out: {self.low:.1f}–{self.high:.1f} %{beyond}; no checkpoint)")
 
     @property
     def text(self) -> str:
         """One line: the configuration, its top-1 (measured or predicted) and its cost."""
-        accuracy = (f"{self.top1:.1f} % top-1 (measured, {self.source})"
-                    if self.basis == "measured" else
-                    f"{self.top1:.1f} % top-1 (predicted, {self.low:.1f}–{self.high:.1f})")
-        return (f"{self.title} α = {self.alpha:g} at {self.resolution} px: {accuracy}; "
+        return (f"{self.title} α = {self.alpha:g}, {self.resolution} px: {self.accuracy}; "
                 f"{self.mult_adds / 1e6:,.1f} M Mult-Adds, {self.params / 1e6:,.2f} M params")
+
+    @property
+    def passed_over_text(self) -> str:
+        """Why a higher prediction is not the answer (empty when none was passed over)."""
+        if self.passed_over is None:
+            return ""
+        return (f"Preferred to {self.passed_over.text}: the measured {self.top1:.1f} % is "
+                f"within that prediction's interval.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,20 +247,42 @@ class BudgetAnswer:
     message: str
 
 
+def budget_choice(frame: pd.DataFrame) -> BudgetChoice | None:
+    """The answer of a :func:`costmodel.frontier` frame (its first row), with the prediction it
+    was preferred to, if any; ``None`` for an empty frame."""
+    if frame.empty:
+        return None
+    chosen = _choice(frame.iloc[0].to_dict())
+    if chosen.basis != "measured":
+        return chosen
+    higher = frame[(frame["basis"] == "predicted") & (frame["top1"] > chosen.top1)]
+    if higher.empty:
+        return chosen
+    best = higher.sort_values(["top1", "mult_adds"], ascending=[False, True]).iloc[0]
+    return replace(chosen, passed_over=_choice(best.to_dict()))
+
+
 def _choice(row: Mapping[Any, object]) -> BudgetChoice:
+    from costmodel.literature.accuracy_model import default_fit
+
     network = str(row["network"])
+    basis = str(row["basis"])
     return BudgetChoice(
         network=network, title=get_network(network).title, alpha=float(str(row["alpha"])),
         resolution=int(str(row["resolution"])), mult_adds=int(str(row["mult_adds"])),
         params=int(str(row["params"])), top1=float(str(row["top1"])),
-        low=float(str(row["low"])), high=float(str(row["high"])), basis=str(row["basis"]),
+        low=float(str(row["low"])), high=float(str(row["high"])), basis=basis,
+        checkpoint=bool(row["checkpoint"]), extrapolated=bool(row["extrapolated"]),
+        plus_minus=default_fit(network).loo_max_abs if basis == "predicted" else 0.0,
         source=str(row["source"]))
 
 
 def budget_answer(max_mult_adds_m: float | None, max_params_m: float | None,
-                  network: str | None = None) -> BudgetAnswer | None:
+                  network: str | None = None, *,
+                  checkpoints_only: bool = False) -> BudgetAnswer | None:
     """The answer to a budget given in millions (``None`` for no limit; both ``None``: no
-    answer). ``network`` (a built-in name) adds that network's best configuration."""
+    answer). ``network`` (a built-in name) adds that network's best configuration;
+    ``checkpoints_only`` ranks only configurations with a released checkpoint."""
     from costmodel.literature.budget import frontier
 
     if max_mult_adds_m is None and max_params_m is None:
@@ -244,14 +295,10 @@ def budget_answer(max_mult_adds_m: float | None, max_params_m: float | None,
     frame = frontier(
         max_mult_adds=None if max_mult_adds_m is None else max_mult_adds_m * 1e6,
         max_params=None if max_params_m is None else max_params_m * 1e6,
-        networks=BUDGET_NETWORKS)
-    message = str(frame.attrs.get("message", ""))
-    if frame.empty:
-        return BudgetAnswer(overall=None, in_network=None, message=message)
-    overall = _choice(frame.iloc[0].to_dict())
+        networks=BUDGET_NETWORKS, checkpoints_only=checkpoints_only)
     own = frame[frame["network"] == network] if network else frame.iloc[0:0]
-    in_network = _choice(own.iloc[0].to_dict()) if len(own) else None
-    return BudgetAnswer(overall=overall, in_network=in_network, message=message)
+    return BudgetAnswer(overall=budget_choice(frame), in_network=budget_choice(own),
+                        message=str(frame.attrs.get("message", "")))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -366,6 +413,7 @@ __all__ = [
     "WidgetRanges",
     "accuracy_headline",
     "budget_answer",
+    "budget_choice",
     "column_spec",
     "family",
     "network_choices",
