@@ -17,11 +17,18 @@ from typing import Any
 import streamlit as st
 
 import costmodel
-from costmodel.base.formatting import frame_to_csv, markdown_text, times_fewer_or_more
+from costmodel.base.formatting import (
+    approx_ms,
+    frame_to_csv,
+    markdown_text,
+    times_fewer_or_more,
+)
 from costmodel.base.kinds import DEFAULT_PROFILE
 from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
 from costmodel.descriptions.configuration import check_alpha, check_resolution
 from costmodel.descriptions.network_spec import Network
+from costmodel.hardware.device_profiles import get_profile
+from costmodel.hardware.latency import assumptions as latency_assumptions
 from costmodel.literature.accuracy import reconciliation
 from costmodel.presentation import plots
 from costmodel.presentation.dashboard_state import (
@@ -48,6 +55,18 @@ VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 
 CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
+#: what every latency shown assumes (said next to the number)
+LATENCY_ASSUMPTIONS = latency_assumptions(get_profile(PROFILE))
+# one of the accuracy chart's two layouts, by the screen's width
+# and, on a phone, the headline numbers compact and kept on screen while the controls below
+# them scroll (a preset tapped further down leaves them in view)
+st.html("<style>@media (max-width: 640px) { .st-key-accuracy_desktop { display: none; } "
+        "[data-testid=stLayoutWrapper]:has(> .st-key-headline), "
+        ".st-key-headline { position: sticky; top: 0; z-index: 3; "
+        "background: var(--st-background-color, white); } "
+        ".st-key-headline [data-testid=stMetricValue] { font-size: 1.35rem; } "
+        ".st-key-headline [data-testid=stMetric] { min-width: 40%; } } "
+        "@media (min-width: 641px) { .st-key-accuracy_phone { display: none; } }</style>")
 
 
 # --- cached library calls (keyed by plain values) ---------------------------------------------
@@ -220,31 +239,35 @@ with st.sidebar:
               help="Hover for each point's source, zoom and pan. The default picture redraws "
                    "in a few milliseconds; the interactive chart (plotly) takes about "
                    "60-100 ms more on every change.")
-    st.subheader("Your own network")
-    st.file_uploader("Network table (CSV, at most 1 MB)", type=["csv"],
-                     key="architecture_upload",
-                     help="Block or layer schema; see docs/tables.md.")
-    st.subheader("Budget")
-    # the answer ranks the built-in ImageNet networks by their top-1: not an uploaded table
-    no_budget = ("The budget answer ranks the built-in ImageNet networks by top-1; it does not "
-                 "apply to your table." if custom is not None else None)
-    st.number_input("Max Mult-Adds (millions)", value=None, step=10.0, key="budget_mult_adds",
-                    disabled=custom is not None, help=no_budget)
-    st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
-                    disabled=custom is not None, help=no_budget)
-    st.toggle("Only configurations with a checkpoint", key="budget_checkpoints_only",
-              disabled=custom is not None,
-              help=no_budget or "Rank only configurations whose top-1 is a released "
-                                "checkpoint's evaluation (TF-slim, torchvision, timm, the "
-                                "families' READMEs): no prediction, no paper-only figure.")
-    if no_budget:
-        st.caption(no_budget)
 
 title = net.title if custom is None else custom.title
 st.markdown(f"### costmodel · {markdown_text(title)}")
 st.session_state.setdefault("view", VIEWS[0])
 view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="collapsed",
                                 on_change=_keep_view) or VIEWS[0])
+# the budget and an upload are on the page itself, not in the sidebar: a phone hides the
+# sidebar behind a button, and these are questions the page answers first
+with st.expander("Budget · your own network table", icon=":material/tune:"):
+    budget_column, upload_column = st.columns(2)
+    with budget_column:
+        # the answer ranks the built-in ImageNet networks by their top-1: not an uploaded table
+        no_budget = ("The budget answer ranks the built-in ImageNet networks by top-1; it does "
+                     "not apply to your table." if custom is not None else None)
+        st.number_input("Max Mult-Adds (millions)", value=None, step=10.0,
+                        key="budget_mult_adds", disabled=custom is not None, help=no_budget)
+        st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
+                        disabled=custom is not None, help=no_budget)
+        st.toggle("Only configurations with a checkpoint", key="budget_checkpoints_only",
+                  disabled=custom is not None,
+                  help=no_budget or "Rank only configurations whose top-1 is a released "
+                                    "checkpoint's evaluation (TF-slim, torchvision, timm, the "
+                                    "families' READMEs): no prediction, no paper-only figure.")
+        if no_budget:
+            st.caption(no_budget)
+    with upload_column:
+        st.file_uploader("Your network table (CSV, at most 1 MB)", type=["csv"],
+                         key="architecture_upload",
+                         help="Block, layer or graph schema; see docs/tables.md.")
 # messages quote what the user typed or uploaded: shown as written (markdown_text), never as
 # Markdown or HTML of their own
 # a link's unusable values are said once, in toasts the user closes (they neither stay for the
@@ -268,15 +291,13 @@ if custom is None and (budget_ma is not None or budget_p is not None):
             st.info(markdown_text(answer.message) if answer else "No budget.")
         else:
             box = st.container(border=True)
-            # the sources are data files' text: shown as written
-            lines = [f"**Best within the budget:** {markdown_text(answer.overall.text)}"]
+            # the sources are data files' text: shown as written. First the short answer
+            # (measured or predicted, with its interval), then the sources in a fold
+            lines = [f"**Best within the budget:** {markdown_text(answer.overall.short)}"]
             other = answer.in_network if answer.in_network != answer.overall else None
             if other:
-                lines.append(f"**Best {markdown_text(title)}:** {markdown_text(other.text)}")
+                lines.append(f"**Best {markdown_text(title)}:** {markdown_text(other.short)}")
             box.markdown("  \n".join(lines))
-            for choice in (answer.overall, other):
-                if choice is not None and choice.passed_over is not None:
-                    box.caption(markdown_text(choice.passed_over_text))
             buttons = box.container(horizontal=True)
             buttons.button("Apply the best", key="budget_apply", on_click=_apply,
                            args=(answer.overall,), help="Set its network, α and resolution.")
@@ -284,7 +305,13 @@ if custom is None and (budget_ma is not None or budget_p is not None):
                 buttons.button(f"Apply the best {title}", key="budget_apply_network",
                                on_click=_apply, args=(other,),
                                help="Set its α and resolution.")
-            box.caption(markdown_text(answer.message))
+            with box.expander("Sources and how it was chosen"):
+                for choice in (answer.overall, other):
+                    if choice is not None:
+                        st.markdown(markdown_text(choice.text))
+                        if choice.passed_over is not None:
+                            st.caption(markdown_text(choice.passed_over_text))
+                st.caption(markdown_text(answer.message))
 
 
 def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a DataFrame
@@ -330,7 +357,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     alpha_now, size_now = _current("alpha"), _current("resolution")
     alpha_key, size_key = _preset_key("alpha"), _preset_key("resolution")
 
-    head = st.container()  # filled after the controls below are read
+    # filled after the controls below are read: the headline numbers (kept on screen on a
+    # phone, CSS at the top), then what they assume
+    head = st.container(key="headline")
+    said_below = st.container()
     left, right = st.columns(2)
     fixed_width = custom is None and net.fixed_width
     with left:
@@ -431,9 +461,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         row.metric("Parameters (exact)", f"{r.params:,}",
                   help=f"{r.params / 1e6:,.3f} M; with batchnorm γ and β: "
                        f"{r.params_with_bn:,}")
-        row.metric(f"Latency ({PROFILE}, estimate)", f"{time_ms:,.1f} ms",
-                  help="Roofline model fitted on the 22 Pixel-1 latencies of the v2 paper "
-                       "(see docs/latency.md); an estimate, not a measurement.")
+        row.metric(f"Latency ({PROFILE}, estimate)", approx_ms(time_ms),
+                  help=f"{time_ms:,.2f} ms by the model; an estimate, not a measurement: "
+                       f"{LATENCY_ASSUMPTIONS}.")
         said = [f"α = {alpha_value:g}, {resolution} px"]
         if headline is not None:
             said.append(headline.detail.rstrip("."))
@@ -447,14 +477,15 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         else:
             m = r.memory("float32")
             weights, peak, peak_layer = m.weights_bytes, m.peak_activation_bytes, m.peak_layer
-        st.caption(f"{'. '.join(said)}. Memory (float32): weights {weights / 1e6:,.2f} MB, "
-                   f"peak activations {peak / 1e6:,.2f} MB at {markdown_text(peak_layer)}. "
+        said_below.caption(f"{'. '.join(said)}. Memory (float32, batch 1): weights "
+                   f"{weights / 1e6:,.2f} MB, peak activations {peak / 1e6:,.2f} MB at "
+                   f"{markdown_text(peak_layer)}. Latency: {LATENCY_ASSUMPTIONS}. "
                    f"Mult-Adds are conv and fc multiply-accumulates (M = 10⁶; "
                    f"docs/conventions.md).")
         for note in r.notes:
-            st.info(note)
+            said_below.info(note)
         if r.width_rule:
-            st.caption(markdown_text(r.width_rule))
+            said_below.caption(markdown_text(r.width_rule))
 
 
     if view == "Accuracy":
@@ -465,9 +496,14 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             st.plotly_chart(_figure("Accuracy", r, budget_ma), key="chart_main",
                             config=PLOT_CONFIG)
         else:
-            st.image(plots.cost_accuracy_svg(r), width="stretch",
-                     alt="ImageNet top-1 against Mult-Adds: published points by family, the "
-                         "Pareto frontier, and this configuration")
+            # two layouts, one shown by the screen's width (CSS below): the desktop one,
+            # scaled to a phone, would have 5-px text
+            alt = ("ImageNet top-1 against Mult-Adds: published points by family, the Pareto "
+                   "frontier, and this configuration")
+            with st.container(key="accuracy_desktop"):
+                st.image(plots.cost_accuracy_svg(r), width="stretch", alt=alt)
+            with st.container(key="accuracy_phone"):
+                st.image(plots.cost_accuracy_svg(r, phone=True), width="stretch", alt=alt)
     elif view == "Per layer":
         st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
                  help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
@@ -482,6 +518,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                         config=PLOT_CONFIG)
         st.plotly_chart(_figure("Time share", r, budget_ma), key="chart_time_share",
                         config=PLOT_CONFIG)
+        st.caption(markdown_text(f"Latency on {PROFILE}: {LATENCY_ASSUMPTIONS}."))
         st.markdown(f"**Per layer: share of time ({PROFILE}, estimate) beside share of "
                     f"Mult-Adds**, with the bound that sets each layer's time and the bytes "
                     f"it moves (float32)")

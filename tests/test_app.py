@@ -224,7 +224,8 @@ def test_every_chart(app: AppTest, view: str, charts: int) -> None:
 
 
 def test_accuracy_chart_static_and_interactive(app: AppTest) -> None:
-    assert len(app.get("image")) == 1 and not app.get("plotly_chart")
+    # two static layouts (desktop, phone), one shown by the screen's width through CSS
+    assert len(app.get("image")) == 2 and not app.get("plotly_chart")
     app.toggle(key="chart_interactive").set_value(True).run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == 1 and not app.get("image")
@@ -313,7 +314,10 @@ def test_budget_answer_says_measured_or_predicted_with_the_interval(app: AppTest
     # TF-slim mobilenet_v1.md: MobileNet_v1_1.0_224, 70.9 % (the paper prints 70.6 %)
     app.number_input(key="budget_mult_adds").set_value(600.0).run()
     text = _text(app)
-    assert ("**Best MobileNet v1:** MobileNet v1 α = 1, 224 px: 70.9 % top-1 (measured, "
+    # first the short answer, then its source in the fold below it
+    assert ("**Best MobileNet v1:** MobileNet v1 α = 1, 224 px: 70.9 % (measured, "
+            "checkpoint); 569 M Mult-Adds") in text
+    assert ("MobileNet v1 α = 1, 224 px: 70.9 % top-1 (measured, "
             "checkpoint: TF-slim mobilenet_v1.md: MobileNet_v1_1.0_224)") in text
     # MnasNet-A1 at 150 M: a prediction, its interval in the text (± 0.99, docs/accuracy.md)
     app.selectbox(key="network").set_value("mnasnet_a1").run()
@@ -334,7 +338,9 @@ def test_budget_checkpoints_only_toggle(app: AppTest) -> None:
     toggle.set_value(True).run()
     assert not app.exception
     text = _text(app)
-    assert ("**Best MnasNet-A1:** MnasNet-A1 α = 0.75, 160 px: 70.1 % top-1 (measured, "
+    assert ("**Best MnasNet-A1:** MnasNet-A1 α = 0.75, 160 px: 70.1 % (measured, "
+            "checkpoint)") in text
+    assert ("MnasNet-A1 α = 0.75, 160 px: 70.1 % top-1 (measured, "
             "checkpoint: tensorflow/tpu mnasnet/README.md: MnasNet-A1 0.75-160)") in text
     assert "predicted" not in text.split("**Best within the budget:**")[1].split("\n")[0]
     assert "configurations with a released checkpoint fit (Mult-Adds ≤ 150,000,000)" in text

@@ -190,8 +190,9 @@ def test_an_uploaded_table_shows_nothing_of_mobilenet_v1_or_imagenet(app: AppTes
     assert "No paper or checkpoint" not in text and "Top-1" not in text
     assert not [b for b in app.button if b.key in ("budget_apply", "budget_apply_network")]
     assert app.number_input(key="budget_mult_adds").disabled
-    sidebar = " ".join(shown(c.value) for c in app.sidebar.caption)
-    assert "built-in ImageNet networks" in sidebar
+    # said beside the budget inputs (on the page, where a phone reaches them)
+    captions = " ".join(shown(c.value) for c in app.caption)
+    assert "built-in ImageNet networks" in captions
     app.button_group(key="view").set_value("Tables").run()
     text = _text(app)
     assert "papers' prints" not in text and "Every printed cost" not in [

@@ -8,6 +8,7 @@ for the format it goes into: :func:`markdown_text` for Markdown, :func:`html.esc
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +28,16 @@ def times_fewer_or_more(ratio: float, noun: str, other: str) -> str:
     factor, word = (1 / ratio, "fewer") if ratio < 1 else (ratio, "more")
     digits = 2 if round(factor, 2) != 1 else 3
     return f"{factor:.{digits}f}× {word} {noun} than {other}"
+
+
+def approx_ms(milliseconds: float) -> str:
+    """An estimate in milliseconds to two significant figures (``≈ 130 ms``, ``≈ 19 ms``,
+    ``≈ 1.3 ms``): the latency model is good to about ten per cent, not to 0.1 ms."""
+    if not math.isfinite(milliseconds) or milliseconds <= 0:
+        return "–"
+    digits = 1 - math.floor(math.log10(milliseconds))
+    rounded = round(milliseconds, digits)
+    return f"≈ {rounded:,.{max(digits, 0)}f} ms"
 
 
 def latex_text(value: object) -> str:

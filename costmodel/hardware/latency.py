@@ -245,9 +245,28 @@ def flip_curve(h0: int, m0: int, n0: int, ridge: float,
     return positive[-1] if positive else sp.nan
 
 
+def assumptions(profile: Profile) -> str:
+    """What a latency estimate on ``profile`` assumes, and how far its fit is known to hold:
+    said next to every latency shown (batch 1, the profile's dtype, activations fused or not,
+    and the profile's error on the measurements it was fitted on)."""
+    fused = ("activations fused into their convs" if profile.fused_activations
+             else "activations as separate passes")
+    said = [f"batch 1, {profile.dtype}, {fused}"]
+    if profile.fit is not None:
+        said.append(f"fitted on {profile.fit.points} measurements with "
+                    f"{profile.fit.mape_pct:.0f} % mean error (worst "
+                    f"{profile.fit.max_abs_pct:.0f} %); other families can be off by more "
+                    f"(docs/latency.md)")
+    else:
+        said.append("not fitted to measurements: a spec-sheet estimate, often several times "
+                    "off in absolute terms (docs/latency.md)")
+    return "; ".join(said)
+
+
 __all__ = [
     "UNFUSABLE",
     "Latency",
+    "assumptions",
     "depthwise_intensity",
     "depthwise_intensity_limit",
     "estimate",

@@ -229,6 +229,17 @@ class BudgetChoice:
                 f"{self.mult_adds / 1e6:,.1f} M Mult-Adds, {self.params / 1e6:,.2f} M params")
 
     @property
+    def short(self) -> str:
+        """:attr:`text` without the sources, for a phone's first screen: measured (with or
+        without a checkpoint) or predicted, with the interval, and the Mult-Adds."""
+        if self.basis == "measured":
+            basis = "measured, checkpoint" if self.checkpoint else "measured, paper"
+        else:
+            basis = f"predicted, {self.low:.1f}–{self.high:.1f} %"
+        return (f"{self.title} α = {self.alpha:g}, {self.resolution} px: {self.top1:.1f} % "
+                f"({basis}); {self.mult_adds / 1e6:,.0f} M Mult-Adds")
+
+    @property
     def passed_over_text(self) -> str:
         """Why a higher prediction is not the answer (empty when none was passed over)."""
         if self.passed_over is None:

@@ -129,11 +129,17 @@ def cost_accuracy_figure(report: Report) -> go.Figure:
     })
 
 
-def cost_accuracy_svg(report: Report) -> str:
+def cost_accuracy_svg(report: Report, *, phone: bool = False) -> str:
     """:func:`cost_accuracy_figure` as a static SVG (tooltips on each point): the same traces,
-    drawn in a few milliseconds instead of plotly's redraw (the dashboard's default chart)."""
-    from costmodel.presentation.svg_figures import svg_figure
+    drawn in a few milliseconds instead of plotly's redraw (the dashboard's default chart).
+    ``phone``: laid out for a 390-px screen (its text about 10 px there, one legend column)."""
+    from costmodel.presentation.svg_figures import PHONE, svg_figure
 
+    if phone:
+        return svg_figure(_cost_accuracy_traces(report), title="Cost against accuracy",
+                          x_title="Million Mult-Adds (log)", y_title="top-1 (%)", x_log=True,
+                          width=PHONE["width"], height=PHONE["height"],
+                          legend_columns=PHONE["legend_columns"])
     return svg_figure(_cost_accuracy_traces(report), title=ACCURACY_TITLE,
                       x_title="Million Mult-Adds (log)", y_title="ImageNet top-1 (%)",
                       x_log=True)

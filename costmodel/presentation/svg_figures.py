@@ -87,21 +87,30 @@ def _label(value: float) -> str:
     return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
 
 
+#: a phone's layout: drawn about as wide as a 390-px screen shows it, so that 11-unit text is
+#: about 10 px there (the desktop layout, scaled to a phone, gives about 5 px)
+PHONE = {"width": 380, "height": 330, "legend_columns": 1}
+
+
 def svg_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title: str = "",
-               y_title: str = "", x_log: bool = False) -> str:
-    """Render scatter ``traces`` (plotly-style dictionaries) as one SVG string."""
+               y_title: str = "", x_log: bool = False, width: int = 0, height: int = 0,
+               legend_columns: int = 2) -> str:
+    """Render scatter ``traces`` (plotly-style dictionaries) as one SVG string, ``width`` ×
+    ``height`` units before the legend (default 760 × 440; :data:`PHONE` for a phone's
+    screen) with the legend in ``legend_columns`` columns. Text is 11 units (title 14)."""
+    canvas_w, canvas_h = width or WIDTH, height or HEIGHT
     points = [(float(x), float(y)) for t in traces
               for x, y in zip(t.get("x", ()), t.get("y", ()), strict=False)
               if x is not None and y is not None and (not x_log or float(x) > 0)]
     if not points:
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} 60">'
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas_w} 60">'
                 f'<text x="10" y="30">{escape(title)}: nothing to draw</text></svg>')
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     legend = [t for t in traces if t.get("showlegend", True) is not False and t.get("name")]
-    legend_rows = math.ceil(len(legend) / 2)
-    height = HEIGHT + legend_rows * _LEGEND_ROW
-    plot_w = WIDTH - _PLOT["left"] - _PLOT["right"]
-    plot_h = HEIGHT - _PLOT["top"] - _PLOT["bottom"]
+    legend_rows = math.ceil(len(legend) / legend_columns)
+    height = canvas_h + legend_rows * _LEGEND_ROW
+    plot_w = canvas_w - _PLOT["left"] - _PLOT["right"]
+    plot_h = canvas_h - _PLOT["top"] - _PLOT["bottom"]
     if x_log:
         x_lo, x_hi = math.log10(min(xs)) - 0.08, math.log10(max(xs)) + 0.08
     else:
@@ -117,8 +126,8 @@ def svg_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title: st
     def py(y: float) -> float:
         return _PLOT["top"] + (y_hi - y) / (y_hi - y_lo) * plot_h
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-           f'width="{WIDTH}" height="{height}" role="img" font-family="sans-serif" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas_w} {height}" '
+           f'width="{canvas_w}" height="{height}" role="img" font-family="sans-serif" '
            f'font-size="11">',
            f"<title>{escape(title)}</title>",
            f'<text x="{_PLOT["left"]}" y="20" font-size="14" font-weight="600">'
@@ -166,9 +175,9 @@ def svg_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title: st
                 out.append(_with_title(shape, unescape(str(tip))))
     for i, trace in enumerate(legend):
         index = traces.index(trace)
-        column, row = i % 2, i // 2
-        x = _PLOT["left"] + column * plot_w / 2
-        y = HEIGHT + row * _LEGEND_ROW - 4
+        column, row = i % legend_columns, i // legend_columns
+        x = (_PLOT["left"] if legend_columns > 1 else 8) + column * plot_w / legend_columns
+        y = canvas_h + row * _LEGEND_ROW - 4
         marker = trace.get("marker") or {}
         if "markers" in str(trace.get("mode", "markers")):
             sample = _marker(str(marker.get("symbol", "circle")), x + 6, y - 4,
