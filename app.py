@@ -34,6 +34,8 @@ from costmodel.presentation import plots
 from costmodel.presentation.dashboard_state import (
     ALPHA_SLIDER,
     ALPHA_STEP,
+    ANY,
+    EXERCISE_LEVELS,
     VIEWS,
     BudgetChoice,
     accuracy_headline,
@@ -45,8 +47,19 @@ from costmodel.presentation.dashboard_state import (
     widget_ranges,
 )
 from costmodel.reports import Report
-from costmodel.teaching.exercises import exercise_kinds, grade, make_exercise
+from costmodel.teaching.exercises import (
+    DEFAULT_CLASS_SEED,
+    MAX_CLASS_SEED,
+    MAX_QUESTION_NUMBER,
+    MAX_WORKSHEET_QUESTIONS,
+    Session,
+    exercise_kinds,
+    make_exercise,
+    make_worksheet,
+    question_seed,
+)
 from costmodel.teaching.lesson import build_lesson, default_block, lesson_blocks, no_lesson
+from costmodel.teaching.worksheet import worksheet_html
 
 st.set_page_config(page_title="costmodel", layout="wide")
 
@@ -173,10 +186,26 @@ def _keep_view() -> None:
     st.session_state["view_last"] = st.session_state["view"]
 
 
-def _new_exercise() -> None:
-    st.session_state["exercise_seed"] = st.session_state.get("exercise_seed", 1) + 1
+def _clear_answer() -> None:
     for key in ("exercise_feedback", "exercise_answer", "exercise_choice"):
         st.session_state.pop(key, None)
+
+
+def _new_exercise() -> None:
+    """The next question of the class seed."""
+    number = int(st.session_state.get("exercise_number", 1))
+    st.session_state["exercise_number"] = min(number + 1, MAX_QUESTION_NUMBER)
+    _clear_answer()
+
+
+def _restart_exercises() -> None:
+    """A new class seed, level or kind: its questions from the first."""
+    st.session_state["exercise_number"] = 1
+    _clear_answer()
+
+
+def _reset_score() -> None:
+    st.session_state["exercise_session"] = Session()
 
 
 # --- first run: defaults, then the link's usable values ---------------------------------------
@@ -348,6 +377,13 @@ def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN40
 def panel(network_name: str, custom: Network | None, view: str) -> None:
     """The headline, α and resolution, and the selected view. A widget in here reruns only
     this function, so a slider move redraws these elements and nothing else."""
+    # the Exercises view's settings outlive the view (Streamlit drops the state of a widget
+    # that is not drawn, unless it is set again)
+    for key, default in (("class_seed", DEFAULT_CLASS_SEED), ("exercise_number", 1),
+                         ("exercise_level", ANY), ("worksheet_count", 10)):
+        st.session_state[key] = st.session_state.get(key, default)
+    if "exercise_kind" in st.session_state:
+        st.session_state["exercise_kind"] = st.session_state["exercise_kind"]
     net = get_network(network_name)
     ranges = widget_ranges(network_name)
     # Presets light up only when the current value is one of them. Each value gets its own
@@ -432,6 +468,12 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         "budget_mult_adds": budget_ma, "budget_params": budget_p,
         "budget_checkpoints_only": 1 if st.session_state.get("budget_checkpoints_only") else None,
         "view": view if view != VIEWS[0] else None,
+        "class_seed": (st.session_state["class_seed"]
+                       if st.session_state["class_seed"] != DEFAULT_CLASS_SEED else None),
+        "exercise_level": (st.session_state["exercise_level"]
+                           if st.session_state["exercise_level"] != ANY else None),
+        "exercise_kind": (st.session_state.get("exercise_kind")
+                          if st.session_state.get("exercise_kind") != ANY else None),
     }.items() if v is not None and custom is None})
 
     with head:
@@ -553,19 +595,44 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             "network": network_name if custom is None else custom, "alpha": alpha_value,
             "resolution": resolution, "rules": rules if custom is None else None,
             "variant": variant, "depth": depth if custom is None else None}
-        applies = exercise_kinds(**configuration)
-        kinds = ["any", *(k.value for k, why in applies.items() if not why)]
+        c1, c2 = st.columns(2)
+        c1.radio("Level", EXERCISE_LEVELS, key="exercise_level", horizontal=True,
+                 on_change=_restart_exercises,
+                 help="Easy: parameters, feature maps. Medium: Mult-Adds, grouped convs, "
+                      "shuffle units. Hard: ratios (a separable pair, halving α, ghost and "
+                      "fused blocks) and the memory a shuffle unit moves.")
+        level = str(st.session_state.get("exercise_level") or ANY)
+        applies = exercise_kinds(**configuration, level=None if level == ANY else level)
+        kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
         if st.session_state.get("exercise_kind") not in kinds:
             st.session_state.pop("exercise_kind", None)
-        st.selectbox("Kind of question", kinds, key="exercise_kind",
-                     format_func=lambda k: k.replace("_", " "), on_change=_new_exercise)
-        for k, why in applies.items():  # what this network cannot be asked, and why
-            if why:
-                st.caption(markdown_text(f"No {k.value.replace('_', ' ')} question: {why}."))
-        seed = int(st.session_state.setdefault("exercise_seed", 1))
-        kind = st.session_state.get("exercise_kind", "any")
-        exercise = make_exercise(seed, kind=None if kind == "any" else kind, **configuration)
-        st.markdown(f"**Question.** {markdown_text(exercise.question)}")
+        c2.selectbox("Kind of question", kinds, key="exercise_kind",
+                     format_func=lambda k: k.replace("_", " "), on_change=_restart_exercises)
+        c3, c4 = st.columns(2)
+        c3.number_input(f"Class seed (0–{MAX_CLASS_SEED:,})", min_value=0,
+                        max_value=MAX_CLASS_SEED, step=1, key="class_seed",
+                        on_change=_restart_exercises,
+                        help="Share it (the page's link carries it): the same seed and "
+                             "settings ask everyone the same questions, in the same order.")
+        c4.number_input("Question number", min_value=1, max_value=MAX_QUESTION_NUMBER, step=1,
+                        key="exercise_number", on_change=_clear_answer)
+        missing = [(k, why) for k, why in applies.items() if why]
+        if missing:
+            with st.expander(f"Kinds this network is not asked ({len(missing)})"):
+                for k, why in missing:
+                    st.caption(markdown_text(f"No {k.value.replace('_', ' ')} question: {why}."))
+        class_seed = int(st.session_state["class_seed"])
+        number = int(st.session_state["exercise_number"])
+        kind = st.session_state.get("exercise_kind", ANY)
+        settings: dict[str, Any] = {"kind": None if kind == ANY else kind,
+                                    "level": None if level == ANY else level, **configuration}
+        try:
+            exercise = make_exercise(question_seed(class_seed, number), **settings)
+        except ValueError as error:  # e.g. no hard question applies to a table of plain convs
+            st.info(markdown_text(f"{error}."))
+            return
+        st.markdown(f"**Question {number}** ({exercise.level.value}). "
+                    f"{markdown_text(exercise.question)}")
         if exercise.choices:
             answer_text = st.radio("Your answer", exercise.choices, key="exercise_choice",
                                    index=None, horizontal=True, format_func=markdown_text)
@@ -574,19 +641,46 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                                         placeholder="e.g. 3276800, 3.28M or 4.1")
         b1, b2 = st.columns(2)
         if b1.button("Check", key="exercise_check", type="primary"):
+            session = st.session_state.get("exercise_session", Session())
             try:
-                st.session_state["exercise_feedback"] = (seed, grade(exercise, answer_text))
+                session, feedback = session.answer(exercise, answer_text)
             except ValueError as error:
-                st.session_state["exercise_feedback"] = (seed, str(error))
+                st.session_state["exercise_feedback"] = (exercise, str(error))
+            else:
+                st.session_state["exercise_session"] = session
+                st.session_state["exercise_feedback"] = (exercise, feedback)
         b2.button("New question", key="exercise_new", on_click=_new_exercise)
         stored = st.session_state.get("exercise_feedback")
-        if stored and stored[0] == seed:
+        if stored and stored[0] == exercise:
             feedback = stored[1]
             if isinstance(feedback, str):
                 st.warning(markdown_text(feedback))
+            elif feedback.hint:
+                st.error(markdown_text(feedback.message))
+                st.info(f"**Hint.** {markdown_text(feedback.hint)}")
             else:
                 (st.success if feedback.correct else st.error)(markdown_text(feedback.message))
                 st.markdown(f"**Worked solution.** {markdown_text(feedback.solution)}")
+        score = st.session_state.get("exercise_session", Session()).score
+        tally = st.container(horizontal=True)
+        tally.metric("Right at the first try", score.first_try)
+        tally.metric("Right after the hint", score.after_hint)
+        tally.metric("Wrong", score.wrong)
+        tally.button("Reset score", key="exercise_reset_score", on_click=_reset_score)
+        with st.expander("Printable worksheet with its answer key"):
+            st.number_input(f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})",
+                            min_value=1, max_value=MAX_WORKSHEET_QUESTIONS, step=1,
+                            key="worksheet_count")
+            count = int(st.session_state["worksheet_count"])
+            stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
+            st.download_button(
+                "Worksheet HTML", lambda: worksheet_html(make_worksheet(class_seed, count,
+                                                                        **settings)),
+                f"{stem}_seed{class_seed}_worksheet.html", "text/html",
+                key="download_worksheet", on_click="ignore",
+                help=f"Questions 1 to {count} of class seed {class_seed} with these settings; "
+                     f"the answer key, with hints and worked solutions, starts on a new "
+                     f"printed page.")
 
     elif view == "Tables":
         st.markdown("**Per layer type** (paper Table 2)")

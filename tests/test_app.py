@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import costmodel
 from costmodel.presentation.dashboard_state import VIEWS
-from costmodel.teaching.exercises import make_exercise
+from costmodel.teaching.exercises import make_exercise, question_seed
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -243,24 +243,109 @@ def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
     assert not app.exception
 
 
-def test_exercise_right_wrong_and_new(app: AppTest) -> None:
+def _question(at: AppTest) -> str:
+    return next(shown(m.value) for m in at.markdown if m.value.startswith("**Question"))
+
+
+def _check(at: AppTest, answer: str) -> None:
+    at.text_input(key="exercise_answer").input(answer).run()
+    at.button(key="exercise_check").click().run()
+    assert not at.exception
+
+
+def _score(at: AppTest) -> tuple[str, str, str]:
+    return (metric(at, "Right at the first try"), metric(at, "Right after the hint"),
+            metric(at, "Wrong"))
+
+
+def test_exercise_hint_then_solution_and_a_running_score(app: AppTest) -> None:
     app.button_group(key="view").set_value("Exercises").run()
     app.selectbox(key="exercise_kind").set_value("layer_mult_adds").run()
-    seed = app.session_state["exercise_seed"]
-    exercise = make_exercise(seed, kind="layer_mult_adds")
-    app.text_input(key="exercise_answer").input("12").run()
-    app.button(key="exercise_check").click().run()
+    # class seed 1, question 1: the library's own question for that seed
+    assert app.number_input(key="class_seed").value == 1
+    assert app.number_input(key="exercise_number").value == 1
+    exercise = make_exercise(question_seed(1, 1), kind="layer_mult_adds")
+    assert exercise.question in _question(app)
+    assert _score(app) == ("0", "0", "0")
+    # a wrong first try: the hint, and neither the answer nor the solution
+    _check(app, "12")
     assert any("Not quite" in shown(e.value) for e in app.error)
-    assert "Worked solution" in _text(app)
-    app.text_input(key="exercise_answer").input(f"{int(exercise.answer):,}").run()
-    app.button(key="exercise_check").click().run()
-    assert any("Right" in shown(s.value) for s in app.success)
-    app.text_input(key="exercise_answer").input("abc").run()
-    app.button(key="exercise_check").click().run()
+    assert any(exercise.hint in shown(i.value) for i in app.info)
+    assert "Worked solution" not in _text(app) and f"{int(exercise.answer):,}" not in _text(app)
+    # an unreadable answer uses no try
+    _check(app, "abc")
     assert any("answer must be" in shown(w.value) for w in app.warning)
+    # a wrong second try: the answer and the worked solution; scored wrong once
+    _check(app, "13")
+    assert any(f"the answer is {int(exercise.answer):,}" in shown(e.value) for e in app.error)
+    assert "Worked solution" in _text(app)
+    assert _score(app) == ("0", "0", "1")
+    _check(app, f"{int(exercise.answer):,}")  # right now, but the question is over
+    assert _score(app) == ("0", "0", "1")
+    # the next question, right at the first try
     app.button(key="exercise_new").click().run()
-    assert app.session_state["exercise_seed"] == seed + 1
+    assert app.session_state["exercise_number"] == 2
     assert not app.success and not app.error
+    second = make_exercise(question_seed(1, 2), kind="layer_mult_adds")
+    assert second.question in _question(app)
+    _check(app, f"{int(second.answer):,}")
+    assert any("Right" in shown(s.value) for s in app.success)
+    assert "Worked solution" in _text(app)
+    assert _score(app) == ("1", "0", "1")
+    # the third, right after the hint
+    app.button(key="exercise_new").click().run()
+    third = make_exercise(question_seed(1, 3), kind="layer_mult_adds")
+    _check(app, "1")
+    assert any(third.hint in shown(i.value) for i in app.info)
+    _check(app, f"{int(third.answer):,}")
+    assert any("Right" in shown(s.value) for s in app.success)
+    assert _score(app) == ("1", "1", "1")
+    app.button(key="exercise_reset_score").click().run()
+    assert _score(app) == ("0", "0", "0")
+
+
+def test_class_seed_asks_the_same_questions_and_travels_in_the_link(app: AppTest) -> None:
+    app.button_group(key="view").set_value("Exercises").run()
+    app.radio(key="exercise_level").set_value("medium").run()
+    app.number_input(key="class_seed").set_value(42).run()
+    first = make_exercise(question_seed(42, 1), level="medium")
+    assert first.question in _question(app)
+    assert app.query_params["class_seed"] == "42"
+    assert app.query_params["exercise_level"] == "medium"
+    # the seed outlives the view
+    app.button_group(key="view").set_value("Lesson").run()
+    app.button_group(key="view").set_value("Exercises").run()
+    assert app.number_input(key="class_seed").value == 42
+    # a student opening the shared link gets question 1, then question 2, of seed 42
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"view": "Exercises", "class_seed": "42",
+                            "exercise_level": "medium"})
+    at.run()
+    assert not at.exception and not at.toast
+    assert first.question in _question(at)
+    at.button(key="exercise_new").click().run()
+    assert make_exercise(question_seed(42, 2), level="medium").question in _question(at)
+    # a new seed starts at question 1
+    at.number_input(key="class_seed").set_value(7).run()
+    assert at.number_input(key="exercise_number").value == 1
+    assert make_exercise(question_seed(7, 1), level="medium").question in _question(at)
+
+
+def test_exercises_on_the_new_block_types_and_the_worksheet(app: AppTest) -> None:
+    app.selectbox(key="network").set_value("ghostnet_100").run()
+    app.button_group(key="view").set_value("Exercises").run()
+    app.radio(key="exercise_level").set_value("hard").run()
+    assert "ghost ratio" in app.selectbox(key="exercise_kind").options
+    app.selectbox(key="exercise_kind").set_value("ghost_ratio").run()
+    exercise = make_exercise(question_seed(1, 1), kind="ghost_ratio", network="ghostnet_100")
+    assert exercise.question in _question(app)
+    _check(app, f"{float(exercise.answer):.3f}")
+    assert any("Right" in shown(s.value) for s in app.success)
+    assert app.query_params["exercise_kind"] == "ghost_ratio"
+    app.number_input(key="worksheet_count").set_value(5).run()
+    assert not app.exception
+    buttons = [b for b in app.get("download_button") if "Worksheet" in str(b.proto.label)]
+    assert len(buttons) == 1
 
 
 def test_exercise_with_choices(app: AppTest) -> None:
@@ -395,6 +480,10 @@ def test_shared_link_restores_the_configuration() -> None:
     ({"variant": "bogus"}, "variant='bogus' was not used"),
     ({"alpha": "__import__('os')"}, "alpha must be a number"),
     ({"alpha": "１６０"}, "ASCII digits"),
+    ({"class_seed": "-1"}, "class_seed='-1' was not used"),
+    ({"class_seed": "5000000"}, "class seed must be an integer in [0, 999,999]"),
+    ({"exercise_kind": "ghost_ratio"}, "it needs a ghost module"),
+    ({"exercise_level": "expert"}, "exercise_level must be one of any, easy, medium, hard"),
 ])
 def test_unusable_link_values_are_reported(query: dict[str, str], message: str | None) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
@@ -463,6 +552,10 @@ def test_a_table_without_blocks_says_what_each_view_can_show(app: AppTest) -> No
     for kind in kinds:
         app.selectbox(key="exercise_kind").set_value(kind.replace(" ", "_")).run()
         assert not app.exception, kind
+    # no hard kind applies to plain convs: said, not raised
+    app.radio(key="exercise_level").set_value("hard").run()
+    assert not app.exception
+    assert any("no hard kind of question applies" in shown(i.value) for i in app.info)
 
 
 def test_an_uploaded_title_is_shown_as_written(app: AppTest) -> None:

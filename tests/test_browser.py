@@ -147,7 +147,7 @@ def test_network_selector(server: str) -> None:
 def test_lesson_and_exercises(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from costmodel.teaching.exercises import make_exercise
+    from costmodel.teaching.exercises import make_exercise, question_seed
 
     with sync_playwright() as p:
         browser, page = _open(p, server + "/?alpha=0.5&view=Lesson")
@@ -162,8 +162,8 @@ def test_lesson_and_exercises(server: str) -> None:
                 has_text="Kind of question").click()
             page.get_by_role("option", name="layer mult adds").click()  # type: ignore[attr-defined]
             _wait_for_run(page)
-            # the first question has seed 1; choosing a kind asks a new one (seed 2)
-            exercise = make_exercise(2, kind="layer_mult_adds", alpha=0.5)
+            # choosing a kind asks question 1 of the class seed (1)
+            exercise = make_exercise(question_seed(1, 1), kind="layer_mult_adds", alpha=0.5)
             expect(page.get_by_text(exercise.question)).to_be_visible()  # type: ignore[attr-defined]
             answer = page.get_by_label("Your answer")  # type: ignore[attr-defined]
             answer.fill("7")
@@ -171,12 +171,13 @@ def test_lesson_and_exercises(server: str) -> None:
             _wait_for_run(page)
             page.get_by_role("button", name="Check", exact=True).click()  # type: ignore[attr-defined]
             expect(page.get_by_text("Not quite")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
-            expect(page.get_by_text("Worked solution.")).to_be_visible()  # type: ignore[attr-defined]
+            expect(page.get_by_text("Hint.")).to_be_visible()  # type: ignore[attr-defined]
             answer.fill(f"{int(exercise.answer):,}")
             answer.press("Enter")
             _wait_for_run(page)
             page.get_by_role("button", name="Check", exact=True).click()  # type: ignore[attr-defined]
             expect(page.get_by_text("Right:")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
+            expect(page.get_by_text("Worked solution.")).to_be_visible()  # type: ignore[attr-defined]
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
         finally:
             browser.close()  # type: ignore[attr-defined]
@@ -208,6 +209,33 @@ def test_two_downloads_in_a_row_both_arrive(server: str, tmp_path: Path) -> None
                 rows = path.read_text(encoding="utf-8").splitlines()
                 assert len(rows) == len(r.layers) + 1
             assert '"mult_adds": 76524800' in arrived[2].read_text(encoding="utf-8")
+            assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
+        finally:
+            browser.close()  # type: ignore[attr-defined]
+
+
+def test_a_shared_class_seed_and_its_worksheet_download(server: str, tmp_path: Path) -> None:
+    # issue 17, section 4: the link carries the class seed; the worksheet (questions 1 to 10
+    # of that seed, then the answer key) arrives as one HTML file
+    from playwright.sync_api import expect, sync_playwright
+
+    from costmodel.teaching.exercises import make_exercise, question_seed
+
+    with sync_playwright() as p:
+        browser, page = _open(p, server + "/?view=Exercises&class_seed=42&exercise_level=easy")
+        try:
+            exercise = make_exercise(question_seed(42, 1), level="easy")
+            expect(page.get_by_text(exercise.question)).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
+            page.get_by_text("Printable worksheet with its answer key").click()  # type: ignore[attr-defined]
+            button = page.get_by_role("button", name="Worksheet HTML")  # type: ignore[attr-defined]
+            with page.expect_download(timeout=30_000) as download:  # type: ignore[attr-defined]
+                button.click()
+            path = tmp_path / download.value.suggested_filename
+            download.value.save_as(path)
+            assert path.name == "mobilenet_v1_1_224_seed42_worksheet.html"
+            text = path.read_text(encoding="utf-8")
+            assert "class seed 42 · level easy · kind any · 10 questions" in text
+            assert text.count('<li><p>') == 20  # ten questions, ten answers in the key
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
         finally:
             browser.close()  # type: ignore[attr-defined]

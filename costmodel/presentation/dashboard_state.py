@@ -1,4 +1,5 @@
-"""What the dashboard shows, computed without Streamlit: a shared link read strictly, the
+"""What the dashboard shows, computed without Streamlit: a shared link read strictly (with the
+Exercises view's class seed, level and kind, so that a class gets the same questions), the
 accuracy headline (measured where published, predicted elsewhere), the budget's answer, and
 each network's widget ranges and paper presets.
 
@@ -33,6 +34,7 @@ from costmodel.descriptions.configuration import (
 )
 from costmodel.literature.published import Origin, published_rows
 from costmodel.reports import Report
+from costmodel.teaching.exercises import ExerciseKind, Level, check_class_seed, exercise_kinds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,7 +56,11 @@ ALPHA_SLIDER = (0.25, 1.4)
 ALPHA_STEP = 0.05
 LINK_KEYS: tuple[str, ...] = ("network", "rules", "alpha", "resolution", "variant", "depth",
                               "budget_mult_adds", "budget_params", "budget_checkpoints_only",
-                              "view")
+                              "view", "class_seed", "exercise_level", "exercise_kind")
+#: The Exercises view's level and kind choices ("any": every level, or every kind that applies).
+ANY = "any"
+EXERCISE_LEVELS: tuple[str, ...] = (ANY, *(level.value for level in Level))
+EXERCISE_KINDS: tuple[str, ...] = (ANY, *(kind.value for kind in ExerciseKind))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +105,14 @@ def read_link(params: Mapping[str, str]) -> Link:
     if "depth" in values and not net.depth_scaling and values["depth"] != 1.0:
         messages.append(_refused("depth", str(values.pop("depth")),
                                  f"depth applies to EfficientNet; {net.title} has none"))
+    kind = values.get("exercise_kind", ANY)
+    level = values.get("exercise_level", ANY)
+    if kind != ANY:
+        why = exercise_kinds(network=network)[ExerciseKind(str(kind))]
+        if level not in (ANY, ExerciseKind(str(kind)).level):
+            why = f"{kind} is at level {ExerciseKind(str(kind)).level.value}, not {level}"
+        if why:
+            messages.append(_refused("exercise_kind", str(values.pop("exercise_kind")), why))
     return Link(values=values, messages=tuple(messages))
 
 
@@ -117,6 +131,16 @@ def _read_value(key: str, text: str) -> object:
         if text not in VIEWS:
             raise ValueError(f"view must be one of {', '.join(VIEWS)}")
         return text
+    if key == "exercise_level":
+        if text not in EXERCISE_LEVELS:
+            raise ValueError(f"exercise_level must be one of {', '.join(EXERCISE_LEVELS)}")
+        return text
+    if key == "exercise_kind":
+        if text not in EXERCISE_KINDS:
+            raise ValueError(f"exercise_kind must be one of {', '.join(EXERCISE_KINDS)}")
+        return text
+    if key == "class_seed":
+        return check_class_seed(parse_integer(text, "class_seed"))
     if key == "alpha":
         return check_alpha(parse_real(text, "alpha"))
     if key == "depth":
@@ -409,10 +433,13 @@ __all__ = [
     "ALPHA_RANGE",
     "ALPHA_SLIDER",
     "ALPHA_STEP",
+    "ANY",
     "BUDGET_NETWORKS",
     "BUDGET_RANGE",
     "COLUMNS",
     "DEPTH_RANGE",
+    "EXERCISE_KINDS",
+    "EXERCISE_LEVELS",
     "LINK_KEYS",
     "MAX_BUDGET_M",
     "RESOLUTION_RANGE",
