@@ -114,8 +114,9 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]  # α 1.0 → 0.9
             expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
             _wait_for_run(page)
-            chart = page.locator('[data-testid=stImage] img')  # type: ignore[attr-defined]
+            chart = page.locator('.st-key-accuracy_desktop img')  # type: ignore[attr-defined]
             expect(chart).to_have_count(1)
+            expect(page.locator(".st-key-accuracy_phone img")).to_be_hidden()  # type: ignore[attr-defined]
             assert chart.evaluate("img => img.complete && img.naturalWidth") == 760
             assert chart.evaluate("img => img.getBoundingClientRect().width") >= 700
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
@@ -298,3 +299,43 @@ def test_bad_link_warnings_are_a_toast_the_user_closes(server: str) -> None:
                 "568,740,352")  # the default 224 px, shown
         finally:
             browser.close()  # type: ignore[attr-defined]
+
+
+def test_phone_layout(server: str) -> None:
+    # issue 17: at 390×844 the chart's text was about 5 px, a tapped preset scrolled the
+    # headline off screen, and the budget and the upload were only in the hidden sidebar
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                    has_touch=True)
+            page.goto(server + "/?alpha=0.5&resolution=160&budget_mult_adds=150")
+            page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+            _wait_for_run(page)
+            chart = page.locator(".st-key-accuracy_phone img")
+            expect(chart).to_be_visible()
+            expect(page.locator(".st-key-accuracy_desktop img")).to_be_hidden()
+            natural, shown = chart.evaluate(
+                "img => [img.naturalWidth, img.getBoundingClientRect().width]")
+            assert 11 * shown / natural >= 10  # the chart's 11-unit text, in screen pixels
+            # the budget and the upload, on the page with the sidebar closed
+            expect(page.locator("[data-testid=stSidebar]")).to_have_attribute(
+                "data-collapsed", "true")
+            page.get_by_text("Budget · your own network table").tap()
+            main = page.locator("[data-testid=stMain]")
+            expect(main.locator("[data-testid=stFileUploaderDropzone]")).to_be_visible()
+            expect(main.get_by_label("Max Mult-Adds (millions)")).to_be_visible()
+            # a preset tapped below the sliders leaves the headline in view
+            preset = page.locator("[data-testid=stButtonGroup] button").filter(has_text="0.75")
+            preset.first.scroll_into_view_if_needed()
+            preset.first.tap()
+            value = page.locator("[data-testid=stMetricValue]").first
+            expect(value).to_have_text(f"{costmodel.report(0.75, resolution=160).mult_adds:,}",
+                                       timeout=30_000)
+            _wait_for_run(page)
+            box = value.bounding_box()
+            assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844
+        finally:
+            browser.close()
