@@ -7,8 +7,10 @@ Both pages (``app.py`` and ``benchmarks/hello_app.py``) are timed the same way, 
   stale, and two animation frames have been painted (every element redrawn). (A fast rerun can
   go from running to idle within one React render, so the script-state attribute alone
   cannot be watched for the change.)
-Prints medians and writes ``benchmarks/dashboard_speed.csv`` (one row per measurement).
-Usage: ``python benchmarks/dashboard_speed.py [--moves 8] [--loads 3]``.
+The dashboard is timed in every view (``?view=NAME``), the hello-world page between views, so
+that both see the same machine load. Prints medians and the ratio of each view's slider move to
+the hello-world page's (target ≤ 1.2), and writes ``benchmarks/dashboard_speed.csv`` (one row per
+measurement). Usage: ``python benchmarks/dashboard_speed.py [--moves 8] [--loads 3]``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs"))
@@ -80,34 +83,48 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "dashboard_speed.csv"))
     parser.add_argument("--app", default=str(ROOT / "app.py"), help="the page to time")
     args = parser.parse_args()
-    rows = []
-    pages = {"hello-world page": ROOT / "benchmarks" / "hello_app.py",
-             "costmodel dashboard": Path(args.app)}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        for label, app in pages.items():
-            port = free_port()
-            process = start(app, port)
-            try:
+    from costmodel.presentation.dashboard_state import VIEWS
+
+    rows: list[dict[str, object]] = []
+    hello, dashboard = ROOT / "benchmarks" / "hello_app.py", Path(args.app)
+    ports = {hello: free_port(), dashboard: free_port()}
+    processes = [start(app, port) for app, port in ports.items()]
+    # the hello-world page before every view: both are timed under the same load
+    runs = [("hello-world page", hello, "")]
+    for view in VIEWS:
+        runs += [("costmodel dashboard", dashboard, view), ("hello-world page", hello, "")]
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            for label, app, view in runs:
+                url = f"http://127.0.0.1:{ports[app]}/" + (f"?view={quote(view)}" if view else "")
                 page = browser.new_page(viewport={"width": 1440, "height": 900})
-                page.goto(f"http://127.0.0.1:{port}/")  # warm the server's caches once
+                page.goto(url)  # warm the server's caches once
                 page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
                 page.wait_for_selector(IDLE, timeout=60_000)
-                first, redraw = measure(page, f"http://127.0.0.1:{port}/", args.moves,
-                                        args.loads)
+                first, redraw = measure(page, url, args.moves, args.loads)
                 page.close()
-            finally:
-                process.terminate()
-                process.wait(timeout=15)
-            rows += [{"page": label, "measure": "first load", "ms": round(v, 1)} for v in first]
-            rows += [{"page": label, "measure": "slider move to idle", "ms": round(v, 1)}
-                     for v in redraw]
-            print(f"{label}: first load median {statistics.median(first):,.0f} ms "
-                  f"({min(first):,.0f}-{max(first):,.0f}); slider move to idle median "
-                  f"{statistics.median(redraw):,.0f} ms ({min(redraw):,.0f}-{max(redraw):,.0f})")
-        browser.close()
+                rows += [{"page": label, "view": view, "measure": "first load",
+                          "ms": round(v, 1)} for v in first]
+                rows += [{"page": label, "view": view, "measure": "slider move to idle",
+                          "ms": round(v, 1)} for v in redraw]
+                print(f"{label} {view}: first load median {statistics.median(first):,.0f} ms; "
+                      f"slider move to idle median {statistics.median(redraw):,.0f} ms "
+                      f"({min(redraw):,.0f}-{max(redraw):,.0f})", flush=True)
+            browser.close()
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=15)
+    hello_moves = statistics.median(float(str(r["ms"])) for r in rows
+                                    if r["page"] == "hello-world page"
+                                    and r["measure"] == "slider move to idle")
+    for view in VIEWS:
+        moves = [float(str(r["ms"])) for r in rows if r["view"] == view
+                 and r["measure"] == "slider move to idle"]
+        print(f"{view}: {statistics.median(moves) / hello_moves:.2f}× the hello-world page")
     with open(args.out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["page", "measure", "ms"])
+        writer = csv.DictWriter(handle, fieldnames=["page", "view", "measure", "ms"])
         writer.writeheader()
         writer.writerows(rows)
 
