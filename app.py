@@ -70,6 +70,11 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
 LATENCY_ASSUMPTIONS = latency_assumptions(get_profile(PROFILE))
+
+
+def profile_names() -> list[str]:
+    """The device profiles a latency budget can be estimated on (built-in and saved)."""
+    return [p.name for p in costmodel.profiles()]
 # one of the accuracy chart's two layouts, by the screen's width
 # and, on a phone, the headline numbers compact and kept on screen while the controls below
 # them scroll (a preset tapped further down leaves them in view)
@@ -107,8 +112,10 @@ def memory_summary(network: str, rules: str, alpha: float, resolution: int, vari
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_budget(max_ma: float | None, max_p: float | None, network: str | None,
-                  checkpoints_only: bool) -> Any:  # noqa: ANN401 -- a BudgetAnswer or None
-    return budget_answer(max_ma, max_p, network, checkpoints_only=checkpoints_only)
+                  checkpoints_only: bool, max_ms: float | None = None,
+                  profile: str | None = None) -> Any:  # noqa: ANN401 -- a BudgetAnswer or None
+    return budget_answer(max_ma, max_p, network, checkpoints_only=checkpoints_only,
+                         max_latency_ms=max_ms, profile=profile)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -286,6 +293,13 @@ with st.expander("Budget · your own network table", icon=":material/tune:"):
                         key="budget_mult_adds", disabled=custom is not None, help=no_budget)
         st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
                         disabled=custom is not None, help=no_budget)
+        latency_column, profile_column = st.columns(2)
+        latency_column.number_input("Max latency (ms)", value=None, step=1.0,
+                                    key="budget_latency_ms", disabled=custom is not None,
+                                    help=no_budget or "Estimated at batch 1 on the chosen "
+                                                      "device profile (docs/latency.md).")
+        profile_column.selectbox("on the device", profile_names(), key="budget_profile",
+                                 disabled=custom is not None)
         st.toggle("Only configurations with a checkpoint", key="budget_checkpoints_only",
                   disabled=custom is not None,
                   help=no_budget or "Rank only configurations whose top-1 is a released "
@@ -308,11 +322,16 @@ if upload_error:
 budget_ma = st.session_state.get("budget_mult_adds")
 budget_p = st.session_state.get("budget_params")
 checkpoints_only = bool(st.session_state.get("budget_checkpoints_only", False))
+budget_ms = st.session_state.get("budget_latency_ms")
+budget_profile = str(st.session_state.get("budget_profile") or PROFILE)
 
 # --- the budget's answer (it does not depend on α or the resolution) --------------------------
-if custom is None and (budget_ma is not None or budget_p is not None):
+if custom is None and (budget_ma is not None or budget_p is not None or budget_ms is not None):
     try:
-        answer = cached_budget(budget_ma, budget_p, network_name, checkpoints_only)
+        with st.spinner("Estimating the latency of every candidate on "
+                        f"{markdown_text(budget_profile)}…", show_time=True):
+            answer = cached_budget(budget_ma, budget_p, network_name, checkpoints_only,
+                                   budget_ms, budget_profile if budget_ms is not None else None)
     except ValueError as error:
         st.error(markdown_text(f"Budget: {error}."))
     else:
@@ -467,6 +486,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         "rules": rules if rules != net.rule_names[0] else None,
         "budget_mult_adds": budget_ma, "budget_params": budget_p,
         "budget_checkpoints_only": 1 if st.session_state.get("budget_checkpoints_only") else None,
+        "budget_latency_ms": st.session_state.get("budget_latency_ms"),
+        "budget_profile": (st.session_state.get("budget_profile")
+                           if st.session_state.get("budget_latency_ms") is not None else None),
         "view": view if view != VIEWS[0] else None,
         "class_seed": (st.session_state["class_seed"]
                        if st.session_state["class_seed"] != DEFAULT_CLASS_SEED else None),

@@ -32,7 +32,7 @@ _EXPORTS = {
     "reconciliation": "costmodel.literature.accuracy",
     "accuracy_fits": "costmodel.literature.accuracy_model",
     "predict_accuracy": "costmodel.literature.accuracy_model",
-    "frontier": "costmodel.literature.budget",
+    "frontier": "costmodel.hardware.latency_budget",
     "budget_curve": "costmodel.literature.budget",
     "sweep": "costmodel.core.sweeps",
     "profiles": "costmodel.hardware.device_profiles",
@@ -78,10 +78,11 @@ if TYPE_CHECKING:
     from costmodel.descriptions.network_tables import load_architecture, load_network
     from costmodel.hardware.calibration import calibrate
     from costmodel.hardware.device_profiles import get_profile, profiles
+    from costmodel.hardware.latency_budget import frontier
     from costmodel.hardware.profile_spec import Profile, profile_from_spec
     from costmodel.literature.accuracy import accuracy_data, reconciliation
     from costmodel.literature.accuracy_model import accuracy_fits, predict_accuracy
-    from costmodel.literature.budget import budget_curve, frontier
+    from costmodel.literature.budget import budget_curve
     from costmodel.reports import Report, report
     from costmodel.teaching.derivation import derive
     from costmodel.teaching.kernel_scaling import kernel_scaling_mistake

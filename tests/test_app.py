@@ -567,3 +567,15 @@ def test_an_uploaded_title_is_shown_as_written(app: AppTest) -> None:
     heading = next(m.value for m in app.markdown if m.value.startswith("### costmodel"))
     assert "<" not in heading and not re.search(r"(?<!\\)\]\(", heading)  # no tag, no link
     assert shown(heading) == f"### costmodel · {title}"
+
+
+def test_latency_budget_on_a_device(app: AppTest) -> None:
+    # issue 17: a latency budget on a device profile, the estimate's error said with it
+    app.number_input(key="budget_latency_ms").set_value(25.0).run()
+    assert not app.exception
+    text = _text(app)
+    first = text.split("**Best within the budget:**")[1].split("\n")[0]
+    assert "on pixel1 (estimate)" in first
+    assert "Latency estimated on pixel1 (batch 1" in text
+    assert app.query_params["budget_latency_ms"] == "25.0"
+    assert app.query_params["budget_profile"] == "pixel1"

@@ -336,6 +336,6 @@ def test_phone_layout(server: str) -> None:
                                        timeout=30_000)
             _wait_for_run(page)
             box = value.bounding_box()
-            assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
         finally:
             browser.close()

@@ -229,6 +229,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoints-only", action="store_true",
                    help="rank only configurations with a released checkpoint (no prediction, "
                         "no paper-only figure)")
+    p.add_argument("--max-latency-ms", type=_number("max-latency-ms"), default=None,
+                   help="latency budget in ms, estimated at batch 1 on --profile")
+    p.add_argument("--profile", default=None,
+                   help="the device profile of the latency budget (see `costmodel profiles`; "
+                        "default pixel1)")
     output(p, "text")
     p = sub.add_parser("formulas", help="the formulas (MobileNet v1 section 3, v2, SE, and every "
                                          "later block type)")
@@ -335,7 +340,8 @@ def _run(args: argparse.Namespace) -> str:
                  if args.networks.strip() == "all"
                  else [n.strip() for n in args.networks.split(",") if n.strip()])
         f = costmodel.frontier(max_mult_adds=args.max_mult_adds, max_params=args.max_params,
-                               networks=names, checkpoints_only=args.checkpoints_only)
+                               networks=names, checkpoints_only=args.checkpoints_only,
+                               max_latency_ms=args.max_latency_ms, profile=args.profile)
         message = f.attrs["message"]
         if f.empty:
             print(message, file=sys.stderr)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from costmodel.base.formatting import approx_ms
 from costmodel.base.parsing import parse_integer, parse_real
 from costmodel.descriptions.builtin_networks import (
     FAMILY,
@@ -32,6 +33,8 @@ from costmodel.descriptions.configuration import (
     check_depth,
     check_resolution,
 )
+from costmodel.hardware.device_profiles import profiles
+from costmodel.hardware.latency_budget import check_latency_budget
 from costmodel.literature.published import Origin, published_rows
 from costmodel.reports import Report
 from costmodel.teaching.exercises import ExerciseKind, Level, check_class_seed, exercise_kinds
@@ -56,7 +59,8 @@ ALPHA_SLIDER = (0.25, 1.4)
 ALPHA_STEP = 0.05
 LINK_KEYS: tuple[str, ...] = ("network", "rules", "alpha", "resolution", "variant", "depth",
                               "budget_mult_adds", "budget_params", "budget_checkpoints_only",
-                              "view", "class_seed", "exercise_level", "exercise_kind")
+                              "budget_latency_ms", "budget_profile", "view", "class_seed",
+                              "exercise_level", "exercise_kind")
 #: The Exercises view's level and kind choices ("any": every level, or every kind that applies).
 ANY = "any"
 EXERCISE_LEVELS: tuple[str, ...] = (ANY, *(level.value for level in Level))
@@ -151,6 +155,13 @@ def _read_value(key: str, text: str) -> object:
         if text not in ("0", "1"):
             raise ValueError("budget_checkpoints_only must be 1 (on) or 0 (off)")
         return text == "1"
+    if key == "budget_profile":
+        names = [p.name for p in profiles()]
+        if text not in names:
+            raise ValueError(f"budget_profile must be one of {', '.join(names)}")
+        return text
+    if key == "budget_latency_ms":
+        return check_latency_budget(parse_real(text, key))
     value = parse_real(text, key)
     if not (math.isfinite(value) and 0 < value <= MAX_BUDGET_M):
         raise ValueError(f"{key} must be {BUDGET_RANGE}")
@@ -232,6 +243,9 @@ class BudgetChoice:
     plus_minus: float
     source: str
     passed_over: BudgetChoice | None = None
+    #: the estimated latency (ms, batch 1) on ``profile`` where the budget has a latency limit
+    latency_ms: float | None = None
+    profile: str = ""
 
     @property
     def accuracy(self) -> str:
@@ -250,7 +264,8 @@ class BudgetChoice:
     def text(self) -> str:
         """One line: the configuration, its top-1 (measured or predicted) and its cost."""
         return (f"{self.title} α = {self.alpha:g}, {self.resolution} px: {self.accuracy}; "
-                f"{self.mult_adds / 1e6:,.1f} M Mult-Adds, {self.params / 1e6:,.2f} M params")
+                f"{self.mult_adds / 1e6:,.1f} M Mult-Adds, {self.params / 1e6:,.2f} M params"
+                f"{self._latency}")
 
     @property
     def short(self) -> str:
@@ -261,7 +276,13 @@ class BudgetChoice:
         else:
             basis = f"predicted, {self.low:.1f}–{self.high:.1f} %"
         return (f"{self.title} α = {self.alpha:g}, {self.resolution} px: {self.top1:.1f} % "
-                f"({basis}); {self.mult_adds / 1e6:,.0f} M Mult-Adds")
+                f"({basis}); {self.mult_adds / 1e6:,.0f} M Mult-Adds{self._latency}")
+
+    @property
+    def _latency(self) -> str:
+        if self.latency_ms is None:
+            return ""
+        return f"; {approx_ms(self.latency_ms)} on {self.profile} (estimate)"
 
     @property
     def passed_over_text(self) -> str:
@@ -287,17 +308,18 @@ def budget_choice(frame: pd.DataFrame) -> BudgetChoice | None:
     was preferred to, if any; ``None`` for an empty frame."""
     if frame.empty:
         return None
-    chosen = _choice(frame.iloc[0].to_dict())
+    chosen = _choice(frame.iloc[0].to_dict(), str(frame.attrs.get("profile", "")))
     if chosen.basis != "measured":
         return chosen
     higher = frame[(frame["basis"] == "predicted") & (frame["top1"] > chosen.top1)]
     if higher.empty:
         return chosen
     best = higher.sort_values(["top1", "mult_adds"], ascending=[False, True]).iloc[0]
-    return replace(chosen, passed_over=_choice(best.to_dict()))
+    return replace(chosen, passed_over=_choice(best.to_dict(),
+                                               str(frame.attrs.get("profile", ""))))
 
 
-def _choice(row: Mapping[Any, object]) -> BudgetChoice:
+def _choice(row: Mapping[Any, object], profile: str = "") -> BudgetChoice:
     from costmodel.literature.accuracy_model import default_fit
 
     network = str(row["network"])
@@ -309,18 +331,22 @@ def _choice(row: Mapping[Any, object]) -> BudgetChoice:
         low=float(str(row["low"])), high=float(str(row["high"])), basis=basis,
         checkpoint=bool(row["checkpoint"]), extrapolated=bool(row["extrapolated"]),
         plus_minus=default_fit(network).loo_max_abs if basis == "predicted" else 0.0,
-        source=str(row["source"]))
+        source=str(row["source"]),
+        latency_ms=float(str(row["latency_ms"])) if "latency_ms" in row else None,
+        profile=profile)
 
 
 def budget_answer(max_mult_adds_m: float | None, max_params_m: float | None,
                   network: str | None = None, *,
-                  checkpoints_only: bool = False) -> BudgetAnswer | None:
-    """The answer to a budget given in millions (``None`` for no limit; both ``None``: no
-    answer). ``network`` (a built-in name) adds that network's best configuration;
-    ``checkpoints_only`` ranks only configurations with a released checkpoint."""
-    from costmodel.literature.budget import frontier
+                  checkpoints_only: bool = False, max_latency_ms: float | None = None,
+                  profile: str | None = None) -> BudgetAnswer | None:
+    """The answer to a budget given in millions (``None`` for no limit; all ``None``: no
+    answer) and, optionally, milliseconds on a device ``profile``. ``network`` (a built-in
+    name) adds that network's best configuration; ``checkpoints_only`` ranks only
+    configurations with a released checkpoint."""
+    from costmodel.hardware.latency_budget import frontier
 
-    if max_mult_adds_m is None and max_params_m is None:
+    if max_mult_adds_m is None and max_params_m is None and max_latency_ms is None:
         return None
     for name, value in (("budget_mult_adds", max_mult_adds_m),
                         ("budget_params", max_params_m)):
@@ -330,7 +356,8 @@ def budget_answer(max_mult_adds_m: float | None, max_params_m: float | None,
     frame = frontier(
         max_mult_adds=None if max_mult_adds_m is None else max_mult_adds_m * 1e6,
         max_params=None if max_params_m is None else max_params_m * 1e6,
-        networks=BUDGET_NETWORKS, checkpoints_only=checkpoints_only)
+        networks=BUDGET_NETWORKS, checkpoints_only=checkpoints_only,
+        max_latency_ms=max_latency_ms, profile=profile if max_latency_ms is not None else None)
     own = frame[frame["network"] == network] if network else frame.iloc[0:0]
     return BudgetAnswer(overall=budget_choice(frame), in_network=budget_choice(own),
                         message=str(frame.attrs.get("message", "")))
