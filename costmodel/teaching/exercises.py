@@ -17,6 +17,7 @@ import random
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol
 
 import pandas as pd
 
@@ -51,6 +52,26 @@ class Exercise:
     solution: str
     choices: tuple[str, ...] = ()
     seed: int = 0
+
+
+class Gradable(Protocol):
+    """What :func:`grade` reads: an :class:`Exercise`, or a lesson step's check question
+    (:class:`costmodel.teaching.lesson.CheckQuestion`)."""
+
+    @property
+    def answer(self) -> float | str: ...
+
+    @property
+    def tolerance(self) -> float: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def solution(self) -> str: ...
+
+    @property
+    def choices(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -316,24 +337,40 @@ def parse_answer(text: str) -> float:
     return value
 
 
-def grade(exercise: Exercise, answer: str | None) -> Feedback:
-    """Grade a typed (or chosen) answer: right within the exercise's tolerance, or wrong with
-    the expected value; either way with the worked solution. An unreadable answer raises
-    ``ValueError`` naming the accepted forms."""
+def _expected(exercise: Gradable) -> tuple[str, str]:
+    """The expected answer as shown, and its unit's suffix."""
+    if isinstance(exercise.answer, str):
+        expected = exercise.answer
+    else:
+        target = float(exercise.answer)
+        expected = (f"{int(target):,}" if exercise.tolerance == 0 or target.is_integer()
+                    else f"{target:,.0f}" if abs(target) >= 1000 else f"{target:.3f}")
+    suffix = f" {exercise.unit}" if exercise.unit and exercise.unit != "×" else exercise.unit
+    return expected, suffix
+
+
+def reveal(exercise: Gradable) -> Feedback:
+    """The answer, unasked (a reader who gives up), with the worked solution."""
+    expected, suffix = _expected(exercise)
+    return Feedback(correct=False, message=f"The answer is {expected}{suffix}.",
+                    solution=exercise.solution)
+
+
+def grade(exercise: Gradable, answer: str | None) -> Feedback:
+    """Grade a typed (or chosen) answer: right within the exercise's tolerance (relative), or
+    wrong with the expected value; either way with the worked solution. An unreadable answer
+    raises ``ValueError`` naming the accepted forms."""
     if answer is None or (isinstance(answer, str) and not answer.strip()):
         raise ValueError("answer is empty: type a number (e.g. 3276800, 3.28M or 4.1)")
     if isinstance(exercise.answer, str):
         if answer not in exercise.choices:
             raise ValueError(f"answer must be one of: {', '.join(exercise.choices)}")
         correct = answer == exercise.answer
-        expected = exercise.answer
     else:
         value = parse_answer(answer)
         target = float(exercise.answer)
         correct = abs(value - target) <= exercise.tolerance * abs(target) + 1e-9
-        expected = (f"{int(target):,}" if exercise.tolerance == 0 or float(target).is_integer()
-                    else f"{target:.3f}")
-    suffix = f" {exercise.unit}" if exercise.unit and exercise.unit != "×" else exercise.unit
+    expected, suffix = _expected(exercise)
     if correct:
         message = f"Right: {expected}{suffix}."
     else:
@@ -341,5 +378,5 @@ def grade(exercise: Exercise, answer: str | None) -> Feedback:
     return Feedback(correct=correct, message=message, solution=exercise.solution)
 
 
-__all__ = ["Exercise", "ExerciseKind", "Feedback", "exercise_kinds", "grade", "make_exercise",
-           "parse_answer"]
+__all__ = ["Exercise", "ExerciseKind", "Feedback", "Gradable", "exercise_kinds", "grade",
+           "make_exercise", "parse_answer", "reveal"]
