@@ -611,9 +611,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                                   resolution=resolution, rules=rules if custom is None else None,
                                   profile=PROFILE)
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
-            picture, steps = st.columns([5, 6], gap="medium")
+            picture, steps = st.columns(2, gap="medium")
             with picture:
-                st.image(block_diagram_svg(lesson.anatomy), width="content",
+                st.image(block_diagram_svg(lesson.anatomy), width="stretch",
                          alt=f"{lesson.anatomy.title}: its operations, tensors (C×H×W), "
                              f"Mult-Adds and parameters, and the standard conv in its place")
             with steps:

@@ -493,8 +493,15 @@ def conv_comparison_svg(comparison: ConvComparison) -> str:
                                  f"Mult-Adds; {c.pointwise_params:,} params. Mixes the "
                                  f"channels, pixel by pixel.", LayerKind.POINTWISE),
     ]
+    head = (f"A standard conv and the depthwise-separable pair in its place: {m} → {n} "
+            f"channels, {k}×{k} kernel, stride {c.stride}, {g}×{g} output (a colour per group "
+            f"of input channels)")
     out: list[str] = []
-    y = _MARGIN + 24
+    y = _MARGIN + 10
+    for line in _wrap(head, width - 2 * _MARGIN):
+        out.append(_text(_MARGIN, y, line, anchor="start", fill="#555"))
+        y += _LINE
+    y += 2
     for title, formula, kind in rows:
         parts, y = _panel(y, title, formula, kind, c, mid, width)
         out += parts
@@ -513,9 +520,6 @@ def conv_comparison_svg(comparison: ConvComparison) -> str:
         f'width="{width:.0f}" height="{height:.0f}" role="img" font-family="sans-serif" '
         f'font-size="{FONT:g}">', f"<title>{escape(title)}</title>",
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
-        _text(_MARGIN, _MARGIN + 10, f"{m} → {n} channels, {k}×{k} kernel, stride "
-                                     f"{c.stride}, {g}×{g} output", anchor="start",
-              fill="#555"),
         *out, "</svg>"])
 
 
