@@ -12,6 +12,7 @@ under 200 ms.
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 import streamlit as st
@@ -31,6 +32,7 @@ from costmodel.hardware.device_profiles import get_profile
 from costmodel.hardware.latency import assumptions as latency_assumptions
 from costmodel.literature.accuracy import reconciliation
 from costmodel.presentation import plots
+from costmodel.presentation.block_diagram import block_diagram_svg, conv_comparison_svg
 from costmodel.presentation.dashboard_state import (
     ALPHA_SLIDER,
     ALPHA_STEP,
@@ -54,11 +56,20 @@ from costmodel.teaching.exercises import (
     MAX_WORKSHEET_QUESTIONS,
     Session,
     exercise_kinds,
+    grade,
     make_exercise,
     make_worksheet,
     question_seed,
+    reveal,
 )
-from costmodel.teaching.lesson import build_lesson, default_block, lesson_blocks, no_lesson
+from costmodel.teaching.lesson import (
+    CheckQuestion,
+    Lesson,
+    build_lesson,
+    default_block,
+    lesson_blocks,
+    no_lesson,
+)
 from costmodel.teaching.worksheet import worksheet_html
 
 st.set_page_config(page_title="costmodel", layout="wide")
@@ -213,6 +224,113 @@ def _restart_exercises() -> None:
 
 def _reset_score() -> None:
     st.session_state["exercise_session"] = Session()
+# --- the lesson's step-by-step reveal ---------------------------------------------------------
+# lesson_progress: {lesson id: steps open}; a step's check question, answered right (or its
+# answer asked for), opens the next. The lesson id is the network and block, not α or the size,
+# so moving a slider keeps the steps open (their numbers follow).
+
+def _answer_key(step: int, question: CheckQuestion) -> str:
+    """The widget key of a step's answer: a new question (new numbers) gets a fresh widget."""
+    return f"lesson_answer_{step}_{zlib.crc32(question.question.encode()):08x}"
+
+
+def _opened(lesson_id: str) -> int:
+    return int(st.session_state.get("lesson_progress", {}).get(lesson_id, 1))
+
+
+def _open_next(lesson_id: str, step: int) -> None:
+    progress = dict(st.session_state.get("lesson_progress", {}))
+    progress[lesson_id] = max(progress.get(lesson_id, 1), step + 2)
+    st.session_state["lesson_progress"] = progress
+
+
+def _check(lesson_id: str, step: int, question: CheckQuestion, give_up: bool) -> None:
+    """Grade step ``step``'s answer (or give the answer): right opens the next step."""
+    where = (lesson_id, step, question.question)
+    if give_up:
+        feedback = reveal(question)
+        st.session_state["lesson_feedback"] = (*where, "info", feedback.message,
+                                               feedback.solution)
+        _open_next(lesson_id, step)
+        return
+    try:
+        feedback = grade(question, st.session_state.get(_answer_key(step, question)))
+    except ValueError as error:
+        st.session_state["lesson_feedback"] = (*where, "warning", str(error), "")
+        return
+    st.session_state["lesson_feedback"] = (*where, "success" if feedback.correct else "error",
+                                           feedback.message, feedback.solution)
+    if feedback.correct:
+        _open_next(lesson_id, step)
+
+
+def _restart(lesson_id: str) -> None:
+    progress = dict(st.session_state.get("lesson_progress", {}))
+    progress.pop(lesson_id, None)
+    st.session_state["lesson_progress"] = progress
+    st.session_state.pop("lesson_feedback", None)
+
+
+def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool) -> None:
+    """A step's check question: its answer widget, Check, the answer on request, feedback."""
+    key = _answer_key(step, question)
+    st.markdown(f"**Check.** {markdown_text(question.question)}")
+    if question.choices:
+        st.radio("Your answer", question.choices, key=key, index=None,
+                 format_func=markdown_text, label_visibility="collapsed")
+    else:
+        st.text_input("Your answer", key=key, label_visibility="collapsed",
+                      placeholder="a number, e.g. 1296, 3.28M or 8.41")
+    buttons = st.container(horizontal=True)
+    buttons.button("Check", key=f"lesson_check_{step}", type="primary", on_click=_check,
+                   args=(lesson_id, step, question, False))
+    buttons.button("Show the answer" + (" and go on" if gate else ""),
+                   key=f"lesson_reveal_{step}", on_click=_check,
+                   args=(lesson_id, step, question, True))
+    _feedback(lesson_id, step, question)
+
+
+def _feedback(lesson_id: str, step: int, question: CheckQuestion) -> None:
+    """The last answer's grade, where it was to this question, with the worked solution."""
+    stored = st.session_state.get("lesson_feedback")
+    if stored and stored[:3] == (lesson_id, step, question.question):
+        kind, message, solution = stored[3:]
+        getattr(st, kind)(markdown_text(message))
+        if solution:
+            st.caption(markdown_text(solution))
+
+
+def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
+    """The steps, each with its formula, its PyTorch lines and its check question; one at a
+    time unless every step is shown."""
+    opened = len(lesson.steps) if show_all else min(_opened(lesson_id), len(lesson.steps) + 1)
+    for i, step in enumerate(lesson.steps[:opened]):
+        st.markdown(f"**{markdown_text(step.title)}**  \n{markdown_text(step.explanation)}")
+        st.latex(step.latex)
+        if step.pytorch:
+            st.code("\n".join(step.pytorch), language="python", wrap_lines=True)
+        if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
+            comparison = lesson.anatomy.comparison
+            st.image(conv_comparison_svg(comparison), width="content",
+                     alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, a "
+                         f"depthwise conv and a pointwise conv, as channel slabs and kernel "
+                         f"cubes, with their Mult-Adds")
+        question = step.check
+        if question is None:
+            continue
+        if show_all:
+            with st.expander(f"Check: {question.question}"):
+                _question(lesson_id, i, question, gate=False)
+        elif i + 1 < opened:  # answered: the next step is open
+            expected = reveal(question).message.removeprefix("The answer is ")
+            st.caption(markdown_text(f"✓ {question.question} {expected}"))
+            _feedback(lesson_id, i, question)
+        else:
+            with st.container(border=True):
+                _question(lesson_id, i, question, gate=True)
+    if not show_all and opened > len(lesson.steps):
+        st.success(f"All {len(lesson.steps)} steps done.")
+        st.button("Start again", key="lesson_restart", on_click=_restart, args=(lesson_id,))
 
 
 # --- first run: defaults, then the link's usable values ---------------------------------------
@@ -600,13 +718,20 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             block = st.selectbox("Block", blocks, key="lesson_block",
                                  index=blocks.index(default_block(lesson_network))
                                  if custom is None else 0)
+            show_all = st.toggle("Show all steps", key="lesson_all",
+                                 help="Otherwise each step opens once the question after the "
+                                      "one before it is answered.")
             lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
                                   resolution=resolution, rules=rules if custom is None else None,
                                   profile=PROFILE)
-            for step in lesson.steps:
-                st.markdown(f"**{markdown_text(step.title)}**  \n"
-                            f"{markdown_text(step.explanation)}")
-                st.latex(step.latex)
+            lesson_id = f"{network_name if custom is None else custom.title}/{block}"
+            picture, steps = st.columns(2, gap="medium")
+            with picture:
+                st.image(block_diagram_svg(lesson.anatomy), width="stretch",
+                         alt=f"{lesson.anatomy.title}: its operations, tensors (C×H×W), "
+                             f"Mult-Adds and parameters, and the standard conv in its place")
+            with steps:
+                _lesson_steps(lesson, lesson_id, bool(show_all))
         with st.expander("Every formula"):
             for formula in costmodel.formula_catalog():
                 st.markdown(f"**{formula.title}** ({formula.equation})")

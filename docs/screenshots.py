@@ -1,7 +1,9 @@
 """Screenshots of the dashboard at 1440×900 and 390×844 in Debian's Chromium (playwright, no
 browser download): ``python docs/screenshots.py [--out docs]``. Starts the app on a free port,
-waits for each run to finish, and saves the headline with the accuracy chart and the lesson's
-steps at each size (``dashboard_{desktop,phone}_{accuracy,lesson_steps}.png``)."""
+waits for each run to finish, and saves at each size the headline with the accuracy chart, the
+lesson's block diagram beside its first step, and the first step's check question answered
+with the next step open (``dashboard_{desktop,phone}_{accuracy,lesson_steps,lesson_check}.png``).
+"""
 
 from __future__ import annotations
 
@@ -45,6 +47,22 @@ def start(app: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("streamlit did not start within 60 s")
 
 
+def lesson_first_answer(query: str) -> str:
+    """The answer to the lesson's first question at the link's configuration (the library's
+    own, as the page shows it)."""
+    from urllib.parse import parse_qs
+
+    from costmodel.presentation.dashboard_state import read_link
+    from costmodel.teaching.lesson import build_lesson
+
+    values = read_link({k: v[0] for k, v in parse_qs(query).items()}).values
+    lesson = build_lesson(network=values.get("network"), alpha=values.get("alpha"),
+                          resolution=values.get("resolution"))
+    check = lesson.steps[0].check
+    assert check is not None
+    return str(check.answer)
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -70,10 +88,23 @@ def main() -> None:
                         path = Path(args.out) / f"dashboard_{label}_{view.lower()}.png"
                         page.screenshot(path=str(path), full_page=args.full_page)
                         print(path)
-                    else:  # the steps themselves, scrolled into view
-                        page.locator(".katex").nth(2).scroll_into_view_if_needed()
+                    else:  # the block's diagram and the first step, scrolled into view
+                        page.locator("[data-testid=stImage]").first.scroll_into_view_if_needed()
                         page.wait_for_timeout(500)
                         path = Path(args.out) / f"dashboard_{label}_lesson_steps.png"
+                        page.screenshot(path=str(path))
+                        print(path)
+                        # the first check question answered right: step 2 opens below it
+                        answer = f"{lesson_first_answer(args.query)}"
+                        page.get_by_role("radiogroup").get_by_text(answer, exact=True).click()
+                        page.wait_for_selector(IDLE, timeout=60_000)
+                        page.get_by_role("button", name="Check", exact=True).click()
+                        page.get_by_text(f"Right: {answer}").wait_for(timeout=60_000)
+                        page.wait_for_selector(IDLE, timeout=60_000)
+                        page.wait_for_timeout(1000)
+                        page.get_by_text(f"Right: {answer}").scroll_into_view_if_needed()
+                        page.wait_for_timeout(500)
+                        path = Path(args.out) / f"dashboard_{label}_lesson_check.png"
                         page.screenshot(path=str(path))
                         print(path)
                 page.close()

@@ -234,12 +234,72 @@ def test_accuracy_chart_static_and_interactive(app: AppTest) -> None:
 def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
     app.slider(key="alpha").set_value(0.5).run()
     app.button_group(key="view").set_value("Lesson").run()
+    app.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
     assert app.selectbox(key="lesson_block").value == "dw2/pw2"
     latex = "\n".join(e.value for e in app.get("latex"))
     assert "max(int(0.5·64), 8) = 32" in latex  # the rounding step, shown
     # dw2 at α = 0.5, 224 px: 3²·32·56² (Table 1's shapes at half width)
     assert "903{,}168" in latex
     app.selectbox(key="lesson_block").set_value("dw4/pw4").run()
+    assert not app.exception
+
+
+def _step_titles(at: AppTest) -> list[str]:
+    return [shown(m.value).split("**")[1] for m in at.markdown
+            if re.match(r"\*\*\d+\. ", str(m.value))]
+
+
+def _answer(at: AppTest, step: int) -> object:
+    """The answer widget of step ``step`` (0-based): a radio or a text box."""
+    for widget in (*at.radio, *at.text_input):
+        if widget.key and widget.key.startswith(f"lesson_answer_{step}_"):
+            return widget
+    raise AssertionError(f"no answer widget for step {step}")
+
+
+def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
+    # MobileNet v1's dw2/pw2 at α = 1, 224 px (Howard et al. 2017, Table 1)
+    app.button_group(key="view").set_value("Lesson").run()
+    assert _step_titles(app) == ["1. A standard conv in its place"]
+    assert len(app.get("image")) == 2  # the block's diagram and the three convolutions
+    code = "\n".join(c.value for c in app.code)
+    assert "nn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False)" in code
+    # a wrong choice: told so, and the next step stays shut
+    question = _answer(app, 0)
+    assert list(question.options) == ["73,728", "25,690,112", "231,211,008", "924,844,032"]
+    question.set_value("25,690,112").run()  # type: ignore[attr-defined]
+    app.button(key="lesson_check_0").click().run()
+    assert any("Not quite: the answer is 231,211,008" in shown(e.value) for e in app.error)
+    assert len(_step_titles(app)) == 1
+    # the right one (3²·64·128·56²) opens step 2, dw2
+    _answer(app, 0).set_value("231,211,008").run()  # type: ignore[attr-defined]
+    app.button(key="lesson_check_0").click().run()
+    assert any("Right: 231,211,008" in shown(s.value) for s in app.success)
+    assert _step_titles(app) == ["1. A standard conv in its place",
+                                 "2. Depthwise: one filter per channel"]
+    code = "\n".join(c.value for c in app.code)
+    assert "nn.Conv2d(64, 64, 3, stride=2, padding=1, groups=64, bias=False)" in code
+    # step 2 asks for dw2's weights: 3²·64 = 576; an unreadable answer is refused
+    _answer(app, 1).input("lots").run()  # type: ignore[attr-defined]
+    app.button(key="lesson_check_1").click().run()
+    assert any("answer must be" in shown(w.value) for w in app.warning)
+    assert len(_step_titles(app)) == 2
+    # giving up shows the answer and goes on
+    app.button(key="lesson_reveal_1").click().run()
+    assert any("The answer is 576 weights" in shown(i.value) for i in app.info)
+    assert len(_step_titles(app)) == 3
+    # the steps stay open when α moves (their numbers follow: dw2 at α = 0.5 has 32 channels)
+    app.slider(key="alpha").set_value(0.5).run()
+    assert len(_step_titles(app)) == 3
+    assert "903{,}168" in "\n".join(e.value for e in app.get("latex"))  # 3²·32·56²
+    # show every step, with its question (MobileNet v1's lesson has 9)
+    app.toggle(key="lesson_all").set_value(True).run()
+    assert len(_step_titles(app)) == 9
+    app.toggle(key="lesson_all").set_value(False).run()
+    assert len(_step_titles(app)) == 3
+    # another block starts at its first step
+    app.selectbox(key="lesson_block").set_value("dw4/pw4").run()
+    assert len(_step_titles(app)) == 1
     assert not app.exception
 
 

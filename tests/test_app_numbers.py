@@ -112,6 +112,7 @@ def test_a_network_dearer_than_standard_convs_says_more(app: AppTest, network: s
 
 def test_lesson_says_fewer_with_the_ratio_of_eq5(app: AppTest) -> None:
     app.button_group(key="view").set_value("Lesson").run()
+    app.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
     # dw2/pw2 at α = 1: 1/N + 1/D_K² = 1/128 + 1/9, so 1/(1/128 + 1/9) = 8.41× fewer
     assert f"{1 / (1 / 128 + 1 / 9):.2f}× fewer Mult-Adds" in _text(app)
 
@@ -137,6 +138,7 @@ def test_lesson_names_the_bound_the_latency_table_shows(app: AppTest) -> None:
     depthwise = layers[layers["latency_kind"] == "depthwise"]
     counts = depthwise["bound"].value_counts().to_dict()
     app.button_group(key="view").set_value("Lesson").run()
+    app.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
     step = _step(app, "Share of time against share of Mult-Adds")
     assert "compute-bound" in step
     assert "memory and per-operation overhead, not arithmetic, set their speed" not in step
@@ -148,6 +150,7 @@ def test_the_rho4_example_has_one_value(app: AppTest) -> None:
     # Table 3's layer at α = 0.75, 160 px: (3²·384 + 384²)·(14·160/224)² = 150,912·10²
     # = 15,091,200 Mult-Adds, at 224 px (named as the example) and at 160 px alike
     app.button_group(key="view").set_value("Lesson").run()
+    app.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
     step_224 = _step(app, "The ρ⁴ mistake")
     app.slider(key="resolution").set_value(160).run()
     step_160 = _step(app, "The ρ⁴ mistake")
@@ -160,6 +163,7 @@ def test_an_uploaded_tables_lesson_has_one_rho(app: AppTest) -> None:
     # step say 1.000 and the ρ⁴ step 32/224 = 0.143)
     upload(app, ("cifar.csv", CIFAR, "text/csv"))
     app.button_group(key="view").set_value("Lesson").run()
+    app.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
     for size, rho in ((32, "1.000"), (64, "2.000")):
         app.number_input(key="custom_resolution").set_value(size).run()
         scaling, mistake = _step(app, "α²ρ² in words"), _step(app, "The ρ⁴ mistake")

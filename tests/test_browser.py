@@ -93,6 +93,13 @@ def _open(p: object, url: str) -> tuple[object, object]:
     return browser, page
 
 
+def _show_all_steps(page: object) -> None:
+    """The lesson opens one step at a time; its toggle shows every step."""
+    page.get_by_text("Show all steps", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    _wait_for_run(page)
+
+
 def _click_option(page: object, label: str) -> None:
     page.get_by_text(label, exact=True).first.click()  # type: ignore[attr-defined]
     page.wait_for_timeout(200)  # type: ignore[attr-defined]
@@ -154,6 +161,19 @@ def test_lesson_and_exercises(server: str) -> None:
         browser, page = _open(p, server + "/?alpha=0.5&view=Lesson")
         try:
             expect(page.get_by_text("1. A standard conv in its place")).to_be_visible()  # type: ignore[attr-defined]
+            # the block's diagram and the three convolutions: SVG pictures the browser drew
+            pictures = page.locator("[data-testid=stImage] img")  # type: ignore[attr-defined]
+            expect(pictures).to_have_count(2)
+            for i in range(2):
+                assert pictures.nth(i).evaluate("img => img.complete && img.naturalWidth") > 300
+            # one step at a time: the right answer (3²·32·64·56² at α = 0.5) opens step 2
+            expect(page.get_by_text("2. Depthwise: one filter per channel")).to_have_count(0)  # type: ignore[attr-defined]
+            page.get_by_role("radiogroup").get_by_text("57,802,752", exact=True).click()  # type: ignore[attr-defined]
+            _wait_for_run(page)
+            page.get_by_role("button", name="Check", exact=True).click()  # type: ignore[attr-defined]
+            expect(page.get_by_text("Right: 57,802,752")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
+            expect(page.get_by_text("2. Depthwise: one filter per channel")).to_be_visible()  # type: ignore[attr-defined]
+            _show_all_steps(page)
             expect(page.get_by_text("5. What α does to the channels")).to_be_visible()  # type: ignore[attr-defined]
             page.wait_for_function(  # type: ignore[attr-defined]
                 "document.querySelectorAll('.katex').length >= 9", timeout=30_000)
@@ -254,15 +274,18 @@ def test_lesson_latex_typesets_for_every_family_and_an_upload(server: str) -> No
                             "mnasnet_a1", "efficientnet_b0", "efficientnet_b3"):
                 page.goto(f"{server}/?network={network}&alpha=0.35&view=Lesson")  # type: ignore[attr-defined]
                 _wait_for_run(page)
-                step = page.get_by_text("5. What α does to the channels")  # type: ignore[attr-defined]
+                _show_all_steps(page)
+                # (an inverted residual's steps: the standard conv, expand, depthwise,
+                # project, against the standard conv, then the widths)
+                step = page.get_by_text("6. What α does to the channels")  # type: ignore[attr-defined]
                 expect(step).to_be_visible(timeout=30_000)
                 page.wait_for_function(  # type: ignore[attr-defined]
                     "document.querySelectorAll('.katex').length >= 9", timeout=30_000)
                 errors = page.locator(".katex-error").all_inner_texts()  # type: ignore[attr-defined]
                 assert errors == [], (network, errors)
-                # step 5's rounding, typeset (its \_ rendered as an underscore)
+                # step 6's rounding, typeset (its \_ rendered as an underscore)
                 assert "make_divisible" in page.locator(  # type: ignore[attr-defined]
-                    ".katex").all_inner_texts()[4], network
+                    ".katex").all_inner_texts()[5], network
             for table in ("mobilenet_v1_cifar_layers.csv", "mobilenet_v1_layers.csv"):
                 page.goto(f"{server}/?view=Lesson")  # type: ignore[attr-defined]
                 _wait_for_run(page)
@@ -270,6 +293,7 @@ def test_lesson_latex_typesets_for_every_family_and_an_upload(server: str) -> No
                     str(ROOT / "data" / "examples" / table))
                 expect(page.get_by_text(f"costmodel · {table}")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
                 _wait_for_run(page)
+                _show_all_steps(page)
                 expect(page.get_by_text("5. What α does to the channels")).to_be_visible()  # type: ignore[attr-defined]
                 page.wait_for_function(  # type: ignore[attr-defined]
                     "document.querySelectorAll('.katex').length >= 9", timeout=30_000)

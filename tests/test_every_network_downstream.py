@@ -1,14 +1,17 @@
 """Everything downstream reaches every network: the lesson's block list comes from the graph (depth
-multiplier included), the selector groups every network by family, the chart draws every family."""
+multiplier included), its diagrams draw, the selector groups every network by family, the chart
+draws every family."""
 
 from __future__ import annotations
 
 import math
+import xml.etree.ElementTree as ET
 
 import pytest
 
 import costmodel
 from costmodel.descriptions.builtin_networks import NETWORK_NAMES
+from costmodel.presentation.block_diagram import block_diagram_svg, conv_comparison_svg
 from costmodel.teaching.lesson import explains, lesson_blocks
 
 
@@ -86,7 +89,10 @@ def test_everything_downstream_works_on_every_network(network: str) -> None:
         assert step.mult_adds == int(layers.set_index("name").loc[name, "mult_adds"])
     blocks = lesson_blocks(network)
     if blocks:
-        assert build_lesson(network=network).steps
+        lesson = build_lesson(network=network)
+        assert lesson.steps and all(step.check is not None for step in lesson.steps)
+        ET.fromstring(block_diagram_svg(lesson.anatomy))  # the diagram is well-formed XML
+        ET.fromstring(conv_comparison_svg(lesson.anatomy.comparison))
     for kind, why_not in exercise_kinds(network=network).items():
         if not why_not:
             exercise = make_exercise(7, kind=kind, network=network)

@@ -202,8 +202,10 @@ def test_dashboard_lesson_view_renders_every_block_type(tmp_path: Path) -> None:
     for network in NETWORKS:
         at.selectbox(key="network").set_value(network).run()
         at.button_group(key="view").set_value("Lesson").run()
+        at.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
         assert not at.exception, network
         assert at.selectbox(key="lesson_block").value == default_block(network)
+        assert len(at.get("image")) >= 1  # the block's diagram
         latex = [re.sub(r"^\$\$|\$\$$", "", e.value.strip()).strip() for e in at.get("latex")]
         steps = build_lesson(default_block(network), network=network).steps
         assert len(latex) >= len(steps), network  # the steps, then the formulas' expander

@@ -29,6 +29,7 @@ import random
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol
 
 import pandas as pd
 
@@ -112,6 +113,26 @@ class Exercise:
     def level(self) -> Level:
         """The level of the question's kind."""
         return self.kind.level
+
+
+class Gradable(Protocol):
+    """What :func:`grade` reads: an :class:`Exercise`, or a lesson step's check question
+    (:class:`costmodel.teaching.lesson.CheckQuestion`)."""
+
+    @property
+    def answer(self) -> float | str: ...
+
+    @property
+    def tolerance(self) -> float: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def solution(self) -> str: ...
+
+    @property
+    def choices(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -829,20 +850,26 @@ def parse_answer(text: str) -> float:
     return value
 
 
-def answer_text(exercise: Exercise) -> str:
-    """The expected answer as the grade and the answer key write it, with its unit
-    (``3,276,800 Mult-Adds``, ``4.000×``, ``pw13``)."""
+def answer_text(exercise: Gradable) -> str:
+    """The expected answer as the grade, the lesson's checks and the answer key write it, with
+    its unit (``3,276,800 Mult-Adds``, ``4.000×``, ``pw13``)."""
     if isinstance(exercise.answer, str):
         return exercise.answer
     target = float(exercise.answer)
     expected = (f"{int(target):,}" if exercise.tolerance == 0 or target.is_integer()
-                else f"{target:.3f}")
+                else f"{target:,.0f}" if abs(target) >= 1000 else f"{target:.3f}")
     if exercise.unit == "×":
         return f"{expected}×"
     return f"{expected} {exercise.unit}" if exercise.unit else expected
 
 
-def grade(exercise: Exercise, answer: str | None, *, attempt: int | None = None) -> Feedback:
+def reveal(exercise: Gradable) -> Feedback:
+    """The answer, unasked (a reader who gives up), with the worked solution."""
+    return Feedback(correct=False, message=f"The answer is {answer_text(exercise)}.",
+                    solution=exercise.solution)
+
+
+def grade(exercise: Gradable, answer: str | None, *, attempt: int | None = None) -> Feedback:
     """Grade a typed (or chosen) answer: right within the exercise's tolerance, or wrong.
     ``attempt`` (1 or 2) grades one try of the two-try flow: a wrong first try gets the hint
     and keeps the answer and the solution back; otherwise the grade shows the expected value
@@ -862,7 +889,7 @@ def grade(exercise: Exercise, answer: str | None, *, attempt: int | None = None)
         correct = abs(value - target) <= exercise.tolerance * abs(target) + 1e-9
     if not correct and attempt is not None and attempt < MAX_TRIES:
         return Feedback(correct=False, message="Not quite. Read the hint and try once more.",
-                        solution="", hint=exercise.hint)
+                        solution="", hint=str(getattr(exercise, "hint", "")))
     outcome = None
     if attempt is not None:
         outcome = (Outcome.WRONG if not correct else Outcome.FIRST_TRY if attempt == 1
@@ -923,6 +950,6 @@ class Session:
 
 __all__ = ["DEFAULT_CLASS_SEED", "KIND_LEVELS", "MAX_CLASS_SEED", "MAX_QUESTION_NUMBER",
            "MAX_TRIES", "MAX_WORKSHEET_QUESTIONS", "Exercise", "ExerciseKind", "Feedback",
-           "Level", "Outcome", "Score", "Session", "Worksheet", "answer_text",
+           "Gradable", "Level", "Outcome", "Score", "Session", "Worksheet", "answer_text",
            "check_class_seed", "exercise_kinds", "grade", "make_exercise", "make_worksheet",
-           "parse_answer", "question_seed"]
+           "parse_answer", "question_seed", "reveal"]

@@ -5,10 +5,18 @@ the standard conv it replaces, each operation's cost, the ratio (for a separable
 1/N + 1/D_K², eq. 5) and why the block is cheaper or not (MixConv and grouped 1×1 convs, the
 fused inverted residual that costs more Mult-Adds yet runs faster, the universal bottleneck's
 1×1 convs, the ghost modules that halve the 1×1 cost, the ShuffleNet v2 branch on half the
-channels, ConvNeXt's depthwise large kernel); then what α does to the channel counts (the
-builder's rounding shown), the α²ρ² scaling in words and numbers, why one more pixel can cost
-18 % more (stride-2 sizes round up), the ρ⁴ mistake, and the share of time against the share
-of Mult-Adds. Every number comes from the exact counter; the app only displays the steps.
+channels, ConvNeXt's depthwise large kernel, RepViT's re-parameterised token mixer); then what
+α does to the channel counts (the builder's rounding shown), the α²ρ² scaling in words and
+numbers, why one more pixel can cost 18 % more (stride-2 sizes round up), the ρ⁴ mistake, and
+the share of time against the share of Mult-Adds.
+
+Each step carries the PyTorch lines that have its cost (``nn.Conv2d(144, 144, 3, stride=1,
+padding=1, groups=144, bias=False)``, :mod:`costmodel.teaching.block_anatomy`) and a check
+question with the block's own numbers (typed or chosen, graded by
+:func:`costmodel.teaching.exercises.grade`), so that a reader can be asked before the next
+step opens. The lesson also holds the block taken apart (:class:`BlockAnatomy`), which the
+block diagram draws. Every number comes from the exact counter; the app only displays the
+steps.
 """
 
 from __future__ import annotations
@@ -18,23 +26,51 @@ from dataclasses import dataclass, replace
 
 from costmodel.base.formatting import latex_text, times_fewer_or_more
 from costmodel.base.kinds import DEFAULT_PROFILE, LatencyKind, OpKind, Role
-from costmodel.core.counting import OpCount, count_ops, totals
+from costmodel.core.counting import OpCount, totals
 from costmodel.core.graph import BlockSpec, Graph, build_graph
-from costmodel.core.operations import mult_adds
+from costmodel.core.operations import mult_adds, weights
 from costmodel.descriptions.configuration import resolve
 from costmodel.descriptions.network_spec import Operator
 from costmodel.descriptions.widths import AS_WRITTEN
+from costmodel.teaching.block_anatomy import (
+    ACTIVATION_LABEL,
+    BlockAnatomy,
+    StandardConv,
+    block_anatomy,
+    block_ops,
+    pytorch_line,
+    standard_conv,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckQuestion:
+    """A question after one step, with the block's own numbers: typed (a number, right within
+    the relative ``tolerance``) or chosen from ``choices`` (``answer`` is one of them);
+    ``solution`` works it out. Graded as the exercises are
+    (:func:`costmodel.teaching.exercises.grade`; :func:`~costmodel.teaching.exercises.reveal`
+    gives the answer unasked)."""
+
+    question: str
+    answer: float | str
+    tolerance: float = 0.0
+    unit: str = ""
+    solution: str
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class LessonStep:
-    """One step: a title, the sentence that explains it, and its formula with the layer's
-    numbers (LaTeX and plain text)."""
+    """One step: a title, the sentence that explains it, its formula with the layer's numbers
+    (LaTeX and plain text), the PyTorch lines that have that cost (none for a step that costs
+    no operation) and the question that checks it."""
 
     title: str
     explanation: str
     latex: str
     text: str
+    pytorch: tuple[str, ...] = ()
+    check: CheckQuestion | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +82,9 @@ class Lesson:
     alpha: float
     resolution: int
     steps: tuple[LessonStep, ...]
+    #: the block's operations, edges, shapes and the standard conv in its place (drawn by
+    #: :func:`costmodel.presentation.block_diagram.block_diagram_svg`)
+    anatomy: BlockAnatomy
 
 
 def _aligned(latex: str) -> str:
@@ -65,7 +104,7 @@ def explains(graph: Graph, block: BlockSpec) -> bool:
     """Whether the lesson's steps fit ``block``: every block type has its own (the separable
     pair with or without squeeze-and-excite, the inverted residual with MixConv kernels or
     grouped 1×1 convs, the fused inverted residual, the universal inverted bottleneck, the
-    ghost bottleneck, the ShuffleNet v2 unit and the ConvNeXt block)."""
+    ghost bottleneck, the ShuffleNet v2 unit, the ConvNeXt block and the RepViT block)."""
     return block.operator in _BLOCK_STEPS and block.first <= block.last
 
 
@@ -77,9 +116,20 @@ class _Block:
     ops: tuple[OpCount, ...]
     m: int  # input channels
     n: int  # output channels
-    k: int  # the kernel of the standard conv in its place (1 where the block has none)
     d_in: int  # input side
     d_out: int  # output side
+    std: StandardConv  # the standard conv in its place
+    anatomy: BlockAnatomy
+
+    def lines(self, *kinds: OpKind) -> tuple[str, ...]:
+        """The PyTorch lines of the block's operations of ``kinds`` (adds and concats with
+        the names of what they read)."""
+        return tuple(op.pytorch for op in self.anatomy.ops if op.kind in kinds)
+
+    @property
+    def k(self) -> int:
+        """The kernel of the standard conv in its place (1 where the block has none)."""
+        return self.std.kernel
 
     @property
     def total(self) -> int:
@@ -87,7 +137,7 @@ class _Block:
 
     @property
     def standard(self) -> int:
-        return self.k * self.k * self.m * self.n * self.d_out * self.d_out
+        return self.std.mult_adds
 
     def named(self, suffix: str) -> list[OpCount]:
         """The convolutions called ``b3.<suffix>``, with their groups (``.g1``, ``.k3``)."""
@@ -129,32 +179,108 @@ def _numbers(ops: list[OpCount]) -> tuple[str, str]:
             " + ".join(f"{p[1]}·{op.out_size}²" for p, op in zip(parts, ops, strict=True)))
 
 
+def _names(ops: list[OpCount]) -> str:
+    names = [op.name for op in ops]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _pixels(ops: list[OpCount]) -> str:
+    sizes = sorted({op.out_size for op in ops}, reverse=True)
+    return " and ".join(f"{size}×{size}" for size in sizes)
+
+
+def _cost_check(ops: list[OpCount]) -> CheckQuestion:
+    """A depthwise step asks for the weights (Mult-Adds = weights × output pixels); another
+    step for the Mult-Adds on a map twice as wide and as high (the weights stay, the pixels
+    grow 4×)."""
+    if not ops:
+        return CheckQuestion(question="How many Mult-Adds does this step cost?", answer=0,
+                             unit="Mult-Adds",
+                             solution="No convolution runs here: 0 Mult-Adds.")
+    names = _names(ops)
+    if all(op.depthwise for op in ops):
+        count = sum(op.weights for op in ops)
+        worked = " + ".join(f"{op.mult_adds:,} / {op.out_size}²" for op in ops)
+        per = " + ".join(f"{op.kernel}²·{op.out_channels}" for op in ops)
+        return CheckQuestion(
+            question=f"How many weights {'does' if len(ops) == 1 else 'do'} {names} hold? "
+                     f"(A conv's Mult-Adds are its weights times its output pixels.)",
+            answer=count, unit="weights",
+            solution=f"Mult-Adds over output pixels: {worked} = {count:,} = {per}: one "
+                     f"k×k filter per channel, whatever the map's size.")
+    doubled = sum(int(mult_adds(op.kind, op.kernel, op.in_channels // max(op.groups, 1),
+                                op.out_channels, (2 * op.out_size) ** 2)) for op in ops)
+    value = sum(op.mult_adds for op in ops)
+    bigger = " and ".join(f"{2 * size}×{2 * size}" for size in
+                          sorted({op.out_size for op in ops}, reverse=True))
+    return CheckQuestion(
+        question=f"How many Mult-Adds would {names} cost on a map twice as wide and as high "
+                 f"({bigger} instead of {_pixels(ops)}), with the same channels?",
+        answer=doubled, unit="Mult-Adds",
+        solution=f"The weights stay and every output pixel costs the same, so the count grows "
+                 f"with the pixels, 2² = 4×: 4·{value:,} = {doubled:,}.")
+
+
 def _cost_step(title: str, explanation: str, symbols: tuple[str, str],
                ops: list[OpCount]) -> LessonStep:
-    """A step costing ``ops``: the general form, the numbers, the value."""
+    """A step costing ``ops``: the general form, the numbers, the value, the PyTorch lines."""
     value = sum(op.mult_adds for op in ops)
     if not ops:
-        return LessonStep(title=title, explanation=explanation, latex="0", text="0")
+        return LessonStep(title=title, explanation=explanation, latex="0", text="0",
+                          check=_cost_check(ops))
     latex, text = _numbers(ops)
     return LessonStep(title=title, explanation=explanation,
                       latex=_aligned(f"{symbols[0]} = {latex} = {_grouped(value)}"),
-                      text=f"{symbols[1]} = {text} = {value:,}")
+                      text=f"{symbols[1]} = {text} = {value:,}",
+                      pytorch=tuple(pytorch_line(op) for op in ops), check=_cost_check(ops))
 
 
-def _zero_step(title: str, explanation: str) -> LessonStep:
+def _zero_step(title: str, explanation: str, check: CheckQuestion,
+               pytorch: tuple[str, ...] = ()) -> LessonStep:
     return LessonStep(title=title, explanation=explanation, latex=r"0\ \text{Mult-Adds}",
-                      text="0 Mult-Adds")
+                      text="0 Mult-Adds", pytorch=pytorch, check=check)
+
+
+def _ask(question: str, answer: int, unit: str, solution: str) -> CheckQuestion:
+    """A typed question whose answer is a whole number, exactly."""
+    return CheckQuestion(question=question, answer=answer, unit=unit, solution=solution)
+
+
+def _choose(question: str, right: str, wrong: list[str], solution: str) -> CheckQuestion:
+    """A question with ``right`` among ``wrong`` (duplicates dropped; numbers in ascending
+    order, words as given)."""
+    choices = list(dict.fromkeys([right, *wrong]))
+    if all(c.replace(",", "").removeprefix("about ").isdigit() for c in choices):
+        choices.sort(key=lambda c: int(c.replace(",", "").removeprefix("about ")))
+    return CheckQuestion(question=question, answer=right, solution=solution,
+                         choices=tuple(choices))
 
 
 def _standard_step(b: _Block, note: str = "") -> LessonStep:
-    k, m, n, g = b.k, b.m, b.n, b.d_out
+    k, m, n, g, d = b.k, b.m, b.n, b.d_out, b.d_in
+    no_kernel = int(mult_adds(OpKind.CONV, 1, m, n, g * g))
+    at_input = int(mult_adds(OpKind.CONV, k, m, n, d * d))
+    once = int(weights(OpKind.CONV, k, m, n))
+    reasons = [f"{once:,} is the weights alone (the parameters), counted once instead of at "
+               f"every output pixel"]
+    if k > 1:
+        reasons.insert(0, f"{no_kernel:,} leaves out the {k}×{k} kernel")
+    if d != g:
+        reasons.append(f"{at_input:,} counts the {d}×{d} input pixels instead of the "
+                       f"{g}×{g} output's")
+    check = _choose(
+        f"Which is the standard {k}×{k} conv's count of Mult-Adds ({m} → {n} channels, "
+        f"{g}×{g} output)?", f"{b.standard:,}",
+        [f"{v:,}" for v in (no_kernel, at_input, once)],
+        f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}. " + "; ".join(reasons) + ".")
     return LessonStep(
         title="A standard conv in its place",
         explanation=f"One {k}×{k} filter per output channel, each spanning all {m} input "
                     f"channels, applied at every one of the {g}×{g} output pixels.{note}",
         latex=_aligned(rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = "
                        rf"{k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = {_grouped(b.standard)}"),
-        text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}")
+        text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}",
+        pytorch=(b.std.pytorch,), check=check)
 
 
 def _against_step(b: _Block, explanation: str,
@@ -166,13 +292,22 @@ def _against_step(b: _Block, explanation: str,
     head_text = f"{b.total:,} / {b.standard:,}"
     if formula:
         head_latex, head_text = f"{formula[0]} = {head_latex}", f"{formula[1]} = {head_text}"
+    inverse = b.standard / b.total
+    check = CheckQuestion(
+        question="Divide the standard conv's Mult-Adds by the block's: how many times cheaper "
+                 "is the block? (Two decimals; below 1 means the block costs more.)",
+        answer=inverse, tolerance=0.01, unit="×",
+        solution=f"{b.standard:,} / {b.total:,} = {inverse:.2f}: the block costs "
+                 f"{times_fewer_or_more(ratio, 'Mult-Adds', 'the standard conv')}.")
     return LessonStep(title="Against a standard conv", explanation=explanation,
                       latex=_aligned(f"{head_latex} = {ratio:.3f}"),
-                      text=f"{head_text} = {ratio:.3f}")
+                      text=f"{head_text} = {ratio:.3f}", check=check)
 
 
-def _why_step(title: str, explanation: str, latex: str, text: str) -> LessonStep:
-    return LessonStep(title=title, explanation=explanation, latex=latex, text=text)
+def _why_step(title: str, explanation: str, latex: str, text: str,
+              check: CheckQuestion) -> LessonStep:
+    return LessonStep(title=title, explanation=explanation, latex=latex, text=text,
+                      check=check)
 
 
 def _se_note(b: _Block) -> str:
@@ -197,6 +332,23 @@ def _separable_steps(b: _Block) -> list[LessonStep]:
                        rf"{ratio:.4f}")
         ratio_text = f"{dw_ma + pw_ma:,} / {b.standard:,} = {ratio:.4f}"
     se = _se_note(b)
+    if single:
+        wide = 4 * n
+        limit = 1 / (1 / wide + 1 / (k * k))
+        check = CheckQuestion(
+            question=f"A layer four times as wide, N = {wide}, with the same {k}×{k} kernel: "
+                     f"how many times fewer Mult-Adds does its separable pair cost than its "
+                     f"standard conv? (1 / (1/N + 1/D_K²), two decimals)",
+            answer=limit, tolerance=0.01, unit="×",
+            solution=f"1 / (1/{wide} + 1/{k * k}) = {limit:.2f}: the wider the layer, the "
+                     f"nearer the saving gets to D_K² = {k * k}, never beyond.")
+    else:
+        saving = b.standard / (dw_ma + pw_ma)
+        check = CheckQuestion(
+            question="How many times fewer Mult-Adds does the pair cost than the standard "
+                     "conv? (Two decimals.)",
+            answer=saving, tolerance=0.01, unit="×",
+            solution=f"{b.standard:,} / {dw_ma + pw_ma:,} = {saving:.2f}.")
     return [
         _standard_step(b),
         _cost_step("Depthwise: one filter per channel",
@@ -213,7 +365,7 @@ def _separable_steps(b: _Block) -> list[LessonStep]:
                         f"1/N + 1/D_K². Here "
                         f"{times_fewer_or_more(ratio, 'Mult-Adds', 'the standard conv')}"
                         + (" (squeeze-and-excite not included)." if se else "."),
-            latex=_aligned(ratio_latex), text=ratio_text),
+            latex=_aligned(ratio_latex), text=ratio_text, check=check),
     ]
 
 
@@ -230,6 +382,7 @@ def _inverted_residual_steps(b: _Block) -> list[LessonStep]:
     mixed = (f" MixConv: kernels {', '.join(map(str, kernels))}, one per group of "
              f"{dws[0].out_channels} channels." if len(dws) > 1 else "")
     steps = [
+        _standard_step(b),
         _cost_step("Expand",
                    (f"A 1×1 conv widens {m} channels to {e} (t = {e / m:g}) at "
                     f"{d_in}×{d_in}{grouped}." if expand else
@@ -271,12 +424,16 @@ def _inverted_residual_steps(b: _Block) -> list[LessonStep]:
                          f"{largest}×{largest} depthwise conv on all {e} channels has "
                          f"{largest * largest}: {mix_dw:,} instead of {plain_dw:,} "
                          f"(Tan & Le 2019)")
+        saved = plain_1x1 + plain_dw - grouped_1x1 - mix_dw
         steps.append(_why_step(
             "Why grouping and mixing kernels are cheaper",
             "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".",
             _aligned(rf"{_grouped(grouped_1x1 + mix_dw)} \text{{ instead of }} "
                      rf"{_grouped(plain_1x1 + plain_dw)}"),
-            f"{grouped_1x1 + mix_dw:,} instead of {plain_1x1 + plain_dw:,}"))
+            f"{grouped_1x1 + mix_dw:,} instead of {plain_1x1 + plain_dw:,}",
+            _ask("How many Mult-Adds do the groups and the mixed kernels save in this block?",
+                 saved, "Mult-Adds",
+                 f"{plain_1x1 + plain_dw:,} − {grouped_1x1 + mix_dw:,} = {saved:,}.")))
     return steps
 
 
@@ -312,7 +469,18 @@ def _fused_steps(b: _Block) -> list[LessonStep]:
             f"about as many bytes as it does multiply-accumulates and waits on memory.",
             _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(inverted)}}} = "
                      rf"{b.total / inverted:.2f}"),
-            f"{b.total:,} / {inverted:,} = {b.total / inverted:.2f}"),
+            f"{b.total:,} / {inverted:,} = {b.total / inverted:.2f}",
+            _choose("Why do EfficientNetV2 and MobileNetV4 put fused blocks in their early "
+                    "stages?",
+                    "One dense conv keeps the multiply units busy; a depthwise conv waits on "
+                    "memory",
+                    [f"It needs fewer Mult-Adds ({b.total:,} against the inverted residual's "
+                     f"{inverted:,})",
+                     "It has no 1×1 conv"],
+                    f"By the numbers it needs {b.total / inverted:.1f}× the inverted "
+                    f"residual's Mult-Adds, and it keeps its 1×1 projection; it is chosen "
+                    f"for speed on accelerators, where one dense conv runs at a high share of "
+                    f"the peak rate.")),
     ]
 
 
@@ -364,6 +532,19 @@ def _universal_steps(b: _Block) -> list[LessonStep]:
         why = (f"an FFN block has no depthwise conv, so it mixes no pixels; its two 1×1 convs "
                f"through {e} channels cost t·(M + N)/N = {b.total / b.standard:g} times a 1×1 "
                f"conv from {m} to {n}, for depth and nonlinearity.")
+    g = b.d_out
+    if dw:
+        check = _ask("How many Mult-Adds would this block cost without its depthwise convs "
+                     "(the FFN variant)?", b.total - dw, "Mult-Adds",
+                     f"{b.total:,} − {dw:,} = {b.total - dw:,}: the 1×1 convs"
+                     + (" and squeeze-and-excite" if b.total - dw != pointwise else "")
+                     + " stay.")
+    else:
+        added = int(mult_adds(OpKind.CONV, 3, 1, e, g * g))
+        check = _ask(f"How many Mult-Adds would a 3×3 depthwise conv on the {e} expanded "
+                     f"channels add at {g}×{g} (the IB variant)?", added, "Mult-Adds",
+                     f"3²·{e}·{g}² = {added:,}: one 3×3 filter per channel at every pixel, "
+                     f"{added / b.total:.0%} of this block.")
     steps.append(_why_step(
         title,
         f"The 1×1 convs hold {pointwise / b.total:.0%} of the block's Mult-Adds and the "
@@ -373,7 +554,7 @@ def _universal_steps(b: _Block) -> list[LessonStep]:
         f"universal_inverted_bottleneck).",
         _aligned(rf"\text{{1×1: }} {_grouped(pointwise)},\quad \text{{depthwise: }} "
                  rf"{_grouped(dw)}"),
-        f"1×1: {pointwise:,}; depthwise: {dw:,}"))
+        f"1×1: {pointwise:,}; depthwise: {dw:,}", check))
     return steps
 
 
@@ -416,6 +597,8 @@ def _ghost_steps(b: _Block) -> list[LessonStep]:
                                   f"{b.standard:,} for the {b.k}×{b.k} conv in its place."))
     ordinary = m * e * b.d_in * b.d_in + e * n * g * g
     ghosts = sum(op.mult_adds for op in first + second)
+    cheap_ops = [op for op in first + second if op.role is Role.CHEAP]
+    cheap = sum(op.mult_adds for op in cheap_ops)
     dearer = b.total > b.standard
     steps.append(_why_step(
         "Why ghost modules halve the 1×1 cost" + (
@@ -433,7 +616,12 @@ def _ghost_steps(b: _Block) -> list[LessonStep]:
         _aligned(rf"r_s = \frac{{s \cdot c \cdot k^2}}{{c \cdot k^2 + (s - 1) d^2}} \approx s,"
                  rf"\quad \frac{{{_grouped(ordinary)}}}{{{_grouped(ghosts)}}} = "
                  rf"{ordinary / ghosts:.2f}"),
-        f"r_s ≈ s; {ordinary:,} / {ghosts:,} = {ordinary / ghosts:.2f}"))
+        f"r_s ≈ s; {ordinary:,} / {ghosts:,} = {ordinary / ghosts:.2f}",
+        _ask("How many Mult-Adds do the two cheap 3×3 depthwise convs cost together?",
+             cheap, "Mult-Adds",
+             " + ".join(f"3²·{op.out_channels}·{op.out_size}²" for op in cheap_ops)
+             + f" = {cheap:,}: {cheap / ghosts:.0%} of the two modules, for half their "
+               f"output channels.")))
     return steps
 
 
@@ -443,13 +631,20 @@ def _shuffle_steps(b: _Block) -> list[LessonStep]:
     copies = sum(op.elementwise for op in b.ops if op.kind in (OpKind.CONCAT, OpKind.SHUFFLE))
     half = pw2[0].out_channels
     steps = [_standard_step(b)]
+    branch1: list[OpCount] = []
+    first_branch = 0
     if b.spec.stride == 1:
         steps.append(_zero_step("Channel split",
                                 f"The {m} input channels split in two: {m - half} pass "
                                 f"untouched, {half} enter the branch. A view: nothing is "
-                                f"computed or copied."))
+                                f"computed or copied.",
+                                _ask("How many channels enter the branch?", half, "channels",
+                                     f"Half of {m}: {half} enter the branch, the other "
+                                     f"{m - half} pass untouched."),
+                                b.lines(OpKind.SPLIT)[:1]))
     else:
         branch1 = b.named("branch1.dw") + b.named("branch1.pw")
+        first_branch = sum(op.mult_adds for op in branch1)
         steps.append(_cost_step(
             "Branch 1: depthwise at the stride, then 1×1",
             f"No split at stride 2: branch 1 reads all {m} channels, a {k}×{k} depthwise conv "
@@ -470,7 +665,12 @@ def _shuffle_steps(b: _Block) -> list[LessonStep]:
         _zero_step("Concat and channel shuffle",
                    f"The two halves are concatenated to {n} channels and shuffled so that the "
                    f"next unit's split mixes them: zero Mult-Adds, {copies:,} element copies "
-                   f"(memory traffic, ShuffleNet v2's guideline G1-G4)."),
+                   f"(memory traffic, ShuffleNet v2's guideline G1-G4).",
+                   _ask("How many channels leave the unit?", n, "channels",
+                        f"{n - half} from the "
+                        f"{'untouched half' if b.spec.stride == 1 else 'first branch'} and "
+                        f"{half} from the branch: {n}."),
+                   b.lines(OpKind.CONCAT, OpKind.SHUFFLE)),
     ]
     if b.spec.stride == 1:
         ratio = b.total / b.standard
@@ -479,6 +679,7 @@ def _shuffle_steps(b: _Block) -> list[LessonStep]:
             (rf"\frac{{1}}{{2}}\left(\frac{{1}}{{{n}}} + \frac{{1}}{{{k * k}}}\right)",
              f"(1/{n} + 1/{k * k})/2")))
         pair = int(mult_adds(OpKind.CONV, k, 1, m, g * g) + mult_adds(OpKind.CONV, 1, m, n, g * g))
+        full = int(mult_adds(OpKind.CONV, 1, m, m, g * g))
         steps.append(_why_step(
             "Why it is cheaper: the branch runs on half the channels",
             f"A separable pair on all {m} channels would cost {pair:,} Mult-Adds; the branch "
@@ -488,7 +689,11 @@ def _shuffle_steps(b: _Block) -> list[LessonStep]:
             f"standard conv (Ma et al. 2018).",
             _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(pair)}}} = "
                      rf"{b.total / pair:.3f}"),
-            f"{b.total:,} / {pair:,} = {b.total / pair:.3f}"))
+            f"{b.total:,} / {pair:,} = {b.total / pair:.3f}",
+            _ask(f"How many Mult-Adds would one 1×1 conv on all {m} channels ({m} → {m}) cost "
+                 f"at {g}×{g}?", full, "Mult-Adds",
+                 f"{m}·{m}·{g}² = {full:,}: four times the branch's {half}·{half}·{g}² = "
+                 f"{pw2[0].mult_adds:,}.")))
     else:
         steps.append(_against_step(
             b, f"At stride 2 both branches read all {m} channels and their outputs are "
@@ -501,28 +706,43 @@ def _shuffle_steps(b: _Block) -> list[LessonStep]:
             f"Fig. 3d).",
             _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(b.standard)}}} = "
                      rf"{b.total / b.standard:.3f}"),
-            f"{b.total:,} / {b.standard:,} = {b.total / b.standard:.3f}"))
+            f"{b.total:,} / {b.standard:,} = {b.total / b.standard:.3f}",
+            _ask("How many Mult-Adds do branch 1's two convs cost together?", first_branch,
+                 "Mult-Adds",
+                 " + ".join(f"{op.mult_adds:,}" for op in branch1)
+                 + f" = {first_branch:,} ({branch1[0].name} and {branch1[-1].name}).")))
     return steps
 
 
 def _convnext_steps(b: _Block) -> list[LessonStep]:
-    m, k = b.m, b.k
+    m, k, g = b.m, b.k, b.d_out
     dw, fc1, fc2 = b.named("dw"), b.named("fc1"), b.named("fc2")
     e = fc1[0].out_channels
+    larger = k + 2
+    grown = int(mult_adds(OpKind.CONV, larger, 1, m, g * g))
     return [
         _standard_step(b),
         _cost_step("Depthwise 7×7 first", f"A {k}×{k} depthwise conv (with bias) on the {m} "
                                           f"channels: a large kernel, paid once per channel.",
                    (r"D_K^2 \cdot M \cdot D_G^2", "D_K²·M·D_G²"), dw),
         _zero_step("LayerNorm", f"Normalises the {m} channels of each pixel: not folded, so "
-                                f"2·{m} parameters (γ, β) in params_with_bn, zero Mult-Adds."),
+                                f"2·{m} parameters (γ, β) in params_with_bn, zero Mult-Adds.",
+                   _ask("How many parameters (γ and β) does the LayerNorm hold?", 2 * m,
+                        "parameters", f"2·{m} = {2 * m}: a scale and a shift per channel, "
+                                      f"the same at every pixel."),
+                   b.lines(OpKind.NORM)),
         _cost_step("1×1 conv up, GELU", f"A 1×1 conv from {m} to {e} channels "
                                         f"(t = {e / m:g}), as in a transformer's MLP.",
                    (r"M \cdot tM \cdot D_G^2", "M·tM·D_G²"), fc1),
         _cost_step("1×1 conv down", f"A 1×1 conv from {e} back to {m} channels.",
                    (r"tM \cdot M \cdot D_G^2", "tM·M·D_G²"), fc2),
         _zero_step("Layer scale and residual add", f"A learned γ per channel ({m} parameters) "
-                                                   f"and the add: zero Mult-Adds."),
+                                                   f"and the add: zero Mult-Adds.",
+                   _ask("How many Mult-Adds do the layer scale and the add cost together?", 0,
+                        "Mult-Adds", f"None: {m} multiplications and {m} additions per pixel "
+                                     f"are element-wise work, which the convention does not "
+                                     f"count as Mult-Adds."),
+                   b.lines(OpKind.LAYER_SCALE, OpKind.ADD)),
         _against_step(b, f"1/M + 2t/D_K²: the block costs {b.total:,} Mult-Adds against "
                          f"{b.standard:,} for a {k}×{k} conv from {m} to {m} channels.",
                       (rf"\frac{{1}}{{{m}}} + \frac{{2 \cdot {e // m}}}{{{k * k}}}",
@@ -535,8 +755,66 @@ def _convnext_steps(b: _Block) -> list[LessonStep]:
             f"2022, Fig. 4).",
             _aligned(rf"\frac{{{_grouped(dw[0].mult_adds)}}}{{{_grouped(b.total)}}} = "
                      rf"{dw[0].mult_adds / b.total:.3f}"),
-            f"{dw[0].mult_adds:,} / {b.total:,} = {dw[0].mult_adds / b.total:.3f}"),
+            f"{dw[0].mult_adds:,} / {b.total:,} = {dw[0].mult_adds / b.total:.3f}",
+            _ask(f"By how many Mult-Adds would the block grow with a {larger}×{larger} "
+                 f"depthwise kernel instead of {k}×{k}?", grown - dw[0].mult_adds, "Mult-Adds",
+                 f"{larger}²·{m}·{g}² − {k}²·{m}·{g}² = {grown:,} − {dw[0].mult_adds:,} = "
+                 f"{grown - dw[0].mult_adds:,}: {(grown - dw[0].mult_adds) / b.total:.0%} "
+                 f"more for the block.")),
     ]
+
+
+def _repvit_steps(b: _Block) -> list[LessonStep]:
+    m, n, k, g = b.m, b.n, b.k, b.d_out
+    dw, pw, fc1, fc2 = b.named("dw"), b.named("pw"), b.named("fc1"), b.named("fc2")
+    e = fc1[0].out_channels
+    gelu = ACTIVATION_LABEL.get(fc1[0].activation, "")
+    steps = [
+        _standard_step(b),
+        _cost_step("Token mixer: one depthwise conv",
+                   f"A {k}×{k} depthwise conv with a bias on the {m} input channels at stride "
+                   f"{b.spec.stride} ({g}×{g} out), no activation. In training it is a {k}×{k} "
+                   f"and a 1×1 depthwise branch and an identity, each with batchnorm; for "
+                   f"inference they are folded into this one conv (structural "
+                   f"re-parameterisation, Wang et al. 2024), so they cost nothing more."
+                   + ("" if pw else _se_note(b)),
+                   (r"D_K^2 \cdot M \cdot D_G^2", "D_K²·M·D_G²"), dw),
+    ]
+    if pw:
+        steps.append(_cost_step("Channel downsample: a 1×1 conv",
+                                f"The width changes from {m} to {n}: a 1×1 conv with a bias, "
+                                f"no activation.{_se_note(b)}",
+                                (r"M \cdot N \cdot D_G^2", "M·N·D_G²"), pw))
+    steps += [
+        _cost_step(f"Channel mixer up: a 1×1 conv, {gelu}" if gelu else
+                   "Channel mixer up: a 1×1 conv",
+                   f"A 1×1 conv from {n} to {e} channels (t = {e / n:g}), as in a "
+                   f"transformer's MLP.",
+                   (r"N \cdot tN \cdot D_G^2", "N·tN·D_G²"), fc1),
+        _cost_step("Channel mixer down, and the residual add",
+                   f"A 1×1 conv from {e} back to {n} channels; the token mixer's output is "
+                   f"added to it (zero Mult-Adds).",
+                   (r"tN \cdot N \cdot D_G^2", "tN·N·D_G²"), fc2),
+        _against_step(b, f"The RepViT block costs {b.total:,} Mult-Adds against "
+                         f"{b.standard:,} for the {k}×{k} conv from {m} to {n} channels in its "
+                         f"place."),
+    ]
+    mixer = sum(op.mult_adds for op in fc1 + fc2)
+    dense = int(mult_adds(OpKind.CONV, k, m, m, g * g))
+    steps.append(_why_step(
+        "Why it is cheaper: the spatial work is depthwise",
+        f"The token mixer's {k}×{k} kernel runs per channel: {dw[0].mult_adds:,} Mult-Adds, "
+        f"{dw[0].mult_adds / b.total:.0%} of the block. The channel mixer's two 1×1 convs hold "
+        f"{mixer / b.total:.0%}: RepViT keeps MobileNetV3's layout but moves the channel mixing "
+        f"out of the depthwise path, as a ViT separates attention from its MLP.",
+        _aligned(rf"\text{{depthwise: }} {_grouped(dw[0].mult_adds)},\quad "
+                 rf"\text{{1×1: }} {_grouped(b.total - dw[0].mult_adds)}"),
+        f"depthwise: {dw[0].mult_adds:,}; 1×1: {b.total - dw[0].mult_adds:,}",
+        _ask(f"How many Mult-Adds would the token mixer cost as a dense {k}×{k} conv "
+             f"({m} → {m} channels) instead of a depthwise one?", dense, "Mult-Adds",
+             f"{k}²·{m}·{m}·{g}² = {dense:,}: {m} times the depthwise conv's "
+             f"{dw[0].mult_adds:,}.")))
+    return steps
 
 
 _BLOCK_STEPS = {
@@ -547,6 +825,7 @@ _BLOCK_STEPS = {
     Operator.GHOST_BOTTLENECK: _ghost_steps,
     Operator.SHUFFLE_UNIT: _shuffle_steps,
     Operator.CONVNEXT_BLOCK: _convnext_steps,
+    Operator.REPVIT_BLOCK: _repvit_steps,
 }
 
 
@@ -567,10 +846,10 @@ def no_lesson(network: object = None) -> str:
     config = resolve(network=network)
     title = config.network.title
     return (f"The lesson explains one block at a time (a separable pair, an inverted, fused or "
-            f"universal inverted residual, a ghost bottleneck, a ShuffleNet v2 unit or a "
-            f"ConvNeXt block), and {title} has none: its rows are plain convolutions. Its costs "
-            f"are in the Per layer and Tables views; the formulas below still apply to its "
-            f"layers.")
+            f"universal inverted residual, a ghost bottleneck, a ShuffleNet v2 unit, a "
+            f"ConvNeXt or a RepViT block), and {title} has none: its rows are plain "
+            f"convolutions. Its costs are in the Per layer and Tables views; the formulas below "
+            f"still apply to its layers.")
 
 
 def default_block(network: object = None) -> str:
@@ -619,25 +898,27 @@ def build_lesson(block: str | None = None, *, network: object = None, alpha: obj
     if not explains(graph, spec):  # pragma: no cover - every block type has its steps
         raise ValueError(f"{name} is a {spec.operator.value} block, whose lesson is not "
                          f"written yet")
-    ops = [op for op in count_ops(graph, config.alpha, config.resolution)
-           if spec.first <= op.index <= spec.last]
+    ops = list(block_ops(graph, spec, config.alpha, config.resolution))
     channels = graph.program.evaluate(config.alpha)
     sizes = graph.sizes(config.resolution)
+    anatomy = block_anatomy(graph, name, config.alpha, config.resolution)
     evaluated = _Block(spec=spec, ops=tuple(ops), m=channels[spec.in_var],
-                       n=channels[spec.out_var], k=spec.kernel or 1,
-                       d_in=sizes[spec.in_level], d_out=sizes[spec.out_level])
+                       n=channels[spec.out_var], d_in=sizes[spec.in_level],
+                       d_out=sizes[spec.out_level], std=standard_conv(spec, channels, sizes),
+                       anatomy=anatomy)
     steps = _BLOCK_STEPS[spec.operator](evaluated)
     steps.append(_width_step(graph, spec, config.alpha, channels))
     # one ρ for every step: the input over the network's own reference size (32 px for a
     # CIFAR table), as the report computes it
     steps.append(_alpha_rho_step(ops, config.alpha, config.rho))
     steps.append(_one_pixel_step(graph, config.alpha, config.network.image_size))
-    steps.append(_kernel_step(config.rho))
+    steps.append(_kernel_step(config.rho, evaluated.total))
     steps.append(_time_step(graph, config.alpha, config.resolution, profile))
     return Lesson(block=name, network=config.network.title, alpha=config.alpha,
                   resolution=config.resolution,
                   steps=tuple(replace(step, title=f"{i}. {step.title}")
-                              for i, step in enumerate(steps, 1)))
+                              for i, step in enumerate(steps, 1)),
+                  anatomy=anatomy)
 
 
 def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
@@ -655,11 +936,15 @@ def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
         explanation = (f"α = {alpha:g} multiplies every channel count, then the builder rounds "
                        f"({rounding}): the counts stay whole, and small layers keep at least 8 "
                        f"channels.")
+    out = program.variables[spec.out_var].label
     return LessonStep(
         title="What α does to the channels",
         explanation=explanation,
         latex=r"\\ ".join(rf"\text{{{latex_text(line)}}}" for line in lines),
-        text="; ".join(lines))
+        text="; ".join(lines),
+        check=_ask(f"How many output channels does {spec.name} have at α = {alpha:g}?",
+                   channels[spec.out_var], "channels",
+                   f"{out}: {program.explain(spec.out_var, alpha, channels)}."))
 
 
 def _alpha_rho_step(ops: list[OpCount], alpha: float, rho: float) -> LessonStep:
@@ -672,7 +957,14 @@ def _alpha_rho_step(ops: list[OpCount], alpha: float, rho: float) -> LessonStep:
                     f"cost; the depthwise part scales with α·ρ² (one channel count). This "
                     f"block's 1×1 convs: {pointwise:,} Mult-Adds.",
         latex=rf"\alpha^2 \rho^2 = {alpha:g}^2 \cdot {rho:.3f}^2 = {alpha ** 2 * rho ** 2:.4f}",
-        text=f"α²ρ² = {alpha:g}²·{rho:.3f}² = {alpha ** 2 * rho ** 2:.4f}")
+        text=f"α²ρ² = {alpha:g}²·{rho:.3f}² = {alpha ** 2 * rho ** 2:.4f}",
+        check=CheckQuestion(
+            question=f"Leaving the builder's rounding aside, about how many Mult-Adds would "
+                     f"this block's 1×1 convs cost at α = {alpha / 2:g}, half the width?",
+            answer=pointwise / 4, tolerance=0.01, unit="Mult-Adds",
+            solution=f"Both channel counts halve, so (1/2)² = 1/4 of {pointwise:,}: about "
+                     f"{pointwise / 4:,.0f}. Rounding the widths to whole channels (or "
+                     f"multiples of 8) moves the exact count a little."))
 
 
 def _one_pixel_step(graph: Graph, alpha: float, reference: int) -> LessonStep:
@@ -701,24 +993,37 @@ def _one_pixel_step(graph: Graph, alpha: float, reference: int) -> LessonStep:
         title = f"Why {low} → {high} px costs {100 * (b / a - 1):.0f} % more"
         effect = (f"One extra input pixel adds a row and a column at every level: {a:,} → "
                   f"{b:,} Mult-Adds.")
+    asked = high + 32
+    sizes_asked = graph.sizes(asked)
     return LessonStep(
         title=title,
         explanation=f"{rule}: {low} px gives {' → '.join(map(str, sizes_low))}, {high} px "
                     f"gives {' → '.join(map(str, sizes_high))}. {effect}",
-        latex=rounding[0], text=rounding[1])
+        latex=rounding[0], text=rounding[1],
+        check=_ask(f"At {asked} px, how many pixels wide is the last feature map?",
+                   sizes_asked[-1], "pixels",
+                   f"{rule}: {' → '.join(map(str, sizes_asked))}."))
 
 
-def _kernel_step(rho: float) -> LessonStep:
+def _kernel_step(rho: float, block_mult_adds: int) -> LessonStep:
     from costmodel.teaching.kernel_scaling import kernel_scaling_mistake
 
     value = min(max(rho, 1e-3), 4.0)
     mistake = kernel_scaling_mistake(value)
+    right = f"about {4 * block_mult_adds:,}"
     return LessonStep(
         title="The ρ⁴ mistake",
         explanation=mistake.explanation,
         latex=rf"\begin{{gathered}}\text{{correct: }} {mistake.correct_latex} \\ "
               rf"\text{{mistaken: }} {mistake.mistaken_latex}\end{{gathered}}",
-        text=f"correct: {mistake.correct}; mistaken: {mistake.mistaken}")
+        text=f"correct: {mistake.correct}; mistaken: {mistake.mistaken}",
+        check=_choose(
+            f"The block costs {block_mult_adds:,} Mult-Adds. If the input's side doubled "
+            f"(ρ twice as large), about how many would it cost?", right,
+            [f"about {2 * block_mult_adds:,}", f"about {16 * block_mult_adds:,}"],
+            "Four times as many, ρ² = 4: every map has 4× the pixels and the weights do not "
+            "change. ρ⁴ = 16 is the mistake; 2× forgets that the map grows in both "
+            "directions. The stride-2 sizes' rounding makes it about, not exactly, 4×."))
 
 
 def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> LessonStep:
@@ -740,6 +1045,8 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
             f"an estimated {time_pct:.1f} % of the time.")
     if layers.empty:
         reason = " This network has no depthwise layers."
+        check = _ask("How many depthwise layers does this network have?", 0, "layers",
+                     "None: every conv of this network spans all its input channels.")
     else:
         bounds = layers["bound"].value_counts()
         listed = [f"{count} {'are ' if i == 0 else ''}{bound}-bound"
@@ -769,13 +1076,20 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
                    f"({device.overhead[LatencyKind.DEPTHWISE] * 1e6:,.1f} µs) exceeds both its "
                    f"arithmetic and its memory time")
         reason = f" {said[:1].upper()}{said[1:]} (the Latency view's table). {why}."
+        answers = {"compute": "Their arithmetic (compute-bound)",
+                   "memory": "Moving their bytes (memory-bound)",
+                   "overhead": "The fixed cost per operation (overhead-bound)"}
+        check = _choose(f"By the estimate on {profile}, what sets the time of most of this "
+                        f"network's depthwise layers?", answers.get(dominant, dominant),
+                        list(answers.values()), f"{said[:1].upper()}{said[1:]}. {why}.")
     return LessonStep(
         title="Share of time against share of Mult-Adds",
         explanation=head + reason,
         latex=rf"\begin{{gathered}}\text{{depthwise: }} {macs_pct:.1f}\,\%\ \text{{of "
               rf"Mult-Adds}} \\ {time_pct:.1f}\,\%\ \text{{of time}}\end{{gathered}}",
-        text=f"depthwise: {macs_pct:.1f} % of Mult-Adds, {time_pct:.1f} % of time")
+        text=f"depthwise: {macs_pct:.1f} % of Mult-Adds, {time_pct:.1f} % of time",
+        check=check)
 
 
-__all__ = ["Lesson", "LessonStep", "build_lesson", "default_block", "lesson_blocks",
-           "no_lesson"]
+__all__ = ["CheckQuestion", "Lesson", "LessonStep", "build_lesson", "default_block",
+           "lesson_blocks", "no_lesson"]
