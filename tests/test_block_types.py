@@ -195,3 +195,11 @@ def test_block_formula_ratio_is_howard_2017_eq5_for_the_separable_pair() -> None
     from costmodel.core.block_formulas import block_formula
 
     assert _same(block_formula("separable").ratio, 1 / N + 1 / D_K**2)
+
+
+def test_an_ffn_block_is_compared_with_a_1x1_conv() -> None:
+    # MobileNetV4-Conv-M's b10 is an FFN (no depthwise conv), 160 → 160 channels at 16×16
+    # (256 px input): the standard conv in its place is a 1×1 conv, 160·160·16² Mult-Adds
+    layers = costmodel.report(network="mobilenetv4_conv_medium").layers
+    block = layers[layers["name"].str.startswith("b10.")]
+    assert int(block["standard_mult_adds"].sum()) == 160 * 160 * 16 * 16

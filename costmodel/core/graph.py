@@ -637,7 +637,10 @@ def _block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: 
     t = row.t if row.t is not None else Fraction(btype.default_t) if btype.default_t else None
     b.blocks.append(BlockSpec(
         index=index, name=f"{pair[0]}/{pair[1]}" if pair else prefix,
-        operator=row.operator, kernel=row.k or row.start_k, stride=stride, in_var=cin,
+        # the standard conv in its place has the block's own kernel (a 1×1 for MobileNetV4's
+        # FFN, which has no depthwise conv)
+        operator=row.operator, kernel=row.k or row.start_k or row.end_k or 1, stride=stride,
+        in_var=cin,
         out_var=cout, in_level=in_level, out_level=b.level, first=first, last=len(b.ops) - 1,
         line=row.line, expansion_var=expansion, squeeze_var=run.squeeze,
         inner_var=inner if inner != expansion else -1, t=t, residual_op=run.residual))
