@@ -65,12 +65,28 @@ def check_profile_name(name: object, *, saving: bool = True) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class FitQuality:
-    """How well a fitted profile reproduces the latencies it was fitted on."""
+    """How well a fitted profile reproduces the latencies it was fitted on, and how well the
+    measurements determine it.
+
+    ``free_parameters`` is the number of unknowns fitted (rates, bandwidth, overheads, one
+    scale factor for a profile fitted ``like`` another); ``at_bound`` names those the
+    measurements push to a given bound (a spec-sheet peak rate or bandwidth: the data would
+    have them faster); ``condition_number`` is that of the fit's design matrix over the
+    unknowns strictly inside their bounds (columns scaled to unit length; large means two
+    unknowns cannot be told apart). ``None`` where not known (a profile from an older file).
+    """
 
     points: int
     mape_pct: float
     max_abs_pct: float
     source: str
+    free_parameters: int | None = None
+    at_bound: tuple[str, ...] = ()
+    condition_number: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.at_bound, tuple):  # read back from JSON as a list
+            object.__setattr__(self, "at_bound", tuple(self.at_bound))
 
 
 @dataclass(frozen=True, kw_only=True)
