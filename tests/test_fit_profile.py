@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -179,3 +180,67 @@ def test_an_unfused_activation_is_one_memory_pass_with_no_overhead() -> None:
     outputs = sum(int(row.out_h) * int(row.out_w) * int(row.out_c) for row in r.layers.itertuples()
                   if row.activation in ("hswish", "hsigmoid"))
     assert math.isclose(unfused - fused, 2 * 4 * outputs / 4e9 * 1e3, rel_tol=1e-9)
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "measured.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_cli_fits_saves_and_uses_a_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel.presentation.cli import main
+
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path / "profiles"))
+    frame = _measured(TOY)
+    frame["note"] = "a column the fit ignores"
+    path = str(tmp_path / "measured.csv")
+    frame.to_csv(path, index=False)
+    assert main(["profile", "fit", path, "--name", "my-phone", "--description", "toy"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"my-phone: measurements in {path}; fitted by "
+                                   f"costmodel.fit_profile to 22 measured configurations")
+    assert "saved profile 'my-phone'" in captured.err
+    saved = costmodel.get_profile("my-phone")
+    assert math.isclose(saved.peak_flops["depthwise"], 2e9, rel_tol=1e-6)
+    assert main(["latency", "--profile", "my-phone", "--network", "mobilenet_v2"]) == 0
+    assert main(["profile", "fit", path, "--name", "other", "--no-save", "--format",
+                 "json"]) == 0
+    assert '"name": "other"' in capsys.readouterr().out
+    assert "other" not in {p.name for p in costmodel.profiles()}
+
+
+@pytest.mark.parametrize(("text", "options", "message"), [
+    pytest.param("network,resolution,latency_ms\nmobilenet_v1,224,24\nmobilenet_v1,192,-1\n",
+                 [], "measured.csv line 3: latency_ms must be a finite number of milliseconds "
+                 "> 0; got -1", id="bad-time-names-its-line"),
+    pytest.param("network,resolution\nmobilenet_v1,224\n", [],
+                 "must have the columns network, resolution, latency_ms (optionally alpha, "
+                 "rules, num_classes); missing latency_ms", id="missing-column"),
+    pytest.param("", [], "is not a CSV table", id="empty-file"),
+    pytest.param("network,resolution,latency_ms\nmobilenet_v1,224,24\n", ["--max-gbs", "-5"],
+                 "max_bandwidth (bytes/s) must be a finite number", id="negative-bound"),
+])
+def test_cli_refuses_bad_input_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          text: str, options: list[str], message: str) -> None:
+    from costmodel.presentation.cli import main
+
+    path = _write(tmp_path, text)
+    assert main(["profile", "fit", path, "--name", "x", "--no-save", *options]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
+def test_cli_missing_file_and_builtin_name(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from costmodel.presentation.cli import main
+
+    assert main(["profile", "fit", str(tmp_path / "none.csv"), "--name", "x", "--no-save"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    path = _write(tmp_path, "network,resolution,latency_ms\nmobilenet_v1,224,24\n")
+    assert main(["profile", "fit", path, "--name", "pixel1"]) == 2
+    assert "must not be a built-in profile's" in capsys.readouterr().err

@@ -36,6 +36,7 @@ uniformly faster or slower device.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -71,6 +72,8 @@ REQUIRED_COLUMNS = ("network", "resolution", "latency_ms")
 OPTIONAL_COLUMNS = ("alpha", "rules", "num_classes")
 #: At most this many measurements in one fit (each builds its network's operations).
 MAX_MEASUREMENTS = 5000
+#: The largest measurement file :func:`read_measurement_file` reads.
+MAX_FILE_BYTES = 1_000_000
 #: Above this condition number of the scaled design, two unknowns cannot be told apart.
 MAX_CONDITION = 1e6
 #: The ridge points (FLOP/byte) the alternating fit starts from, besides all-compute and
@@ -422,8 +425,43 @@ def _fit_like(name: str, description: str, provenance: str, measured: Sequence[M
                          fit=fit)
 
 
+def read_measurement_file(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A measurement table from a CSV file (UTF-8, at most :data:`MAX_FILE_BYTES`) for
+    :func:`fit_profile`, its header's names stripped; ``ValueError`` saying why it cannot be
+    read (the rows are checked by :func:`fit_profile`)."""
+    import io
+    import stat
+
+    import pandas as pd
+
+    where = f"measurement file {os.fspath(path)!r}"
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"{where} is not a regular file; give a CSV file")
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            raise ValueError(f"{where} is larger than {MAX_FILE_BYTES:,} bytes")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise ValueError(f"{where} does not exist") from None
+    except OSError as error:
+        raise ValueError(f"{where} cannot be read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{where} is not UTF-8 text (byte {error.start})") from None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype={"network": str, "rules": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        reason = (str(error).strip().splitlines() or ["no columns"])[0]
+        raise ValueError(f"{where} is not a CSV table ({reason})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
 def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
-                like: str | Profile | None = None, fused_activations: bool = True,
+                like: str | Profile | None = None, fused_activations: bool = False,
                 max_flops: float | None = None, max_bandwidth: float | None = None,
                 dtype: str = "float32", provenance: str = "") -> Profile:
     """A device profile fitted to measured latencies of built-in networks.
@@ -437,9 +475,9 @@ def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
 
     ``like``: a profile (or its name) whose shape is kept and scaled by one factor, for a
     device with too few measurements for a fit of its own. ``fused_activations``: whether the
-    runtime fuses every activation into the conv before it (False: h-swish, swish, sigmoid,
-    hard sigmoid and GELU run as element-wise operations of their own, as in TF-Lite and
-    PyTorch; ReLU and ReLU6 are always fused). ``max_flops`` and ``max_bandwidth`` (FLOP/s,
+    runtime fuses every activation into the conv before it (the default, False: h-swish,
+    swish, sigmoid, hard sigmoid and GELU each cost a memory pass of their own, as in TF-Lite
+    and PyTorch; ReLU and ReLU6 are always fused). ``max_flops`` and ``max_bandwidth`` (FLOP/s,
     bytes/s): spec-sheet bounds; a rate the measurements leave free sits at its bound (named
     in ``fit.at_bound``) instead of being refused.
 
@@ -521,6 +559,7 @@ def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
 
 __all__ = [
     "MAX_CONDITION",
+    "MAX_FILE_BYTES",
     "MAX_MEASUREMENTS",
     "OPTIONAL_COLUMNS",
     "OVERHEAD_CLASS",
@@ -531,6 +570,7 @@ __all__ = [
     "TermSample",
     "fit_profile",
     "fit_terms",
+    "read_measurement_file",
     "read_measurements",
     "scale_profile",
     "solve",
