@@ -130,8 +130,8 @@ def test_equal_duplicates_count_once() -> None:
     pytest.param(pd.DataFrame({"network": ["mobilenet_v1"] * 3, "resolution": [224, 192, 160],
                                "latency_ms": [24.0, 18.1, 13.4]}),
                  r"measurements hold 3 distinct configurations; the model has 4 free parameters "
-                 r"\(depthwise rate, gemm rate, overhead per operation \(operation\), "
-                 r"bandwidth\): give at least 4, or like=PROFILE", id="fewer-rows-than-unknowns"),
+                 r"\(depthwise rate, gemm rate, overhead per operation, bandwidth\): give at "
+                 r"least 4, or like=PROFILE", id="fewer-rows-than-unknowns"),
     pytest.param(pd.DataFrame({"network": ["mobilenet_v1"] * 4, "alpha": [1.0] * 4,
                                "resolution": [128, 160, 192, 224],
                                "latency_ms": [9.0, 13.4, 18.1, 24.0]}),

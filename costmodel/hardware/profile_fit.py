@@ -230,8 +230,10 @@ def _label(column: str) -> str:
         return "bandwidth"
     if column == INVOCATION:
         return "fixed time per inference"
+    if column == "t0_operation":
+        return "overhead per operation"
     if column.startswith("t0_"):
-        return f"overhead per operation ({column[3:]})"
+        return f"overhead per {column[3:]} operation"
     return f"{column} rate"
 
 
@@ -368,8 +370,9 @@ def read_measurements(measurements: object) -> list[Measured]:
     return out
 
 
-def _terms(measured: Sequence[Measured], dtype: str, fused_activations: bool
-           ) -> list[TermSample]:
+def measured_terms(measured: Sequence[Measured], dtype: str = "float32",
+                   fused_activations: bool = False) -> list[TermSample]:
+    """Each measurement as the model's terms of its network and its seconds."""
     from costmodel.core.counting import count_ops
     from costmodel.core.graph import build_graph
     from costmodel.hardware.latency import terms
@@ -504,7 +507,7 @@ def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
     measured = read_measurements(measurements)
     if base is not None:
         return _fit_like(name, description, provenance, measured, base)
-    samples = _terms(measured, dtype, fused_activations)
+    samples = measured_terms(measured, dtype, fused_activations)
     operation_counts = {sum(kind != ACTIVATION_PASS for _, kind, _, _ in parts)
                         for parts, _ in samples}
     invocation = len(operation_counts) > 1
@@ -570,6 +573,7 @@ __all__ = [
     "TermSample",
     "fit_profile",
     "fit_terms",
+    "measured_terms",
     "read_measurement_file",
     "read_measurements",
     "scale_profile",
