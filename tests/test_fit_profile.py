@@ -164,6 +164,8 @@ def test_two_unknowns_that_cannot_be_told_apart_are_refused(
                  id="unknown-like"),
     pytest.param({"name": "ok", "fused_activations": "yes"}, "fused_activations must be True "
                  "or False", id="fused-not-bool"),
+    pytest.param({"name": "ok", "like": "pixel1", "max_flops": 1e9}, "give like= or the "
+                 "bounds, not both", id="like-with-a-bound"),
 ])
 def test_bad_options_are_refused(kwargs: dict[str, object], message: str) -> None:
     frame = pd.DataFrame({"network": ["mobilenet_v1"], "resolution": [224],

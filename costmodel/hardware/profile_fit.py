@@ -477,7 +477,8 @@ def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
     fitted by non-negative least squares on relative errors (module docstring).
 
     ``like``: a profile (or its name) whose shape is kept and scaled by one factor, for a
-    device with too few measurements for a fit of its own. ``fused_activations``: whether the
+    device with too few measurements for a fit of its own (its ``fused_activations`` and
+    ``dtype`` are kept too). ``fused_activations``: whether the
     runtime fuses every activation into the conv before it (the default, False: h-swish,
     swish, sigmoid, hard sigmoid and GELU each cost a memory pass of their own, as in TF-Lite
     and PyTorch; ReLU and ReLU6 are always fused). ``max_flops`` and ``max_bandwidth`` (FLOP/s,
@@ -504,6 +505,10 @@ def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
     peak = _check_bound(max_flops, "max_flops (FLOP/s)")
     bandwidth = _check_bound(max_bandwidth, "max_bandwidth (bytes/s)")
     base = get_profile(like) if like is not None else None
+    if base is not None and (peak is not None or bandwidth is not None):
+        raise ValueError("like= keeps that profile's rates, bandwidth and overheads relative "
+                         "to each other and fits one factor: max_flops and max_bandwidth do "
+                         "not apply; give like= or the bounds, not both")
     measured = read_measurements(measurements)
     if base is not None:
         return _fit_like(name, description, provenance, measured, base)

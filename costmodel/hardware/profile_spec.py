@@ -4,10 +4,12 @@ each number comes from (the built-in ones: :mod:`costmodel.hardware.device_profi
 A profile gives, per latency kind (``conv``, ``pointwise``, ``depthwise``, ``fc``,
 ``elementwise``), a compute rate P in FLOP/s and an overhead t₀ in seconds per operation, one
 memory bandwidth BW in bytes/s, a fixed cost per inference, the dtype and whether activations
-are fused into the operation before them. Three sources:
+are fused into the operation before them. Four sources:
 
-* ``pixel1``: fitted by non-negative least squares to the 22 published MobileNet v2 Pixel-1
-  latencies (TF-slim README), fit quality attached;
+* published latencies: the built-in profiles fitted by
+  :func:`costmodel.hardware.profile_fit.fit_profile` on MobileNet v1 and/or v2 rows of their
+  device (:mod:`costmodel.hardware.device_fit`), fit quality attached;
+* a user's measurements, fitted by :func:`costmodel.fit_profile` and saved under a name;
 * a spec sheet (:func:`profile_from_spec`): peak GFLOP/s and GB/s as printed;
 * this machine, measured by :func:`costmodel.calibrate` and saved under a name.
 """
