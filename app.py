@@ -29,7 +29,7 @@ from costmodel.descriptions.builtin_networks import NETWORK_NAMES, get_network
 from costmodel.descriptions.configuration import check_alpha, check_resolution
 from costmodel.descriptions.network_spec import Network
 from costmodel.hardware.device_profiles import get_profile
-from costmodel.hardware.latency import assumptions as latency_assumptions
+from costmodel.hardware.latency_validation import estimate_note
 from costmodel.literature.accuracy import reconciliation
 from costmodel.presentation import plots
 from costmodel.presentation.block_diagram import block_diagram_svg, conv_comparison_svg
@@ -80,7 +80,7 @@ CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
-LATENCY_ASSUMPTIONS = latency_assumptions(get_profile(PROFILE))
+LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
 
 
 def profile_names() -> list[str]:

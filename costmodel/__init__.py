@@ -38,6 +38,7 @@ _EXPORTS = {
     "profiles": "costmodel.hardware.device_profiles",
     "get_profile": "costmodel.hardware.device_profiles",
     "profile_from_spec": "costmodel.hardware.profile_spec",
+    "fit_profile": "costmodel.hardware.profile_fit",
     "Profile": "costmodel.hardware.profile_spec",
     "calibrate": "costmodel.hardware.calibration",
 }
@@ -53,6 +54,7 @@ __all__ = [
     "budget_curve",
     "calibrate",
     "derive",
+    "fit_profile",
     "formula_catalog",
     "frontier",
     "get_profile",
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
     from costmodel.hardware.calibration import calibrate
     from costmodel.hardware.device_profiles import get_profile, profiles
     from costmodel.hardware.latency_budget import frontier
+    from costmodel.hardware.profile_fit import fit_profile
     from costmodel.hardware.profile_spec import Profile, profile_from_spec
     from costmodel.literature.accuracy import accuracy_data, reconciliation
     from costmodel.literature.accuracy_model import accuracy_fits, predict_accuracy

@@ -407,7 +407,9 @@ def test_a_saved_profile_named_like_a_builtin_one_is_refused_and_ignored(
     monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path))
     fake = replace(costmodel.profile_from_spec("x", 1.0, 1.0), name="pixel1")
     with pytest.raises(ValueError, match=r"profile name must not be a built-in profile's "
-                                         r"\(pixel1, i9-10940x-spec\)"):
+                                         r"\(pixel1, i9-10940x-spec, pixel2, pixel3, "
+                                         r"pixel3-4threads, pixel4-4threads, "
+                                         r"i9-10940x-timm\)"):
         save_profile(fake)
     # a file written by hand is not used, and says why
     (Path(str(tmp_path)) / "pixel1.json").write_text(fake.to_json(), encoding="utf-8")

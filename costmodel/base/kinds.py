@@ -64,7 +64,20 @@ PIXEL1_PROFILE = "pixel1"
 """Fitted on the published Pixel 1 latencies (TF-slim's MobileNet v2 table)."""
 I9_SPEC_PROFILE = "i9-10940x-spec"
 """An Intel Core i9-10940X by its spec sheet."""
-BUILTIN_PROFILES: tuple[str, ...] = (PIXEL1_PROFILE, I9_SPEC_PROFILE)
+PIXEL2_PROFILE = "pixel2"
+"""The Pixel 2's large core: pixel1's shape scaled to the MobileNet v3 paper's v2 times."""
+PIXEL3_PROFILE = "pixel3"
+"""The Pixel 3's large core: pixel1's shape scaled to the MobileNet v3 paper's v2 times."""
+PIXEL3_4THREADS_PROFILE = "pixel3-4threads"
+"""The Pixel 3 with 4 CPU threads: fitted on TF-Lite's hosted MobileNet v1 models."""
+PIXEL4_4THREADS_PROFILE = "pixel4-4threads"
+"""The Pixel 4 with 4 CPU threads: pixel3-4threads' shape scaled to TF-Lite's v1 time."""
+I9_TIMM_PROFILE = "i9-10940x-timm"
+"""An Intel Core i9-10940X as timm benchmarks it (PyTorch 2.4, batch 1): fitted on its
+MobileNet v1 and v2 rows."""
+BUILTIN_PROFILES: tuple[str, ...] = (PIXEL1_PROFILE, I9_SPEC_PROFILE, PIXEL2_PROFILE,
+                                     PIXEL3_PROFILE, PIXEL3_4THREADS_PROFILE,
+                                     PIXEL4_4THREADS_PROFILE, I9_TIMM_PROFILE)
 #: The profile latency figures use unless told otherwise.
 DEFAULT_PROFILE = BUILTIN_PROFILES[0]
 
@@ -145,5 +158,6 @@ COUNTING_CONVENTION = (
 )
 
 __all__ = ["BUILTIN_PROFILES", "COUNTING_CONVENTION", "DEFAULT_PROFILE", "I9_SPEC_PROFILE",
-           "PIXEL1_PROFILE", "ROLE_LABEL",
+           "I9_TIMM_PROFILE", "PIXEL1_PROFILE", "PIXEL2_PROFILE", "PIXEL3_4THREADS_PROFILE",
+           "PIXEL3_PROFILE", "PIXEL4_4THREADS_PROFILE", "ROLE_LABEL",
            "Activation", "LatencyKind", "LayerKind", "OpKind", "Role"]

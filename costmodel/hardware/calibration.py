@@ -9,7 +9,7 @@ Measurements, each repeated in rounds so that a noisy machine shows itself:
   elements);
 * with PyTorch (one thread): a ladder of operations of each kind, from small to large, to which
   the model's rate per kind, overhead per kind and bandwidth (at most the copy bandwidth) are
-  fitted by non-negative least squares (:func:`costmodel.hardware.device_fit.fit_terms`).
+  fitted by non-negative least squares (:func:`costmodel.hardware.profile_fit.fit_terms`).
   Real layers run well below the peak GEMM rate; the ladder finds the rate they reach.
 
 Without PyTorch, numpy measures the first three (matrix products and adds only: an
@@ -30,7 +30,7 @@ from functools import partial
 from costmodel.base.kinds import LatencyKind, OpKind
 from costmodel.core.operations import bytes_moved
 from costmodel.core.operations import weights as conv_weights
-from costmodel.hardware.device_fit import TermSample, fit_terms
+from costmodel.hardware.profile_fit import TermSample, fit_terms
 from costmodel.hardware.profile_spec import (
     COMPUTE_KINDS,
     LATENCY_KINDS,

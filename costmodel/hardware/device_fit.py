@@ -1,162 +1,112 @@
-"""Fitting a device profile to published latencies: the ``pixel1`` profile.
+"""The built-in device profiles, derived from published latencies (``data/published/``) by
+:func:`costmodel.hardware.profile_fit.fit_profile`, or from a spec sheet.
 
-The latency model (:mod:`costmodel.hardware.latency`) is linear in its unknowns (1/P per rate class,
-1/BW, the overhead per operation) once it is known which side of each
-``max(compute, memory)`` wins. The fit alternates: given the current profile, assign every term
-to its winning side; solve non-negative least squares on the relative errors; repeat until the
-assignment stops changing.
+Each fitted profile is fitted on MobileNet v1 and/or v2 rows of its device only
+(:data:`BUILTIN_FITS`: which rows fit it, which rows it is validated on; the validation is
+``benchmarks/latency_validation.py``, reported in docs/latency.md):
 
-``pixel1``: the 22 MobileNet v2 TF-Lite latencies on the Pixel 1's large core (TF-slim
-research/slim/nets/mobilenet README), float32, ReLU6 fused into the convolutions. The standard
-convs, the 1×1 convs and the matrix-vector products share one rate (TF-Lite runs them as GEMM);
-depthwise convs have their own. The bandwidth is bounded by the Snapdragon 821's memory
-(LPDDR4-1866 on a 4×16-bit bus: 29.8 GB/s); the fit puts it at that bound, because nothing in
-the v2 latencies asks for a slower memory.
+* ``pixel1``: the 22 MobileNet v2 TF-Lite latencies of the TF-slim README (Pixel 1, large
+  core), float32; the bandwidth bounded by the Snapdragon 821's memory (LPDDR4-1866 on a
+  4×16-bit bus: 29.8 GB/s), where the fit puts it.
+* ``pixel2``, ``pixel3``: the MobileNet v3 paper's Table 3 times each phone's large core on
+  two MobileNet v2 configurations only; two rows cannot fit the model's four unknowns, so each
+  is ``pixel1``'s shape scaled by one factor fitted to them (the same TF-Lite kernels on a
+  faster core).
+* ``pixel3-4threads``: the 16 MobileNet v1 rows of TF-Lite's hosted-models page (Pixel 3,
+  4 CPU threads).
+* ``pixel4-4threads``: TF-Lite's performance page times MobileNet v1 1.0-224 on a Pixel 4
+  with 4 threads, one row: ``pixel3-4threads``' shape scaled by one factor fitted to it.
+* ``i9-10940x-timm``: the 13 MobileNet v1 and v2 rows of timm's i9-10940X benchmark
+  (PyTorch 2.4 with dynamo, batch 1); the rates bounded by the spec sheet
+  (:func:`i9_10940x_spec`), where the fit puts the GEMM rate and the bandwidth.
+* ``i9-10940x-spec``: an Intel Core i9-10940X by its published specification, not measured.
+
+TF-Lite and PyTorch run h-swish, swish, sigmoid, hard sigmoid and GELU as operations of their
+own after a conv (TF-Lite fuses ReLU and ReLU6 only), so every fitted profile has
+``fused_activations=False``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+from costmodel.base.kinds import (
+    I9_SPEC_PROFILE,
+    I9_TIMM_PROFILE,
+    PIXEL1_PROFILE,
+    PIXEL2_PROFILE,
+    PIXEL3_4THREADS_PROFILE,
+    PIXEL3_PROFILE,
+    PIXEL4_4THREADS_PROFILE,
+)
+from costmodel.hardware.profile_fit import fit_profile
+from costmodel.hardware.profile_spec import Profile, profile_from_spec
 
-from costmodel.base.kinds import I9_SPEC_PROFILE, PIXEL1_PROFILE, LatencyKind
-from costmodel.core.counting import count_ops
-from costmodel.core.graph import Graph
-from costmodel.hardware.latency import terms
-from costmodel.hardware.least_squares import nnls
-from costmodel.hardware.memory import DTYPES
-from costmodel.hardware.profile_spec import LATENCY_KINDS, FitQuality, Profile, profile_from_spec
+if TYPE_CHECKING:
+    import pandas as pd
 
-#: Which compute rate each kind shares in a fitted profile: TF-Lite runs standard convs
-#: (im2col), 1×1 convs and matrix-vector products as GEMM; depthwise convs have their own.
-RATE_CLASS: dict[str, str] = {LatencyKind.CONV: "gemm", LatencyKind.POINTWISE: "gemm",
-                              LatencyKind.FC: "gemm", LatencyKind.DEPTHWISE: "depthwise"}
-#: Which overhead each kind shares. Every configuration of one network runs the same
-#: operations, so per-kind overheads and a fixed cost per inference are the same unknown to a
-#: fit on one network: the fit has one overhead per operation, shared by all kinds.
-OVERHEAD_CLASS: dict[str, str] = {kind: "operation" for kind in LatencyKind}
+    from costmodel.literature.published import PublishedRow
+
 PIXEL1_MAX_BANDWIDTH = 29.8e9  # bytes/s: Snapdragon 821, LPDDR4-1866, 4×16-bit
 PIXEL1_SOURCE = ("TF-slim research/slim/nets/mobilenet README, 'Mobilenet V2 Imagenet "
                  "Checkpoints': Pixel 1 CPU latency of all 22 checkpoints")
-
-Sample = tuple[Graph, float, int, float]  # graph, α, resolution, measured seconds
-
-
-#: A sample for the fit: the model's terms of one measured run, and its seconds.
-TermSample = tuple[list[tuple[int, str, int, int]], float]
+#: The devices as the published rows name them.
+PIXEL_3_4THREADS = "Pixel 3 (TF-Lite CPU, 4 threads)"
+PIXEL_4_4THREADS = "Pixel 4 (TF-Lite CPU, 4 threads)"
+I9_TIMM = "Intel Core i9-10940X (timm, PyTorch 2.4, batch 1)"
 
 
-def fit_profile(name: str, samples: Sequence[Sample], *, description: str, provenance: str,
-                dtype: str = "float32", fused_activations: bool = True,
-                max_bandwidth: float) -> Profile:
-    """Fit a profile to measured latencies of whole networks (see the module docstring)."""
-    size = DTYPES[dtype]
-    expanded = [(terms(count_ops(g, a, r), size, fused_activations), seconds)
-                for g, a, r, seconds in samples]
-    return fit_terms(name, expanded, rate_class=RATE_CLASS, overhead_class=OVERHEAD_CLASS,
-                     description=description, provenance=provenance, dtype=dtype,
-                     fused_activations=fused_activations, max_bandwidth=max_bandwidth)
+@dataclass(frozen=True, kw_only=True)
+class Rows:
+    """A selection of published latency rows: from ``file``, measured on ``device``, of
+    ``networks`` (all, where empty) or of the ``families`` (by family name)."""
+
+    file: str
+    device: str
+    networks: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    exclude_families: tuple[str, ...] = ()
+
+    def select(self) -> tuple[PublishedRow, ...]:
+        """The float rows of the selection, in file order."""
+        from costmodel.literature.published import published_rows
+
+        return tuple(
+            r for r in published_rows()
+            if r.file == self.file and r.device == self.device and r.network
+            and r.latency_ms is not None and r.resolution is not None
+            and "8-bit" not in r.model
+            and (not self.networks or r.network in self.networks)
+            and (not self.families or r.family in self.families)
+            and r.family not in self.exclude_families)
 
 
-def fit_terms(name: str, samples: Sequence[TermSample], *, rate_class: dict[str, str],
-              overhead_class: dict[str, str], description: str, provenance: str,
-              dtype: str, fused_activations: bool, max_bandwidth: float,
-              iterations: int = 100) -> Profile:
-    """Fit rates (shared by ``rate_class``), overheads (shared by ``overhead_class``) and a
-    bandwidth of at most ``max_bandwidth`` to measured runs, each given as its model terms."""
-    rate_names = sorted(set(rate_class.values()))
-    columns = [*rate_names, *sorted({f"t0_{c}" for c in overhead_class.values()}), "bandwidth"]
-    index = {c: i for i, c in enumerate(columns)}
-    measured = np.array([seconds for _, seconds in samples])
-    theta = np.zeros(len(columns))
-    theta[index["bandwidth"]] = 1 / max_bandwidth
-    for iteration in range(iterations):
-        rows = []
-        for parts, _ in samples:
-            x = np.zeros(len(columns))
-            for _, kind, flops, moved in parts:
-                x[index[f"t0_{overhead_class[kind]}"]] += 1.0
-                if kind == LatencyKind.ELEMENTWISE:
-                    x[index["bandwidth"]] += moved
-                    continue
-                rate = rate_class[kind]
-                compute = flops * theta[index[rate]]
-                memory_s = moved * theta[index["bandwidth"]]
-                if iteration == 0 or compute >= memory_s:  # the first pass: compute everywhere
-                    x[index[rate]] += flops
-                else:
-                    x[index["bandwidth"]] += moved
-            rows.append(x)
-        design = np.array(rows)
-        floor = 1 / max_bandwidth
-        target = measured - design[:, index["bandwidth"]] * floor
-        weights = 1 / measured
-        scale = np.abs(design).max(axis=0)
-        scale[scale == 0] = 1.0
-        solution = nnls(design / scale * weights[:, None], target * weights) / scale
-        solution[index["bandwidth"]] += floor
-        if np.allclose(solution, theta, rtol=1e-10, atol=0):
-            break
-        theta = solution
-    predicted = np.array([_predict(parts, theta, index, rate_class, overhead_class)
-                          for parts, _ in samples])
-    errors = 100 * (predicted - measured) / measured
-    # a rate the fit leaves unconstrained (zero seconds per FLOP) is reported as very fast
-    rates = {c: float(1 / theta[index[c]]) if theta[index[c]] > 0 else 1e15 for c in rate_names}
-    return Profile(
-        name=name, description=description, provenance=provenance,
-        peak_flops={kind: rates[rate_class[kind]] for kind in rate_class},
-        bandwidth=float(1 / theta[index["bandwidth"]]),
-        overhead={k: float(theta[index[f"t0_{overhead_class[k]}"]]) for k in LATENCY_KINDS},
-        dtype=dtype, fused_activations=fused_activations,
-        fit=FitQuality(points=len(samples), mape_pct=float(np.abs(errors).mean()),
-                       max_abs_pct=float(np.abs(errors).max()), source=provenance),
-    )
+@dataclass(frozen=True, kw_only=True)
+class BuiltinFit:
+    """How a built-in profile is fitted, and on what it is validated.
+
+    ``fit``: the rows it is fitted on (MobileNet v1 and/or v2); ``like``: the profile whose
+    shape it scales by one factor, if any; ``held_out``: the rows of other families it
+    predicts; ``not_comparable``: rows of the device that time another network than the one
+    described (reported apart, with ``not_comparable_reason``)."""
+
+    name: str
+    device: str
+    description: str
+    provenance: str
+    fit: tuple[Rows, ...]
+    held_out: tuple[Rows, ...]
+    like: str | None = None
+    max_flops: float | None = None
+    max_bandwidth: float | None = None
+    not_comparable: tuple[Rows, ...] = ()
+    not_comparable_reason: str = ""
 
 
-def _predict(parts: list[tuple[int, str, int, int]], theta: np.ndarray, index: dict[str, int],
-             rate_class: dict[str, str], overhead_class: dict[str, str]) -> float:
-    total = 0.0
-    for _, kind, flops, moved in parts:
-        total += theta[index[f"t0_{overhead_class[kind]}"]]
-        memory_s = moved * theta[index["bandwidth"]]
-        compute = flops * theta[index[rate_class[kind]]] if kind != LatencyKind.ELEMENTWISE else 0.0
-        total += max(compute, memory_s)
-    return float(total)
-
-
-def published_latencies(network: str, device: str = "Pixel 1") -> list[tuple[float | None, int,
-                                                                              float, str]]:
-    """(α, resolution, milliseconds, model) of every float checkpoint of ``network`` with a
-    published latency on ``device`` (checkpoint tables only)."""
-    from costmodel.literature.published import Origin, published_rows
-
-    return [(row.alpha, row.resolution, row.latency_ms, row.model) for row in published_rows()
-            if row.network == network and row.device == device and row.origin
-            is Origin.CHECKPOINTS and row.latency_ms is not None and row.resolution is not None
-            and "8-bit" not in row.model]
-
-
-@cache
-def fit_pixel1() -> Profile:
-    """The ``pixel1`` profile, fitted on the 22 MobileNet v2 Pixel-1 latencies."""
-    from costmodel.core.graph import build_graph
-    from costmodel.descriptions.configuration import resolve
-
-    samples = []
-    for alpha, resolution, milliseconds, _ in published_latencies("mobilenet_v2"):
-        config = resolve(network="mobilenet_v2", alpha=alpha, resolution=resolution)
-        graph = build_graph(config.network, config.rules, config.classes, config.variant,
-                            config.depth)
-        samples.append((graph, config.alpha, config.resolution, milliseconds / 1e3))
-    return fit_profile(
-        PIXEL1_PROFILE, samples,
-        description="Pixel 1 (Snapdragon 821, large core, TF-Lite float): fitted on the 22 "
-                    "MobileNet v2 latencies of the TF-slim README",
-        provenance=PIXEL1_SOURCE, max_bandwidth=PIXEL1_MAX_BANDWIDTH)
+def _v3_float(device: str) -> Rows:
+    return Rows(file="mobilenet_v3_tfslim.csv", device=device)
 
 
 def i9_10940x_spec() -> Profile:
@@ -171,18 +121,134 @@ def i9_10940x_spec() -> Profile:
                "not measured")
 
 
+_TIMM_FILE = "timm_i9_latency.csv"
+_TIMM_FIT = ("MobileNet v1 (timm)", "MobileNet v2 (timm)")
+_TRAINING_FORM = ("MobileOne", "RepViT")
+
+#: The built-in fitted profiles, in the order they are derived (a ``like`` comes after the
+#: profile it scales).
+BUILTIN_FITS: tuple[BuiltinFit, ...] = (
+    BuiltinFit(
+        name=PIXEL1_PROFILE, device="Pixel 1",
+        description="Pixel 1 (Snapdragon 821, large core, TF-Lite float): fitted on the 22 "
+                    "MobileNet v2 latencies of the TF-slim README",
+        provenance=PIXEL1_SOURCE,
+        fit=(Rows(file="mobilenet_v2_tfslim.csv", device="Pixel 1"),),
+        held_out=(Rows(file="mnasnet_a1_tpu.csv", device="Pixel 1"), _v3_float("Pixel 1")),
+        max_bandwidth=PIXEL1_MAX_BANDWIDTH),
+    *(BuiltinFit(
+        name=name, device=device,
+        description=f"{device} (large core, TF-Lite float): pixel1's shape scaled to the "
+                    f"MobileNet v3 paper's two MobileNet v2 times on the {device}",
+        provenance=f"MobileNet v3 paper, Table 3: {device} latency of V2 1.0 and V2 0.35",
+        fit=(Rows(file="mobilenet_v3_paper.csv", device=device, networks=("mobilenet_v2",)),),
+        like=PIXEL1_PROFILE,
+        held_out=(_v3_float(device), Rows(file="mobilenet_v3_paper.csv", device=device,
+                                          networks=("mnasnet_a1",))))
+      for name, device in ((PIXEL2_PROFILE, "Pixel 2"), (PIXEL3_PROFILE, "Pixel 3"))),
+    BuiltinFit(
+        name=PIXEL3_4THREADS_PROFILE, device=PIXEL_3_4THREADS,
+        description="Pixel 3 (TF-Lite float, 4 CPU threads): fitted on the 16 MobileNet v1 "
+                    "latencies of TF-Lite's hosted-models page",
+        provenance="TF-Lite hosted_models.md: Pixel 3 (Android 10) 'CPU, 4 threads' latency "
+                   "of the 16 floating-point MobileNet v1 models",
+        fit=(Rows(file="tflite_hosted_models.csv", device=PIXEL_3_4THREADS,
+                  networks=("mobilenet_v1",)),),
+        held_out=(Rows(file="tflite_hosted_models.csv", device=PIXEL_3_4THREADS,
+                       networks=("mobilenet_v2", "mnasnet0_5", "mnasnet0_75", "mnasnet1_0",
+                                 "mnasnet1_3")),)),
+    BuiltinFit(
+        name=PIXEL4_4THREADS_PROFILE, device=PIXEL_4_4THREADS,
+        description="Pixel 4 (TF-Lite float, 4 CPU threads): pixel3-4threads' shape scaled "
+                    "to TF-Lite's MobileNet v1 1.0-224 time on the Pixel 4",
+        provenance="TF-Lite performance/benchmarks.md: Pixel 4 (Android 10) 'CPU, 4 threads' "
+                   "latency of Mobilenet_1.0_224 (float)",
+        fit=(Rows(file="tflite_benchmarks.csv", device=PIXEL_4_4THREADS),),
+        like=PIXEL3_4THREADS_PROFILE,
+        held_out=(Rows(file="next_families_papers.csv", device=PIXEL_4_4THREADS),)),
+    BuiltinFit(
+        name=I9_TIMM_PROFILE, device=I9_TIMM,
+        description="Intel Core i9-10940X (PyTorch 2.4 with dynamo, batch 1, as timm "
+                    "benchmarks it): fitted on timm's 13 MobileNet v1 and v2 rows",
+        provenance="timm results/benchmark-infer-fp32-nchw-pt240-cpu-i9_10940x-dynamo.csv "
+                   "@aa4b5850: infer_step_time of the MobileNet v1 and v2 rows; rates and "
+                   "bandwidth at most the spec sheet's (i9-10940x-spec)",
+        fit=(Rows(file=_TIMM_FILE, device=I9_TIMM, families=_TIMM_FIT),),
+        held_out=(Rows(file=_TIMM_FILE, device=I9_TIMM,
+                       exclude_families=(*_TIMM_FIT, *_TRAINING_FORM)),),
+        max_flops=i9_10940x_spec().peak_flops["pointwise"],
+        max_bandwidth=i9_10940x_spec().bandwidth,
+        not_comparable=(Rows(file=_TIMM_FILE, device=I9_TIMM, families=_TRAINING_FORM),),
+        not_comparable_reason="timm timed the training form (MobileOne's k×k branches, "
+                              "RepViT's 1×1 branch and batchnorms: benchmark.py without "
+                              "--reparam); the network described here is the inference form"),
+)
+
+
+def measurements_frame(rows: tuple[Rows, ...]) -> pd.DataFrame:
+    """The selected published rows as a measurement table for
+    :func:`~costmodel.hardware.profile_fit.fit_profile` (``network``, ``alpha``,
+    ``resolution``, ``rules``, ``num_classes``, ``latency_ms``), with ``model``, ``family``,
+    ``source`` and ``file``."""
+    import pandas as pd
+
+    records = [{"network": r.network, "alpha": r.alpha, "resolution": r.resolution,
+                "rules": r.rules, "num_classes": r.classes, "latency_ms": r.latency_ms,
+                "model": r.model, "family": r.family, "source": r.source, "file": r.file}
+               for selection in rows for r in selection.select()]
+    frame = pd.DataFrame.from_records(records)
+    frame["num_classes"] = frame["num_classes"].astype("Int64")
+    return frame
+
+
+def _derive(spec: BuiltinFit, derived: dict[str, Profile]) -> Profile:
+    return fit_profile(
+        measurements_frame(spec.fit), name=spec.name, description=spec.description,
+        provenance=spec.provenance, like=derived[spec.like] if spec.like else None,
+        fused_activations=False, max_flops=spec.max_flops, max_bandwidth=spec.max_bandwidth)
+
+
+@cache
+def _derived() -> dict[str, Profile]:
+    derived: dict[str, Profile] = {}
+    for spec in BUILTIN_FITS:
+        how = (f"costmodel.hardware.device_fit.BUILTIN_FITS: {spec.like}'s shape scaled by "
+               f"one factor, costmodel.fit_profile(like=...)" if spec.like else
+               "costmodel.hardware.device_fit.BUILTIN_FITS: costmodel.fit_profile "
+               "(non-negative least squares on relative errors)")
+        profile = _derive(spec, derived)
+        stored = f"data/profiles/{spec.name}.json"
+        derived[spec.name] = replace(profile, extra={"derived_by": how, "stored_as": stored})
+    spec_sheet = i9_10940x_spec()
+    derived[I9_SPEC_PROFILE] = replace(spec_sheet, extra={
+        "derived_by": "costmodel.hardware.device_fit.i9_10940x_spec (spec-sheet arithmetic)",
+        "stored_as": f"data/profiles/{I9_SPEC_PROFILE}.json"})
+    return derived
+
+
 def derive_builtin_profiles() -> dict[str, Profile]:
     """The built-in profiles as derived from their sources, each with where its stored copy
     (``data/profiles/NAME.json``, read by :mod:`costmodel.hardware.device_profiles`) comes
     from. The stored files are written from this (``python -m
     costmodel.hardware.device_fit --write``) and a test refits and compares them."""
-    how = {PIXEL1_PROFILE: "fitted by costmodel.hardware.device_fit.fit_pixel1 (non-negative least "
-                     "squares, relative errors, on the 22 published latencies)",
-           I9_SPEC_PROFILE: "costmodel.hardware.device_fit.i9_10940x_spec (spec-sheet arithmetic)"}
-    profiles = {PIXEL1_PROFILE: fit_pixel1(), I9_SPEC_PROFILE: i9_10940x_spec()}
-    return {name: replace(profile, extra={**profile.extra, "derived_by": how[name],
-                                          "stored_as": f"data/profiles/{name}.json"})
-            for name, profile in profiles.items()}
+    return dict(_derived())
+
+
+def fit_pixel1() -> Profile:
+    """The ``pixel1`` profile, fitted on the 22 MobileNet v2 Pixel-1 latencies."""
+    return _derived()[PIXEL1_PROFILE]
+
+
+def published_latencies(network: str, device: str = "Pixel 1") -> list[tuple[float | None, int,
+                                                                              float, str]]:
+    """(α, resolution, milliseconds, model) of every float checkpoint of ``network`` with a
+    published latency on ``device`` (checkpoint tables only)."""
+    from costmodel.literature.published import Origin, published_rows
+
+    return [(row.alpha, row.resolution, row.latency_ms, row.model) for row in published_rows()
+            if row.network == network and row.device == device and row.origin
+            is Origin.CHECKPOINTS and row.latency_ms is not None and row.resolution is not None
+            and "8-bit" not in row.model]
 
 
 def _write_builtin_profiles() -> None:  # pragma: no cover - a maintainer's command
@@ -203,5 +269,6 @@ if __name__ == "__main__":  # pragma: no cover
     _write_builtin_profiles()
 
 
-__all__ = ["OVERHEAD_CLASS", "PIXEL1_MAX_BANDWIDTH", "RATE_CLASS", "derive_builtin_profiles",
-           "fit_pixel1", "fit_profile", "fit_terms", "i9_10940x_spec", "published_latencies"]
+__all__ = ["BUILTIN_FITS", "I9_TIMM", "PIXEL1_MAX_BANDWIDTH", "PIXEL_3_4THREADS",
+           "PIXEL_4_4THREADS", "BuiltinFit", "Rows", "derive_builtin_profiles", "fit_pixel1",
+           "i9_10940x_spec", "measurements_frame", "published_latencies"]

@@ -5,11 +5,13 @@ once, never refitted at run time;
 :func:`costmodel.hardware.device_fit.derive_builtin_profiles` writes them and a test refits
 them):
 
-* ``pixel1``: fitted on the 22 published MobileNet v2 Pixel-1 latencies
-  (:func:`costmodel.hardware.device_fit.fit_pixel1`);
+* the phones and CPUs with published latencies, each fitted on MobileNet v1 and/or v2 rows
+  of its device (:data:`costmodel.hardware.device_fit.BUILTIN_FITS`: the Pixel 1, 2 and 3
+  large cores, the Pixel 3 and 4 with 4 threads, the i9-10940X as timm benchmarks it);
 * ``i9-10940x-spec``: an Intel Core i9-10940X by its published specification, not measured;
 
-and every profile saved under :func:`costmodel.hardware.profile_spec.profiles_dir`.
+and every profile saved under :func:`costmodel.hardware.profile_spec.profiles_dir` (by
+:func:`costmodel.calibrate` or :func:`costmodel.fit_profile` through the command line).
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ def _builtin() -> dict[str, Profile]:
 
 
 def profiles() -> tuple[Profile, ...]:
-    """Every profile: the built-in ones (``pixel1``, a spec-sheet i9-10940X) and those saved
-    by :func:`costmodel.calibrate` (``costmodel.profiles()``)."""
+    """Every profile: the built-in ones (:data:`~costmodel.base.kinds.BUILTIN_PROFILES`) and
+    those saved in the profiles folder (``costmodel.profiles()``)."""
     return (*_builtin().values(), *saved_profiles().values())
 
 

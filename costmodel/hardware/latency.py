@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     import sympy as sp
 
 #: Activations a profile with ``fused_activations=False`` runs as operations of their own.
-UNFUSABLE = (Activation.HSWISH, Activation.SWISH, Activation.SIGMOID, Activation.HSIGMOID)
+UNFUSABLE = (Activation.HSWISH, Activation.SWISH, Activation.SIGMOID, Activation.HSIGMOID,
+             Activation.GELU)
 
 
 def latency_kind(op: OpCount) -> LatencyKind:
@@ -53,12 +54,20 @@ def latency_kind(op: OpCount) -> LatencyKind:
 
 #: A term of the model: (operation index, kind, FLOP, bytes).
 Term = tuple[int, str, int, int]
+#: The kind of the term an unfused activation adds: one memory pass over its operation's
+#: output (read and write), with no overhead of its own. The overhead t₀ a profile fits is
+#: learned on convs and element-wise operations; an activation pass has none of a conv's fixed
+#: work, and no published row without such activations (MobileNet v1 and v2 have none) can
+#: measure one. With a full t₀ per pass the held-out error on timm's i9-10940X rows rises
+#: (docs/latency.md).
+ACTIVATION_PASS = "activation pass"
 
 
 def terms(ops: tuple[OpCount, ...], bytes_per_element: int,
           fused_activations: bool = True) -> list[Term]:
     """Each operation as (index, kind, FLOP = 2·Mult-Adds, bytes moved); an activation the
-    profile does not fuse adds an element-wise term (read and write of the output)."""
+    profile does not fuse (:data:`UNFUSABLE`) adds an :data:`ACTIVATION_PASS` term (read and
+    write of the output)."""
     out: list[Term] = []
     for i, op in enumerate(ops):
         moved = op.bytes_moved(bytes_per_element)
@@ -67,13 +76,15 @@ def terms(ops: tuple[OpCount, ...], bytes_per_element: int,
             # read and write the output once more
             traffic = operations.bytes_moved(op.elements_out, 0, op.elements_out,
                                              bytes_per_element)
-            out.append((i, LatencyKind.ELEMENTWISE, 0, int(traffic)))
+            out.append((i, ACTIVATION_PASS, 0, int(traffic)))
     return out
 
 
 def term_seconds(kind: str, flops: int, moved: int, profile: Profile) -> tuple[float, float,
                                                                                 float]:
     """(overhead, compute, memory) seconds of one term."""
+    if kind == ACTIVATION_PASS:
+        return 0.0, 0.0, moved / profile.bandwidth
     compute = flops / profile.peak_flops[kind] if kind != LatencyKind.ELEMENTWISE else 0.0
     return profile.overhead[kind], compute, moved / profile.bandwidth
 
@@ -245,14 +256,22 @@ def flip_curve(h0: int, m0: int, n0: int, ridge: float,
     return positive[-1] if positive else sp.nan
 
 
-def assumptions(profile: Profile) -> str:
-    """What a latency estimate on ``profile`` assumes, and how far its fit is known to hold:
-    said next to every latency shown (batch 1, the profile's dtype, activations fused or not,
-    and the profile's error on the measurements it was fitted on)."""
+def assumptions(profile: Profile,
+                held_out: tuple[float, int, tuple[str, ...]] | None = None) -> str:
+    """What a latency estimate on ``profile`` assumes, and how far it is known to hold: said
+    next to every latency shown (batch 1, the profile's dtype, activations fused or not, and
+    ``held_out``: the mean error on ``(error %, rows, families)`` it was not fitted on, else
+    its error on the measurements it was fitted on)."""
     fused = ("activations fused into their convs" if profile.fused_activations
              else "activations as separate passes")
     said = [f"batch 1, {profile.dtype}, {fused}"]
-    if profile.fit is not None:
+    if held_out is not None:
+        error, rows, families = held_out
+        named = (", ".join(families) if len(families) <= 3
+                 else f"{', '.join(families[:3])} and {len(families) - 3} more families")
+        said.append(f"validated on {rows} measurements it was not fitted on "
+                    f"({named}): {error:.0f} % mean error (docs/latency.md)")
+    elif profile.fit is not None:
         said.append(f"fitted on {profile.fit.points} measurements with "
                     f"{profile.fit.mape_pct:.0f} % mean error (worst "
                     f"{profile.fit.max_abs_pct:.0f} %); other families can be off by more "
@@ -264,6 +283,7 @@ def assumptions(profile: Profile) -> str:
 
 
 __all__ = [
+    "ACTIVATION_PASS",
     "UNFUSABLE",
     "Latency",
     "assumptions",

@@ -22,7 +22,8 @@ from costmodel.base.kinds import DEFAULT_PROFILE
 from costmodel.core.graph import build_graph
 from costmodel.descriptions.configuration import resolve
 from costmodel.hardware.device_profiles import get_profile
-from costmodel.hardware.latency import assumptions, total_seconds
+from costmodel.hardware.latency import total_seconds
+from costmodel.hardware.latency_validation import estimate_note
 from costmodel.hardware.profile_spec import Profile
 from costmodel.literature import budget
 
@@ -103,7 +104,7 @@ def frontier(
                             networks=networks, alphas=alphas, resolutions=resolutions,
                             checkpoints_only=checkpoints_only)
     message = str(frame.attrs.get("message", "")).rstrip(".")
-    said = (f"Latency estimated on {chosen.name} ({assumptions(chosen)})")
+    said = (f"Latency estimated on {chosen.name} ({estimate_note(chosen)})")
     if frame.empty:
         frame.attrs["message"] = f"{message}. {said}" if message else said
         return frame

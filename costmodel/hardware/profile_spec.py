@@ -4,10 +4,12 @@ each number comes from (the built-in ones: :mod:`costmodel.hardware.device_profi
 A profile gives, per latency kind (``conv``, ``pointwise``, ``depthwise``, ``fc``,
 ``elementwise``), a compute rate P in FLOP/s and an overhead t₀ in seconds per operation, one
 memory bandwidth BW in bytes/s, a fixed cost per inference, the dtype and whether activations
-are fused into the operation before them. Three sources:
+are fused into the operation before them. Four sources:
 
-* ``pixel1``: fitted by non-negative least squares to the 22 published MobileNet v2 Pixel-1
-  latencies (TF-slim README), fit quality attached;
+* published latencies: the built-in profiles fitted by
+  :func:`costmodel.hardware.profile_fit.fit_profile` on MobileNet v1 and/or v2 rows of their
+  device (:mod:`costmodel.hardware.device_fit`), fit quality attached;
+* a user's measurements, fitted by :func:`costmodel.fit_profile` and saved under a name;
 * a spec sheet (:func:`profile_from_spec`): peak GFLOP/s and GB/s as printed;
 * this machine, measured by :func:`costmodel.calibrate` and saved under a name.
 """
@@ -65,12 +67,28 @@ def check_profile_name(name: object, *, saving: bool = True) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class FitQuality:
-    """How well a fitted profile reproduces the latencies it was fitted on."""
+    """How well a fitted profile reproduces the latencies it was fitted on, and how well the
+    measurements determine it.
+
+    ``free_parameters`` is the number of unknowns fitted (rates, bandwidth, overheads, one
+    scale factor for a profile fitted ``like`` another); ``at_bound`` names those the
+    measurements push to a given bound (a spec-sheet peak rate or bandwidth: the data would
+    have them faster); ``condition_number`` is that of the fit's design matrix over the
+    unknowns strictly inside their bounds (columns scaled to unit length; large means two
+    unknowns cannot be told apart). ``None`` where not known (a profile from an older file).
+    """
 
     points: int
     mape_pct: float
     max_abs_pct: float
     source: str
+    free_parameters: int | None = None
+    at_bound: tuple[str, ...] = ()
+    condition_number: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.at_bound, tuple):  # read back from JSON as a list
+            object.__setattr__(self, "at_bound", tuple(self.at_bound))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,6 +49,9 @@ FILES: tuple[str, ...] = (
     "timm_results_imagenet.csv",
     "next_families_papers.csv",
     "timm_benchmark_gmacs.csv",
+    "tflite_hosted_models.csv",
+    "tflite_benchmarks.csv",
+    "timm_i9_latency.csv",
 )
 #: Sources that print ``round(x, 2)`` into a number column, which drops trailing zeros (timm's
 #: benchmark.py: ``gmacs=round(macs / 1e9, 2)``, ``param_count=round(n / 1e6, 2)``; "0.4" is

@@ -48,7 +48,7 @@ MAX_OUTPUT_ROWS = 1_000_000
 _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds",
            "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
            "--rules", "--variant", "--arch", "--out", "--format", "--profile", "--dtype",
-           "--name"}
+           "--name", "--description", "--like", "--max-gflops", "--max-gbs"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -206,6 +206,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="this-machine", help="the profile's name")
     p.add_argument("--no-save", action="store_true", help="print the profile, do not save it")
     output(p, "text")
+    p = sub.add_parser("profile", help="a device profile from your measurements (profile fit)")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = actions.add_parser(
+        "fit", help="fit a profile to measured latencies and save it",
+        description="FILE.csv: one row per measured configuration, columns network, "
+                    "resolution (px) and latency_ms (batch 1), optionally alpha, rules and "
+                    "num_classes; other columns are ignored.")
+    p.add_argument("file", metavar="FILE.csv", help="the measurements")
+    p.add_argument("--name", required=True, help="the profile's name")
+    p.add_argument("--description", default="", help="what was measured, and how")
+    p.add_argument("--like", default=None, metavar="PROFILE",
+                   help="keep this profile's shape and fit one scale factor (few rows)")
+    p.add_argument("--max-gflops", type=_number("max-gflops"), default=None,
+                   help="the device's peak rate from its spec sheet, GFLOP/s")
+    p.add_argument("--max-gbs", type=_number("max-gbs"), default=None,
+                   help="the device's memory bandwidth from its spec sheet, GB/s")
+    p.add_argument("--fused-activations", action="store_true",
+                   help="the runtime fuses h-swish, swish, sigmoid and GELU into the conv")
+    p.add_argument("--no-save", action="store_true", help="print the profile, do not save it")
+    output(p, "text")
     p = sub.add_parser("report", help="totals, savings, the published figures, top-1")
     configuration(p)
     output(p, "text")
@@ -310,6 +330,8 @@ def _run(args: argparse.Namespace) -> str:
         return str(pd.DataFrame(rows).to_string(index=False))
     if args.command in ("latency", "memory", "profiles", "calibrate"):
         return _device(args)
+    if args.command == "profile":
+        return _profile_fit(args)
     if args.command == "report":
         r = _report(args)
         if args.format == "json":
@@ -427,6 +449,56 @@ def _device(args: argparse.Namespace) -> str:
             f"{memory.weights_bytes:,} bytes; peak activations {memory.peak_activation_bytes:,} "
             f"bytes at {memory.peak_layer} (inputs + output + tensors held for later); largest "
             f"tensor {memory.largest_tensor_elements:,} elements ({memory.largest_tensor_layer})")
+
+
+def _profile_fit(args: argparse.Namespace) -> str:
+    """``costmodel profile fit FILE.csv --name NAME``: fit, print and (unless --no-save) save."""
+    import re
+
+    import pandas as pd
+
+    import costmodel
+    from costmodel.hardware.profile_fit import read_measurement_file
+    from costmodel.hardware.profile_spec import (
+        check_profile_name,
+        save_profile,
+        writable_profiles_dir,
+    )
+
+    check_profile_name(args.name, saving=not args.no_save)
+    if not args.no_save:
+        writable_profiles_dir()
+    try:
+        profile = costmodel.fit_profile(
+            read_measurement_file(args.file), name=args.name, description=args.description,
+            like=args.like, fused_activations=args.fused_activations,
+            max_flops=None if args.max_gflops is None else args.max_gflops * 1e9,
+            max_bandwidth=None if args.max_gbs is None else args.max_gbs * 1e9,
+            provenance=f"measurements in {args.file}")
+    except ValueError as error:  # a row of the file: say its line (the header is line 1)
+        message = re.sub(r"measurement row (\d+)",
+                         lambda m: f"{args.file} line {int(m.group(1)) + 1}", str(error))
+        raise ValueError(message) from None
+    if not args.no_save:
+        path = save_profile(profile)
+        print(f"saved profile {profile.name!r} to {path}", file=sys.stderr)
+    if args.format == "json":
+        return profile.to_json()
+    fit = profile.fit
+    frame = pd.DataFrame([{
+        "name": profile.name,
+        "gemm_gflops": profile.peak_flops[LatencyKind.POINTWISE] / 1e9,
+        "depthwise_gflops": profile.peak_flops[LatencyKind.DEPTHWISE] / 1e9,
+        "bandwidth_gbs": profile.bandwidth / 1e9,
+        "overhead_us": profile.overhead[LatencyKind.POINTWISE] * 1e6,
+        "invocation_ms": profile.invocation * 1e3,
+        "points": fit.points if fit else None, "mape_pct": fit.mape_pct if fit else None,
+        "max_abs_pct": fit.max_abs_pct if fit else None}])
+    if args.format != "text":
+        return _table(frame, args.format)
+    bound = f"; at a bound: {', '.join(fit.at_bound)}" if fit and fit.at_bound else ""
+    return (f"{profile.name}: {profile.provenance}{bound}\n"
+            f"{frame.to_string(index=False)}")
 
 
 def _plot(args: argparse.Namespace) -> str:
