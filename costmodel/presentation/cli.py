@@ -48,7 +48,7 @@ MAX_OUTPUT_ROWS = 1_000_000
 _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds",
            "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
            "--rules", "--variant", "--arch", "--out", "--format", "--profile", "--dtype",
-           "--name"}
+           "--name", "--weights", "--seed"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -206,6 +206,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="this-machine", help="the profile's name")
     p.add_argument("--no-save", action="store_true", help="print the profile, do not save it")
     output(p, "text")
+    p = sub.add_parser("export-onnx", help="the network as an ONNX graph (opset 17; needs the "
+                                           "onnx extra)")
+    configuration(p)
+    p.add_argument("--out", metavar="FILE.onnx", required=True, help="the file to write")
+    p.add_argument("--weights", choices=("random", "zeros"), default="random",
+                   help="seeded He-normal random weights (default) or zeros")
+    p.add_argument("--seed", type=_integer("seed"), default=0, help="random seed (default 0)")
     p = sub.add_parser("report", help="totals, savings, the published figures, top-1")
     configuration(p)
     output(p, "text")
@@ -302,6 +309,8 @@ def _run(args: argparse.Namespace) -> str:
         return str(pd.DataFrame(rows).to_string(index=False))
     if args.command in ("latency", "memory", "profiles", "calibrate"):
         return _device(args)
+    if args.command == "export-onnx":
+        return _export_onnx(args)
     if args.command == "report":
         r = _report(args)
         if args.format == "json":
@@ -411,6 +420,22 @@ def _device(args: argparse.Namespace) -> str:
             f"{memory.weights_bytes:,} bytes; peak activations {memory.peak_activation_bytes:,} "
             f"bytes at {memory.peak_layer} (inputs + output + tensors held for later); largest "
             f"tensor {memory.largest_tensor_elements:,} elements ({memory.largest_tensor_layer})")
+
+
+def _export_onnx(args: argparse.Namespace) -> str:
+    from costmodel.hardware.onnx_export import OPSET, MissingExtraError
+
+    out: str = args.out
+    if not out.lower().endswith(".onnx"):
+        raise ValueError(f"--out must end in .onnx; got {out!r}")
+    r = _report(args)
+    try:
+        model = r.to_onnx(out, weights=args.weights, seed=args.seed)
+    except (MissingExtraError, OSError) as error:
+        raise _OutputError(str(error)) from None
+    return (f"wrote {out}: {r.network.title}, α = {r.alpha:g}, {r.resolution} px, "
+            f"{len(model.graph.node):,} nodes, opset {OPSET}, {args.weights} weights, "
+            f"batchnorm folded; {r.mult_adds:,} Mult-Adds, {r.params:,} parameters")
 
 
 def _plot(args: argparse.Namespace) -> str:
@@ -524,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if out is not None and not out.strip():
             raise ValueError("--out must name a file; got an empty name")
         output = _run(args)
-        if out and args.command != "plot":
+        if out and args.command not in ("plot", "export-onnx"):
             _write(out, output + "\n")
         elif output:
             _emit(output)
