@@ -40,11 +40,16 @@ _EXPORTS = {
     "profile_from_spec": "costmodel.hardware.profile_spec",
     "Profile": "costmodel.hardware.profile_spec",
     "calibrate": "costmodel.hardware.calibration",
+    "measure": "costmodel.hardware.onnx_run",
+    "Measurement": "costmodel.hardware.onnx_run",
+    "measurements_frame": "costmodel.hardware.onnx_run",
+    "fit_measured_profile": "costmodel.hardware.onnx_run",
 }
 
 __all__ = [
     "COUNTING_CONVENTION",
     "VARIANTS",
+    "Measurement",
     "Network",
     "Profile",
     "Report",
@@ -53,12 +58,15 @@ __all__ = [
     "budget_curve",
     "calibrate",
     "derive",
+    "fit_measured_profile",
     "formula_catalog",
     "frontier",
     "get_profile",
     "kernel_scaling_mistake",
     "load_architecture",
     "load_network",
+    "measure",
+    "measurements_frame",
     "networks",
     "predict_accuracy",
     "profile_from_spec",
@@ -78,6 +86,12 @@ if TYPE_CHECKING:
     from costmodel.descriptions.network_tables import load_architecture, load_network
     from costmodel.hardware.calibration import calibrate
     from costmodel.hardware.device_profiles import get_profile, profiles
+    from costmodel.hardware.onnx_run import (
+        Measurement,
+        fit_measured_profile,
+        measure,
+        measurements_frame,
+    )
     from costmodel.hardware.profile_spec import Profile, profile_from_spec
     from costmodel.literature.accuracy import accuracy_data, reconciliation
     from costmodel.literature.accuracy_model import accuracy_fits, predict_accuracy

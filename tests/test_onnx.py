@@ -1,4 +1,4 @@
-"""The ONNX export and its independent Mult-Adds count.
+"""The ONNX export, its independent Mult-Adds count, and measuring with ONNX Runtime.
 
 The export's Conv, Gemm and MatMul multiply-accumulates are counted from the ONNX graph's own
 shapes by crosscheck/onnx_macs.py (it imports nothing of costmodel); the expected numbers are
@@ -10,6 +10,7 @@ ConvNeXt-atto (unpadded patchify, LayerNorm, GELU, layer scale). Nothing here as
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import onnx
 import onnxruntime as ort
 
 import costmodel
-from costmodel.hardware import onnx_export
+from costmodel.hardware import onnx_export, onnx_run
 from costmodel.presentation.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosscheck"))
@@ -137,3 +138,90 @@ def test_cli_export_onnx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["export-onnx", "--network", "mobilenet_v1", "--out",
                  str(tmp_path / "missing" / "v1.onnx")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def test_measure_returns_runs_quartiles_and_layers_beside_the_estimate() -> None:
+    lines: list[str] = []
+    m = costmodel.measure(0.35, resolution=96, network="mobilenet_v2", warmup=1, repeats=3,
+                          progress=lines.append)
+    assert (m.network, m.alpha, m.resolution, m.num_classes, m.threads, m.repeats) == (
+        "mobilenet_v2", 0.35, 96, 1001, 1, 3)
+    assert m.mult_adds == 11_935_408
+    assert len(m.times_ms) == 3 and m.q1_ms <= m.median_ms <= m.q3_ms
+    assert m.iqr_ms == m.q3_ms - m.q1_ms
+    assert m.estimate_ms == costmodel.report(0.35, resolution=96, network="mobilenet_v2"
+                                             ).latency(m.profile).total_ms
+    assert any("warm-up" in line for line in lines) and any("3/3 runs" in line for line in lines)
+    assert m.layers is not None
+    layers = m.layers
+    names = list(layers["name"])
+    assert names[:3] == ["stem", "b1.dw", "b1.project"] and "classifier" in names
+    assert (layers["measured_ms"] >= 0).all() and layers["measured_ms"].sum() > 0
+    assert math.isclose(layers["measured_pct"].sum(), 100)
+    # the estimate's rows and the measured ones are the same operations
+    estimate = costmodel.report(0.35, resolution=96, network="mobilenet_v2").latency(
+        m.profile).layers
+    assert set(estimate["name"]) - {"(invocation)"} <= set(names)
+
+
+def test_measure_refuses_bad_settings() -> None:
+    with pytest.raises(ValueError, match=r"repeats must be an integer in \[3, 10,000\]; got 2"):
+        costmodel.measure(network="mobilenet_v1_cifar", repeats=2)
+    with pytest.raises(ValueError, match=r"threads must be an integer in \[1, "):
+        costmodel.measure(network="mobilenet_v1_cifar", threads=0)
+    with pytest.raises(ValueError, match=r"warmup must be an integer in \[0, 1,000\]"):
+        costmodel.measure(network="mobilenet_v1_cifar", warmup=1001)
+    with pytest.raises(ValueError, match=r"a measurement does at most 1e\+12"):
+        costmodel.measure(network="efficientnet_b3", resolution=1000, repeats=10_000)
+    assert main(["measure", "--network", "mobilenet_v1_cifar", "--repeats", "1"]) == 2
+
+
+def test_node_names_map_back_to_operations() -> None:
+    operations = {"stem", "b1.dw", "b1.project", "conv_dw1_pw1"}
+    assert onnx_run.operation_of("stem_nchwc_kernel_time", operations) == "stem"
+    assert onnx_run.operation_of("b1.dw/relu_nchwc_kernel_time", operations) == "b1.dw"
+    assert onnx_run.operation_of("b1.project_kernel_time", operations) == "b1.project"
+    assert onnx_run.operation_of("conv_dw1_pw1_kernel_time", operations) == "conv_dw1_pw1"
+    assert onnx_run.operation_of("ReorderOutput_token_183_kernel_time", operations) is None
+
+
+def _measurement(network: str, resolution: int, median: float) -> onnx_run.Measurement:
+    return onnx_run.Measurement(
+        network=network, title=network, rules="tf-slim", alpha=1.0, resolution=resolution,
+        num_classes=1001, mult_adds=1, threads=1, warmup=0, repeats=3,
+        times_ms=(median - 1, median, median + 2), median_ms=median, q1_ms=median - 0.5,
+        q3_ms=median + 1, profile="pixel1", estimate_ms=2 * median, runtime="onnxruntime")
+
+
+def test_measurements_become_the_frame_a_profile_is_fitted_on() -> None:
+    frame = costmodel.measurements_frame([_measurement("mobilenet_v2", 224, 6.0),
+                                          _measurement("mobilenet_v2", 160, 3.5)])
+    assert list(frame.columns) == ["network", "resolution", "latency_ms", "alpha", "rules",
+                                   "num_classes"]
+    assert frame.to_dict("records") == [
+        {"network": "mobilenet_v2", "resolution": 224, "latency_ms": 6.0, "alpha": 1.0,
+         "rules": "tf-slim", "num_classes": 1001},
+        {"network": "mobilenet_v2", "resolution": 160, "latency_ms": 3.5, "alpha": 1.0,
+         "rules": "tf-slim", "num_classes": 1001}]
+    m = _measurement("mobilenet_v1", 224, 4.0)
+    assert (m.iqr_ms, m.spread_pct, m.ratio) == (1.5, 37.5, 2.0)
+
+
+def test_cli_measure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["measure", "--network", "mobilenet_v1_cifar", "--repeats", "3", "--warmup",
+                 "0", "--layers", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    header = captured.out.splitlines()[0].split(",")
+    assert {"name", "measured_ms", "estimate_ms", "estimate_over_measured"} <= set(header)
+    assert "3/3 runs" in captured.err and "per-layer profile" in captured.err  # progress
+    assert main(["measure", "--networks", "mobilenet_v1_cifar", "--resolutions", "32,33",
+                 "--repeats", "3", "--warmup", "0", "--profile", "i9-10940x-spec"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("MobileNet v1 (CIFAR-10")
+    assert "32 px" in lines[0] and "33 px" in lines[1] and "estimate on i9-10940x-spec" in lines[1]
+    assert main(["measure", "--networks", "mobilenet_v1", "--network", "mobilenet_v2"]) == 2
+    assert "give --networks or --network/--arch, not both" in capsys.readouterr().err
+    assert main(["measure", "--network", "mobilenet_v1", "--profile", "nowhere"]) == 2

@@ -1,6 +1,6 @@
 """A network as an ONNX graph, built from its :class:`~costmodel.core.graph.Graph` at one α and
 input size, so that it opens in Netron and runs in ONNX Runtime
-(``costmodel measure``).
+(:mod:`costmodel.hardware.onnx_run`).
 
 What is written, per operation of the graph (its edges are the graph's ``inputs``):
 
@@ -33,7 +33,7 @@ What is written, per operation of the graph (its edges are the graph's ``inputs`
 An operation that does not exist at this α (``OpSpec.present_if``) writes nothing and passes
 its first input on, as in the counts. Node names are the graph's operation names; the helper
 nodes of one operation are called ``NAME/what`` (``b3.dw/relu6``), so that a per-node
-profile maps back to the operation.
+profile maps back to the operation (:func:`costmodel.hardware.onnx_run.operation_of`).
 
 The opset is :data:`OPSET` (17). Weights are zeros or seeded random (He-normal, so that the
 activations stay finite): a graph to measure and to look at, not a trained model.
