@@ -480,9 +480,13 @@ def latency() -> str:
         f"rows.",
         "- `i9-10940x-spec`: the spec sheet, not measured.",
         "- `costmodel.calibrate()` (`costmodel calibrate`): this machine in a few seconds: "
-        "peak GEMM rate, copy bandwidth, tiny-operation overheads, and with PyTorch a ladder "
-        "of operations of each kind to which rates, overheads and bandwidth are fitted; saved "
-        "under a name; a noisy or interrupted run changes nothing.",
+        "peak GEMM rate, copy bandwidth, tiny-operation overheads, and a ladder of operations "
+        "of each kind to which rates, overheads and bandwidth are fitted; with ONNX Runtime "
+        "(the default where the onnx extra is installed: the runtime `costmodel measure` runs "
+        "networks with; one session run's overhead becomes the profile's per-inference cost, "
+        "and the per-node overheads come from chains of tiny nodes) or PyTorch "
+        "(`--backend pytorch`), else numpy without the ladder; saved under a name; a noisy or "
+        "interrupted run changes nothing.",
         "",
         "## Validation",
         "",

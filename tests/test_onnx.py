@@ -225,3 +225,40 @@ def test_cli_measure(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["measure", "--networks", "mobilenet_v1", "--network", "mobilenet_v2"]) == 2
     assert "give --networks or --network/--arch, not both" in capsys.readouterr().err
     assert main(["measure", "--network", "mobilenet_v1", "--profile", "nowhere"]) == 2
+
+
+# --- calibrating with ONNX Runtime --------------------------------------------------------
+
+
+def test_calibrate_with_onnx_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    from calibration_clock import steady_clock
+
+    steady_clock(monkeypatch)  # measurements injected: the verdict never depends on the load
+    lines: list[str] = []
+    profile = costmodel.calibrate("ort-box", save=False, progress=lines.append,
+                                  backend="onnxruntime")
+    assert any("MatMul, ONNX Runtime" in line for line in lines)
+    assert any("chains of 16 tiny nodes" in line for line in lines)
+    assert profile.extra["backend"] == "onnxruntime"
+    assert "ONNX Runtime" in profile.provenance
+    # every round takes 1 ms under the steady clock: one session run is the invocation
+    assert profile.invocation == 1e-3
+    assert all(v > 0 for v in profile.peak_flops.values()) and profile.bandwidth > 0
+    # auto takes ONNX Runtime where it is installed
+    auto = costmodel.calibrate("ort-box", save=False, backend="auto")
+    assert auto.extra["backend"] == "onnxruntime"
+    with pytest.raises(ValueError, match=r"backend must be one of auto, onnxruntime, pytorch, "
+                                         r"numpy; got 'tpu'"):
+        costmodel.calibrate("ort-box", save=False, backend="tpu")
+
+
+def test_calibrate_names_the_missing_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "onnxruntime" else real(name, *a))
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(onnx_export.MissingExtraError, match=r"costmodel\[onnx\]"):
+        costmodel.calibrate("ort-box", save=False, backend="onnxruntime")
+    assert main(["calibrate", "--no-save", "--backend", "onnxruntime"]) == 1

@@ -49,7 +49,7 @@ _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds"
            "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
            "--rules", "--variant", "--arch", "--out", "--format", "--profile", "--dtype",
            "--name", "--weights", "--seed", "--threads", "--warmup", "--repeats",
-           "--networks", "--save-profile"}
+           "--networks", "--save-profile", "--backend"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -206,6 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="measure this machine (about 10 s) into a profile")
     p.add_argument("--name", default="this-machine", help="the profile's name")
     p.add_argument("--no-save", action="store_true", help="print the profile, do not save it")
+    p.add_argument("--backend", choices=("auto", "onnxruntime", "pytorch", "numpy"),
+                   default="auto", help="what measures: ONNX Runtime (auto's choice where "
+                                        "installed), else PyTorch, else numpy")
     output(p, "text")
     p = sub.add_parser("export-onnx", help="the network as an ONNX graph (opset 17; needs the "
                                            "onnx extra)")
@@ -414,11 +417,13 @@ def _device(args: argparse.Namespace) -> str:
         return "\n".join(lines)
     if args.command == "calibrate":
         from costmodel.hardware.calibration import CalibrationError
+        from costmodel.hardware.onnx_export import MissingExtraError
 
         try:
             profile = costmodel.calibrate(args.name, save=not args.no_save,
-                                          progress=lambda line: print(line, file=sys.stderr))
-        except CalibrationError as error:
+                                          progress=lambda line: print(line, file=sys.stderr),
+                                          backend=args.backend)
+        except (CalibrationError, MissingExtraError) as error:
             raise _OutputError(str(error)) from None
         if args.format == "json":
             return profile.to_json()
