@@ -26,7 +26,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The independent counter: fvcore on a PyTorch build of the same network (large; not in `make test`).
+# The independent counters: fvcore on a PyTorch build of the same network, and the exported ONNX
+# graph's own shapes (large; not in `make test`).
 $(VENV)/.crosscheck: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,crosscheck]"
 	touch $(VENV)/.crosscheck

@@ -1,6 +1,6 @@
 """Validation (b): this CPU, measured with PyTorch at one thread.
 
-1. Calibrate this machine (costmodel.calibrate, not saved).
+1. Calibrate this machine (costmodel.calibrate with PyTorch, not saved).
 2. For the 16 MobileNet v1 and 22 MobileNet v2 configurations of the published tables, time
    every conv and fully connected layer alone (batch 1, float32, NCHW, batchnorm folded, the
    shapes of report().layers): warm-up, then the median of 30 runs, the repeats interleaved
@@ -138,8 +138,9 @@ def kendall_tau(a: list[float], b: list[float]) -> float:
 def main() -> None:
     warnings.simplefilter("ignore")
     torch.set_num_threads(1)
-    first = costmodel.calibrate("cpu-run-1", save=False, progress=print)
-    profile = costmodel.calibrate("cpu", save=False)
+    # PyTorch: the layers below are timed with PyTorch
+    first = costmodel.calibrate("cpu-run-1", save=False, progress=print, backend="pytorch")
+    profile = costmodel.calibrate("cpu", save=False, backend="pytorch")
     peak = float(profile.extra["peak_gemm_gflops"]) * 1e9
     print(f"calibration twice: peak GEMM {first.extra['peak_gemm_gflops']} and "
           f"{profile.extra['peak_gemm_gflops']} GFLOP/s, copy {first.extra['copy_gbs']} and "

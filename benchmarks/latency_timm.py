@@ -6,7 +6,8 @@ an i7-12700H. Mult-Adds order v1 after v2 and v3-Large, where both CPUs run it f
 script says where the latency model orders the five as measured, and where not, on:
 
 * the i9-10940X by its spec sheet (i9-10940x-spec: no overhead, peak rates);
-* this machine, calibrated now (costmodel.calibrate, not saved; PyTorch if installed).
+* this machine, calibrated now (costmodel.calibrate, not saved; PyTorch if installed, as timm
+  times PyTorch, else numpy).
 
 Deterministic for the spec sheet; the calibrated column moves with this machine. Writes
 latency_timm.csv.
@@ -14,6 +15,7 @@ latency_timm.csv.
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from itertools import combinations
 from pathlib import Path
 
@@ -36,7 +38,9 @@ def kendall_tau(a: list[float], b: list[float]) -> float:
 
 def main() -> None:
     profiles = {"i9-10940x-spec": costmodel.get_profile("i9-10940x-spec"),
-                "this machine": costmodel.calibrate("this-machine", save=False)}
+                "this machine": costmodel.calibrate(
+                    "this-machine", save=False,
+                    backend="pytorch" if find_spec("torch") else "numpy")}
     rows = []
     devices = sorted({r.device for r in published_rows() if r.file == FILE})
     for device in devices:

@@ -41,11 +41,16 @@ _EXPORTS = {
     "fit_profile": "costmodel.hardware.profile_fit",
     "Profile": "costmodel.hardware.profile_spec",
     "calibrate": "costmodel.hardware.calibration",
+    "measure": "costmodel.hardware.onnx_run",
+    "Measurement": "costmodel.hardware.onnx_run",
+    "measurements_frame": "costmodel.hardware.onnx_run",
+    "fit_measured_profile": "costmodel.hardware.onnx_run",
 }
 
 __all__ = [
     "COUNTING_CONVENTION",
     "VARIANTS",
+    "Measurement",
     "Network",
     "Profile",
     "Report",
@@ -54,6 +59,7 @@ __all__ = [
     "budget_curve",
     "calibrate",
     "derive",
+    "fit_measured_profile",
     "fit_profile",
     "formula_catalog",
     "frontier",
@@ -61,6 +67,8 @@ __all__ = [
     "kernel_scaling_mistake",
     "load_architecture",
     "load_network",
+    "measure",
+    "measurements_frame",
     "networks",
     "predict_accuracy",
     "profile_from_spec",
@@ -81,6 +89,12 @@ if TYPE_CHECKING:
     from costmodel.hardware.calibration import calibrate
     from costmodel.hardware.device_profiles import get_profile, profiles
     from costmodel.hardware.latency_budget import frontier
+    from costmodel.hardware.onnx_run import (
+        Measurement,
+        fit_measured_profile,
+        measure,
+        measurements_frame,
+    )
     from costmodel.hardware.profile_fit import fit_profile
     from costmodel.hardware.profile_spec import Profile, profile_from_spec
     from costmodel.literature.accuracy import accuracy_data, reconciliation

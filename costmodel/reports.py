@@ -25,6 +25,7 @@ from costmodel.descriptions.network_spec import Network
 from costmodel.hardware.device_profiles import get_profile
 from costmodel.hardware.latency import Latency, estimate
 from costmodel.hardware.memory import Memory, memory
+from costmodel.hardware.onnx_export import export_onnx
 from costmodel.hardware.profile_spec import Profile
 from costmodel.literature.accuracy_model import AccuracyPrediction, predict_for_report
 from costmodel.literature.published import (
@@ -36,6 +37,9 @@ from costmodel.literature.published import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    import onnx
     import pandas as pd
 
 
@@ -121,6 +125,17 @@ class Report(Counts):
         """The latency estimate on ``profile`` (a name from :func:`costmodel.profiles` or a
         :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.hardware.latency`."""
         return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
+
+    def to_onnx(self, path: str | Path | None = None, *, weights: str = "random",
+                seed: int = 0) -> onnx.ModelProto:
+        """This configuration as an ONNX model (opset 17; batchnorm folded into biases;
+        ``weights`` ``"random"`` from ``seed`` or ``"zeros"``), written to ``path`` where one
+        is given; see :mod:`costmodel.hardware.onnx_export`. It passes ``onnx.checker``, runs
+        in ONNX Runtime and gives ``(1, classes)`` logits. ``ValueError`` beyond the size
+        limits; :class:`~costmodel.hardware.onnx_export.MissingExtraError` without the
+        ``onnx`` extra."""
+        return export_onnx(self.graph, self.alpha, self.resolution, path, weights=weights,
+                           seed=seed, title=self.network.key, doc=title(self))
 
     # --- output ----------------------------------------------------------------------------
 

@@ -48,7 +48,9 @@ MAX_OUTPUT_ROWS = 1_000_000
 _VALUED = {"--alpha", "--rho", "--resolution", "--image-size", "--max-mult-adds",
            "--max-params", "--alphas", "--resolutions", "--classes", "--depth", "--network",
            "--rules", "--variant", "--arch", "--out", "--format", "--profile", "--dtype",
-           "--name", "--description", "--like", "--max-gflops", "--max-gbs"}
+           "--name", "--description", "--like", "--max-gflops", "--max-gbs", "--weights",
+           "--seed", "--threads", "--warmup", "--repeats", "--networks", "--save-profile",
+           "--backend", "--max-latency-ms", "--stride", "--block"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -205,6 +207,37 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibrate", help="measure this machine (about 10 s) into a profile")
     p.add_argument("--name", default="this-machine", help="the profile's name")
     p.add_argument("--no-save", action="store_true", help="print the profile, do not save it")
+    p.add_argument("--backend", choices=("auto", "onnxruntime", "pytorch", "numpy"),
+                   default="auto", help="what measures: ONNX Runtime (auto's choice where "
+                                        "installed), else PyTorch, else numpy")
+    output(p, "text")
+    p = sub.add_parser("export-onnx", help="the network as an ONNX graph (opset 17; needs the "
+                                           "onnx extra)")
+    configuration(p)
+    p.add_argument("--out", metavar="FILE.onnx", required=True, help="the file to write")
+    p.add_argument("--weights", choices=("random", "zeros"), default="random",
+                   help="seeded He-normal random weights (default) or zeros")
+    p.add_argument("--seed", type=_integer("seed"), default=0, help="random seed (default 0)")
+    p = sub.add_parser("measure", help="run the network with ONNX Runtime on this CPU, beside "
+                                       "the estimate (needs the onnx extra)")
+    configuration(p)
+    p.add_argument("--networks", default=None,
+                   help="several networks, comma-separated (instead of --network)")
+    p.add_argument("--resolutions", default=None,
+                   help="several input sizes, e.g. 160,224 (instead of --resolution)")
+    p.add_argument("--threads", type=_integer("threads"), default=1,
+                   help="ONNX Runtime intra-op threads, pinned (default 1)")
+    p.add_argument("--warmup", type=_integer("warmup"), default=10,
+                   help="runs discarded before timing (default 10)")
+    p.add_argument("--repeats", type=_integer("repeats"), default=50,
+                   help="timed runs (default 50): median and interquartile range")
+    p.add_argument("--layers", action="store_true",
+                   help="per layer too (ONNX Runtime's profiler), beside the estimate")
+    p.add_argument("--profile", default=DEFAULT_PROFILE,
+                   help="the device profile of the estimate shown beside (default pixel1; "
+                        "`costmodel calibrate` measures this machine's)")
+    p.add_argument("--save-profile", metavar="NAME", default=None,
+                   help="fit a profile to the measured runs and save it as NAME")
     output(p, "text")
     p = sub.add_parser("profile", help="a device profile from your measurements (profile fit)")
     actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -332,6 +365,10 @@ def _run(args: argparse.Namespace) -> str:
         return _device(args)
     if args.command == "profile":
         return _profile_fit(args)
+    if args.command == "export-onnx":
+        return _export_onnx(args)
+    if args.command == "measure":
+        return _measure(args)
     if args.command == "report":
         r = _report(args)
         if args.format == "json":
@@ -419,11 +456,13 @@ def _device(args: argparse.Namespace) -> str:
         return "\n".join(lines)
     if args.command == "calibrate":
         from costmodel.hardware.calibration import CalibrationError
+        from costmodel.hardware.onnx_export import MissingExtraError
 
         try:
             profile = costmodel.calibrate(args.name, save=not args.no_save,
-                                          progress=lambda line: print(line, file=sys.stderr))
-        except CalibrationError as error:
+                                          progress=lambda line: print(line, file=sys.stderr),
+                                          backend=args.backend)
+        except (CalibrationError, MissingExtraError) as error:
             raise _OutputError(str(error)) from None
         if args.format == "json":
             return profile.to_json()
@@ -499,6 +538,105 @@ def _profile_fit(args: argparse.Namespace) -> str:
     bound = f"; at a bound: {', '.join(fit.at_bound)}" if fit and fit.at_bound else ""
     return (f"{profile.name}: {profile.provenance}{bound}\n"
             f"{frame.to_string(index=False)}")
+
+
+def _export_onnx(args: argparse.Namespace) -> str:
+    from costmodel.hardware.onnx_export import OPSET, MissingExtraError
+
+    out: str = args.out
+    if not out.lower().endswith(".onnx"):
+        raise ValueError(f"--out must end in .onnx; got {out!r}")
+    r = _report(args)
+    try:
+        model = r.to_onnx(out, weights=args.weights, seed=args.seed)
+    except (MissingExtraError, OSError) as error:
+        raise _OutputError(str(error)) from None
+    return (f"wrote {out}: {r.network.title}, α = {r.alpha:g}, {r.resolution} px, "
+            f"{len(model.graph.node):,} nodes, opset {OPSET}, {args.weights} weights, "
+            f"batchnorm folded; {r.mult_adds:,} Mult-Adds, {r.params:,} parameters")
+
+
+#: Configurations one ``costmodel measure`` runs at most.
+MAX_MEASURED = 200
+
+
+def _measure(args: argparse.Namespace) -> str:
+    import costmodel
+    from costmodel.hardware.onnx_export import MissingExtraError
+    from costmodel.hardware.onnx_run import (
+        check_settings,
+        fit_measured_profile,
+        measurements_table,
+    )
+    from costmodel.hardware.profile_spec import (
+        check_profile_name,
+        save_profile,
+        writable_profiles_dir,
+    )
+
+    check_settings(args.threads, args.warmup, args.repeats)
+    costmodel.get_profile(args.profile)
+    if args.save_profile is not None:
+        check_profile_name(args.save_profile)
+        writable_profiles_dir()
+    if args.networks is not None and (args.network is not None or args.arch is not None):
+        raise ValueError("give --networks or --network/--arch, not both")
+    if args.resolutions is not None and (args.resolution is not None or args.rho is not None):
+        raise ValueError("give --resolutions or --resolution/--rho, not both")
+    names: list[Any] = ([n.strip() for n in args.networks.split(",") if n.strip()]
+                        if args.networks is not None else [_network(args)])
+    if not names:
+        raise ValueError("--networks must name at least one network")
+    sizes: list[int | None] = (_values("resolutions", args.resolutions, integers=True)
+                               if args.resolutions is not None else [args.resolution])
+    count = len(names) * len(sizes)
+    if count > MAX_MEASURED:
+        raise ValueError(f"--networks × --resolutions is {count:,} configurations; "
+                         f"`costmodel measure` runs at most {MAX_MEASURED}")
+    common = {"rules": args.rules, "num_classes": args.classes, "depth": args.depth,
+              "variant": args.variant}
+    for name in names:  # every configuration checked before the first run
+        for size in sizes:
+            costmodel.report(args.alpha, args.rho, resolution=size, network=name, **common)
+    measurements = []
+    try:
+        for name in names:
+            for size in sizes:
+                measurements.append(costmodel.measure(
+                    args.alpha, args.rho, resolution=size, network=name, **common,
+                    threads=args.threads, warmup=args.warmup, repeats=args.repeats,
+                    layers=args.layers, profile=args.profile,
+                    progress=lambda line: print(line, file=sys.stderr)))
+    except MissingExtraError as error:
+        raise _OutputError(str(error)) from None
+    saved = ""
+    if args.save_profile is not None:
+        profile = fit_measured_profile(
+            measurements, name=args.save_profile,
+            description=f"this machine, ONNX Runtime ({measurements[0].runtime}), "
+                        f"{len(measurements)} measured configurations")
+        saved = f"saved profile {args.save_profile!r} to {save_profile(profile)}"
+    single = measurements[0] if len(measurements) == 1 else None
+    if args.format != "text":
+        if single is not None and single.layers is not None:
+            return _table(single.layers, args.format, f"Measured: {single.title}")
+        return _table(measurements_table(measurements), args.format, "Measured")
+    lines = []
+    for m in measurements:
+        lines.append(
+            f"{m.title}, α = {m.alpha:g}, {m.resolution} px ({m.rules} rules): measured "
+            f"{m.median_ms:.3f} ms median (IQR {m.q1_ms:.3f}-{m.q3_ms:.3f} ms, spread "
+            f"{m.spread_pct:.0f} %, {m.repeats} runs); estimate on {m.profile}: "
+            f"{m.estimate_ms:.3f} ms ({m.ratio:.2f}× the measured)")
+        if m.layers is not None:
+            shown = m.layers[["name", "latency_kind", "mult_adds", "measured_ms",
+                              "estimate_ms", "estimate_over_measured"]]
+            lines.append(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    lines.append(f"Runtime: {measurements[0].runtime}; per-layer times are ONNX Runtime's "
+                 f"kernel times, fused nodes booked to the operation whose name they keep")
+    if saved:
+        lines.append(saved)
+    return "\n".join(lines)
 
 
 def _plot(args: argparse.Namespace) -> str:
@@ -612,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if out is not None and not out.strip():
             raise ValueError("--out must name a file; got an empty name")
         output = _run(args)
-        if out and args.command != "plot":
+        if out and args.command not in ("plot", "export-onnx"):
             _write(out, output + "\n")
         elif output:
             _emit(output)
