@@ -168,10 +168,11 @@ def standard_ops(graph: Graph) -> tuple[OpSpec, ...]:
     return tuple(out)
 
 
-def areas(strides: tuple[int, ...], resolution: int) -> list[int]:
+@lru_cache(maxsize=8192)
+def areas(strides: tuple[int, ...], resolution: int) -> tuple[int, ...]:
     """Area in pixels of every level at input ``resolution`` (each level's size from
     :func:`costmodel.core.operations.output_size`); the last entry (index ``FLAT`` = -1) is the
-    1×1 map."""
+    1×1 map. Cached: a network's strides and a size give the same areas every time."""
     size = resolution
     out = [size * size]
     for stride in strides:
@@ -180,7 +181,7 @@ def areas(strides: tuple[int, ...], resolution: int) -> list[int]:
     if size < 1:
         raise ValueError(operations.too_small(strides, resolution))
     out.append(1)
-    return out
+    return tuple(out)
 
 
 def weights_by_level(plan: Plan, channels: list[int]) -> tuple[tuple[int, ...], int, int]:
