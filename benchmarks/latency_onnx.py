@@ -50,8 +50,8 @@ import costmodel  # noqa: E402
 from costmodel.base.kinds import OpKind  # noqa: E402
 from costmodel.core.counting import count_ops  # noqa: E402
 from costmodel.hardware.calibration import CalibrationError  # noqa: E402
-from costmodel.hardware.device_fit import OVERHEAD_CLASS, RATE_CLASS, fit_terms  # noqa: E402
 from costmodel.hardware.latency import latency_kind, terms  # noqa: E402
+from costmodel.hardware.profile_fit import OVERHEAD_CLASS, RATE_CLASS, fit_terms  # noqa: E402
 from costmodel.hardware.profile_spec import Profile  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
