@@ -34,6 +34,7 @@ import costmodel  # noqa: E402
 from costmodel.base.kinds import OpKind  # noqa: E402
 from costmodel.core.counting import count_ops  # noqa: E402
 from costmodel.hardware.latency import latency_kind  # noqa: E402
+from costmodel.hardware.latency_validation import kendall_tau  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPEATS = 30
@@ -125,14 +126,6 @@ def measure_layers(calls: list[tuple[str, str, object]]) -> list[float]:
     return [statistics.median(s) for s in samples]
 
 
-def kendall_tau(a: list[float], b: list[float]) -> float:
-    concordant = discordant = 0
-    for i in range(len(a)):
-        for j in range(i + 1, len(a)):
-            s = (a[i] - a[j]) * (b[i] - b[j])
-            concordant += s > 0
-            discordant += s < 0
-    return (concordant - discordant) / (len(a) * (len(a) - 1) / 2)
 
 
 def main() -> None:

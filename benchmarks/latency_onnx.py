@@ -51,6 +51,7 @@ from costmodel.base.kinds import OpKind  # noqa: E402
 from costmodel.core.counting import count_ops  # noqa: E402
 from costmodel.hardware.calibration import CalibrationError  # noqa: E402
 from costmodel.hardware.latency import latency_kind, terms  # noqa: E402
+from costmodel.hardware.latency_validation import kendall_tau, mape  # noqa: E402
 from costmodel.hardware.profile_fit import OVERHEAD_CLASS, RATE_CLASS, fit_terms  # noqa: E402
 from costmodel.hardware.profile_spec import Profile  # noqa: E402
 
@@ -123,18 +124,8 @@ def affine(x: list[float], y: list[float]) -> tuple[float, float]:
     return float(solution[0]), float(solution[1])
 
 
-def mape(predicted: list[float], measured: list[float]) -> float:
-    return 100 * statistics.mean(abs(p - m) / m for p, m in zip(predicted, measured, strict=True))
 
 
-def kendall_tau(a: list[float], b: list[float]) -> float:
-    concordant = discordant = 0
-    for i in range(len(a)):
-        for j in range(i + 1, len(a)):
-            s = (a[i] - a[j]) * (b[i] - b[j])
-            concordant += s > 0
-            discordant += s < 0
-    return (concordant - discordant) / (len(a) * (len(a) - 1) / 2)
 
 
 def measure_all(rows: list[Row], passes: int, repeats: int, calibrated: Profile) -> None:

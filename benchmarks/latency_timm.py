@@ -22,18 +22,12 @@ from pathlib import Path
 from results_table import write_results
 
 import costmodel
+from costmodel.hardware.latency_validation import kendall_tau
 from costmodel.literature.published import published_rows
 
 HERE = Path(__file__).resolve().parent
 #: The five networks of both CPUs (latency_validation.py holds the i9's 113 rows).
 FILE = "timm_cpu.csv"
-
-
-def kendall_tau(a: list[float], b: list[float]) -> float:
-    pairs = list(combinations(range(len(a)), 2))
-    score = sum((a[i] - a[j]) * (b[i] - b[j]) > 0 for i, j in pairs) - sum(
-        (a[i] - a[j]) * (b[i] - b[j]) < 0 for i, j in pairs)
-    return score / len(pairs)
 
 
 def main() -> None:

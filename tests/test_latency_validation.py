@@ -90,3 +90,12 @@ def test_the_training_form_rows_are_reported_apart(summary: pd.DataFrame) -> Non
     apart = summary[summary["role"] == v.NOT_COMPARABLE]
     assert dict(zip(apart["family"], apart["rows"], strict=True)) == {"MobileOne": 5,
                                                                       "RepViT": 1}
+
+
+def test_kendall_tau_counts_concordant_minus_discordant_pairs() -> None:
+    from costmodel.hardware.latency_validation import kendall_tau
+
+    assert kendall_tau([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
+    assert kendall_tau([1, 2, 3], [3, 2, 1]) == -1.0
+    # (1,2) and (1,3) concordant, (2,3) discordant: (2 - 1) / 3
+    assert kendall_tau([1, 2, 3], [1, 3, 2]) == pytest.approx(1 / 3)

@@ -58,6 +58,18 @@ def mape(predicted: Sequence[float], measured: Sequence[float]) -> float:
     return float(np.mean(np.abs(p - m) / m) * 100)
 
 
+def kendall_tau(a: Sequence[float], b: Sequence[float]) -> float:
+    """Kendall's τ-a of two orderings: (concordant − discordant pairs) / all pairs (ties count
+    in neither)."""
+    concordant = discordant = 0
+    for i in range(len(a)):
+        for j in range(i + 1, len(a)):
+            sign = (a[i] - a[j]) * (b[i] - b[j])
+            concordant += sign > 0
+            discordant += sign < 0
+    return (concordant - discordant) / (len(a) * (len(a) - 1) / 2)
+
+
 def _ranks(values: Sequence[float]) -> np.ndarray:
     x = np.asarray(values, float)
     order = np.argsort(x, kind="mergesort")
@@ -275,5 +287,5 @@ def estimate_note(profile: Profile) -> str:
 __all__ = ["CPU_TARGET_PCT", "FIT", "HELD_OUT", "NOT_COMPARABLE", "PHONE_TARGET_PCT", "TARGET_PCT",
            "Counted",
            "activation_count", "affine_fit", "baselines", "counted", "estimate_note",
-           "held_out_error", "mape", "scale_fit", "scores", "spearman", "summary",
+           "held_out_error", "kendall_tau", "mape", "scale_fit", "scores", "spearman", "summary",
            "validation_rows"]
