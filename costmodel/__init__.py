@@ -1,5 +1,6 @@
-"""costmodel: exact, symbolic cost (Mult-Adds, parameters) of depthwise-separable CNNs:
-MobileNet v1, v2, v3, MnasNet-A1 and EfficientNet B0-B3, each as its builders build it.
+"""costmodel: exact, symbolic cost (Mult-Adds, parameters) of depthwise-separable CNNs, with
+memory and latency: 118 networks (MobileNet v1-v4, MnasNet, EfficientNet and its variants,
+MixNet, GhostNet, ShuffleNet v2, ConvNeXt, MobileOne, ...), each as its builder builds it.
 
 Mult-Adds are multiply-accumulates of conv and fully connected layers (squeeze-and-excite 1×1
 convs included); parameters are the weights and biases the network has, batchnorm folded. See
