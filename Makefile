@@ -33,7 +33,7 @@ $(VENV)/.crosscheck: $(STAMP)
 	touch $(VENV)/.crosscheck
 
 crosscheck: $(VENV)/.crosscheck
-	$(BIN)/python -m pytest crosscheck tests/test_onnx.py
+	$(BIN)/python -m pytest crosscheck tests/test_onnx_export.py
 
 # Speed of every network, and against fvcore, ptflops and thop (see benchmarks/run.py); writes
 # benchmarks/results.csv and benchmarks/networks.csv, then regenerates docs/speed.md.
