@@ -184,3 +184,12 @@ def test_a_family_name_may_not_be_a_model_name() -> None:
     text = FILE.format(extra="", depth="1.0").replace("family_name.tiny:", "family_name.tiny_050:")
     with pytest.raises(ValueError, match="family name 'tiny_050' is one of this file's models"):
         parse_timm(text)
+
+
+def test_a_fixed_width_name_at_another_alpha_names_the_way_to_that_width() -> None:
+    # timm builds mobilenetv4_conv_small at 1.0 only; its table's other names are its widths
+    with pytest.raises(ValueError, match=r"its other widths are mobilenetv4_conv_small_035 "
+                                         r"\(α 0\.35\), mobilenetv4_conv_small_050 \(α 0\.5\)"):
+        costmodel.report(0.5, network="mobilenetv4_conv_small")
+    with pytest.raises(ValueError, match=r"the family name 'mobilenetv2' takes any alpha"):
+        costmodel.report(0.5, network="mobilenetv2_100")

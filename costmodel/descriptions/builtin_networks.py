@@ -101,6 +101,12 @@ NETWORK_NAMES: tuple[str, ...] = (*_BUILTIN, *_TIMM_FILES)
 FAMILY.update(_TIMM_FAMILY)
 
 
+def table_file(name: str) -> str:
+    """The data file (under ``data/networks/``) that describes built-in network ``name``;
+    networks of one file share its table (timm's widths of one architecture)."""
+    return f"timm/{_TIMM_FILES[name]}" if name in _TIMM_FILES else _BUILTIN[name][0]
+
+
 @cache
 def _timm_file(filename: str) -> dict[str, Network]:
     from costmodel.descriptions.timm_tables import parse_timm
@@ -180,4 +186,4 @@ def networks() -> tuple[NetworkInfo, ...]:
 
 
 __all__ = ["FAMILY", "NETWORK_NAMES", "TIMM_FAMILY_NAMES", "NetworkInfo", "data_dir",
-           "get_network", "is_builtin", "networks", "read_data_text"]
+           "get_network", "is_builtin", "networks", "read_data_text", "table_file"]

@@ -8,11 +8,15 @@ a ``ValueError`` naming the field and the accepted range.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from costmodel.descriptions.builtin_networks import NETWORK_NAMES, TIMM_FAMILY_NAMES, get_network
+from costmodel.descriptions.builtin_networks import (
+    NETWORK_NAMES,
+    TIMM_FAMILY_NAMES,
+    get_network,
+    table_file,
+)
 from costmodel.descriptions.network_spec import Network, RuleSet
 
 MAX_ALPHA = 4.0
@@ -155,9 +159,10 @@ def check_width_for(net: Network, alpha: float) -> None:
     if net.fixed_width and alpha != net.width:
         builder = ", ".join(net.rule_names)
         family = [name for name, base in TIMM_FAMILY_NAMES.items() if base == net.key]
-        stem = re.sub(r"_\d+$", "", net.key)
-        siblings = [name for name in NETWORK_NAMES if name != net.key and (
-            name == stem or re.fullmatch(rf"{re.escape(stem)}_\d+", name))]
+        # the same table at its other widths (mobilenetv4_conv_small_035, _050)
+        siblings = [f"{name} (α {get_network(name).width:g})" for name in NETWORK_NAMES
+                    if net.key in NETWORK_NAMES and table_file(name) == table_file(net.key)
+                    and get_network(name).width != net.width]
         hint = (f"; the family name {family[0]!r} takes any alpha" if family
                 else f"; its other widths are {', '.join(siblings)}" if siblings else "")
         raise ValueError(f"alpha must be {net.width:g} for {net.title}: its builder ({builder}) "
