@@ -45,6 +45,7 @@ from costmodel.presentation.dashboard_state import (
     column_spec,
     network_choices,
     network_label,
+    profile_names,
     read_link,
     widget_ranges,
 )
@@ -55,6 +56,7 @@ from costmodel.teaching.exercises import (
     MAX_QUESTION_NUMBER,
     MAX_WORKSHEET_QUESTIONS,
     Session,
+    answer_text,
     exercise_kinds,
     grade,
     make_exercise,
@@ -81,11 +83,6 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
 LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
-
-
-def profile_names() -> list[str]:
-    """The device profiles a latency budget can be estimated on (built-in and saved)."""
-    return [p.name for p in costmodel.profiles()]
 # one of the accuracy chart's two layouts, by the screen's width
 # and, on a phone, the headline numbers compact and kept on screen while the controls below
 # them scroll (a preset tapped further down leaves them in view)
@@ -224,6 +221,8 @@ def _restart_exercises() -> None:
 
 def _reset_score() -> None:
     st.session_state["exercise_session"] = Session()
+
+
 # --- the lesson's step-by-step reveal ---------------------------------------------------------
 # lesson_progress: {lesson id: steps open}; a step's check question, answered right (or its
 # answer asked for), opens the next. The lesson id is the network and block, not α or the size,
@@ -322,8 +321,7 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
             with st.expander(f"Check: {question.question}"):
                 _question(lesson_id, i, question, gate=False)
         elif i + 1 < opened:  # answered: the next step is open
-            expected = reveal(question).message.removeprefix("The answer is ")
-            st.caption(markdown_text(f"✓ {question.question} {expected}"))
+            st.caption(markdown_text(f"✓ {question.question} {answer_text(question)}."))
             _feedback(lesson_id, i, question)
         else:
             with st.container(border=True):
@@ -781,16 +779,16 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         st.markdown(f"**Question {number}** ({exercise.level.value}). "
                     f"{markdown_text(exercise.question)}")
         if exercise.choices:
-            answer_text = st.radio("Your answer", exercise.choices, key="exercise_choice",
-                                   index=None, horizontal=True, format_func=markdown_text)
+            typed = st.radio("Your answer", exercise.choices, key="exercise_choice",
+                             index=None, horizontal=True, format_func=markdown_text)
         else:
-            answer_text = st.text_input("Your answer", key="exercise_answer",
-                                        placeholder="e.g. 3276800, 3.28M or 4.1")
+            typed = st.text_input("Your answer", key="exercise_answer",
+                                  placeholder="e.g. 3276800, 3.28M or 4.1")
         b1, b2 = st.columns(2)
         if b1.button("Check", key="exercise_check", type="primary"):
             session = st.session_state.get("exercise_session", Session())
             try:
-                session, feedback = session.answer(exercise, answer_text)
+                session, feedback = session.answer(exercise, typed)
             except ValueError as error:
                 st.session_state["exercise_feedback"] = (exercise, str(error))
             else:

@@ -472,16 +472,14 @@ def _width_of(b: _Builder, btype: BlockType, run: _BlockRun, prefix: str, widths
     spec = btype.width(name)
     assert spec is not None  # the parser checked the names
     row = run.row
-    args = [_width_of(b, btype, run, prefix, widths, a) if i == 0 or spec.rule is WidthRule.INNER
-            else 0 for i, a in enumerate(spec.args)]
+    source = _width_of(b, btype, run, prefix, widths, spec.args[0])  # the rule's first width
     label = f"{prefix} {spec.label}"
     if spec.rule is WidthRule.EXPANSION:
-        source = args[0]
         if row.force_in:  # timm's fused block with ``fc``: t·force_in, not t·C_in
             source = b.width(replace(row, c=row.force_in), f"{prefix} forced input")
         var = _expansion(b, row, source, label)
     elif spec.rule is WidthRule.INNER:
-        expanded, cin = args
+        expanded, cin = source, _width_of(b, btype, run, prefix, widths, spec.args[1])
         var = expanded
         if expanded != cin or b.rules.expand_if is ExpandIf.ALWAYS:
             condition = _expand_condition(b, row, cin, expanded)
@@ -492,10 +490,10 @@ def _width_of(b: _Builder, btype: BlockType, run: _BlockRun, prefix: str, widths
                                      other=cin))
     elif spec.rule is WidthRule.TIMES_T:
         t = row.t if row.t is not None else Fraction(btype.default_t or 1)
-        var = b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=args[0], factor=t,
+        var = b.var(WidthVar(kind=VarKind.DERIVED, label=label, source=source, factor=t,
                              rounding=Rounding.EXACT))
     else:  # PART: the i-th of n channel groups
-        var = _splits(b, args[0], int(spec.args[2]), label)[int(spec.args[1]) - 1]
+        var = _splits(b, source, int(spec.args[2]), label)[int(spec.args[1]) - 1]
     widths[name] = var
     return var
 
@@ -640,8 +638,8 @@ def _block(b: _Builder, row: BlockRow, index: int, cin: int, cout: int, stride: 
         # the standard conv in its place has the block's own kernel (a 1×1 for MobileNetV4's
         # FFN, which has no depthwise conv)
         operator=row.operator, kernel=row.k or row.start_k or row.end_k or 1, stride=stride,
-        in_var=cin,
-        out_var=cout, in_level=in_level, out_level=b.level, first=first, last=len(b.ops) - 1,
+        in_var=cin, out_var=cout, in_level=in_level, out_level=b.level, first=first,
+        last=len(b.ops) - 1,
         line=row.line, expansion_var=expansion, squeeze_var=run.squeeze,
         inner_var=inner if inner != expansion else -1, t=t, residual_op=run.residual))
 

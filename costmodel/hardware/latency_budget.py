@@ -48,27 +48,27 @@ def check_latency_budget(value: object) -> float | None:
     return number
 
 
-@lru_cache(maxsize=65536)
-def _latency_ms(network: str, alpha: float, resolution: int, profile: str) -> float:
+def _config_latency_ms(network: str, alpha: float, resolution: int, profile: Profile) -> float:
     config = resolve(network=network, alpha=alpha, resolution=resolution)
     graph = build_graph(config.network, config.rules, config.classes, config.variant,
                         config.depth)
-    return total_seconds(graph, config.alpha, config.resolution, get_profile(profile)) * 1e3
+    return total_seconds(graph, config.alpha, config.resolution, profile) * 1e3
+
+
+@lru_cache(maxsize=65536)
+def _named_latency_ms(network: str, alpha: float, resolution: int, profile: str) -> float:
+    return _config_latency_ms(network, alpha, resolution, get_profile(profile))
 
 
 def latencies_ms(frame: pd.DataFrame, profile: str | Profile) -> np.ndarray:
-    """The estimated latency (ms, batch 1) of every row of a frontier frame on ``profile``."""
+    """The estimated latency (ms, batch 1) of every row of a frontier frame on ``profile``
+    (cached per configuration for a profile given by name)."""
+    rows = zip(frame["network"], frame["alpha"], frame["resolution"], strict=True)
     if isinstance(profile, Profile):
-        out = []
-        for network, alpha, resolution in zip(frame["network"], frame["alpha"],
-                                              frame["resolution"], strict=True):
-            config = resolve(network=network, alpha=float(alpha), resolution=int(resolution))
-            graph = build_graph(config.network, config.rules, config.classes, config.variant,
-                                config.depth)
-            out.append(total_seconds(graph, config.alpha, config.resolution, profile) * 1e3)
-        return np.asarray(out, dtype=np.float64)
-    return np.asarray([_latency_ms(str(n), float(a), int(r), profile) for n, a, r in zip(
-        frame["network"], frame["alpha"], frame["resolution"], strict=True)], dtype=np.float64)
+        values = [_config_latency_ms(str(n), float(a), int(r), profile) for n, a, r in rows]
+    else:
+        values = [_named_latency_ms(str(n), float(a), int(r), profile) for n, a, r in rows]
+    return np.asarray(values, dtype=np.float64)
 
 
 def frontier(
@@ -104,7 +104,7 @@ def frontier(
                             networks=networks, alphas=alphas, resolutions=resolutions,
                             checkpoints_only=checkpoints_only)
     message = str(frame.attrs.get("message", "")).rstrip(".")
-    said = (f"Latency estimated on {chosen.name} ({estimate_note(chosen)})")
+    said = f"Latency estimated on {chosen.name} ({estimate_note(chosen)})"
     if frame.empty:
         frame.attrs["message"] = f"{message}. {said}" if message else said
         return frame
@@ -123,7 +123,6 @@ def frontier(
                 f"{fastest['latency_ms']:,.3g} ms. {said}")
             return empty
         frame = frame[fits].reset_index(drop=True)
-    frame.attrs["profile"] = chosen.name
     frame["on_frontier"] = budget.pareto_mask(frame["latency_ms"].to_numpy(dtype=np.float64),
                                               frame["top1"].to_numpy(dtype=np.float64))
     within = f" within {limit:,.3g} ms" if limit is not None else ""

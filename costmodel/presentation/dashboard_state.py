@@ -120,6 +120,11 @@ def read_link(params: Mapping[str, str]) -> Link:
     return Link(values=values, messages=tuple(messages))
 
 
+def profile_names() -> list[str]:
+    """The device profiles a latency budget can be estimated on (built-in, then saved)."""
+    return [p.name for p in profiles()]
+
+
 def _read_value(key: str, text: str) -> object:
     if key == "network":
         if text not in NETWORK_NAMES:
@@ -156,7 +161,7 @@ def _read_value(key: str, text: str) -> object:
             raise ValueError("budget_checkpoints_only must be 1 (on) or 0 (off)")
         return text == "1"
     if key == "budget_profile":
-        names = [p.name for p in profiles()]
+        names = profile_names()
         if text not in names:
             raise ValueError(f"budget_profile must be one of {', '.join(names)}")
         return text
@@ -483,6 +488,7 @@ __all__ = [
     "family",
     "network_choices",
     "network_label",
+    "profile_names",
     "read_link",
     "widget_ranges",
 ]
