@@ -84,11 +84,11 @@ PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
 LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
 # one of the accuracy chart's two layouts, by the screen's width
-# and, on a phone, the headline numbers compact and kept on screen while the controls below
-# them scroll (a preset tapped further down leaves them in view)
+# and, on a phone, the headline numbers compact and kept on screen (below the page's 60-px
+# header) while the controls below them scroll (a preset tapped further down leaves them in view)
 st.html("<style>@media (max-width: 640px) { .st-key-accuracy_desktop { display: none; } "
         "[data-testid=stLayoutWrapper]:has(> .st-key-headline), "
-        ".st-key-headline { position: sticky; top: 0; z-index: 3; "
+        ".st-key-headline { position: sticky; top: 3.75rem; z-index: 3; "
         "background: var(--st-background-color, white); } "
         ".st-key-headline [data-testid=stMetricValue] { font-size: 1.35rem; } "
         ".st-key-headline [data-testid=stMetric] { min-width: 40%; } } "

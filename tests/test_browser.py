@@ -360,6 +360,10 @@ def test_phone_layout(server: str) -> None:
                                        timeout=30_000)
             _wait_for_run(page)
             box = value.bounding_box()
-            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+            header = page.locator("[data-testid=stHeader]").bounding_box()
+            assert box is not None and header is not None
+            # on screen and not under the page's header (which covers the top 60 px)
+            assert header["y"] + header["height"] <= box["y"]
+            assert box["y"] + box["height"] <= 844
         finally:
             browser.close()
