@@ -20,7 +20,7 @@ from costmodel.core.counting import count_ops, totals
 from costmodel.core.counts import ROLE_KIND, ROLE_ORDER, ClosedForm, Counts
 from costmodel.core.graph import build_graph
 from costmodel.descriptions.builtin_networks import is_builtin
-from costmodel.descriptions.configuration import resolve
+from costmodel.descriptions.configuration import resolve_fields
 from costmodel.descriptions.network_spec import Network
 from costmodel.hardware.device_profiles import get_profile
 from costmodel.hardware.latency import Latency, estimate
@@ -425,25 +425,15 @@ def report(
         if network is not None:
             raise ValueError("give network or architecture (its older name), not both")
         network = architecture
-    config = resolve(network=network, alpha=alpha, rho=rho, resolution=resolution,
-                     rules=rules, num_classes=num_classes, variant=variant, depth=depth)
-    graph = build_graph(config.network, config.rules, config.classes, config.variant,
-                        config.depth)
-    mult_adds, params, params_with_bn = totals(graph, config.alpha, config.resolution)
-    return Report(
-        network=config.network,
-        rules=config.rules.name,
-        alpha=config.alpha,
-        depth=config.depth,
-        rho=config.rho,
-        resolution=config.resolution,
-        classes=config.classes,
-        variant=config.variant,
-        mult_adds=mult_adds,
-        params=params,
-        params_with_bn=params_with_bn,
-        graph=graph,
-    )
+    net, rule_set, alpha_value, depth_value, rho_value, size, classes, kind = resolve_fields(
+        network=network, alpha=alpha, rho=rho, resolution=resolution, rules=rules,
+        num_classes=num_classes, variant=variant, depth=depth)
+    graph = build_graph(net, rule_set, classes, kind, depth_value)
+    mult_adds, params, params_with_bn = totals(graph, alpha_value, size)
+    return Report(network=net, rules=rule_set.name, alpha=alpha_value, depth=depth_value,
+                  rho=rho_value, resolution=size, classes=classes, variant=kind,
+                  mult_adds=mult_adds, params=params, params_with_bn=params_with_bn,
+                  graph=graph)
 
 
 __all__ = ["ROLE_ORDER", "ClosedForm", "Counts", "Report", "report"]

@@ -432,17 +432,22 @@ def speed() -> str:
             "From `benchmarks/networks.csv`, the same run "
             f"({networks[0]['machine']}; medians). *report()*: totals per new configuration "
             "(a new resolution each call, and a new α each call where the widths scale with α; "
-            "target ≤ 20 µs). A timm network's name fixes α, so after its first call report() "
-            "reuses that α's weights per level; *report(), α not seen before* empties that "
-            "cache before every call (the cost of a network's first call at an α). *grid*: a "
-            "1000 α × 1000 resolutions sweep (target ≤ 10 ms), for the networks whose widths "
-            "scale with α. *paired*: 10^6 (α, resolution) pairs.",
+            "target ≤ 20 µs). The widths are step functions of α, so a new α often rounds to "
+            "widths an earlier call had: report() then reuses that call's weights per level "
+            "(*widths cached*: the share of the timed configurations where it did). A timm "
+            "network's name fixes α, so after its first call report() reuses that α's weights. "
+            "*report(), new widths* empties every cache before each call: the cost of a "
+            "network's first call at widths not seen before. *grid*: a 1000 α × 1000 "
+            "resolutions sweep (target ≤ 10 ms), for the networks whose widths scale with α. "
+            "*paired*: 10^6 (α, resolution) pairs.",
             "",
         ]
-        lines += _table(["network", "family", "α", "report() µs", "report(), α not seen "
-                         "before, µs", "grid 1000 × 1000 ms", "paired 10^6 ms"],
+        lines += _table(["network", "family", "α", "report() µs", "widths cached",
+                         "report(), new widths, µs", "grid 1000 × 1000 ms", "paired 10^6 ms"],
                         [[r["network"], r["family"], r["alpha"], r["report_us"],
-                          r["report_new_alpha_us"], r["grid_ms"] or "–", r["paired_ms"]]
+                          r.get("widths_cached") or "–",
+                          r["report_new_widths_us"],
+                          r["grid_ms"] or "–", r["paired_ms"]]
                          for r in networks])
     return "\n".join(lines).rstrip() + "\n"
 

@@ -62,3 +62,42 @@ def test_graphs_do_not_share_entries() -> None:
         counts.setdefault(classes, (r.mult_adds, r.params))
         assert counts[classes] == (r.mult_adds, r.params)
     assert counts[10] != counts[1000]
+
+
+@pytest.mark.parametrize(("network", "rules"), PAIRS, ids=[f"{n}-{r}" for n, r in PAIRS])
+def test_widths_match_the_array_evaluation(network: str, rules: str) -> None:
+    # WidthProgram.evaluate (α-only widths, then the rest; the plan's program is reordered
+    # with those first) against evaluate_array, a separate numpy path, at the same α
+    import numpy as np
+
+    net = get_network(network)
+    graph = _graph(network, rules)
+    alphas = (net.width,) if net.fixed_width else (net.width, 0.25, 0.35, 0.8734, 1.0,
+                                                    1.4, 2.7, 4.0)
+    for program in (graph.program, compile_plan(graph).program):
+        arrays = program.evaluate_array(np.array(alphas, dtype=np.float64))
+        for i, alpha in enumerate(alphas):
+            assert program.evaluate(alpha) == [int(v[i]) for v in arrays], alpha
+
+
+def test_alphas_that_round_to_the_same_widths_share_one_entry() -> None:
+    # v1's widths are max(int(α·C), 8): α 0.5001 and 0.5002 give the same channel counts
+    from costmodel.core.counting import clear_caches, widths_cached
+
+    plan = compile_plan(_graph("mobilenet_v1", "tf-slim"))
+    clear_caches()
+    assert widths_cached() == 0
+    first = weights_at(plan, 0.5001)
+    assert widths_cached() == 1
+    second = weights_at(plan, 0.5002)
+    assert second is first and widths_cached() == 1
+    assert second == weights_by_level(plan, plan.program.evaluate(0.5002))
+    third = weights_at(plan, 0.75)  # other widths: a new entry
+    assert third != first and widths_cached() == 2
+    # ../shared/reference/paper_tables.md, "Exact counts": α 0.5 at 160 px, 76,524,800
+    # Mult-Adds and 1,320,648 params; α 0.5002 has the same widths, so the same count
+    for alpha in (0.5, 0.5002):
+        r = costmodel.report(alpha, resolution=160)
+        assert (r.mult_adds, r.params) == (76_524_800, 1_320_648)
+    clear_caches()
+    assert widths_cached() == 0

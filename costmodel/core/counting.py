@@ -111,7 +111,10 @@ def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int
             needed.add(var)
             pending += [v for v in (program.variables[var].source,
                                     program.variables[var].other) if v >= 0]
-    order = sorted(needed)
+    # the constants, then the widths that depend on α alone, then the rest in dependency
+    # order: the layout WidthProgram.complete fills fastest
+    rank = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.FINEGRAIN: 2}
+    order = sorted(needed, key=lambda v: (rank.get(program.variables[v].kind, 3), v))
     index = {old: new for new, old in enumerate(order)}
     compact = WidthProgram(variables=tuple(
         replace(program.variables[old], source=index.get(program.variables[old].source, -1),
@@ -209,12 +212,42 @@ def weights_by_level(plan: Plan, channels: list[int]) -> tuple[tuple[int, ...], 
     return tuple(weights), sum(weights) + bias, bn
 
 
+#: Totals by the widths that depend on α alone, per plan: (plan, widths) -> weights_by_level.
+_BY_WIDTHS: dict[tuple[Plan, tuple[int, ...]], tuple[tuple[int, ...], int, int]] = {}
+_BY_WIDTHS_MAX = 1 << 15  # entries (a few hundred bytes each); emptied when full
+
+
 @lru_cache(maxsize=4096)
 def weights_at(plan: Plan, alpha: float) -> tuple[tuple[int, ...], int, int]:
     """:func:`weights_by_level` at width multiplier ``alpha``. Cached per (plan, α): the widths
     do not depend on the resolution, so a new resolution at a known α only sums
-    ``weights · areas``."""
-    return weights_by_level(plan, plan.program.evaluate(alpha))
+    ``weights · areas``. A new α is keyed by the widths that depend on α alone
+    (:meth:`~costmodel.descriptions.widths.WidthProgram.independent`): every count is a
+    function of them, and nearby α share them (the widths are step functions of α), so a new
+    α at known widths skips the rest of the evaluation and the weight sums."""
+    program = plan.program
+    if alpha == 1.0 and program.written:  # a user table's widths as written
+        return weights_by_level(plan, program.evaluate(alpha))
+    key = (plan, program.independent(alpha))
+    known = _BY_WIDTHS.get(key)
+    if known is None:
+        known = weights_by_level(plan, program.complete(key[1], alpha))
+        if len(_BY_WIDTHS) >= _BY_WIDTHS_MAX:
+            _BY_WIDTHS.clear()
+        _BY_WIDTHS[key] = known
+    return known
+
+
+def widths_cached() -> int:
+    """How many (plan, widths) entries the cache by widths of :func:`weights_at` holds."""
+    return len(_BY_WIDTHS)
+
+
+def clear_caches() -> None:
+    """Empty the totals' caches (:func:`weights_at` by α and by widths): for benchmarks of
+    the uncached path and for tests."""
+    weights_at.cache_clear()
+    _BY_WIDTHS.clear()
 
 
 def totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int, int]:
@@ -354,6 +387,7 @@ __all__ = [
     "OpCount",
     "Plan",
     "areas",
+    "clear_caches",
     "compile_ops",
     "compile_plan",
     "compile_standard_plan",
@@ -364,4 +398,5 @@ __all__ = [
     "totals",
     "weights_at",
     "weights_by_level",
+    "widths_cached",
 ]

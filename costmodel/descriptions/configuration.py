@@ -169,6 +169,50 @@ def check_width_for(net: Network, alpha: float) -> None:
                          f"fixes the channel multiplier by name; got {alpha:g}{hint}")
 
 
+#: A validated configuration as a plain tuple (report()'s hot path): network, rules, α, depth,
+#: ρ, input size, classes, variant, in :class:`Configuration`'s field order.
+Resolved = tuple[Network, RuleSet, float, float, float, int, int, str]
+
+
+def resolve_fields(
+    *,
+    network: object = None,
+    alpha: object = None,
+    rho: object = None,
+    resolution: object = None,
+    rules: object = None,
+    num_classes: object = None,
+    variant: object = "separable",
+    depth: object = None,
+) -> Resolved:
+    """:func:`resolve` as a tuple in :class:`Configuration`'s field order (no dataclass to
+    build: :func:`costmodel.report` calls this once per configuration)."""
+    net = check_network(network)
+    if rules is not None and not isinstance(rules, str):
+        raise ValueError(f"rules must be one of {', '.join(net.rule_names)}; got {rules!r}")
+    rule_set = net.rule_set(rules)
+    alpha_value = net.width if alpha is None else check_alpha(alpha)
+    if net.fixed_width:
+        check_width_for(net, alpha_value)
+    if depth is None:
+        depth_value = net.depth
+    else:
+        depth_value = check_depth(depth)
+        if not net.depth_scaling and depth_value != 1.0:
+            raise ValueError(f"depth applies to networks with compound scaling (EfficientNet); "
+                             f"{net.title} has none, so depth must be 1")
+    if variant != "separable":
+        if not isinstance(variant, str) or variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
+        if variant not in net.variants:
+            raise ValueError(f"variant must be one of {', '.join(net.variants)} for "
+                             f"{net.title} (full and shallow apply to MobileNet v1's separable "
+                             f"pairs); got {variant!r}")
+    rho_value, size = resolve_resolution(rho, resolution, net.image_size)
+    classes = rule_set.classes if num_classes is None else check_classes(num_classes)
+    return net, rule_set, alpha_value, depth_value, rho_value, size, classes, variant
+
+
 def resolve(
     *,
     network: object = None,
@@ -185,29 +229,11 @@ def resolve(
     ``alpha`` and ``depth`` default to the network's (1, or an EfficientNet preset's);
     ``rules`` to the network's first rule set; ``num_classes`` to that rule set's.
     """
-    net = check_network(network)
-    if rules is not None and not isinstance(rules, str):
-        raise ValueError(f"rules must be one of {', '.join(net.rule_names)}; got {rules!r}")
-    rule_set = net.rule_set(rules)
-    alpha_value = net.width if alpha is None else check_alpha(alpha)
-    check_width_for(net, alpha_value)
-    if depth is None:
-        depth_value = net.depth
-    else:
-        depth_value = check_depth(depth)
-        if not net.depth_scaling and depth_value != 1.0:
-            raise ValueError(f"depth applies to networks with compound scaling (EfficientNet); "
-                             f"{net.title} has none, so depth must be 1")
-    if not isinstance(variant, str) or variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
-    if variant not in net.variants:
-        raise ValueError(f"variant must be one of {', '.join(net.variants)} for {net.title} "
-                         f"(full and shallow apply to MobileNet v1's separable pairs); got "
-                         f"{variant!r}")
-    rho_value, size = resolve_resolution(rho, resolution, net.image_size)
-    classes = rule_set.classes if num_classes is None else check_classes(num_classes)
+    net, rule_set, alpha_value, depth_value, rho_value, size, classes, kind = resolve_fields(
+        network=network, alpha=alpha, rho=rho, resolution=resolution, rules=rules,
+        num_classes=num_classes, variant=variant, depth=depth)
     return Configuration(network=net, rules=rule_set, alpha=alpha_value, depth=depth_value,
-                         rho=rho_value, resolution=size, classes=classes, variant=variant)
+                         rho=rho_value, resolution=size, classes=classes, variant=kind)
 
 
 __all__ = [
@@ -217,6 +243,7 @@ __all__ = [
     "MAX_RESOLUTION",
     "VARIANTS",
     "Configuration",
+    "Resolved",
     "check_alpha",
     "check_classes",
     "check_depth",
@@ -226,6 +253,7 @@ __all__ = [
     "check_width_for",
     "real_number",
     "resolve",
+    "resolve_fields",
     "resolve_resolution",
     "rho_range",
 ]

@@ -203,6 +203,16 @@ class RuleSet:
     #: row name → width mode, where this builder differs from the table's ``width`` column
     widths: tuple[tuple[str, WidthMode], ...] = ()
     source: str = ""
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        # hashed once: a rule set keys report()'s graph cache at every call
+        object.__setattr__(self, "_hash", hash((
+            self.name, self.rounding, self.expansion, self.se_squeeze, self.head,
+            self.expand_if, self.classes, self.inner_rounding, self.widths, self.source)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def width_of(self, row: BlockRow) -> WidthMode:
         """The width mode of ``row`` under these rules."""

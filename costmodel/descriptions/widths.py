@@ -264,6 +264,16 @@ class WidthCheck:
     divisor: int = 0
 
 
+#: A step of :meth:`WidthProgram.complete`: (index, code, source, rule, factor, whole factor,
+#: other, a split's first group, the rule's results by source width).
+_Step = tuple[int, int, int, Callable[[Real], Real] | None, float, int, int, bool,
+              dict[int, Real]]
+#: (the constants' values, or every value with them filled in; the α-only variables'
+#: indices; whether those two come first; scaled (rule, base); fine-grain (rule, base); steps)
+_Layout = tuple[list[int], tuple[int, ...], bool, tuple[tuple[Callable[[Real], Real], int], ...],
+                tuple[tuple[Callable[[Real], Real], int], ...], tuple[_Step, ...]]
+
+
 @dataclass(frozen=True, kw_only=True)
 class WidthProgram:
     """The distinct channel counts of a network, in dependency order; ``variables[0]`` is the
@@ -287,36 +297,93 @@ class WidthProgram:
         """Whether some width is a user table's, counted as written at α = 1."""
         return any(v.written for v in self.variables)
 
-    def evaluate(self, alpha: float) -> list[int]:
-        """Every channel count at width multiplier ``alpha`` (Python integers)."""
+    @cached_property
+    def _layout(self) -> _Layout:
+        """The program split for :meth:`independent` and :meth:`complete`: (every value
+        with the constants filled in, the indices of the variables that depend on α alone,
+        whether the constants and those variables come first in that order, the scaled
+        variables' (rule, base), the fine-grain ones', the other variables' steps (index,
+        code, source, rule, factor, whole factor, other, a split's first group, memo of the
+        rule by source value)).
+        """
+        template = [v.base if v.kind is VarKind.CONST else 0 for v in self.variables]
+        scaled = [i for i, v in enumerate(self.variables) if v.kind is VarKind.SCALED]
+        fine = [i for i, v in enumerate(self.variables) if v.kind is VarKind.FINEGRAIN]
+        consts = [i for i, v in enumerate(self.variables) if v.kind is VarKind.CONST]
+        independent = (*scaled, *fine)
+        prefix = [*consts, *independent] == list(range(len(consts) + len(independent)))
+        steps: tuple[_Step, ...] = tuple(
+            (i, _CODES[v.kind], v.source, v.rule(), float(v.factor), int(v.factor), v.other,
+             v.base == 1, {})
+                      for i, v in enumerate(self.variables)
+                      if v.kind not in (VarKind.CONST, VarKind.SCALED, VarKind.FINEGRAIN))
+        rules = tuple((self._scalar_rule(i), self.variables[i].base) for i in scaled)
+        fine_rules = tuple((self._scalar_rule(i), self.variables[i].base) for i in fine)
+        return (template[:len(consts)] if prefix else template, independent, prefix,
+                rules, fine_rules, steps)
+
+    def _scalar_rule(self, index: int) -> Callable[[Real], Real]:
+        """The rounding of a scaled variable (every scaled width rounds)."""
+        rule = self.variables[index].rule()
+        if rule is None:
+            raise ValueError(f"width {self.variables[index].label!r} scales with α but has "
+                             f"no rounding rule")
+        return rule
+
+    def independent(self, alpha: float) -> tuple[int, ...]:
+        """The channel counts that depend on α alone (scaled and fine-grain variables, in
+        their order in the program): every other count follows from them and the constants,
+        so they key the totals' cache (:func:`costmodel.core.counting.weights_at`)."""
         alpha = float(alpha)  # the rules' scalar path returns Python integers for floats
-        if alpha == 1.0 and self.written:
-            return self._as_written()
-        values: list[int] = []
-        append = values.append
-        for code, base, factor, source, rule, other, whole in self._steps:
-            if code == 1:
-                append(rule(alpha * base))  # type: ignore[misc]
-            elif code == 5:  # split_width, inlined: the first group takes the remainder
+        _, _, _, scaled, fine, _ = self._layout
+        values = [rule(alpha * base) for rule, base in scaled]
+        if fine:
+            big = alpha if alpha > 1.0 else 1.0
+            values += [rule(big * base) for rule, base in fine]
+        return tuple(values)
+
+    def complete(self, independent: tuple[int, ...], alpha: float) -> list[int]:
+        """Every channel count from :meth:`independent`'s values at ``alpha`` (``alpha`` only
+        names the width multiplier in a broken rule's message)."""
+        template, indices, prefix, _, _, steps = self._layout
+        if prefix:
+            values = [*template, *independent]
+        else:
+            values = list(template)
+            for i, value in zip(indices, independent, strict=True):
+                values[i] = value
+        for i, code, source, rule, factor, whole, other, first, memo in steps:
+            if code == 5:  # split_width, inlined: the first group takes the remainder
                 share = values[source] // whole
-                append(values[source] - (whole - 1) * share if base == 1 else share)
+                value = values[source] - (whole - 1) * share if first else share
             elif code == 2:
                 if rule is None:
-                    append(values[source] * whole)
-                else:
-                    append(rule(values[source] * factor))
-            elif code == 0:
-                append(base)
-            elif code == 3:
-                append(rule((alpha if alpha > 1.0 else 1.0) * base))  # type: ignore[misc]
+                    value = values[source] * whole
+                else:  # a rule of one integer: remembered per source width
+                    width = values[source]
+                    known = memo.get(width)
+                    if known is None:
+                        known = memo[width] = rule(width * factor)
+                    value = known
             elif code == 4:
                 a, b = values[source], values[other]
-                append(a if a > b else b)
+                value = a if a > b else b
             else:  # 6: the sum of two widths (a concat)
-                append(values[source] + values[other])
+                value = values[source] + values[other]
+            if prefix:
+                values.append(value)
+            else:
+                values[i] = value
         if self.checks:
             self._check(values, alpha)
         return values
+
+    def evaluate(self, alpha: float) -> list[int]:
+        """Every channel count at width multiplier ``alpha`` (Python integers)."""
+        alpha = float(alpha)
+        if alpha == 1.0 and self.written:
+            return self._as_written()
+        return self.complete(self.independent(alpha), alpha)
 
     def _as_written(self) -> list[int]:
         """Every channel count at α = 1 where the written widths are as written."""
