@@ -10,7 +10,9 @@ Two paths, both through the cost rules of :mod:`costmodel.core.operations`:
   is ``Σ_level area(level) · Σ_terms coefficient · C_a · C_b``: one pass over a few dozen
   integers, no per-layer records. The per-level sums depend on α only, so they are cached per
   (plan, α) (:func:`weights_at`): a new resolution at a known α (every call on a network whose
-  builder fixes α) costs one sum over the levels. Nothing here imports sympy, numpy or pandas.
+  builder fixes α) costs one sum over the levels. They depend on α only through the widths
+  that scale with it, step functions of α, so a new α that rounds to known widths reuses
+  those sums too. Nothing here imports sympy, numpy or pandas.
 
 An operation whose existence depends on the widths at α (an expansion conv, a residual add:
 ``OpSpec.present_if``) is kept apart and counted where its condition holds.
