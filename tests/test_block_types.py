@@ -203,3 +203,25 @@ def test_an_ffn_block_is_compared_with_a_1x1_conv() -> None:
     layers = costmodel.report(network="mobilenetv4_conv_medium").layers
     block = layers[layers["name"].str.startswith("b10.")]
     assert int(block["standard_mult_adds"].sum()) == 160 * 160 * 16 * 16
+
+
+def test_each_step_condition_has_one_home() -> None:
+    # the network builder and the block formulas both ask block_types.holds; neither spells a
+    # condition out (it was written twice: graph._holds on a row, block_formulas._present on
+    # a formula's choices)
+    import inspect
+
+    from costmodel.core import block_formulas, graph
+    from costmodel.descriptions import block_types
+    from costmodel.descriptions.block_types import Situation, When, holds
+
+    assert set(block_types._CONDITIONS) == set(When) - {When.ALWAYS, When.AUTO}
+    for function in (graph._holds, block_formulas._present):
+        text = inspect.getsource(function)
+        assert "holds(" in text
+        for when in set(When) - {When.ALWAYS, When.AUTO}:
+            assert f"When.{when.name}" not in text, (function.__name__, when)
+    strided = Situation(stride_one=False)
+    assert holds(When.STRIDED, strided) and not holds(When.UNSTRIDED, strided)
+    assert holds(When.RESHAPES, strided) and not holds(When.RESHAPES, Situation())
+    assert holds(When.RESHAPES, Situation(widens=True)) and holds(When.AUTO, Situation())

@@ -26,10 +26,12 @@ from costmodel.core import operations
 from costmodel.descriptions.block_types import (
     BlockType,
     Norm,
+    Situation,
     StepOp,
     When,
     WidthRule,
     block_type,
+    holds,
 )
 
 #: the end depthwise kernel of a universal inverted bottleneck
@@ -52,12 +54,9 @@ class Choices:
 
 def _present(when: When, choices: Choices) -> bool:
     widens = (not choices.stride_one) if choices.widens is None else choices.widens
-    return {
-        When.SE: choices.se, When.STRIDED: not choices.stride_one,
-        When.UNSTRIDED: choices.stride_one, When.START_K: choices.start,
-        When.K: choices.middle, When.END_K: choices.end,
-        When.RESHAPES: not choices.stride_one or widens, When.WIDENS: widens,
-    }.get(when, True)
+    return holds(when, Situation(stride_one=choices.stride_one, se=choices.se,
+                                 start_k=choices.start, k=choices.middle, end_k=choices.end,
+                                 widens=widens))
 
 
 def _kernel(name: str) -> sp.Expr:

@@ -35,11 +35,13 @@ from costmodel.descriptions.block_types import (
     BlockType,
     Norm,
     Require,
+    Situation,
     Step,
     StepOp,
     When,
     WidthRule,
     block_type,
+    holds,
 )
 from costmodel.descriptions.network_spec import (
     BLOCK_OPERATORS,
@@ -501,27 +503,15 @@ def _width_of(b: _Builder, btype: BlockType, run: _BlockRun, prefix: str, widths
 def _holds(when: When, run: _BlockRun, widths: dict[str, int], cin: int, cout: int,
            rules: RuleSet) -> bool:
     """Whether a step from ``cin`` to ``cout`` channels exists for this row and repeat
-    (``RESHAPES`` and ``WIDENS`` compare the block's ``in`` and ``out``; ``EXPANDS``: where the
-    rule set builds the expansion conv at some α; an ``AUTO`` residual decides in
-    :func:`_residual`)."""
+    (:func:`~costmodel.descriptions.block_types.holds`, with ``widens`` comparing the block's
+    ``in`` and ``out`` and ``expands`` where the rule set builds the expansion conv at some
+    α; an ``AUTO`` residual decides in :func:`_residual`)."""
     row = run.row
-    if when is When.SE:
-        return row.se is not None
-    if when is When.STRIDED:
-        return run.stride != 1
-    if when is When.UNSTRIDED:
-        return run.stride == 1
-    if when in (When.START_K, When.K, When.END_K):
-        return bool(getattr(row, when.value))
-    if when is When.RESHAPES:
-        return not (run.stride == 1 and widths["in"] == widths["out"])
-    if when is When.WIDENS:
-        return widths["in"] != widths["out"]
-    if when is When.EXPANDS:
-        return cout != cin or rules.expand_if is ExpandIf.ALWAYS
-    if when is When.ASKED:
-        return row.residual in (Residual.YES, Residual.SKIP)
-    return True
+    return holds(when, Situation(
+        stride_one=run.stride == 1, se=row.se is not None, start_k=bool(row.start_k),
+        k=bool(row.k), end_k=bool(row.end_k), widens=widths["in"] != widths["out"],
+        expands=cout != cin or rules.expand_if is ExpandIf.ALWAYS,
+        asked=row.residual in (Residual.YES, Residual.SKIP)))
 
 
 def _run_block(b: _Builder, btype: BlockType, run: _BlockRun, prefix: str, start: _Tensor,

@@ -15,6 +15,7 @@ an error names the file, the line and the rule.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -58,6 +59,47 @@ class When(StrEnum):
     EXPANDS = "expands"
     AUTO = "auto"
     ASKED = "asked"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Situation:
+    """What a step's condition (:class:`When`) reads: one repeat of a block row where the
+    network builder expands it (:mod:`costmodel.core.graph`), or the choices a block type's
+    formula is written for (:mod:`costmodel.core.block_formulas`)."""
+
+    stride_one: bool = True
+    se: bool = False
+    start_k: bool = False
+    k: bool = True
+    end_k: bool = False
+    #: the block's ``in`` and ``out`` widths differ
+    widens: bool = False
+    #: the step's output is wider than its input, or the rule set always builds the conv
+    expands: bool = True
+    #: the row asks for a residual (an ``auto`` residual is decided by the widths at α)
+    asked: bool = True
+
+
+#: Each condition, written once.
+_CONDITIONS: dict[When, Callable[[Situation], bool]] = {
+    When.SE: lambda s: s.se,
+    When.STRIDED: lambda s: not s.stride_one,
+    When.UNSTRIDED: lambda s: s.stride_one,
+    When.START_K: lambda s: s.start_k,
+    When.K: lambda s: s.k,
+    When.END_K: lambda s: s.end_k,
+    When.RESHAPES: lambda s: not s.stride_one or s.widens,
+    When.WIDENS: lambda s: s.widens,
+    When.EXPANDS: lambda s: s.expands,
+    When.ASKED: lambda s: s.asked,
+}
+
+
+def holds(when: When, situation: Situation) -> bool:
+    """Whether a step with condition ``when`` exists in ``situation`` (``ALWAYS`` and
+    ``AUTO``: yes; an ``AUTO`` residual is then decided by the widths at α)."""
+    condition = _CONDITIONS.get(when)
+    return True if condition is None else bool(condition(situation))
 
 
 class Norm(StrEnum):
@@ -293,5 +335,5 @@ def block_type(name: str) -> BlockType:
     return types[name]
 
 
-__all__ = ["BlockType", "Norm", "Require", "Step", "StepOp", "When", "Width", "WidthRule",
-           "block_type", "block_types", "parse_block_type"]
+__all__ = ["BlockType", "Norm", "Require", "Situation", "Step", "StepOp", "When", "Width",
+           "WidthRule", "block_type", "block_types", "holds", "parse_block_type"]
