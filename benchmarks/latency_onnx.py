@@ -10,9 +10,14 @@ every other family.
    configuration (the interquartile range of its runs) and between passes.
 2. Fit, on the v1 and v2 rows only (twice: each configuration's time its median, and its
    fastest run, which a machine shared with other work disturbs least):
-   * the latency model (costmodel.hardware.device_fit.fit_terms: one GEMM rate, one depthwise
-     rate, one overhead per operation, the bandwidth at most the copy bandwidth measured by
-     costmodel.calibrate), on the measured medians;
+   * the latency model (one GEMM rate, one depthwise rate, one overhead per operation, the
+     bandwidth at most the copy bandwidth measured by costmodel.calibrate), per operation
+     (costmodel.hardware.profile_fit.fit_layer_profile: each operation's kernel time from
+     ONNX Runtime's profile, then the fixed time per inference from the whole runs), with
+     ONNX Runtime's swish, h-swish, sigmoid and GELU as nodes of their own (ReLU and ReLU6
+     fuse into the conv); beside it, ``model_whole_runs``: the same model fitted on the
+     whole runs' times only (fit_terms), which cannot tell the overhead of an operation from
+     the fixed time per inference;
    * a Mult-Adds-affine baseline, t = a + b·Mult-Adds;
    * an activation-count-affine baseline, t = a + b·(output elements of conv and fc
      operations, as fvcore counts activations);
@@ -52,7 +57,12 @@ from costmodel.core.counting import count_ops  # noqa: E402
 from costmodel.hardware.calibration import CalibrationError  # noqa: E402
 from costmodel.hardware.latency import latency_kind, terms  # noqa: E402
 from costmodel.hardware.latency_validation import kendall_tau, mape  # noqa: E402
-from costmodel.hardware.profile_fit import OVERHEAD_CLASS, RATE_CLASS, fit_terms  # noqa: E402
+from costmodel.hardware.profile_fit import (  # noqa: E402
+    OVERHEAD_CLASS,
+    RATE_CLASS,
+    fit_layer_profile,
+    fit_terms,
+)
 from costmodel.hardware.profile_spec import Profile  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -81,6 +91,13 @@ class Row:
         """The median over passes of each pass's median, or the fastest run of all."""
         return (statistics.median(self.medians_ms) if statistic == "median"
                 else min(self.minima_ms))
+
+    def layer_seconds(self, statistic: str) -> dict[str, float]:
+        """Each operation's kernel seconds: the median over passes of each pass's median, or
+        the smallest pass median."""
+        pick = statistics.median if statistic == "median" else min
+        return {name: pick(p.get(name, 0.0) for p in self.layers) / 1e3
+                for name in self.layers[0]}
 
 
 def activations(network: str, alpha: float, resolution: int) -> int:
@@ -143,7 +160,7 @@ def measure_all(rows: list[Row], passes: int, repeats: int, calibrated: Profile)
                   f"{m.spread_pct:.0f} %)", flush=True)
 
 
-METHODS = ("model", "mult_adds_affine", "activations_affine", "calibrated")
+METHODS = ("model", "model_whole_runs", "mult_adds_affine", "activations_affine", "calibrated")
 
 
 def graph_terms(row: Row) -> list[tuple[int, str, int, int]]:
@@ -157,18 +174,29 @@ def analyse(rows: list[Row], statistic: str, calibrated: Profile, copy_bandwidth
     ``statistic`` (median or min); and every configuration's predictions."""
     fit = [r for r in rows if r.role == "fit"]
     held = [r for r in rows if r.role == "held out"]
-    profile = fit_terms(f"ort-fitted-v1-v2-{statistic}",
-                        [(graph_terms(r), r.measured(statistic) / 1e3) for r in fit],
-                        rate_class=RATE_CLASS, overhead_class=OVERHEAD_CLASS,
-                        description="this machine, ONNX Runtime, fitted on v1 and v2",
-                        provenance="benchmarks/latency_onnx.py", dtype="float32",
-                        fused_activations=True, max_bandwidth=copy_bandwidth)
+    runs = []
+    for r in fit:
+        report = costmodel.report(r.alpha, resolution=r.resolution, network=r.network)
+        runs.append((report.graph, report.alpha, report.resolution,
+                     r.measured(statistic) / 1e3, r.layer_seconds(statistic)))
+    profile = fit_layer_profile(runs, name=f"ort-fitted-v1-v2-{statistic}",
+                                description="this machine, ONNX Runtime, fitted on v1 and v2 "
+                                            "per operation",
+                                provenance="benchmarks/latency_onnx.py", dtype="float32",
+                                fused_activations=False, max_bandwidth=copy_bandwidth)
+    whole = fit_terms(f"ort-fitted-v1-v2-whole-{statistic}",
+                      [(graph_terms(r), r.measured(statistic) / 1e3) for r in fit],
+                      rate_class=RATE_CLASS, overhead_class=OVERHEAD_CLASS,
+                      description="this machine, ONNX Runtime, fitted on v1 and v2 whole runs",
+                      provenance="benchmarks/latency_onnx.py", dtype="float32",
+                      fused_activations=False, max_bandwidth=copy_bandwidth)
     ma = affine([r.mult_adds for r in fit], [r.measured(statistic) for r in fit])
     act = affine([r.activations for r in fit], [r.measured(statistic) for r in fit])
 
     def predict(row: Row) -> dict[str, float]:
         report = costmodel.report(row.alpha, resolution=row.resolution, network=row.network)
         return {"model": report.latency(profile).total_ms,
+                "model_whole_runs": report.latency(whole).total_ms,
                 "calibrated": report.latency(calibrated).total_ms,
                 "mult_adds_affine": ma[0] + ma[1] * row.mult_adds,
                 "activations_affine": act[0] + act[1] * row.activations}
@@ -179,7 +207,8 @@ def analyse(rows: list[Row], statistic: str, calibrated: Profile, copy_bandwidth
     for row in held:
         report = costmodel.report(row.alpha, resolution=row.resolution, network=row.network)
         estimate = {m: report.latency(p).layers.set_index("name")["latency_ms"]
-                    for m, p in (("model", profile), ("calibrated", calibrated))}
+                    for m, p in (("model", profile), ("model_whole_runs", whole),
+                                 ("calibrated", calibrated))}
         ops = {op.name: op for op in count_ops(report.graph, report.alpha, report.resolution)}
         for name, op in ops.items():
             times = [float(per_pass.get(name, 0.0)) for per_pass in row.layers]
@@ -189,6 +218,7 @@ def analyse(rows: list[Row], statistic: str, calibrated: Profile, copy_bandwidth
             act_out = (op.out_channels * op.out_size * op.out_size
                        if op.kind in (OpKind.CONV, OpKind.FC) else 0)
             guesses = {"model": float(estimate["model"][name]),
+                       "model_whole_runs": float(estimate["model_whole_runs"][name]),
                        "calibrated": float(estimate["calibrated"][name]),
                        "mult_adds_affine": ma[0] / len(ops) + ma[1] * op.mult_adds,
                        "activations_affine": act[0] / len(ops) + act[1] * act_out}
@@ -226,7 +256,8 @@ def analyse(rows: list[Row], statistic: str, calibrated: Profile, copy_bandwidth
                     profile.peak_flops["pointwise"] / 1e9, "GFLOP/s", "",
                     f"depthwise {profile.peak_flops['depthwise'] / 1e9:.1f}; bandwidth "
                     f"{profile.bandwidth / 1e9:.1f} GB/s; overhead "
-                    f"{profile.overhead['pointwise'] * 1e6:.1f} us per operation"))
+                    f"{profile.overhead['pointwise'] * 1e6:.1f} us per operation; fixed "
+                    f"{profile.invocation * 1e3:.2f} ms per inference"))
     print(f"\n[{statistic}] per family (held out): measured ms / model / Mult-Adds-affine / "
           f"activations-affine")
     for name in sorted({r.family for r in held}):

@@ -755,8 +755,18 @@ def latency() -> str:
             "**(d) This CPU through ONNX Runtime, held out** (`benchmarks/latency_onnx.py`): "
             "each network exported (`Report.to_onnx`) and run by `costmodel.measure` (one "
             "intra-op thread, one core); the model and the two baselines fitted on the MobileNet "
-            "v1 and v2 rows only, then every other family predicted, per network and per layer "
-            "(ONNX Runtime's kernel times). `[median]`: each configuration's median run; "
+            "v1 and v2 runs only, then every other family predicted, per network and per layer "
+            "(ONNX Runtime's kernel times). `model` is fitted per operation "
+            "(`costmodel.hardware.profile_fit.fit_layer_profile`: the rates, the bandwidth and "
+            "the overhead of one operation from each v1/v2 operation's kernel time, then the "
+            "fixed time per inference from the whole runs; this is also what `costmodel measure "
+            "--save-profile` fits when it has the layers), with swish, h-swish, sigmoid and "
+            "GELU as nodes of their own as ONNX Runtime runs them; `model_whole_runs` is the "
+            "same model fitted on the whole runs' times only, which cannot tell the overhead of "
+            "an operation from the fixed time per inference (every configuration of one network "
+            "runs the same operations) and prices the small operations (squeeze-and-excite's "
+            "1×1 convs, element-wise passes) at almost nothing. `[median]`: each "
+            "configuration's median run; "
             "`[min]`: its fastest run, which other work on a shared machine disturbs least. "
             "`calibrated` is `costmodel.calibrate(backend=\"onnxruntime\")`, fitted on no "
             "network:",
@@ -831,6 +841,29 @@ def readme_latency() -> str:
         ["timm i9-10940X, 5 networks ordered (Kendall τ, spec-sheet profile)",
          f"{float(spec['value']):+.2f}", f"{float(macs['value']):+.2f}", ""],
     ]
+    onnx = [r for r in _results("latency_onnx_summary.csv")
+            if r["measure"].startswith("[median] ")]
+    if onnx:
+        def row(start: str, method: str) -> dict[str, str]:
+            return next(r for r in onnx if r["measure"].startswith(f"[median] {start}")
+                        and r["measure"].endswith(f", {method}"))
+
+        held_out = row("held out (", "model")["measure"].split("(")[1].split(")")[0]
+        layers = row("held-out layers within 2x", "model")
+        rows += [
+            [f"this CPU through ONNX Runtime: {held_out} held out, MAPE (Kendall τ), fitted "
+             f"on MobileNet v1 and v2 runs",
+             f"{float(row('held out (', 'model')['value']):.1f} % "
+             f"({float(row('held out: Kendall tau', 'model')['value']):.2f})",
+             f"{float(row('held out (', 'mult_adds_affine')['value']):.1f} % "
+             f"({float(row('held out: Kendall tau', 'mult_adds_affine')['value']):.2f})",
+             "≤ 15 % (τ ≥ 0.9)"],
+            [f"this CPU through ONNX Runtime: held-out layers within 2× of their kernel time "
+             f"({int(layers['note'].split(' operations')[0]):,} operations)",
+             f"{float(layers['value']):.1f} %",
+             f"{float(row('held-out layers within 2x', 'mult_adds_affine')['value']):.1f} %",
+             "≥ 85 %"],
+        ]
     return "\n".join([LATENCY_START, *_table(["validation", "latency model", "Mult-Adds",
                                                  "target"], rows), LATENCY_END])
 

@@ -246,3 +246,79 @@ def test_cli_missing_file_and_builtin_name(tmp_path: Path,
     path = _write(tmp_path, "network,resolution,latency_ms\nmobilenet_v1,224,24\n")
     assert main(["profile", "fit", path, "--name", "pixel1"]) == 2
     assert "must not be a built-in profile's" in capsys.readouterr().err
+
+
+def _runs(profile: Profile, *, fused_away: tuple[str, ...] = ()) -> list[profile_fit.LayerRun]:
+    """v1 and v2 runs whose kernel times per operation are the made-up device's; the
+    operations named in ``fused_away`` have no kernel of their own (0 s, as ONNX Runtime fuses
+    a residual add into the conv before it)."""
+    from costmodel.hardware.latency import total_seconds
+
+    runs: list[profile_fit.LayerRun] = []
+    for network, grid in (("mobilenet_v1", V1), ("mobilenet_v2", V2)):
+        for a, r in grid:
+            report = costmodel.report(a, resolution=r, network=network)
+            layers = report.latency(profile).layers
+            seconds = {str(n): 0.0 if any(part in str(n) for part in fused_away) else t / 1e3
+                       for n, t in zip(layers["name"], layers["latency_ms"], strict=True)
+                       if n != "(invocation)"}
+            runs.append((report.graph, report.alpha, report.resolution,
+                         total_seconds(report.graph, report.alpha, report.resolution, profile),
+                         seconds))
+    return runs
+
+
+def test_a_per_layer_fit_recovers_the_device_and_its_fixed_time() -> None:
+    unfused = replace(TOY, fused_activations=False)
+    fitted = profile_fit.fit_layer_profile(_runs(unfused, fused_away=(".add",)), name="layers",
+                                           description="per layer", provenance="round trip")
+    assert math.isclose(fitted.peak_flops["pointwise"], 10e9, rel_tol=1e-6)
+    assert math.isclose(fitted.peak_flops["depthwise"], 2e9, rel_tol=1e-6)
+    assert math.isclose(fitted.bandwidth, 4e9, rel_tol=1e-6)
+    assert math.isclose(fitted.overhead["conv"], 15e-6, rel_tol=1e-6)
+    # the whole runs give the fixed time the kernels do not show; the fused adds are left out
+    # of the fit (no kernel time) but not of the runs' totals
+    assert math.isclose(fitted.invocation, 0.5e-3, rel_tol=1e-6)
+    assert fitted.fit is not None and fitted.fit.mape_pct < 1e-6
+    # every v1 operation at 16 configurations, every v2 operation but its adds at 6
+    v1_ops = len(costmodel.report(network="mobilenet_v1").layers)
+    v2 = costmodel.report(network="mobilenet_v2").layers
+    v2_ops = len(v2) - sum(".add" in str(n) for n in v2["name"])
+    assert fitted.fit.points == 16 * v1_ops + 6 * v2_ops
+    assert not fitted.fused_activations
+
+
+def test_a_per_layer_fit_refuses_bad_input() -> None:
+    with pytest.raises(ValueError, match="at least one measured run"):
+        profile_fit.fit_layer_profile([], name="layers", description="", provenance="")
+    with pytest.raises(ValueError, match="name"):
+        profile_fit.fit_layer_profile(_runs(TOY), name="../x", description="", provenance="")
+
+
+def test_measured_runs_with_layers_are_fitted_per_operation() -> None:
+    # runs and kernel times as the made-up device gives them (no timing involved):
+    # costmodel.measure(..., layers=True) runs saved with --save-profile fit per operation
+    from costmodel.hardware.onnx_run import Measurement, fit_measured_profile
+
+    device = replace(TOY, fused_activations=False)
+    runs = []
+    for network, grid in (("mobilenet_v1", V1), ("mobilenet_v2", V2)):
+        for a, r in grid:
+            report = costmodel.report(a, resolution=r, network=network)
+            latency = report.latency(device)
+            layers = latency.layers[latency.layers["name"] != "(invocation)"]
+            t = latency.total_ms
+            runs.append(Measurement(
+                network=network, title=report.network.title, rules=report.rules, alpha=a,
+                resolution=r, num_classes=report.classes, mult_adds=report.mult_adds,
+                threads=1, warmup=0, repeats=3, times_ms=(t, t, t), median_ms=t, q1_ms=t,
+                q3_ms=t, profile=device.name, estimate_ms=t, runtime="test",
+                layers=pd.DataFrame({"name": layers["name"],
+                                     "measured_ms": layers["latency_ms"]})))
+    profile = fit_measured_profile(runs, name="test-cpu", description="synthetic runs")
+    assert math.isclose(profile.peak_flops["conv"], 10e9, rel_tol=1e-6)
+    assert math.isclose(profile.peak_flops["depthwise"], 2e9, rel_tol=1e-6)
+    assert math.isclose(profile.bandwidth, 4e9, rel_tol=1e-6)
+    assert math.isclose(profile.overhead["fc"], 15e-6, rel_tol=1e-6)
+    assert math.isclose(profile.invocation, 0.5e-3, rel_tol=1e-6)
+    assert "each operation's kernel time" in profile.provenance

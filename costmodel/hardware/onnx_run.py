@@ -337,12 +337,34 @@ def measurements_table(measurements: Sequence[Measurement]) -> pd.DataFrame:
 
 def fit_measured_profile(measurements: Sequence[Measurement], *, name: str,
                          description: str) -> Profile:
-    """A profile fitted to ``measurements`` by :func:`costmodel.fit_profile` on the frame of
-    :func:`measurements_frame` (each configuration's median time), with ONNX Runtime's
-    activations as separate passes (it fuses only some)."""
-    from costmodel.hardware.profile_fit import fit_profile
+    """A profile fitted to ``measurements``, with ONNX Runtime's activations as separate passes
+    (it fuses only some). Where every measurement has its per-layer times, per operation
+    (:func:`~costmodel.hardware.profile_fit.fit_layer_profile`: each operation's kernel time,
+    then the fixed time per inference from the medians); otherwise by
+    :func:`costmodel.fit_profile` on the frame of :func:`measurements_frame` (each
+    configuration's median time)."""
+    from costmodel.hardware.profile_fit import fit_layer_profile, fit_profile
 
     runtime = measurements[0].runtime if measurements else "ONNX Runtime"
+    if measurements and all(m.layers is not None for m in measurements):
+        from costmodel.core.graph import build_graph
+        from costmodel.descriptions.configuration import resolve
+
+        runs = []
+        for m in measurements:
+            assert m.layers is not None
+            config = resolve(network=m.network, alpha=m.alpha, resolution=m.resolution,
+                             rules=m.rules, num_classes=m.num_classes)
+            graph = build_graph(config.network, config.rules, config.classes, config.variant,
+                                config.depth)
+            seconds = {str(k): float(v) / 1e3
+                       for k, v in zip(m.layers["name"], m.layers["measured_ms"], strict=True)}
+            runs.append((graph, config.alpha, config.resolution, m.median_ms / 1e3, seconds))
+        return fit_layer_profile(
+            runs, name=name, description=description,
+            provenance=f"{len(measurements)} configurations measured on this CPU with "
+                       f"{runtime} (costmodel.measure): each operation's kernel time, and "
+                       f"the median of each run")
     return fit_profile(measurements_frame(measurements), name=name, description=description,
                        provenance=f"{len(measurements)} configurations measured on this CPU "
                                   f"with {runtime} (costmodel.measure, median of each)")

@@ -37,14 +37,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from costmodel.base.kinds import LatencyKind
-from costmodel.hardware.latency import ACTIVATION_PASS
+from costmodel.hardware.latency import ACTIVATION_PASS, Term, terms
 from costmodel.hardware.least_squares import nnls
 from costmodel.hardware.memory import DTYPES
 from costmodel.hardware.profile_spec import (
@@ -58,6 +58,8 @@ from costmodel.hardware.profile_spec import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from costmodel.core.counting import OpCount
+    from costmodel.core.graph import Graph
     from costmodel.descriptions.configuration import Configuration
 
 #: Which compute rate each kind shares in a fitted profile: standard convs (im2col), 1×1 convs
@@ -82,8 +84,6 @@ START_RIDGES = (0.25, 1.0, 4.0, 16.0, 64.0)
 BANDWIDTH = "bandwidth"
 INVOCATION = "invocation"
 
-#: A term of the model: (operation index, latency kind, FLOP, bytes moved).
-Term = tuple[int, str, int, int]
 #: A measured run: the model's terms of one network and its measured seconds.
 TermSample = tuple[list[Term], float]
 
@@ -237,21 +237,46 @@ def _label(column: str) -> str:
     return f"{column} rate"
 
 
+def _refuse_undetermined(solution: Solution, rate_class: dict[str, str]) -> None:
+    """Refuse a fit whose measurements leave a rate or the bandwidth free (the best fit makes
+    it infinite) or cannot tell two unknowns apart (condition number above
+    :data:`MAX_CONDITION`)."""
+    free = [c for c in (*sorted(set(rate_class.values())), BANDWIDTH)
+            if solution.value(c) <= 0]
+    if free:
+        raise ValueError(
+            f"the fit is ill-conditioned: the measurements do not determine the "
+            f"{' or the '.join(_label(c) for c in free)} (the best fit makes "
+            f"{'it' if len(free) == 1 else 'them'} infinite); give a spec-sheet bound "
+            f"(max_flops, max_bandwidth) or measurements in which "
+            f"{'it matters' if len(free) == 1 else 'they matter'}")
+    if solution.condition_number > MAX_CONDITION:
+        inside = [_label(c) for c, v in zip(solution.columns, solution.theta, strict=True)
+                  if c not in solution.at_floor and v > 0]
+        raise ValueError(
+            f"the fit is ill-conditioned: condition number {solution.condition_number:.3g} "
+            f"(at most {MAX_CONDITION:.0e}): the measurements cannot tell apart "
+            f"{', '.join(inside)}; measure networks or sizes that vary them independently, or "
+            f"like=PROFILE to fit one scale factor")
+
+
 def fit_terms(name: str, samples: Sequence[TermSample], *, rate_class: dict[str, str],
               overhead_class: dict[str, str], description: str, provenance: str,
-              dtype: str, fused_activations: bool, max_bandwidth: float,
+              dtype: str, fused_activations: bool, max_bandwidth: float | None,
               max_flops: float | None = None, invocation: bool = False,
-              iterations: int = 100) -> Profile:
+              iterations: int = 100, refuse_undetermined: bool = False) -> Profile:
     """Fit rates (shared by ``rate_class``), overheads (shared by ``overhead_class``), a
     bandwidth of at most ``max_bandwidth`` (and rates of at most ``max_flops``) and, with
     ``invocation``, a fixed time per inference to measured runs, each given as its model
     terms. A rate the samples leave free is reported as 10^15 FLOP/s (the calibration's
-    ladder; :func:`fit_profile` refuses such a fit instead)."""
-    floors = {BANDWIDTH: 1 / max_bandwidth}
+    ladder), or with ``refuse_undetermined`` refused as :func:`fit_profile` refuses it."""
+    floors = {} if max_bandwidth is None else {BANDWIDTH: 1 / max_bandwidth}
     if max_flops is not None:
         floors.update({c: 1 / max_flops for c in set(rate_class.values())})
     solution = solve(samples, rate_class=rate_class, overhead_class=overhead_class,
                      floors=floors, invocation=invocation, iterations=iterations)
+    if refuse_undetermined:
+        _refuse_undetermined(solution, rate_class)
     rates = {c: 1 / solution.value(c) if solution.value(c) > 0 else 1e15
              for c in set(rate_class.values())}
     return Profile(
@@ -265,6 +290,65 @@ def fit_terms(name: str, samples: Sequence[TermSample], *, rate_class: dict[str,
                      len(solution.columns), tuple(_label(c) for c in solution.at_floor),
                      solution.condition_number),
     )
+
+
+def layer_samples(ops: Sequence[OpCount], seconds: Mapping[str, float], *,
+                  dtype: str = "float32", fused_activations: bool = False) -> list[TermSample]:
+    """The samples of a per-layer fit: each operation with a measured kernel time
+    (``seconds`` by operation name; absent or 0: the runtime fused it into a neighbour, and it
+    is left out) as its own model terms (:func:`costmodel.hardware.latency.terms`) and its
+    seconds."""
+    parts: dict[int, list[Term]] = {}
+    for term in terms(tuple(ops), DTYPES[dtype], fused_activations):
+        parts.setdefault(term[0], []).append(term)
+    out: list[TermSample] = []
+    for i, op in enumerate(ops):
+        value = float(seconds.get(op.name, 0.0))
+        if value > 0 and math.isfinite(value):
+            out.append((parts[i], value))
+    return out
+
+
+#: One measured run for :func:`fit_layer_profile`: (graph, α, input size, seconds of the whole
+#: run, each operation's kernel seconds by name).
+LayerRun = tuple["Graph", float, int, float, Mapping[str, float]]
+
+
+def fit_layer_profile(runs: Sequence[LayerRun], *, name: str, description: str,
+                      provenance: str, dtype: str = "float32", fused_activations: bool = False,
+                      max_bandwidth: float | None = None,
+                      max_flops: float | None = None) -> Profile:
+    """A profile fitted per operation: the rates, the bandwidth and the overhead of one
+    operation from each operation's own kernel time (:func:`layer_samples`), then the fixed
+    time per inference from the whole runs (the median of measured − estimated, at least 0).
+
+    Whole-run times of one or two networks cannot tell the overhead of an operation from the
+    fixed time per inference (every configuration of a network runs the same operations), so
+    a fit on them can put every small operation at nothing; its kernel times can. A rate or a
+    bandwidth the samples leave free sits at ``max_flops``/``max_bandwidth`` (then the fit says
+    so in ``fit.at_bound``), and one no bound holds is refused, as is a fit that cannot tell
+    two unknowns apart (:func:`fit_profile`'s checks)."""
+    from costmodel.core.counting import count_ops
+    from costmodel.hardware.latency import total_seconds
+    from costmodel.hardware.profile_spec import check_profile_name
+
+    check_profile_name(name)
+    if not runs:
+        raise ValueError("runs must hold at least one measured run with per-layer times")
+    samples: list[TermSample] = []
+    for graph, alpha, resolution, _, seconds in runs:
+        samples += layer_samples(count_ops(graph, alpha, resolution), seconds, dtype=dtype,
+                                 fused_activations=fused_activations)
+    profile = fit_terms(name, samples, rate_class=RATE_CLASS, overhead_class=OVERHEAD_CLASS,
+                        description=description, provenance=provenance, dtype=dtype,
+                        fused_activations=fused_activations,
+                        max_bandwidth=max_bandwidth, max_flops=max_flops,
+                        refuse_undetermined=True)
+    gaps = sorted(whole - total_seconds(graph, alpha, resolution, profile)
+                  for graph, alpha, resolution, whole, _ in runs)
+    middle = len(gaps) // 2
+    gap = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2
+    return replace(profile, invocation=max(0.0, gap))
 
 
 # --- measurements as a table ---------------------------------------------------------------
@@ -530,23 +614,7 @@ def fit_profile(measurements: pd.DataFrame, *, name: str, description: str = "",
         floors[BANDWIDTH] = 1 / bandwidth
     solution = solve(samples, rate_class=RATE_CLASS, overhead_class=OVERHEAD_CLASS,
                      floors=floors, invocation=invocation)
-    free = [c for c in (*sorted(set(RATE_CLASS.values())), BANDWIDTH)
-            if solution.value(c) <= 0]
-    if free:
-        raise ValueError(
-            f"the fit is ill-conditioned: the measurements do not determine the "
-            f"{' or the '.join(_label(c) for c in free)} (the best fit makes "
-            f"{'it' if len(free) == 1 else 'them'} infinite); give a spec-sheet bound "
-            f"(max_flops, max_bandwidth) or measurements in which "
-            f"{'it matters' if len(free) == 1 else 'they matter'}")
-    if solution.condition_number > MAX_CONDITION:
-        inside = [_label(c) for c, v in zip(solution.columns, solution.theta, strict=True)
-                  if c not in solution.at_floor and v > 0]
-        raise ValueError(
-            f"the fit is ill-conditioned: condition number {solution.condition_number:.3g} "
-            f"(at most {MAX_CONDITION:.0e}): the measurements cannot tell apart "
-            f"{', '.join(inside)}; measure networks or sizes that vary them independently, or "
-            f"like=PROFILE to fit one scale factor")
+    _refuse_undetermined(solution, RATE_CLASS)
     what = (f"fitted by costmodel.fit_profile to {len(samples)} measured configuration"
             f"{'s' if len(samples) != 1 else ''} of "
             f"{', '.join(sorted({m.configuration.network.key for m in measured}))}")
@@ -573,11 +641,14 @@ __all__ = [
     "OVERHEAD_CLASS",
     "RATE_CLASS",
     "REQUIRED_COLUMNS",
+    "LayerRun",
     "Measured",
     "Solution",
     "TermSample",
+    "fit_layer_profile",
     "fit_profile",
     "fit_terms",
+    "layer_samples",
     "measured_terms",
     "read_measurement_file",
     "read_measurements",

@@ -237,7 +237,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="the device profile of the estimate shown beside (default pixel1; "
                         "`costmodel calibrate` measures this machine's)")
     p.add_argument("--save-profile", metavar="NAME", default=None,
-                   help="fit a profile to the measured runs and save it as NAME")
+                   help="fit a profile to the measured runs and save it as NAME (with "
+                        "--layers, per operation from each kernel time)")
     output(p, "text")
     p = sub.add_parser("profile", help="a device profile from your measurements (profile fit)")
     actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
