@@ -165,7 +165,7 @@ METHODS = ("model", "model_whole_runs", "mult_adds_affine", "activations_affine"
 
 def graph_terms(row: Row) -> list[tuple[int, str, int, int]]:
     r = costmodel.report(row.alpha, resolution=row.resolution, network=row.network)
-    return terms(count_ops(r.graph, r.alpha, r.resolution), 4, True)
+    return terms(count_ops(r.graph, r.alpha, r.resolution), 4, False)
 
 
 def analyse(rows: list[Row], statistic: str, calibrated: Profile, copy_bandwidth: float,

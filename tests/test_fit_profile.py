@@ -322,3 +322,50 @@ def test_measured_runs_with_layers_are_fitted_per_operation() -> None:
     assert math.isclose(profile.overhead["fc"], 15e-6, rel_tol=1e-6)
     assert math.isclose(profile.invocation, 0.5e-3, rel_tol=1e-6)
     assert "each operation's kernel time" in profile.provenance
+
+
+def test_a_per_layer_fit_with_no_matching_kernel_times_is_refused() -> None:
+    runs = [(graph, a, r, whole, {"not an operation": 1e-3})
+            for graph, a, r, whole, _ in _runs(TOY)]
+    with pytest.raises(ValueError, match="0 operations with a measured kernel time"):
+        profile_fit.fit_layer_profile(runs, name="layers", description="", provenance="")
+
+
+def test_a_measurement_is_fitted_on_the_graph_it_measured() -> None:
+    # MobileNet v1's 'shallow' variant (Table 5) has fewer operations than the default: its
+    # per-layer times are matched against the graph that ran, and a fit on whole runs, whose
+    # table has no variant column, refuses it rather than fitting the separable network
+    from costmodel.hardware.onnx_run import Measurement, fit_measured_profile
+
+    device = replace(TOY, fused_activations=False)
+    runs = []
+    for a, r in V1:
+        report = costmodel.report(a, resolution=r, variant="shallow")
+        latency = report.latency(device)
+        layers = latency.layers[latency.layers["name"] != "(invocation)"]
+        t = latency.total_ms
+        runs.append(Measurement(
+            network="mobilenet_v1", title=report.network.title, rules=report.rules, alpha=a,
+            resolution=r, num_classes=report.classes, mult_adds=report.mult_adds, threads=1,
+            warmup=0, repeats=3, times_ms=(t, t, t), median_ms=t, q1_ms=t, q3_ms=t,
+            profile=device.name, estimate_ms=t, runtime="test", graph=report.graph,
+            layers=pd.DataFrame({"name": layers["name"], "measured_ms": layers["latency_ms"]})))
+    profile = fit_measured_profile(runs, name="test-cpu", description="shallow variant")
+    assert math.isclose(profile.peak_flops["conv"], 10e9, rel_tol=1e-6)
+    assert math.isclose(profile.peak_flops["depthwise"], 2e9, rel_tol=1e-6)
+    whole = [replace(m, layers=None) for m in runs]
+    with pytest.raises(ValueError, match="variant 'shallow'"):
+        fit_measured_profile(whole, name="test-cpu", description="shallow variant")
+    # the full variant (Table 4) has no depthwise conv: its rate is refused, not made up
+    full = [replace(m, graph=costmodel.report(m.alpha, resolution=m.resolution,
+                                              variant="full").graph) for m in runs]
+    with pytest.raises(ValueError, match="do not determine the depthwise rate"):
+        fit_measured_profile(full, name="test-cpu", description="full variant")
+
+
+def test_complete_refuses_widths_of_the_wrong_count() -> None:
+    program = costmodel.report(network="mobilenet_v2").graph.program
+    widths = program.independent(0.5)
+    assert program.complete(widths, 0.5) == program.evaluate(0.5)
+    with pytest.raises(ValueError, match="independent must hold"):
+        program.complete(widths[:-1], 0.5)

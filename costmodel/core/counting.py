@@ -28,7 +28,7 @@ from operator import mul
 from costmodel.base.kinds import Activation, OpKind, Role
 from costmodel.core import operations
 from costmodel.core.graph import FLAT, Graph, OpSpec, condition_holds
-from costmodel.descriptions.widths import ONE, Rounding, VarKind, WidthProgram
+from costmodel.descriptions.widths import ONE, Rounding, VarKind, WidthProgram, clear_memo
 
 # A term: (coefficient, variable a, variable b); weights = coefficient·C_a·C_b
 Term = tuple[int, int, int]
@@ -216,7 +216,9 @@ def weights_by_level(plan: Plan, channels: list[int]) -> tuple[tuple[int, ...], 
 
 #: Totals by the widths that depend on α alone, per plan: (plan, widths) -> weights_by_level.
 _BY_WIDTHS: dict[tuple[Plan, tuple[int, ...]], tuple[tuple[int, ...], int, int]] = {}
-_BY_WIDTHS_MAX = 1 << 15  # entries (a few hundred bytes each); emptied when full
+#: Entries at most (each a few hundred bytes, and its plan held alive: plans are per graph,
+#: cached by compile_plan); emptied when full.
+_BY_WIDTHS_MAX = 1 << 14
 
 
 @lru_cache(maxsize=4096)
@@ -246,10 +248,11 @@ def widths_cached() -> int:
 
 
 def clear_caches() -> None:
-    """Empty the totals' caches (:func:`weights_at` by α and by widths): for benchmarks of
-    the uncached path and for tests."""
+    """Empty the totals' caches (:func:`weights_at` by α and by widths) and the remembered
+    roundings of derived widths: for benchmarks of the uncached path and for tests."""
     weights_at.cache_clear()
     _BY_WIDTHS.clear()
+    clear_memo()
 
 
 def totals(graph: Graph, alpha: float, resolution: int) -> tuple[int, int, int]:

@@ -74,7 +74,8 @@ class Situation:
     end_k: bool = False
     #: the block's ``in`` and ``out`` widths differ
     widens: bool = False
-    #: the step's output is wider than its input, or the rule set always builds the conv
+    #: the step changes the width (its output ≠ its input), or the rule set always builds
+    #: the conv
     expands: bool = True
     #: the row asks for a residual (an ``auto`` residual is decided by the widths at α)
     asked: bool = True

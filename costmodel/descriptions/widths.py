@@ -265,9 +265,17 @@ class WidthCheck:
 
 
 #: A step of :meth:`WidthProgram.complete`: (index, code, source, rule, factor, whole factor,
-#: other, a split's first group, the rule's results by source width).
-_Step = tuple[int, int, int, Callable[[Real], Real] | None, float, int, int, bool,
-              dict[int, Real]]
+#: other, a split's first group).
+_Step = tuple[int, int, int, Callable[[Real], Real] | None, float, int, int, bool]
+#: A derived width's rounding of (rule, factor, source width), remembered: the source widths
+#: of a network take few values. Emptied when full, and by :func:`clear_memo`.
+_DERIVED: dict[tuple[Callable[[Real], Real], float, int], Real] = {}
+_DERIVED_MAX = 1 << 16
+
+
+def clear_memo() -> None:
+    """Forget the remembered roundings of derived widths (benchmarks of the uncached path)."""
+    _DERIVED.clear()
 #: (the constants' values, or every value with them filled in; the α-only variables'
 #: indices; whether those two come first; scaled (rule, base); fine-grain (rule, base); steps)
 _Layout = tuple[list[int], tuple[int, ...], bool, tuple[tuple[Callable[[Real], Real], int], ...],
@@ -303,8 +311,7 @@ class WidthProgram:
         with the constants filled in, the indices of the variables that depend on α alone,
         whether the constants and those variables come first in that order, the scaled
         variables' (rule, base), the fine-grain ones', the other variables' steps (index,
-        code, source, rule, factor, whole factor, other, a split's first group, memo of the
-        rule by source value)).
+        code, source, rule, factor, whole factor, other, a split's first group)).
         """
         template = [v.base if v.kind is VarKind.CONST else 0 for v in self.variables]
         scaled = [i for i, v in enumerate(self.variables) if v.kind is VarKind.SCALED]
@@ -314,7 +321,7 @@ class WidthProgram:
         prefix = [*consts, *independent] == list(range(len(consts) + len(independent)))
         steps: tuple[_Step, ...] = tuple(
             (i, _CODES[v.kind], v.source, v.rule(), float(v.factor), int(v.factor), v.other,
-             v.base == 1, {})
+             v.base == 1)
                       for i, v in enumerate(self.variables)
                       if v.kind not in (VarKind.CONST, VarKind.SCALED, VarKind.FINEGRAIN))
         rules = tuple((self._scalar_rule(i), self.variables[i].base) for i in scaled)
@@ -346,24 +353,29 @@ class WidthProgram:
         """Every channel count from :meth:`independent`'s values at ``alpha`` (``alpha`` only
         names the width multiplier in a broken rule's message)."""
         template, indices, prefix, _, _, steps = self._layout
+        if len(independent) != len(indices):
+            raise ValueError(f"independent must hold {len(indices)} widths (the α-only "
+                             f"variables); got {len(independent)}")
         if prefix:
             values = [*template, *independent]
         else:
             values = list(template)
             for i, value in zip(indices, independent, strict=True):
                 values[i] = value
-        for i, code, source, rule, factor, whole, other, first, memo in steps:
+        for i, code, source, rule, factor, whole, other, first in steps:
             if code == 5:  # split_width, inlined: the first group takes the remainder
                 share = values[source] // whole
                 value = values[source] - (whole - 1) * share if first else share
             elif code == 2:
                 if rule is None:
                     value = values[source] * whole
-                else:  # a rule of one integer: remembered per source width
-                    width = values[source]
-                    known = memo.get(width)
+                else:  # a rule of one integer: remembered per (rule, factor, source width)
+                    key = (rule, factor, values[source])
+                    known = _DERIVED.get(key)
                     if known is None:
-                        known = memo[width] = rule(width * factor)
+                        if len(_DERIVED) >= _DERIVED_MAX:
+                            _DERIVED.clear()
+                        known = _DERIVED[key] = rule(key[2] * factor)
                     value = known
             elif code == 4:
                 a, b = values[source], values[other]
@@ -536,6 +548,7 @@ __all__ = [
     "WidthCheck",
     "WidthProgram",
     "WidthVar",
+    "clear_memo",
     "floor_min_1",
     "make_divisible",
     "make_divisible_no_limit",

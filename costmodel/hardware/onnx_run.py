@@ -33,7 +33,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +97,8 @@ class Measurement:
     estimate_ms: float
     runtime: str
     layers: pd.DataFrame | None = None
+    #: the graph that was measured (its variant and depth included), for a per-layer fit
+    graph: Graph | None = field(default=None, repr=False, compare=False)
 
     @property
     def iqr_ms(self) -> float:
@@ -289,7 +291,7 @@ def measure_graph(graph: Graph, alpha: float, resolution: int, *, rules: str,
         q3_ms=q3 * 1e3, profile=device.name, estimate_ms=latency.total_ms,
         runtime=f"onnxruntime {ort.__version__}, CPUExecutionProvider, default graph "
                 f"optimisations, {threads} intra-op thread{'s' if threads > 1 else ''}",
-        layers=table)
+        layers=table, graph=graph)
 
 
 def measure(alpha: float | None = None, rho: float | None = None, *,
@@ -347,27 +349,37 @@ def fit_measured_profile(measurements: Sequence[Measurement], *, name: str,
 
     runtime = measurements[0].runtime if measurements else "ONNX Runtime"
     if measurements and all(m.layers is not None for m in measurements):
-        from costmodel.core.graph import build_graph
-        from costmodel.descriptions.configuration import resolve
-
         runs = []
         for m in measurements:
             assert m.layers is not None
-            config = resolve(network=m.network, alpha=m.alpha, resolution=m.resolution,
-                             rules=m.rules, num_classes=m.num_classes)
-            graph = build_graph(config.network, config.rules, config.classes, config.variant,
-                                config.depth)
+            graph = m.graph if m.graph is not None else _default_graph(m)
             seconds = {str(k): float(v) / 1e3
                        for k, v in zip(m.layers["name"], m.layers["measured_ms"], strict=True)}
-            runs.append((graph, config.alpha, config.resolution, m.median_ms / 1e3, seconds))
+            runs.append((graph, m.alpha, m.resolution, m.median_ms / 1e3, seconds))
         return fit_layer_profile(
             runs, name=name, description=description,
             provenance=f"{len(measurements)} configurations measured on this CPU with "
                        f"{runtime} (costmodel.measure): each operation's kernel time, and "
                        f"the median of each run")
+    for m in measurements:
+        if m.graph is not None and (m.graph.variant != "separable" or m.graph.repeats
+                                    != _default_graph(m).repeats):
+            raise ValueError(f"measurements: {m.network} was measured with variant "
+                             f"{m.graph.variant!r} or another depth, which a fit on whole "
+                             f"runs cannot take (its table has no such columns); measure with "
+                             f"layers to fit per operation")
     return fit_profile(measurements_frame(measurements), name=name, description=description,
                        provenance=f"{len(measurements)} configurations measured on this CPU "
                                   f"with {runtime} (costmodel.measure, median of each)")
+
+
+def _default_graph(m: Measurement) -> Graph:
+    """The graph of a measurement's network, rules and classes at its default variant and
+    depth."""
+    config = resolve(network=m.network, alpha=m.alpha, resolution=m.resolution, rules=m.rules,
+                     num_classes=m.num_classes)
+    return build_graph(config.network, config.rules, config.classes, config.variant,
+                       config.depth)
 
 
 __all__ = ["DEFAULT_REPEATS", "DEFAULT_THREADS", "DEFAULT_WARMUP", "MAX_LAYER_RUNS",

@@ -237,52 +237,62 @@ def _label(column: str) -> str:
     return f"{column} rate"
 
 
-def _refuse_undetermined(solution: Solution, rate_class: dict[str, str]) -> None:
+#: What to do about an undetermined fit of whole runs (:func:`fit_profile`).
+_WHOLE_RUN_HINTS = ("give a spec-sheet bound (max_flops, max_bandwidth) or measurements in "
+                    "which {it} matter{s}",
+                    "measure networks or sizes that vary them independently, or like=PROFILE "
+                    "to fit one scale factor")
+
+
+def _refuse_undetermined(solution: Solution, rate_class: dict[str, str],
+                         hints: tuple[str, str] = _WHOLE_RUN_HINTS) -> None:
     """Refuse a fit whose measurements leave a rate or the bandwidth free (the best fit makes
     it infinite) or cannot tell two unknowns apart (condition number above
-    :data:`MAX_CONDITION`)."""
+    :data:`MAX_CONDITION`); ``hints`` say what to do about each (the caller's options)."""
     free = [c for c in (*sorted(set(rate_class.values())), BANDWIDTH)
             if solution.value(c) <= 0]
     if free:
         raise ValueError(
             f"the fit is ill-conditioned: the measurements do not determine the "
             f"{' or the '.join(_label(c) for c in free)} (the best fit makes "
-            f"{'it' if len(free) == 1 else 'them'} infinite); give a spec-sheet bound "
-            f"(max_flops, max_bandwidth) or measurements in which "
-            f"{'it matters' if len(free) == 1 else 'they matter'}")
+            f"{'it' if len(free) == 1 else 'them'} infinite); "
+            + hints[0].format(it="it" if len(free) == 1 else "they",
+                              s="s" if len(free) == 1 else ""))
     if solution.condition_number > MAX_CONDITION:
         inside = [_label(c) for c, v in zip(solution.columns, solution.theta, strict=True)
                   if c not in solution.at_floor and v > 0]
         raise ValueError(
             f"the fit is ill-conditioned: condition number {solution.condition_number:.3g} "
             f"(at most {MAX_CONDITION:.0e}): the measurements cannot tell apart "
-            f"{', '.join(inside)}; measure networks or sizes that vary them independently, or "
-            f"like=PROFILE to fit one scale factor")
+            f"{', '.join(inside)}; {hints[1]}")
 
 
 def fit_terms(name: str, samples: Sequence[TermSample], *, rate_class: dict[str, str],
               overhead_class: dict[str, str], description: str, provenance: str,
               dtype: str, fused_activations: bool, max_bandwidth: float | None,
               max_flops: float | None = None, invocation: bool = False,
-              iterations: int = 100, refuse_undetermined: bool = False) -> Profile:
+              iterations: int = 100,
+              refuse_undetermined: tuple[str, str] | None = None) -> Profile:
     """Fit rates (shared by ``rate_class``), overheads (shared by ``overhead_class``), a
     bandwidth of at most ``max_bandwidth`` (and rates of at most ``max_flops``) and, with
     ``invocation``, a fixed time per inference to measured runs, each given as its model
     terms. A rate the samples leave free is reported as 10^15 FLOP/s (the calibration's
-    ladder), or with ``refuse_undetermined`` refused as :func:`fit_profile` refuses it."""
+    ladder), as is a bandwidth they leave free; or, given ``refuse_undetermined`` (the two
+    hints of :func:`_refuse_undetermined`), refused as :func:`fit_profile` refuses it."""
     floors = {} if max_bandwidth is None else {BANDWIDTH: 1 / max_bandwidth}
     if max_flops is not None:
         floors.update({c: 1 / max_flops for c in set(rate_class.values())})
     solution = solve(samples, rate_class=rate_class, overhead_class=overhead_class,
                      floors=floors, invocation=invocation, iterations=iterations)
-    if refuse_undetermined:
-        _refuse_undetermined(solution, rate_class)
+    if refuse_undetermined is not None:
+        _refuse_undetermined(solution, rate_class, refuse_undetermined)
     rates = {c: 1 / solution.value(c) if solution.value(c) > 0 else 1e15
              for c in set(rate_class.values())}
     return Profile(
         name=name, description=description, provenance=provenance,
         peak_flops={kind: float(rates[rate_class[kind]]) for kind in rate_class},
-        bandwidth=float(1 / solution.value(BANDWIDTH)),
+        bandwidth=(float(1 / solution.value(BANDWIDTH)) if solution.value(BANDWIDTH) > 0
+                   else 1e15),
         overhead={k: solution.value(f"t0_{overhead_class[k]}") for k in LATENCY_KINDS},
         invocation=solution.value(INVOCATION) if invocation else 0.0,
         dtype=dtype, fused_activations=fused_activations,
@@ -339,11 +349,20 @@ def fit_layer_profile(runs: Sequence[LayerRun], *, name: str, description: str,
     for graph, alpha, resolution, _, seconds in runs:
         samples += layer_samples(count_ops(graph, alpha, resolution), seconds, dtype=dtype,
                                  fused_activations=fused_activations)
+    unknowns = len(_columns(samples, RATE_CLASS, OVERHEAD_CLASS, False))
+    if len(samples) < unknowns:
+        raise ValueError(f"runs: {len(samples)} operation{'s' if len(samples) != 1 else ''} "
+                         f"with a measured kernel time (by operation name), and the model has "
+                         f"{unknowns} free parameters; measure with per-layer times, at least "
+                         f"{unknowns} operations of the runs' own networks")
     profile = fit_terms(name, samples, rate_class=RATE_CLASS, overhead_class=OVERHEAD_CLASS,
                         description=description, provenance=provenance, dtype=dtype,
                         fused_activations=fused_activations,
                         max_bandwidth=max_bandwidth, max_flops=max_flops,
-                        refuse_undetermined=True)
+                        refuse_undetermined=(
+                            "measure networks in which {it} matter{s} (more configurations, "
+                            "or other networks, with their per-layer times)",
+                            "measure networks or sizes that vary them independently"))
     gaps = sorted(whole - total_seconds(graph, alpha, resolution, profile)
                   for graph, alpha, resolution, whole, _ in runs)
     middle = len(gaps) // 2
