@@ -66,8 +66,8 @@ def test_graphs_do_not_share_entries() -> None:
 
 @pytest.mark.parametrize(("network", "rules"), PAIRS, ids=[f"{n}-{r}" for n, r in PAIRS])
 def test_widths_match_the_array_evaluation(network: str, rules: str) -> None:
-    # WidthProgram.evaluate (α-only widths, then the rest; the plan's program is reordered
-    # with those first) against evaluate_array, a separate numpy path, at the same α
+    # WidthProgram.evaluate (α-only widths, then the rest) against evaluate_array, a separate
+    # numpy path, at the same α, for the graph's program and the plan's compact one
     import numpy as np
 
     net = get_network(network)

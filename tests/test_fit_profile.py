@@ -12,6 +12,7 @@ import pytest
 
 import costmodel
 from costmodel.hardware import profile_fit
+from costmodel.hardware.onnx_run import Measurement, fit_measured_profile
 from costmodel.hardware.profile_spec import Profile
 
 #: A device made up for the round trip: 10 GFLOP/s for GEMM-like convs, 2 for depthwise,
@@ -295,26 +296,29 @@ def test_a_per_layer_fit_refuses_bad_input() -> None:
         profile_fit.fit_layer_profile(_runs(TOY), name="../x", description="", provenance="")
 
 
+def _measurement(report: costmodel.Report, device: Profile,
+                 graph: bool = False) -> Measurement:
+    """A run of ``report``'s configuration whose time and kernel times per operation are the
+    made-up device's (no timing involved); ``graph``: it keeps the graph that ran."""
+    latency = report.latency(device)
+    layers = latency.layers[latency.layers["name"] != "(invocation)"]
+    t = latency.total_ms
+    return Measurement(
+        network=report.name, title=report.network.title, rules=report.rules,
+        alpha=report.alpha, resolution=report.resolution, num_classes=report.classes,
+        mult_adds=report.mult_adds, threads=1, warmup=0, repeats=3, times_ms=(t, t, t),
+        median_ms=t, q1_ms=t, q3_ms=t, profile=device.name, estimate_ms=t, runtime="test",
+        graph=report.graph if graph else None,
+        layers=pd.DataFrame({"name": layers["name"], "measured_ms": layers["latency_ms"]}))
+
+
 def test_measured_runs_with_layers_are_fitted_per_operation() -> None:
     # runs and kernel times as the made-up device gives them (no timing involved):
     # costmodel.measure(..., layers=True) runs saved with --save-profile fit per operation
-    from costmodel.hardware.onnx_run import Measurement, fit_measured_profile
 
     device = replace(TOY, fused_activations=False)
-    runs = []
-    for network, grid in (("mobilenet_v1", V1), ("mobilenet_v2", V2)):
-        for a, r in grid:
-            report = costmodel.report(a, resolution=r, network=network)
-            latency = report.latency(device)
-            layers = latency.layers[latency.layers["name"] != "(invocation)"]
-            t = latency.total_ms
-            runs.append(Measurement(
-                network=network, title=report.network.title, rules=report.rules, alpha=a,
-                resolution=r, num_classes=report.classes, mult_adds=report.mult_adds,
-                threads=1, warmup=0, repeats=3, times_ms=(t, t, t), median_ms=t, q1_ms=t,
-                q3_ms=t, profile=device.name, estimate_ms=t, runtime="test",
-                layers=pd.DataFrame({"name": layers["name"],
-                                     "measured_ms": layers["latency_ms"]})))
+    runs = [_measurement(costmodel.report(a, resolution=r, network=network), device)
+            for network, grid in (("mobilenet_v1", V1), ("mobilenet_v2", V2)) for a, r in grid]
     profile = fit_measured_profile(runs, name="test-cpu", description="synthetic runs")
     assert math.isclose(profile.peak_flops["conv"], 10e9, rel_tol=1e-6)
     assert math.isclose(profile.peak_flops["depthwise"], 2e9, rel_tol=1e-6)
@@ -335,21 +339,10 @@ def test_a_measurement_is_fitted_on_the_graph_it_measured() -> None:
     # MobileNet v1's 'shallow' variant (Table 5) has fewer operations than the default: its
     # per-layer times are matched against the graph that ran, and a fit on whole runs, whose
     # table has no variant column, refuses it rather than fitting the separable network
-    from costmodel.hardware.onnx_run import Measurement, fit_measured_profile
 
     device = replace(TOY, fused_activations=False)
-    runs = []
-    for a, r in V1:
-        report = costmodel.report(a, resolution=r, variant="shallow")
-        latency = report.latency(device)
-        layers = latency.layers[latency.layers["name"] != "(invocation)"]
-        t = latency.total_ms
-        runs.append(Measurement(
-            network="mobilenet_v1", title=report.network.title, rules=report.rules, alpha=a,
-            resolution=r, num_classes=report.classes, mult_adds=report.mult_adds, threads=1,
-            warmup=0, repeats=3, times_ms=(t, t, t), median_ms=t, q1_ms=t, q3_ms=t,
-            profile=device.name, estimate_ms=t, runtime="test", graph=report.graph,
-            layers=pd.DataFrame({"name": layers["name"], "measured_ms": layers["latency_ms"]})))
+    runs = [_measurement(costmodel.report(a, resolution=r, variant="shallow"), device,
+                         graph=True) for a, r in V1]
     profile = fit_measured_profile(runs, name="test-cpu", description="shallow variant")
     assert math.isclose(profile.peak_flops["conv"], 10e9, rel_tol=1e-6)
     assert math.isclose(profile.peak_flops["depthwise"], 2e9, rel_tol=1e-6)

@@ -113,10 +113,7 @@ def compile_ops(ops: Sequence[OpSpec], program: WidthProgram, strides: tuple[int
             needed.add(var)
             pending += [v for v in (program.variables[var].source,
                                     program.variables[var].other) if v >= 0]
-    # the constants, then the widths that depend on α alone, then the rest in dependency
-    # order: the layout WidthProgram.complete fills fastest
-    rank = {VarKind.CONST: 0, VarKind.SCALED: 1, VarKind.FINEGRAIN: 2}
-    order = sorted(needed, key=lambda v: (rank.get(program.variables[v].kind, 3), v))
+    order = sorted(needed)
     index = {old: new for new, old in enumerate(order)}
     compact = WidthProgram(variables=tuple(
         replace(program.variables[old], source=index.get(program.variables[old].source, -1),

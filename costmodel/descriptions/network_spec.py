@@ -15,7 +15,7 @@ Nothing here computes a cost; :mod:`costmodel.core.graph` builds the operations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from fractions import Fraction
 
@@ -207,9 +207,8 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         # hashed once: a rule set keys report()'s graph cache at every call
-        object.__setattr__(self, "_hash", hash((
-            self.name, self.rounding, self.expansion, self.se_squeeze, self.head,
-            self.expand_if, self.classes, self.inner_rounding, self.widths, self.source)))
+        object.__setattr__(self, "_hash", hash(tuple(
+            getattr(self, f.name) for f in fields(self) if f.compare)))
 
     def __hash__(self) -> int:
         return self._hash

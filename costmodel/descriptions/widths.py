@@ -267,6 +267,10 @@ class WidthCheck:
 #: A step of :meth:`WidthProgram.complete`: (index, code, source, rule, factor, whole factor,
 #: other, a split's first group).
 _Step = tuple[int, int, int, Callable[[Real], Real] | None, float, int, int, bool]
+#: (every value with the constants filled in, the α-only variables' indices, scaled
+#: (rule, base), fine-grain (rule, base), the other variables' steps)
+_Layout = tuple[list[int], tuple[int, ...], tuple[tuple[Callable[[Real], Real], int], ...],
+                tuple[tuple[Callable[[Real], Real], int], ...], tuple[_Step, ...]]
 #: A derived width's rounding of (rule, factor, source width), remembered: the source widths
 #: of a network take few values. Emptied when full, and by :func:`clear_memo`.
 _DERIVED: dict[tuple[Callable[[Real], Real], float, int], Real] = {}
@@ -276,10 +280,6 @@ _DERIVED_MAX = 1 << 16
 def clear_memo() -> None:
     """Forget the remembered roundings of derived widths (benchmarks of the uncached path)."""
     _DERIVED.clear()
-#: (the constants' values, or every value with them filled in; the α-only variables'
-#: indices; whether those two come first; scaled (rule, base); fine-grain (rule, base); steps)
-_Layout = tuple[list[int], tuple[int, ...], bool, tuple[tuple[Callable[[Real], Real], int], ...],
-                tuple[tuple[Callable[[Real], Real], int], ...], tuple[_Step, ...]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,25 +309,19 @@ class WidthProgram:
     def _layout(self) -> _Layout:
         """The program split for :meth:`independent` and :meth:`complete`: (every value
         with the constants filled in, the indices of the variables that depend on α alone,
-        whether the constants and those variables come first in that order, the scaled
-        variables' (rule, base), the fine-grain ones', the other variables' steps (index,
-        code, source, rule, factor, whole factor, other, a split's first group)).
-        """
+        the scaled variables' (rule, base), the fine-grain ones', the other variables' steps
+        (index, code, source, rule, factor, whole factor, other, a split's first group))."""
         template = [v.base if v.kind is VarKind.CONST else 0 for v in self.variables]
         scaled = [i for i, v in enumerate(self.variables) if v.kind is VarKind.SCALED]
         fine = [i for i, v in enumerate(self.variables) if v.kind is VarKind.FINEGRAIN]
-        consts = [i for i, v in enumerate(self.variables) if v.kind is VarKind.CONST]
-        independent = (*scaled, *fine)
-        prefix = [*consts, *independent] == list(range(len(consts) + len(independent)))
         steps: tuple[_Step, ...] = tuple(
             (i, _CODES[v.kind], v.source, v.rule(), float(v.factor), int(v.factor), v.other,
              v.base == 1)
-                      for i, v in enumerate(self.variables)
-                      if v.kind not in (VarKind.CONST, VarKind.SCALED, VarKind.FINEGRAIN))
-        rules = tuple((self._scalar_rule(i), self.variables[i].base) for i in scaled)
-        fine_rules = tuple((self._scalar_rule(i), self.variables[i].base) for i in fine)
-        return (template[:len(consts)] if prefix else template, independent, prefix,
-                rules, fine_rules, steps)
+            for i, v in enumerate(self.variables)
+            if v.kind not in (VarKind.CONST, VarKind.SCALED, VarKind.FINEGRAIN))
+        return (template, (*scaled, *fine),
+                tuple((self._scalar_rule(i), self.variables[i].base) for i in scaled),
+                tuple((self._scalar_rule(i), self.variables[i].base) for i in fine), steps)
 
     def _scalar_rule(self, index: int) -> Callable[[Real], Real]:
         """The rounding of a scaled variable (every scaled width rounds)."""
@@ -342,7 +336,7 @@ class WidthProgram:
         their order in the program): every other count follows from them and the constants,
         so they key the totals' cache (:func:`costmodel.core.counting.weights_at`)."""
         alpha = float(alpha)  # the rules' scalar path returns Python integers for floats
-        _, _, _, scaled, fine, _ = self._layout
+        _, _, scaled, fine, _ = self._layout
         values = [rule(alpha * base) for rule, base in scaled]
         if fine:
             big = alpha if alpha > 1.0 else 1.0
@@ -352,23 +346,20 @@ class WidthProgram:
     def complete(self, independent: tuple[int, ...], alpha: float) -> list[int]:
         """Every channel count from :meth:`independent`'s values at ``alpha`` (``alpha`` only
         names the width multiplier in a broken rule's message)."""
-        template, indices, prefix, _, _, steps = self._layout
+        template, indices, _, _, steps = self._layout
         if len(independent) != len(indices):
             raise ValueError(f"independent must hold {len(indices)} widths (the α-only "
                              f"variables); got {len(independent)}")
-        if prefix:
-            values = [*template, *independent]
-        else:
-            values = list(template)
-            for i, value in zip(indices, independent, strict=True):
-                values[i] = value
+        values = list(template)
+        for i, value in zip(indices, independent, strict=True):
+            values[i] = value
         for i, code, source, rule, factor, whole, other, first in steps:
             if code == 5:  # split_width, inlined: the first group takes the remainder
                 share = values[source] // whole
-                value = values[source] - (whole - 1) * share if first else share
+                values[i] = values[source] - (whole - 1) * share if first else share
             elif code == 2:
                 if rule is None:
-                    value = values[source] * whole
+                    values[i] = values[source] * whole
                 else:  # a rule of one integer: remembered per (rule, factor, source width)
                     key = (rule, factor, values[source])
                     known = _DERIVED.get(key)
@@ -376,16 +367,12 @@ class WidthProgram:
                         if len(_DERIVED) >= _DERIVED_MAX:
                             _DERIVED.clear()
                         known = _DERIVED[key] = rule(key[2] * factor)
-                    value = known
+                    values[i] = known
             elif code == 4:
                 a, b = values[source], values[other]
-                value = a if a > b else b
+                values[i] = a if a > b else b
             else:  # 6: the sum of two widths (a concat)
-                value = values[source] + values[other]
-            if prefix:
-                values.append(value)
-            else:
-                values[i] = value
+                values[i] = values[source] + values[other]
         if self.checks:
             self._check(values, alpha)
         return values

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import os
+import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -363,10 +364,8 @@ def fit_layer_profile(runs: Sequence[LayerRun], *, name: str, description: str,
                             "measure networks in which {it} matter{s} (more configurations, "
                             "or other networks, with their per-layer times)",
                             "measure networks or sizes that vary them independently"))
-    gaps = sorted(whole - total_seconds(graph, alpha, resolution, profile)
-                  for graph, alpha, resolution, whole, _ in runs)
-    middle = len(gaps) // 2
-    gap = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2
+    gap = statistics.median(whole - total_seconds(graph, alpha, resolution, profile)
+                            for graph, alpha, resolution, whole, _ in runs)
     return replace(profile, invocation=max(0.0, gap))
 
 
