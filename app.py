@@ -11,6 +11,7 @@ under 200 ms.
 
 from __future__ import annotations
 
+import gc
 import json
 import zlib
 from typing import Any
@@ -43,6 +44,7 @@ from costmodel.presentation.dashboard_state import (
     accuracy_headline,
     budget_answer,
     column_spec,
+    link_query,
     network_choices,
     network_label,
     profile_names,
@@ -76,6 +78,19 @@ from costmodel.teaching.worksheet import worksheet_html
 
 st.set_page_config(page_title="costmodel", layout="wide")
 
+
+@st.cache_resource(show_spinner=False)
+def _freeze_startup_heap() -> bool:
+    """Move the objects alive after start-up (the imported modules, the network tables) out
+    of the garbage collector's reach. Streamlit runs a full collection after every run,
+    holding the interpreter's lock: over this heap it took about 100 ms per slider move
+    (benchmarks/dashboard_speed.py); over the objects made since it takes a few. Called once,
+    at the end of the first run, so that what that run loaded (the network tables, the
+    accuracy data) is frozen too; later garbage is still collected."""
+    gc.collect()
+    gc.freeze()
+    return True
+
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}
 CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
@@ -92,7 +107,29 @@ st.html("<style>@media (max-width: 640px) { .st-key-accuracy_desktop { display: 
         "background: var(--st-background-color, white); } "
         ".st-key-headline [data-testid=stMetricValue] { font-size: 1.35rem; } "
         ".st-key-headline [data-testid=stMetric] { min-width: 40%; } } "
-        "@media (min-width: 641px) { .st-key-accuracy_phone { display: none; } }</style>")
+        "@media (min-width: 641px) { .st-key-accuracy_phone { display: none; } } "
+        ".st-key-address_bar { display: none; }</style>")
+
+
+# The link in the address bar follows every change, written by the browser itself: setting
+# st.query_params instead makes Streamlit's front end redraw the whole page on each slider move
+# (about 70 ms; benchmarks/dashboard_speed.py). The query string comes from link_query (built
+# from checked values only), and replaceState keeps it on this page's own address.
+ADDRESS_BAR_JS = """
+export default function ({ data }) {
+  const url = new URL(window.location.href);
+  url.search = data;
+  if (url.href !== window.location.href) {
+    window.history.replaceState(window.history.state, "", url);
+  }
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _address_bar() -> Any:  # noqa: ANN401 -- Streamlit's component renderer
+    """The component that writes the link (registered once per server)."""
+    return st.components.v2.component("costmodel_address_bar", js=ADDRESS_BAR_JS)
 
 
 # --- cached library calls (keyed by plain values) ---------------------------------------------
@@ -595,7 +632,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     rules = str(st.session_state.get("rules", net.rule_names[0]))
     budget_ma = st.session_state.get("budget_mult_adds")
     budget_p = st.session_state.get("budget_params")
-    st.query_params.from_dict({k: str(v) for k, v in {
+    link = link_query({k: v for k, v in {
         "network": network_name, "alpha": alpha_value, "resolution": resolution,
         "variant": variant if variant != "separable" else None,
         "depth": depth if net.depth_scaling and depth != net.depth else None,
@@ -612,7 +649,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                            if st.session_state["exercise_level"] != ANY else None),
         "exercise_kind": (st.session_state.get("exercise_kind")
                           if st.session_state.get("exercise_kind") != ANY else None),
-    }.items() if v is not None and custom is None})
+    }.items() if custom is None})
+    _address_bar()(data=link, key="address_bar", height=0)
 
     with head:
         for error_text in errors:
@@ -730,10 +768,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                              f"Mult-Adds and parameters, and the standard conv in its place")
             with steps:
                 _lesson_steps(lesson, lesson_id, bool(show_all))
-        with st.expander("Every formula"):
-            for formula in costmodel.formula_catalog():
-                st.markdown(f"**{formula.title}** ({formula.equation})")
-                st.latex(formula.latex)
 
     elif view == "Exercises":
         configuration: dict[str, Any] = {
@@ -874,3 +908,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
 
 panel(network_name, custom, view)
+if view == "Lesson":  # the same for every α and size: drawn once, outside the redrawn panel
+    with st.expander("Every formula"):
+        for formula in costmodel.formula_catalog():
+            st.markdown(f"**{formula.title}** ({formula.equation})")
+            st.latex(formula.latex)
+_freeze_startup_heap()

@@ -6,8 +6,10 @@ TF-slim's README where they exist, else the library's report (the dashboard must
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -24,6 +26,15 @@ def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     return at
+
+
+def link(at: AppTest) -> dict[str, str]:
+    """The link the page writes to the address bar (its component's data): the page sets it
+    in the browser, not through st.query_params (see app.py)."""
+    bars = [b for b in at.get("bidi_component")
+            if b.proto.component_name == "costmodel_address_bar"]
+    assert len(bars) == 1
+    return dict(parse_qsl(json.loads(bars[0].proto.json)))
 
 
 def metric(at: AppTest, label_start: str) -> str:
@@ -71,7 +82,7 @@ def test_sliders_and_presets(app: AppTest) -> None:
     assert metric(app, "Mult-Adds") == "76,524,800"
     assert metric(app, "Parameters") == "1,320,648"
     assert "59.1 %" in metric(app, "Top-1")
-    assert app.query_params["alpha"] == "0.5" and app.query_params["resolution"] == "160"
+    assert link(app)["alpha"] == "0.5" and link(app)["resolution"] == "160"
     # presets follow the value: 160 is lit, and 161 unlights it
     assert presets(app, "Published resolutions").value == 160  # type: ignore[attr-defined]
     app.slider(key="resolution").set_value(161).run()
@@ -186,7 +197,7 @@ def test_a_timm_family_name_has_an_alpha_slider(app: AppTest) -> None:
     assert not app.exception
     # timm+fvcore, _gen_lcnet('lcnet_100', channel_multiplier=0.6) at 224 px
     assert metric(app, "Mult-Adds") == "68,218,312"
-    assert app.query_params["network"] == "lcnet" and app.query_params["alpha"] == "0.6"
+    assert link(app)["network"] == "lcnet" and link(app)["alpha"] == "0.6"
     app.number_input(key="alpha_typed").set_value(5.0).run()
     assert not app.exception
     assert any("alpha must be a finite number in (0, 4]" in shown(e.value) for e in app.error)
@@ -370,8 +381,8 @@ def test_class_seed_asks_the_same_questions_and_travels_in_the_link(app: AppTest
     app.number_input(key="class_seed").set_value(42).run()
     first = make_exercise(question_seed(42, 1), level="medium")
     assert first.question in _question(app)
-    assert app.query_params["class_seed"] == "42"
-    assert app.query_params["exercise_level"] == "medium"
+    assert link(app)["class_seed"] == "42"
+    assert link(app)["exercise_level"] == "medium"
     # the seed outlives the view
     app.button_group(key="view").set_value("Lesson").run()
     app.button_group(key="view").set_value("Exercises").run()
@@ -401,7 +412,7 @@ def test_exercises_on_the_new_block_types_and_the_worksheet(app: AppTest) -> Non
     assert exercise.question in _question(app)
     _check(app, f"{float(exercise.answer):.3f}")
     assert any("Right" in shown(s.value) for s in app.success)
-    assert app.query_params["exercise_kind"] == "ghost_ratio"
+    assert link(app)["exercise_kind"] == "ghost_ratio"
     app.number_input(key="worksheet_count").set_value(5).run()
     assert not app.exception
     buttons = [b for b in app.get("download_button") if "Worksheet" in str(b.proto.label)]
@@ -489,13 +500,13 @@ def test_budget_checkpoints_only_toggle(app: AppTest) -> None:
             "checkpoint: tensorflow/tpu mnasnet/README.md: MnasNet-A1 0.75-160)") in text
     assert "predicted" not in text.split("**Best within the budget:**")[1].split("\n")[0]
     assert "configurations with a released checkpoint fit (Mult-Adds ≤ 150,000,000)" in text
-    assert app.query_params["budget_checkpoints_only"] == "1"
+    assert link(app)["budget_checkpoints_only"] == "1"
     app.button(key="budget_apply_network").click().run()
     assert not app.exception
     assert metric(app, "Top-1").startswith("70.1 %")
     toggle = app.toggle(key="budget_checkpoints_only")
     toggle.set_value(False).run()
-    assert "budget_checkpoints_only" not in app.query_params
+    assert "budget_checkpoints_only" not in link(app)
     assert "**Best MnasNet-A1:** MnasNet-A1 α = 1.05, 144 px: " in _text(app)
 
 
@@ -637,5 +648,5 @@ def test_latency_budget_on_a_device(app: AppTest) -> None:
     first = text.split("**Best within the budget:**")[1].split("\n")[0]
     assert "on pixel1 (estimate)" in first
     assert "Latency estimated on pixel1 (batch 1" in text
-    assert app.query_params["budget_latency_ms"] == "25.0"
-    assert app.query_params["budget_profile"] == "pixel1"
+    assert link(app)["budget_latency_ms"] == "25.0"
+    assert link(app)["budget_profile"] == "pixel1"

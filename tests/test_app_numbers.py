@@ -224,3 +224,22 @@ def test_bad_link_warnings_show_once_as_a_dismissible_toast() -> None:
     at.slider(key="alpha").set_value(0.5).run()  # a fragment rerun
     at.selectbox(key="network").set_value("mobilenet_v2").run()  # a full rerun
     assert not at.toast and not at.warning
+
+
+def test_link_query_is_read_back_by_read_link() -> None:
+    from urllib.parse import parse_qsl
+
+    from costmodel.presentation.dashboard_state import link_query, read_link
+
+    values = {"network": "mobilenet_v2", "alpha": 0.75, "resolution": 192, "view": "Lesson",
+              "budget_mult_adds": 150.0, "rules": None, "class_seed": 42}
+    query = link_query(values)
+    assert query == ("network=mobilenet_v2&alpha=0.75&resolution=192&view=Lesson"
+                     "&budget_mult_adds=150.0&class_seed=42")
+    link = read_link(dict(parse_qsl(query)))
+    assert not link.messages
+    assert link.values == {k: v for k, v in values.items() if v is not None}
+    # text that is not a link key is refused, and odd characters are percent-encoded
+    with pytest.raises(ValueError, match="link key must be one of"):
+        link_query({"<script>": 1})
+    assert link_query({"network": "a&b=c"}) == "network=a%26b%3Dc"

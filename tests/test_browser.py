@@ -8,6 +8,7 @@ plotly charts render, and saves a screenshot. With CI=true a missing Chromium is
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -127,6 +128,11 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             assert chart.evaluate("img => img.complete && img.naturalWidth") == 760
             assert chart.evaluate("img => img.getBoundingClientRect().width") >= 700
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
+            # the address bar follows the slider (written by the page's own component), and
+            # opening it again shows the same configuration
+            expect(page).to_have_url(re.compile(r"[?&]alpha=0\.9(&|$)"))
+            page.reload()  # type: ignore[attr-defined]
+            expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot))  # type: ignore[attr-defined]
             assert shot.stat().st_size > 50_000

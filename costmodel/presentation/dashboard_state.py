@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from costmodel.base.formatting import approx_ms
 from costmodel.base.parsing import parse_integer, parse_real
@@ -118,6 +119,16 @@ def read_link(params: Mapping[str, str]) -> Link:
         if why:
             messages.append(_refused("exercise_kind", str(values.pop("exercise_kind")), why))
     return Link(values=values, messages=tuple(messages))
+
+
+def link_query(values: Mapping[str, object]) -> str:
+    """The query string of a link to ``values`` (``None`` left out), read back by
+    :func:`read_link`: ``{"network": "mobilenet_v1", "alpha": 0.5}`` →
+    ``"network=mobilenet_v1&alpha=0.5"``. Keys outside :data:`LINK_KEYS` are refused."""
+    unknown = [key for key in values if key not in LINK_KEYS]
+    if unknown:
+        raise ValueError(f"link key must be one of {', '.join(LINK_KEYS)}; got {unknown[0]!r}")
+    return urlencode({key: str(value) for key, value in values.items() if value is not None})
 
 
 def profile_names() -> list[str]:
