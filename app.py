@@ -79,21 +79,24 @@ from costmodel.teaching.worksheet import worksheet_html
 st.set_page_config(page_title="costmodel", layout="wide")
 
 
-@st.cache_resource(show_spinner=False)
-def _freeze_startup_heap() -> bool:
-    """Move the objects alive after start-up (the imported modules, the network tables) out
-    of the garbage collector's reach. Streamlit runs a full collection after every run,
-    holding the interpreter's lock: over this heap it took about 100 ms per slider move
-    (benchmarks/dashboard_speed.py); over the objects made since it takes a few. Called once,
-    at the end of the first run, so that what that run loaded (the network tables, the
-    accuracy data) is frozen too; later garbage is still collected."""
+def _collect_and_freeze() -> None:
+    """Collect every cycle of garbage, then move what is alive out of the collector's reach.
+    Streamlit runs a full collection after every run, slider moves included, holding the
+    interpreter's lock: over this app's heap (the imported modules, the network tables, the
+    caches) that took 40-100 ms per move (benchmarks/dashboard_speed.py). Called at the end of
+    every full run (a first load, a new view or network), never in a slider move: the
+    collection after a move then scans only what was made since, and each full run unfreezes
+    first, so no garbage is kept."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
-    return True
 
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}
 CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
+#: each chart's widget keys: chart_desktop_NAME, chart_phone_NAME, plotly_NAME
+CHART_KEYS = dict(zip(CHARTS, ("accuracy", "layers", "plane", "latency", "time_share"),
+                      strict=True))
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
@@ -101,13 +104,13 @@ LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
 # one of the accuracy chart's two layouts, by the screen's width
 # and, on a phone, the headline numbers compact and kept on screen (below the page's 60-px
 # header) while the controls below them scroll (a preset tapped further down leaves them in view)
-st.html("<style>@media (max-width: 640px) { .st-key-accuracy_desktop { display: none; } "
+st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { display: none; } "
         "[data-testid=stLayoutWrapper]:has(> .st-key-headline), "
         ".st-key-headline { position: sticky; top: 3.75rem; z-index: 3; "
         "background: var(--st-background-color, white); } "
         ".st-key-headline [data-testid=stMetricValue] { font-size: 1.35rem; } "
         ".st-key-headline [data-testid=stMetric] { min-width: 40%; } } "
-        "@media (min-width: 641px) { .st-key-accuracy_phone { display: none; } } "
+        "@media (min-width: 641px) { [class*=st-key-chart_phone] { display: none; } } "
         ".st-key-address_bar { display: none; }</style>")
 
 
@@ -424,10 +427,10 @@ with st.sidebar:
         st.number_input("Depth multiplier d (repeats ceil(d·n); (0, 8])", step=0.1,
                         format="%.2f", key="depth")
     st.subheader("Charts")
-    st.toggle("Interactive accuracy chart", key="chart_interactive",
-              help="Hover for each point's source, zoom and pan. The default picture redraws "
-                   "in a few milliseconds; the interactive chart (plotly) takes about "
-                   "60-100 ms more on every change.")
+    st.toggle("Interactive charts", key="chart_interactive",
+              help="Hover for each point's or layer's details, zoom and pan. The default "
+                   "pictures redraw in a few milliseconds; the interactive charts (plotly) "
+                   "take about 100-500 ms more on every change.")
 
 title = net.title if custom is None else custom.title
 st.markdown(f"### costmodel · {markdown_text(title)}")
@@ -543,6 +546,33 @@ def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN40
     if name == "Latency":
         return plots.latency_figure(r, PROFILE)
     return plots.time_share_figure(r, PROFILE)
+
+
+def _chart(name: str, r: Report, budget_m: float | None, alt: str) -> None:
+    """Chart ``name`` of ``r``: plotly where the interactive charts are on, else a static
+    picture in two layouts, one shown by the screen's width (CSS at the top): the desktop
+    one, scaled to a phone, would have 5-px text."""
+    if st.session_state.get("chart_interactive"):
+        st.plotly_chart(_figure(name, r, budget_m), key=f"plotly_{CHART_KEYS[name]}",
+                        config=PLOT_CONFIG)
+        return
+    for layout, phone in (("desktop", False), ("phone", True)):
+        with st.container(key=f"chart_{layout}_{CHART_KEYS[name]}"):
+            st.image(_svg(name, r, budget_m, phone), width="stretch", alt=alt)
+
+
+def _svg(name: str, r: Report, budget_m: float | None, phone: bool) -> str:
+    if name == "Accuracy":
+        return plots.cost_accuracy_svg(r, phone=phone)
+    if name == "Per layer":
+        return plots.layers_svg(r, log=st.session_state.get("layers_scale") == "log",
+                                phone=phone)
+    if name == "α × resolution":
+        return plots.plane_svg(r, budget_mult_adds=None if budget_m is None else budget_m * 1e6,
+                               phone=phone)
+    if name == "Latency":
+        return plots.latency_svg(r, PROFILE, phone=phone)
+    return plots.time_share_svg(r, PROFILE, phone=phone)
 
 
 @st.fragment
@@ -710,32 +740,27 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         if custom is not None:
             st.info("The ImageNet accuracy chart applies to the built-in networks; the other "
                     "views apply to your table.")
-        elif st.session_state.get("chart_interactive"):
-            st.plotly_chart(_figure("Accuracy", r, budget_ma), key="chart_main",
-                            config=PLOT_CONFIG)
         else:
-            # two layouts, one shown by the screen's width (CSS below): the desktop one,
-            # scaled to a phone, would have 5-px text
-            alt = ("ImageNet top-1 against Mult-Adds: published points by family, the Pareto "
+            _chart("Accuracy", r, budget_ma,
+                   "ImageNet top-1 against Mult-Adds: published points by family, the Pareto "
                    "frontier, and this configuration")
-            with st.container(key="accuracy_desktop"):
-                st.image(plots.cost_accuracy_svg(r), width="stretch", alt=alt)
-            with st.container(key="accuracy_phone"):
-                st.image(plots.cost_accuracy_svg(r, phone=True), width="stretch", alt=alt)
     elif view == "Per layer":
         st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
                  help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
                       "small layers too.")
-        st.plotly_chart(_figure("Per layer", r, budget_ma), key="chart_layers",
-                        config=PLOT_CONFIG)
+        _chart("Per layer", r, budget_ma,
+               "Mult-Adds (top) and parameters (bottom) of each layer, coloured by role, with "
+               "the standard conv each separable pair replaces")
     elif view == "α × resolution":
-        st.plotly_chart(_figure("α × resolution", r, budget_ma), key="chart_plane",
-                        config=PLOT_CONFIG)
+        _chart("α × resolution", r, budget_ma,
+               "Exact Mult-Adds over the α × resolution plane, with iso-Mult-Adds contours, "
+               "the checkpoints and this configuration")
     elif view == "Latency":
-        st.plotly_chart(_figure("Latency", r, budget_ma), key="chart_latency",
-                        config=PLOT_CONFIG)
-        st.plotly_chart(_figure("Time share", r, budget_ma), key="chart_time_share",
-                        config=PLOT_CONFIG)
+        _chart("Latency", r, budget_ma,
+               f"Estimated latency on {PROFILE} against Mult-Adds for six families over α, "
+               f"and this configuration")
+        _chart("Time share", r, budget_ma,
+               "Share of the Mult-Adds and share of the estimated time, per kind of layer")
         st.caption(markdown_text(f"Latency on {PROFILE}: {LATENCY_ASSUMPTIONS}."))
         st.markdown(f"**Per layer: share of time ({PROFILE}, estimate) beside share of "
                     f"Mult-Adds**, with the bound that sets each layer's time and the bytes "
@@ -880,9 +905,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 st.caption("Nobody printed this configuration.")
         st.markdown("**Per layer**")
         _table(r.layers, height=420)
-        if custom is None:
-            with st.expander("Every printed cost against its exact count"):
-                _table(cached_reconciliation())
 
     else:
         stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
@@ -908,9 +930,14 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
 
 panel(network_name, custom, view)
-if view == "Lesson":  # the same for every α and size: drawn once, outside the redrawn panel
+# the same for every α and size: drawn once, below the panel and outside it (a slider move
+# does not redraw them)
+if view == "Lesson":
     with st.expander("Every formula"):
         for formula in costmodel.formula_catalog():
             st.markdown(f"**{formula.title}** ({formula.equation})")
             st.latex(formula.latex)
-_freeze_startup_heap()
+elif view == "Tables" and custom is None:
+    with st.expander("Every printed cost against its exact count"):
+        _table(cached_reconciliation())
+_collect_and_freeze()

@@ -123,8 +123,16 @@ class Report(Counts):
 
     def latency(self, profile: str | Profile = DEFAULT_PROFILE) -> Latency:
         """The latency estimate on ``profile`` (a name from :func:`costmodel.profiles` or a
-        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.hardware.latency`."""
-        return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
+        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.hardware.latency`. An
+        estimate on a named profile is computed once per report (the dashboard draws it in
+        several places)."""
+        if not isinstance(profile, str):
+            return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
+        estimates: dict[str, Latency] = self.__dict__.setdefault("_latency_by_profile", {})
+        if profile not in estimates:
+            estimates[profile] = estimate(self.graph, self.alpha, self.resolution,
+                                          get_profile(profile))
+        return estimates[profile]
 
     def to_onnx(self, path: str | Path | None = None, *, weights: str = "random",
                 seed: int = 0) -> onnx.ModelProto:

@@ -234,12 +234,17 @@ def test_every_chart(app: AppTest, view: str, charts: int) -> None:
         assert {"mult_adds_pct", "bound"} <= set(frame.columns)
 
 
-def test_accuracy_chart_static_and_interactive(app: AppTest) -> None:
-    # two static layouts (desktop, phone), one shown by the screen's width through CSS
-    assert len(app.get("image")) == 2 and not app.get("plotly_chart")
+@pytest.mark.parametrize(("view", "charts"), [("Accuracy", 1), ("Per layer", 1),
+                                             ("α × resolution", 1), ("Latency", 2)])
+def test_charts_static_and_interactive(app: AppTest, view: str, charts: int) -> None:
+    # each chart as a static picture in two layouts (desktop, phone), one shown by the
+    # screen's width through CSS; plotly when the interactive charts are on
+    app.button_group(key="view").set_value(view).run()
+    images = app.get("image")
+    assert len(images) == 2 * charts and not app.get("plotly_chart")
     app.toggle(key="chart_interactive").set_value(True).run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 1 and not app.get("image")
+    assert len(app.get("plotly_chart")) == charts and not app.get("image")
 
 
 def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:

@@ -122,9 +122,9 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]  # α 1.0 → 0.9
             expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
             _wait_for_run(page)
-            chart = page.locator('.st-key-accuracy_desktop img')  # type: ignore[attr-defined]
+            chart = page.locator('.st-key-chart_desktop_accuracy img')  # type: ignore[attr-defined]
             expect(chart).to_have_count(1)
-            expect(page.locator(".st-key-accuracy_phone img")).to_be_hidden()  # type: ignore[attr-defined]
+            expect(page.locator(".st-key-chart_phone_accuracy img")).to_be_hidden()  # type: ignore[attr-defined]
             assert chart.evaluate("img => img.complete && img.naturalWidth") == 760
             assert chart.evaluate("img => img.getBoundingClientRect().width") >= 700
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
@@ -344,9 +344,9 @@ def test_phone_layout(server: str) -> None:
             page.goto(server + "/?alpha=0.5&resolution=160&budget_mult_adds=150")
             page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
             _wait_for_run(page)
-            chart = page.locator(".st-key-accuracy_phone img")
+            chart = page.locator(".st-key-chart_phone_accuracy img")
             expect(chart).to_be_visible()
-            expect(page.locator(".st-key-accuracy_desktop img")).to_be_hidden()
+            expect(page.locator(".st-key-chart_desktop_accuracy img")).to_be_hidden()
             natural, shown = chart.evaluate(
                 "img => [img.naturalWidth, img.getBoundingClientRect().width]")
             assert 11 * shown / natural >= 10  # the chart's 11-unit text, in screen pixels

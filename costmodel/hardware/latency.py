@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from costmodel.base.kinds import Activation, LatencyKind, OpKind
@@ -99,9 +99,9 @@ class Latency:
     total_ms: float
     layers: pd.DataFrame
 
-    @property
+    @cached_property
     def share_by_kind(self) -> pd.DataFrame:
-        """Share of time against share of Mult-Adds, per latency kind (%)."""
+        """Share of time against share of Mult-Adds, per latency kind (%); computed once."""
         frame = self.layers.groupby("latency_kind", sort=False)[
             ["latency_ms", "mult_adds"]].sum()
         frame["time_pct"] = 100 * frame["latency_ms"] / self.total_ms if self.total_ms else 0.0

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from costmodel.reports import Report
 
+#: A colour per :class:`Role` (every role: each layer gets its bar in the per-layer chart).
 ROLE_COLOURS = {
     Role.STEM.value: "#636efa",
     Role.CONV.value: "#636efa",
@@ -33,6 +34,10 @@ ROLE_COLOURS = {
     Role.CLASSIFIER.value: "#ab63fa",
     Role.POOL.value: "#b6b6b6",
     Role.ADD.value: "#b6b6b6",
+    Role.SHORTCUT.value: "#bcbd22",
+    Role.CHEAP.value: "#2ca02c",
+    Role.NORM.value: "#e377c2",
+    Role.DATA.value: "#b6b6b6",
 }
 FAMILY_SYMBOLS = {"MobileNet v1": "circle", "MobileNet v2": "diamond", "MobileNet v3": "square",
                   "MnasNet": "triangle-up", "EfficientNet": "star-diamond", "other": "x"}
@@ -185,18 +190,25 @@ def _cost_accuracy_traces(report: Report) -> list[dict[str, Any]]:
     return traces
 
 
-def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
-    """Mult-Adds (top) and params (bottom) per layer, coloured by kind, with the standard conv
-    each separable pair replaces as a ghost bar on its pointwise row; hover shows shapes.
-    A linear scale (the default) shows where the cost is; ``log=True`` shows the small
-    layers too."""
+def _layers_title(report: Report) -> str:
+    """The per-layer chart's title, as plain text."""
+    return f"Per layer: {report.network.title}, α = {report.alpha:g}, {report.resolution} px"
+
+
+def _layers_traces(report: Report) -> list[dict[str, Any]]:
+    """The traces of :func:`layers_figure` (and :func:`layers_svg`): per panel (``y``:
+    Mult-Adds, ``y2``: parameters) the ghost bars of the standard conv each pointwise or
+    project layer's separable pair replaces, then one trace of bars per role."""
     layers = report.layers
+    columns = ("name", "role", "kind", "stride", "kernel", "in_h", "in_w", "in_c", "out_h",
+               "out_w", "out_c")  # read as lists: a few times faster than itertuples
     shapes = [
-        f"{_text(r.name)} ({r.role}, {r.kind}), stride {r.stride}, kernel {r.kernel}<br>"
-        f"in {r.in_h}×{r.in_w}×{r.in_c} → out {r.out_h}×{r.out_w}×{r.out_c}"
-        for r in layers.itertuples()
+        f"{_text(name)} ({role}, {kind}), stride {stride}, kernel {kernel}<br>"
+        f"in {in_h}×{in_w}×{in_c} → out {out_h}×{out_w}×{out_c}"
+        for name, role, kind, stride, kernel, in_h, in_w, in_c, out_h, out_w, out_c
+        in zip(*(layers[c].tolist() for c in columns), strict=True)
     ]
-    names = [_text(name) for name in layers["name"]]
+    names = [_text(name) for name in layers["name"].tolist()]
     kinds = layers["role"].tolist()
     booked = layers["standard_mult_adds"].astype(bool).tolist()
     traces: list[dict[str, Any]] = []
@@ -223,9 +235,16 @@ def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
                 "customdata": [shapes[i] for i in rows],
                 "hovertemplate": "%{customdata}<br>%{y:,}<extra></extra>",
             })
-    return _figure(traces, {
-        "title": {"text": f"Per layer: {_text(report.network.title)}, α = {report.alpha:g}, "
-                          f"{report.resolution} px"},
+    return traces
+
+
+def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
+    """Mult-Adds (top) and params (bottom) per layer, coloured by kind, with the standard conv
+    each separable pair replaces as a ghost bar on its pointwise row; hover shows shapes.
+    A linear scale (the default) shows where the cost is; ``log=True`` shows the small
+    layers too."""
+    return _figure(_layers_traces(report), {
+        "title": {"text": _text(_layers_title(report))},
         "barmode": "overlay",
         "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False},
         "xaxis2": {"anchor": "y2", "domain": [0, 1]},
@@ -238,16 +257,38 @@ def layers_figure(report: Report, *, log: bool = False) -> go.Figure:
     })
 
 
-def plane_figure(
+def layers_svg(report: Report, *, log: bool = False, phone: bool = False) -> str:
+    """:func:`layers_figure` as a static SVG from the same traces: Mult-Adds (top) and
+    parameters (bottom) per layer, one bar slot per layer in order, the ghost standard conv
+    behind the pointwise and project bars; each bar's tooltip gives the layer, its shapes and
+    its exact count. ``log``: log y (bars from the axis floor; zero counts drawn as nothing).
+    ``phone``: laid out for a 390-px screen (380 units wide, one legend column)."""
+    from costmodel.presentation.svg_figures import PHONE, svg_bar_figure
+
+    size: dict[str, int] = ({"width": PHONE["width"], "height": 460,
+                             "legend_columns": PHONE["legend_columns"]} if phone
+                            else {"height": 560, "legend_columns": 4})
+    return svg_bar_figure(_layers_traces(report), title=_layers_title(report),
+                          x_title="Layer, input to output", y_titles=("Mult-Adds", "Parameters"),
+                          barmode="overlay", y_log=log, **size)
+
+
+def _plane_title(report: Report) -> str:
+    """The plane's title, as plain text."""
+    return f"Exact Mult-Adds over α × resolution ({report.network.title})"
+
+
+def _plane_traces(
     report: Report,
-    *,
     alphas: np.ndarray | None = None,
     resolutions: np.ndarray | None = None,
     budget_mult_adds: float | None = None,
     frontier: pd.DataFrame | None = None,
-) -> go.Figure:
-    """Exact Mult-Adds over the α × resolution plane (heatmap, log colour scale) with
-    iso-budget contours, the 16 checkpoints, the current point, and the budget frontier."""
+) -> list[dict[str, Any]]:
+    """The traces of :func:`plane_figure` (and :func:`plane_svg`): the heatmap of log10
+    million Mult-Adds over α × resolution (one α row for a fixed-width network), one contour
+    trace per level (25-600 M and the budget, in million Mult-Adds), the checkpoints, the
+    budget frontier and the current configuration."""
     from costmodel.core.sweeps import sweep
     from costmodel.descriptions.builtin_networks import is_builtin
     from costmodel.literature.accuracy import FITTED, checkpoints
@@ -316,14 +357,45 @@ def plane_figure(
         "hovertemplate": f"α = {report.alpha:g}, {report.resolution} px<br>"
                          f"{report.mult_adds:,} Mult-Adds<extra></extra>",
     })
+    return traces
+
+
+def plane_figure(
+    report: Report,
+    *,
+    alphas: np.ndarray | None = None,
+    resolutions: np.ndarray | None = None,
+    budget_mult_adds: float | None = None,
+    frontier: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Exact Mult-Adds over the α × resolution plane (heatmap, log colour scale) with
+    iso-budget contours, the 16 checkpoints, the current point, and the budget frontier."""
+    traces = _plane_traces(report, alphas, resolutions, budget_mult_adds, frontier)
     return _figure(traces, {
-        "title": {"text": f"Exact Mult-Adds over α × resolution "
-                          f"({_text(report.network.title)})"},
+        "title": {"text": _text(_plane_title(report))},
         "xaxis": {"title": {"text": "Input resolution (px)"}},
         "yaxis": {"title": {"text": "Width multiplier α"}},
         "legend": {"orientation": "h", "y": -0.18},
         "height": 640,
     })
+
+
+def plane_svg(report: Report, *, budget_mult_adds: float | None = None,
+              frontier: pd.DataFrame | None = None, phone: bool = False) -> str:
+    """:func:`plane_figure` (default grid) as a static SVG from the same traces: the heatmap
+    of Mult-Adds with its colour bar (million Mult-Adds, log scale), the iso-Mult-Adds
+    contours (``budget_mult_adds``, in Mult-Adds, in red), the checkpoints and the current
+    configuration; a fixed-width network's single α row is a strip. ``phone``: laid out for
+    a 390-px screen (380 units wide, one legend column)."""
+    from costmodel.presentation.svg_figures import PHONE, svg_heatmap_figure
+
+    traces = _plane_traces(report, budget_mult_adds=budget_mult_adds, frontier=frontier)
+    size: dict[str, int] = ({"width": PHONE["width"], "height": PHONE["height"],
+                             "legend_columns": PHONE["legend_columns"]} if phone
+                            else {"height": 520})
+    return svg_heatmap_figure(traces, title=_plane_title(report),
+                              x_title="Input resolution (px)", y_title="Width multiplier α",
+                              **size)
 
 
 #: The networks drawn in the cost-against-latency chart, one line each over α.
@@ -368,10 +440,9 @@ def _latency_traces(profile_name: str) -> tuple[dict[str, Any], ...]:
     return tuple(traces)
 
 
-def latency_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
-    """Estimated latency against Mult-Adds across families on ``profile`` (lines over α at
-    each network's reference size), the published Pixel-1 measurements where the profile is
-    ``pixel1``, and ``report``'s configuration: where Mult-Adds and time disagree."""
+def _latency_figure_traces(report: Report, profile: str) -> list[dict[str, Any]]:
+    """The traces of :func:`latency_figure` (and :func:`latency_svg`): the networks' lines
+    and the published points (:func:`_latency_traces`), then ``report``'s configuration."""
     traces = [dict(t) for t in _latency_traces(profile)]
     traces.append({
         "type": "scatter", "mode": "markers", "name": "this configuration",
@@ -380,8 +451,20 @@ def latency_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
         "hovertemplate": "this configuration<br>%{x:.1f} M Mult-Adds<br>%{y:.1f} ms"
                          "<extra></extra>",
     })
-    return _figure(traces, {
-        "title": {"text": f"Mult-Adds against estimated latency ({_text(profile)})"},
+    return traces
+
+
+def _latency_title(profile: str) -> str:
+    """The latency chart's title, as plain text."""
+    return f"Mult-Adds against estimated latency ({profile})"
+
+
+def latency_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
+    """Estimated latency against Mult-Adds across families on ``profile`` (lines over α at
+    each network's reference size), the published Pixel-1 measurements where the profile is
+    ``pixel1``, and ``report``'s configuration: where Mult-Adds and time disagree."""
+    return _figure(_latency_figure_traces(report, profile), {
+        "title": {"text": _text(_latency_title(profile))},
         "xaxis": {"title": {"text": "Million Mult-Adds"}},
         "yaxis": {"title": {"text": "Latency (ms, estimate)"}},
         "legend": {"orientation": "h", "y": -0.2},
@@ -389,11 +472,30 @@ def latency_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
     })
 
 
-def time_share_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
-    """Share of Mult-Adds against share of estimated time, per kind of layer: depthwise
-    layers hold a few % of the Mult-Adds and a far larger share of the time."""
+def latency_svg(report: Report, profile: str = DEFAULT_PROFILE, *, phone: bool = False) -> str:
+    """:func:`latency_figure` as a static SVG from the same traces (linear axes: million
+    Mult-Adds, estimated ms; tooltips on the markers). ``phone``: laid out for a 390-px
+    screen (380 units wide, one legend column)."""
+    from costmodel.presentation.svg_figures import PHONE, svg_figure
+
+    traces = _latency_figure_traces(report, profile)
+    if phone:
+        return svg_figure(traces, title=f"Estimated latency ({profile})",
+                          x_title="Million Mult-Adds", y_title="Latency (ms, estimate)",
+                          width=PHONE["width"], height=PHONE["height"],
+                          legend_columns=PHONE["legend_columns"])
+    return svg_figure(traces, title=_latency_title(profile), x_title="Million Mult-Adds",
+                      y_title="Latency (ms, estimate)")
+
+
+TIME_SHARE_TITLE = "Where the Mult-Adds are, and where the time goes"
+
+
+def _time_share_traces(report: Report, profile: str) -> list[dict[str, Any]]:
+    """The traces of :func:`time_share_figure` (and :func:`time_share_svg`): per kind of
+    layer, its share of the Mult-Adds and of the estimated time on ``profile`` (%)."""
     shares = report.latency(profile).share_by_kind
-    traces = [
+    return [
         {"type": "bar", "name": "share of Mult-Adds", "x": shares["latency_kind"].tolist(),
          "y": shares["mult_adds_pct"].round(2).tolist(),
          "hovertemplate": "%{x}: %{y:.1f} % of the Mult-Adds<extra></extra>"},
@@ -401,11 +503,32 @@ def time_share_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figu
          "x": shares["latency_kind"].tolist(), "y": shares["time_pct"].round(2).tolist(),
          "hovertemplate": "%{x}: %{y:.1f} % of the time<extra></extra>"},
     ]
-    return _figure(traces, {
-        "title": {"text": "Where the Mult-Adds are, and where the time goes"},
+
+
+def time_share_figure(report: Report, profile: str = DEFAULT_PROFILE) -> go.Figure:
+    """Share of Mult-Adds against share of estimated time, per kind of layer: depthwise
+    layers hold a few % of the Mult-Adds and a far larger share of the time."""
+    return _figure(_time_share_traces(report, profile), {
+        "title": {"text": TIME_SHARE_TITLE},
         "barmode": "group", "yaxis": {"title": {"text": "%"}},
         "legend": {"orientation": "h", "y": -0.2}, "height": 420,
     })
+
+
+def time_share_svg(report: Report, profile: str = DEFAULT_PROFILE, *,
+                   phone: bool = False) -> str:
+    """:func:`time_share_figure` as a static SVG from the same traces: per kind of layer, its
+    share of the Mult-Adds and of the estimated time (%) as grouped bars. ``phone``: laid
+    out for a 390-px screen (380 units wide, one legend column)."""
+    from costmodel.presentation.svg_figures import PHONE, svg_bar_figure
+
+    if phone:
+        return svg_bar_figure(_time_share_traces(report, profile),
+                              title="Share of Mult-Adds and of time", y_titles=("%",),
+                              width=PHONE["width"], height=PHONE["height"],
+                              legend_columns=PHONE["legend_columns"])
+    return svg_bar_figure(_time_share_traces(report, profile), title=TIME_SHARE_TITLE,
+                          y_titles=("%",), height=400, legend_columns=2)
 
 
 def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") -> str:
@@ -415,5 +538,6 @@ def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") 
             f"</title></head><body>{''.join(parts)}</body></html>")
 
 
-__all__ = ["cost_accuracy_figure", "figures_html", "latency_figure", "layers_figure",
-           "plane_figure", "time_share_figure"]
+__all__ = ["cost_accuracy_figure", "cost_accuracy_svg", "figures_html", "latency_figure",
+           "latency_svg", "layers_figure", "layers_svg", "plane_figure", "plane_svg",
+           "time_share_figure", "time_share_svg"]
