@@ -166,6 +166,25 @@ def cached_budget(max_ma: float | None, max_p: float | None, network: str | None
                          max_latency_ms=max_ms, profile=profile)
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_lesson(block: str, network: str | Network, alpha: float, resolution: int,
+                  rules: str | None) -> Lesson:
+    """The lesson of ``block`` at this configuration (a network's name or an uploaded
+    table, which Streamlit hashes by value)."""
+    return build_lesson(block, network=network, alpha=alpha, resolution=resolution,
+                        rules=rules, profile=PROFILE)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_exercise_kinds(level: str | None, **configuration: Any) -> Any:  # noqa: ANN401
+    return exercise_kinds(**configuration, level=level)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_exercise(seed: int, **settings: Any) -> Any:  # noqa: ANN401 -- an Exercise
+    return make_exercise(seed, **settings)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def cached_reconciliation() -> Any:  # noqa: ANN401 -- a DataFrame
     return reconciliation()
@@ -782,9 +801,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             show_all = st.toggle("Show all steps", key="lesson_all",
                                  help="Otherwise each step opens once the question after the "
                                       "one before it is answered.")
-            lesson = build_lesson(block, network=lesson_network, alpha=alpha_value,
-                                  resolution=resolution, rules=rules if custom is None else None,
-                                  profile=PROFILE)
+            lesson = cached_lesson(block, lesson_network, alpha_value, resolution,
+                                   rules if custom is None else None)
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
             picture, steps = st.columns(2, gap="medium")
             with picture:
@@ -806,7 +824,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                       "shuffle units. Hard: ratios (a separable pair, halving α, ghost and "
                       "fused blocks) and the memory a shuffle unit moves.")
         level = str(st.session_state.get("exercise_level") or ANY)
-        applies = exercise_kinds(**configuration, level=None if level == ANY else level)
+        applies = cached_exercise_kinds(None if level == ANY else level, **configuration)
         kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
         if st.session_state.get("exercise_kind") not in kinds:
             st.session_state.pop("exercise_kind", None)
@@ -823,15 +841,16 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         missing = [(k, why) for k, why in applies.items() if why]
         if missing:
             with st.expander(f"Kinds this network is not asked ({len(missing)})"):
-                for k, why in missing:
-                    st.caption(markdown_text(f"No {k.value.replace('_', ' ')} question: {why}."))
+                st.caption("  \n".join(  # one element: fewer to redraw on a slider move
+                    markdown_text(f"No {k.value.replace('_', ' ')} question: {why}.")
+                    for k, why in missing))
         class_seed = int(st.session_state["class_seed"])
         number = int(st.session_state["exercise_number"])
         kind = st.session_state.get("exercise_kind", ANY)
         settings: dict[str, Any] = {"kind": None if kind == ANY else kind,
                                     "level": None if level == ANY else level, **configuration}
         try:
-            exercise = make_exercise(question_seed(class_seed, number), **settings)
+            exercise = cached_exercise(question_seed(class_seed, number), **settings)
         except ValueError as error:  # e.g. no hard question applies to a table of plain convs
             st.info(markdown_text(f"{error}."))
             return
