@@ -817,7 +817,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             "network": network_name if custom is None else custom, "alpha": alpha_value,
             "resolution": resolution, "rules": rules if custom is None else None,
             "variant": variant, "depth": depth if custom is None else None}
-        c1, c2 = st.columns(2)
+        # two rows of two settings, each row one horizontal container (fewer elements to
+        # redraw on a slider move than columns)
+        c1 = c2 = st.container(horizontal=True)
         c1.radio("Level", EXERCISE_LEVELS, key="exercise_level", horizontal=True,
                  on_change=_restart_exercises,
                  help="Easy: parameters, feature maps. Medium: Mult-Adds, grouped convs, "
@@ -830,7 +832,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             st.session_state.pop("exercise_kind", None)
         c2.selectbox("Kind of question", kinds, key="exercise_kind",
                      format_func=lambda k: k.replace("_", " "), on_change=_restart_exercises)
-        c3, c4 = st.columns(2)
+        c3 = c4 = st.container(horizontal=True)
         c3.number_input(f"Class seed (0–{MAX_CLASS_SEED:,})", min_value=0,
                         max_value=MAX_CLASS_SEED, step=1, key="class_seed",
                         on_change=_restart_exercises,
@@ -885,10 +887,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 (st.success if feedback.correct else st.error)(markdown_text(feedback.message))
                 st.markdown(f"**Worked solution.** {markdown_text(feedback.solution)}")
         score = st.session_state.get("exercise_session", Session()).score
-        tally = st.container(horizontal=True)
-        tally.metric("Right at the first try", score.first_try)
-        tally.metric("Right after the hint", score.after_hint)
-        tally.metric("Wrong", score.wrong)
+        tally = st.container(horizontal=True, vertical_alignment="center")
+        tally.markdown(f"**Score this session:** {score}.")
         tally.button("Reset score", key="exercise_reset_score", on_click=_reset_score)
         with st.expander("Printable worksheet with its answer key"):
             st.number_input(f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})",

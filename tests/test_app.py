@@ -224,6 +224,9 @@ def test_every_view_renders(app: AppTest, view: str) -> None:
 def test_every_chart(app: AppTest, view: str, charts: int) -> None:
     app.button_group(key="view").set_value(view).run()
     assert not app.exception
+    assert len(app.get("image")) == 2 * charts  # static: desktop and phone layouts
+    app.toggle(key="chart_interactive").set_value(True).run()
+    assert not app.exception
     assert len(app.get("plotly_chart")) == charts
     if view == "Per layer":
         app.radio(key="layers_scale").set_value("log").run()
@@ -330,8 +333,10 @@ def _check(at: AppTest, answer: str) -> None:
 
 
 def _score(at: AppTest) -> tuple[str, str, str]:
-    return (metric(at, "Right at the first try"), metric(at, "Right after the hint"),
-            metric(at, "Wrong"))
+    (line,) = [shown(m.value) for m in at.markdown if "Score this session" in str(m.value)]
+    found = re.search(r"(\d+) right at the first try, (\d+) after the hint, (\d+) wrong", line)
+    assert found, line
+    return found.group(1), found.group(2), found.group(3)
 
 
 def test_exercise_hint_then_solution_and_a_running_score(app: AppTest) -> None:

@@ -8,7 +8,7 @@ assembled from plain trace dictionaries and created without plotly's per-propert
 from __future__ import annotations
 
 import html
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from costmodel.base.kinds import DEFAULT_PROFILE, PIXEL1_PROFILE, Role
 if TYPE_CHECKING:
     import pandas as pd
 
+    from costmodel.descriptions.network_spec import Network
     from costmodel.reports import Report
 
 #: A colour per :class:`Role` (every role: each layer gets its bar in the per-layer chart).
@@ -278,6 +279,19 @@ def _plane_title(report: Report) -> str:
     return f"Exact Mult-Adds over α × resolution ({report.network.title})"
 
 
+@lru_cache(maxsize=32)
+def _plane_grid(network: Network, rules: str, classes: int, depth: float, variant: str,
+                alphas: tuple[float, ...], resolutions: tuple[int, ...]) -> np.ndarray:
+    """Million Mult-Adds over ``alphas`` × ``resolutions`` (read-only; the same for every α
+    and size of one network, so a slider move reuses it)."""
+    from costmodel.core.sweeps import sweep
+
+    grid = sweep(np.asarray(alphas), np.asarray(resolutions), network=network, rules=rules,
+                 num_classes=classes, depth=depth, variant=variant).mult_adds / 1e6
+    grid.setflags(write=False)
+    return grid
+
+
 def _plane_traces(
     report: Report,
     alphas: np.ndarray | None = None,
@@ -289,7 +303,6 @@ def _plane_traces(
     million Mult-Adds over α × resolution (one α row for a fixed-width network), one contour
     trace per level (25-600 M and the budget, in million Mult-Adds), the checkpoints, the
     budget frontier and the current configuration."""
-    from costmodel.core.sweeps import sweep
     from costmodel.descriptions.builtin_networks import is_builtin
     from costmodel.literature.accuracy import FITTED, checkpoints
 
@@ -302,8 +315,8 @@ def _plane_traces(
         r = np.arange(max(round(size * 3 / 7), 1), min(round(size * 10 / 7), 4096) + 1, step)
     else:
         r = np.asarray(resolutions)
-    grid = sweep(a, r, network=report.network, rules=report.rules, num_classes=report.classes,
-                 depth=report.depth, variant=report.variant).mult_adds / 1e6
+    grid = _plane_grid(report.network, report.rules, report.classes, report.depth,
+                       report.variant, tuple(a.tolist()), tuple(r.tolist()))
     ticks = [10, 30, 100, 300, 1000, 3000]
     traces: list[dict[str, Any]] = [{
         "type": "heatmap", "x": r, "y": a, "z": np.log10(grid), "customdata": grid,
