@@ -1,8 +1,9 @@
 """Screenshots of the dashboard at 1440×900 and 390×844 in Debian's Chromium (playwright, no
 browser download): ``python docs/screenshots.py [--out docs]``. Starts the app on a free port,
 waits for each run to finish, and saves at each size the headline with the accuracy chart, the
-lesson's block diagram beside its first step, and the first step's check question answered
-with the next step open (``dashboard_{desktop,phone}_{accuracy,lesson_steps,lesson_check}.png``).
+per-layer, α × resolution and latency charts (static pictures), the lesson's block diagram
+beside its first step, and the first step's check question answered with the next step open
+(``dashboard_{desktop,phone}_{accuracy,per_layer,plane,latency,lesson_steps,lesson_check}.png``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+#: the screenshot's name of each view shown (dashboard_{desktop,phone}_NAME.png)
+SHOT_NAMES = {"Accuracy": "accuracy", "Per layer": "per_layer", "α × resolution": "plane",
+              "Latency": "latency"}
 IDLE = ("[data-testid=stApp][data-test-script-state=notRunning]"
         "[data-test-connection-state=CONNECTED]")
 
@@ -79,13 +84,17 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             for label, (width, height) in SIZES.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
-                for view in ("Accuracy", "Lesson"):
-                    page.goto(f"http://127.0.0.1:{port}/?{args.query}&view={view}")
+                for view in ("Accuracy", "Per layer", "α × resolution", "Latency", "Lesson"):
+                    page.goto(f"http://127.0.0.1:{port}/?{args.query}&view={quote(view)}")
                     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
                     page.wait_for_selector(IDLE, timeout=60_000)
                     page.wait_for_timeout(1500)
                     if view != "Lesson":
-                        path = Path(args.out) / f"dashboard_{label}_{view.lower()}.png"
+                        if view != "Accuracy":  # its chart, below the headline
+                            page.locator("[data-testid=stImage]:visible").first \
+                                .scroll_into_view_if_needed()
+                            page.wait_for_timeout(500)
+                        path = Path(args.out) / f"dashboard_{label}_{SHOT_NAMES[view]}.png"
                         page.screenshot(path=str(path), full_page=args.full_page)
                         print(path)
                     else:  # the block's diagram and the first step, scrolled into view
