@@ -91,6 +91,7 @@ def _collect_and_freeze() -> None:
     gc.collect()
     gc.freeze()
 
+
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}
 CHARTS = ("Accuracy", "Per layer", "α × resolution", "Latency", "Time share")
@@ -101,7 +102,7 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
 LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
-# one of the accuracy chart's two layouts, by the screen's width
+# one of each chart's two layouts (desktop, phone), by the screen's width
 # and, on a phone, the headline numbers compact and kept on screen (below the page's 60-px
 # header) while the controls below them scroll (a preset tapped further down leaves them in view)
 st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { display: none; } "
