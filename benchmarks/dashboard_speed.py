@@ -11,8 +11,9 @@ timed the same way, in one run:
   so the script-state attribute alone cannot be watched for the change.)
 - *slider move to a new value*: the same, stepping upwards from α 1.0, so that every value is
   new and the library's results (cached by configuration) are computed in the move.
-The dashboard is timed in every view (``?view=NAME``), the hello-world page between views, so
-that both see the same machine load. Prints medians and the ratio of each view's slider move to
+The dashboard is timed in every view (``?view=NAME``), each view on a fresh server (nothing
+cached by another view), the hello-world page between views, so that both see the same machine
+load. Prints medians and the ratio of each view's slider move to
 the hello-world page's (target ≤ 1.2), and writes ``benchmarks/dashboard_speed.csv`` (one row per
 measurement). Usage: ``python benchmarks/dashboard_speed.py [--moves 8] [--loads 3]
 [--new-values 6]``.
@@ -89,6 +90,8 @@ def measure(page: object, url: str, moves: int, loads: int,
     # back and forth between two values (after the first two moves, each value seen before),
     # then step by step upwards from α 1.0 (each value new: the library's results computed)
     redraw = _moves(page, ["ArrowLeft" if i % 2 == 0 else "ArrowRight" for i in range(moves)])
+    if moves % 2:  # back at α 1.0 first (a value seen), untimed
+        _moves(page, ["ArrowRight"])
     fresh = _moves(page, ["ArrowRight"] * new_values)
     return first, redraw, fresh
 
@@ -108,8 +111,10 @@ def main() -> None:
 
     rows: list[dict[str, object]] = []
     hello, dashboard = ROOT / "benchmarks" / "hello_app.py", Path(args.app)
+    # the hello-world page on one server; the dashboard on a fresh server for each view, so
+    # that each view's moves to new values find nothing cached by the views before it
     ports = {hello: free_port(), dashboard: free_port()}
-    processes = [start(app, port) for app, port in ports.items()]
+    processes = {hello: start(hello, ports[hello])}
     # the hello-world page before every view: both are timed under the same load
     runs = [("hello-world page", hello, "")]
     for view in VIEWS:
@@ -118,6 +123,13 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             for label, app, view in runs:
+                if app == dashboard:
+                    if dashboard in processes:
+                        previous = processes.pop(dashboard)
+                        previous.terminate()
+                        previous.wait(timeout=15)
+                    ports[dashboard] = free_port()
+                    processes[dashboard] = start(dashboard, ports[dashboard])
                 url = f"http://127.0.0.1:{ports[app]}/" + (f"?view={quote(view)}" if view else "")
                 page = browser.new_page(viewport={"width": 1440, "height": 900})
                 page.goto(url)  # warm the server's caches once
@@ -138,7 +150,7 @@ def main() -> None:
                       f"{statistics.median(fresh):,.0f} ms", flush=True)
             browser.close()
     finally:
-        for process in processes:
+        for process in processes.values():
             process.terminate()
             process.wait(timeout=15)
     def median(page: str, measure: str, view: str = "") -> float:

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from costmodel.base.formatting import frame_to_latex, markdown_text, times_fewer_or_more
-from costmodel.base.kinds import DEFAULT_PROFILE, ROLE_LABEL, Role
+from costmodel.base.kinds import BUILTIN_PROFILES, DEFAULT_PROFILE, ROLE_LABEL, Role
 from costmodel.core.counting import count_ops, totals
 from costmodel.core.counts import ROLE_KIND, ROLE_ORDER, ClosedForm, Counts
 from costmodel.core.graph import build_graph
@@ -123,10 +123,11 @@ class Report(Counts):
 
     def latency(self, profile: str | Profile = DEFAULT_PROFILE) -> Latency:
         """The latency estimate on ``profile`` (a name from :func:`costmodel.profiles` or a
-        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.hardware.latency`. An
-        estimate on a named profile is computed once per report (the dashboard draws it in
-        several places)."""
-        if not isinstance(profile, str):
+        :class:`~costmodel.profiles.Profile`); see :mod:`costmodel.hardware.latency`. On a
+        built-in profile the estimate is computed once per report (the dashboard draws it in
+        several places) and shared: copy its frames before changing them. A saved profile is
+        read again at each call (its file may change)."""
+        if not (isinstance(profile, str) and profile in BUILTIN_PROFILES):
             return estimate(self.graph, self.alpha, self.resolution, get_profile(profile))
         estimates: dict[str, Latency] = self.__dict__.setdefault("_latency_by_profile", {})
         if profile not in estimates:

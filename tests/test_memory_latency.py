@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -171,3 +172,23 @@ def test_noisy_or_interrupted_calibration_keeps_the_previous_profile(
     with pytest.raises(calibration.CalibrationError, match=r"interrupted.*previous profile"):
         costmodel.calibrate("here")
     assert (profiles_dir() / "here.json").read_text("utf-8") == before
+
+
+def test_latency_on_a_saved_profile_is_read_again_and_a_builtin_one_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # review of this stop: the memo of an estimate must not outlive a saved profile's file
+    from dataclasses import replace
+
+    import costmodel
+    from costmodel.hardware.device_profiles import get_profile
+
+    r = costmodel.report(0.5)
+    assert r.latency("pixel1") is r.latency("pixel1")  # built in: computed once
+    monkeypatch.setenv("COSTMODEL_PROFILES", str(tmp_path))
+    base = get_profile("pixel1")
+    slow = replace(base, name="mybox", bandwidth=base.bandwidth / 10)
+    (tmp_path / "mybox.json").write_text(slow.to_json(), "utf-8")
+    first = r.latency("mybox").total_ms
+    fast = replace(base, name="mybox", bandwidth=base.bandwidth * 10)
+    (tmp_path / "mybox.json").write_text(fast.to_json(), "utf-8")
+    assert r.latency("mybox").total_ms < first

@@ -275,3 +275,18 @@ def test_user_text_is_escaped_once() -> None:
             if chart.startswith("layers"):
                 tips = [tip for _, tip in _bars(_panels(root)[0])]
                 assert any(tip.startswith(f"{HOSTILE} dw1 (depthwise") for tip in tips), chart
+
+
+def test_a_cell_that_is_not_a_number_and_an_empty_panel_are_drawn_without_error() -> None:
+    # review of this stop: a NaN cell indexed out of the colour table; an empty panel had no
+    # range. The NaN cell is left out, the others drawn.
+    from costmodel.presentation.svg_figures import svg_bar_figure, svg_heatmap_figure
+
+    svg = svg_heatmap_figure([{"type": "heatmap", "x": [1, 2], "y": [1, 2],
+                               "z": [[0.0, float("nan")], [1.0, 2.0]]}], title="t")
+    cells = ET.fromstring(svg).find(f"{SVG}g")
+    assert cells is not None and len(list(cells.iter(f"{SVG}rect"))) == 3
+    bars = svg_bar_figure([{"type": "bar", "x": ["a", "b"], "y": [None, None], "name": "n"}],
+                          title="t")
+    assert ET.fromstring(bars) is not None
+

@@ -101,7 +101,8 @@ class Latency:
 
     @cached_property
     def share_by_kind(self) -> pd.DataFrame:
-        """Share of time against share of Mult-Adds, per latency kind (%); computed once."""
+        """Share of time against share of Mult-Adds, per latency kind (%); computed once and
+        shared (copy it before changing it)."""
         frame = self.layers.groupby("latency_kind", sort=False)[
             ["latency_ms", "mult_adds"]].sum()
         frame["time_pct"] = 100 * frame["latency_ms"] / self.total_ms if self.total_ms else 0.0

@@ -435,7 +435,7 @@ def svg_bar_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title
             high = math.log10(max(positive)) + 0.08 if positive else 1.0
             high = max(high, low + 1)
         else:
-            low, high = min(0.0, *values), max(0.0, *values)
+            low, high = min([0.0, *values]), max([0.0, *values])  # an empty panel: 0..1
             pad = (high - low) * 0.05 or 1.0
             low, high = (low - pad if low < 0 else low), (high + pad if high > 0 or low == 0
                                                           else high)
@@ -609,7 +609,10 @@ def _colour_map(values: np.ndarray, scale: tuple[tuple[float, str], ...]) -> lis
     steps = np.linspace(0.0, 1.0, 1024)
     channels = np.stack([np.interp(steps, stops, rgb[:, k]) for k in range(3)], axis=-1)
     table = [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.rint(channels).astype(int).tolist()]
-    return [table[k] for k in np.rint(np.asarray(values) * 1023).astype(int).tolist()]
+    # a cell that is not a finite number is not drawn: coloured as 0 here, never indexed
+    # out of the table
+    finite = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0, posinf=1.0, neginf=0.0)
+    return [table[k] for k in np.rint(np.clip(finite, 0, 1) * 1023).astype(int).tolist()]
 
 
 def _marker_sample(trace: dict[str, Any], colour: str, x: float, y: float) -> str:
