@@ -555,17 +555,25 @@ def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a 
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
 
 
-def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN401 -- a figure
+def _builders(name: str, budget_m: float | None) -> tuple[Any, Any, dict[str, Any]]:
+    """Chart ``name``'s plotly builder, its static SVG builder (the same traces) and the
+    arguments both take beside the report."""
     if name == "Accuracy":
-        return plots.cost_accuracy_figure(r)
+        return plots.cost_accuracy_figure, plots.cost_accuracy_svg, {}
     if name == "Per layer":
-        return plots.layers_figure(r, log=st.session_state.get("layers_scale") == "log")
+        return plots.layers_figure, plots.layers_svg, {
+            "log": st.session_state.get("layers_scale") == "log"}
     if name == "α × resolution":
-        return plots.plane_figure(r, budget_mult_adds=None if budget_m is None
-                                  else budget_m * 1e6)
+        return plots.plane_figure, plots.plane_svg, {
+            "budget_mult_adds": None if budget_m is None else budget_m * 1e6}
     if name == "Latency":
-        return plots.latency_figure(r, PROFILE)
-    return plots.time_share_figure(r, PROFILE)
+        return plots.latency_figure, plots.latency_svg, {"profile": PROFILE}
+    return plots.time_share_figure, plots.time_share_svg, {"profile": PROFILE}
+
+
+def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN401 -- a figure
+    figure, _, arguments = _builders(name, budget_m)
+    return figure(r, **arguments)
 
 
 def _chart(name: str, r: Report, budget_m: float | None, alt: str) -> None:
@@ -576,23 +584,10 @@ def _chart(name: str, r: Report, budget_m: float | None, alt: str) -> None:
         st.plotly_chart(_figure(name, r, budget_m), key=f"plotly_{CHART_KEYS[name]}",
                         config=PLOT_CONFIG)
         return
+    _, svg, arguments = _builders(name, budget_m)
     for layout, phone in (("desktop", False), ("phone", True)):
         with st.container(key=f"chart_{layout}_{CHART_KEYS[name]}"):
-            st.image(_svg(name, r, budget_m, phone), width="stretch", alt=alt)
-
-
-def _svg(name: str, r: Report, budget_m: float | None, phone: bool) -> str:
-    if name == "Accuracy":
-        return plots.cost_accuracy_svg(r, phone=phone)
-    if name == "Per layer":
-        return plots.layers_svg(r, log=st.session_state.get("layers_scale") == "log",
-                                phone=phone)
-    if name == "α × resolution":
-        return plots.plane_svg(r, budget_mult_adds=None if budget_m is None else budget_m * 1e6,
-                               phone=phone)
-    if name == "Latency":
-        return plots.latency_svg(r, PROFILE, phone=phone)
-    return plots.time_share_svg(r, PROFILE, phone=phone)
+            st.image(svg(r, phone=phone, **arguments), width="stretch", alt=alt)
 
 
 @st.fragment

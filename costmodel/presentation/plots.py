@@ -139,16 +139,13 @@ def cost_accuracy_svg(report: Report, *, phone: bool = False) -> str:
     """:func:`cost_accuracy_figure` as a static SVG (tooltips on each point): the same traces,
     drawn in a few milliseconds instead of plotly's redraw (the dashboard's default chart).
     ``phone``: laid out for a 390-px screen (its text about 10 px there, one legend column)."""
-    from costmodel.presentation.svg_figures import PHONE, svg_figure
+    from costmodel.presentation.svg_figures import layout, svg_figure
 
-    if phone:
-        return svg_figure(_cost_accuracy_traces(report), title="Cost against accuracy",
-                          x_title="Million Mult-Adds (log)", y_title="top-1 (%)", x_log=True,
-                          width=PHONE["width"], height=PHONE["height"],
-                          legend_columns=PHONE["legend_columns"])
-    return svg_figure(_cost_accuracy_traces(report), title=ACCURACY_TITLE,
-                      x_title="Million Mult-Adds (log)", y_title="ImageNet top-1 (%)",
-                      x_log=True)
+    return svg_figure(_cost_accuracy_traces(report),
+                      title="Cost against accuracy" if phone else ACCURACY_TITLE,
+                      x_title="Million Mult-Adds (log)",
+                      y_title="top-1 (%)" if phone else "ImageNet top-1 (%)", x_log=True,
+                      **layout(phone))
 
 
 ACCURACY_TITLE = "Cost against accuracy (dotted: fitted trends)"
@@ -264,14 +261,12 @@ def layers_svg(report: Report, *, log: bool = False, phone: bool = False) -> str
     behind the pointwise and project bars; each bar's tooltip gives the layer, its shapes and
     its exact count. ``log``: log y (bars from the axis floor; zero counts drawn as nothing).
     ``phone``: laid out for a 390-px screen (380 units wide, one legend column)."""
-    from costmodel.presentation.svg_figures import PHONE, svg_bar_figure
+    from costmodel.presentation.svg_figures import layout, svg_bar_figure
 
-    size: dict[str, int] = ({"width": PHONE["width"], "height": 460,
-                             "legend_columns": PHONE["legend_columns"]} if phone
-                            else {"height": 560, "legend_columns": 4})
     return svg_bar_figure(_layers_traces(report), title=_layers_title(report),
                           x_title="Layer, input to output", y_titles=("Mult-Adds", "Parameters"),
-                          barmode="overlay", y_log=log, **size)
+                          barmode="overlay", y_log=log,
+                          **layout(phone, height=560, legend_columns=4, phone_height=460))
 
 
 def _plane_title(report: Report) -> str:
@@ -400,15 +395,12 @@ def plane_svg(report: Report, *, budget_mult_adds: float | None = None,
     contours (``budget_mult_adds``, in Mult-Adds, in red), the checkpoints and the current
     configuration; a fixed-width network's single α row is a strip. ``phone``: laid out for
     a 390-px screen (380 units wide, one legend column)."""
-    from costmodel.presentation.svg_figures import PHONE, svg_heatmap_figure
+    from costmodel.presentation.svg_figures import layout, svg_heatmap_figure
 
     traces = _plane_traces(report, budget_mult_adds=budget_mult_adds, frontier=frontier)
-    size: dict[str, int] = ({"width": PHONE["width"], "height": PHONE["height"],
-                             "legend_columns": PHONE["legend_columns"]} if phone
-                            else {"height": 520})
     return svg_heatmap_figure(traces, title=_plane_title(report),
                               x_title="Input resolution (px)", y_title="Width multiplier α",
-                              **size)
+                              **layout(phone, height=520))
 
 
 #: The networks drawn in the cost-against-latency chart, one line each over α.
@@ -489,16 +481,13 @@ def latency_svg(report: Report, profile: str = DEFAULT_PROFILE, *, phone: bool =
     """:func:`latency_figure` as a static SVG from the same traces (linear axes: million
     Mult-Adds, estimated ms; tooltips on the markers). ``phone``: laid out for a 390-px
     screen (380 units wide, one legend column)."""
-    from costmodel.presentation.svg_figures import PHONE, svg_figure
+    from costmodel.presentation.svg_figures import layout, svg_figure
 
-    traces = _latency_figure_traces(report, profile)
-    if phone:
-        return svg_figure(traces, title=f"Estimated latency ({profile})",
-                          x_title="Million Mult-Adds", y_title="Latency (ms, estimate)",
-                          width=PHONE["width"], height=PHONE["height"],
-                          legend_columns=PHONE["legend_columns"])
-    return svg_figure(traces, title=_latency_title(profile), x_title="Million Mult-Adds",
-                      y_title="Latency (ms, estimate)")
+    return svg_figure(_latency_figure_traces(report, profile),
+                      title=f"Estimated latency ({profile})" if phone
+                      else _latency_title(profile),
+                      x_title="Million Mult-Adds", y_title="Latency (ms, estimate)",
+                      **layout(phone))
 
 
 TIME_SHARE_TITLE = "Where the Mult-Adds are, and where the time goes"
@@ -533,15 +522,11 @@ def time_share_svg(report: Report, profile: str = DEFAULT_PROFILE, *,
     """:func:`time_share_figure` as a static SVG from the same traces: per kind of layer, its
     share of the Mult-Adds and of the estimated time (%) as grouped bars. ``phone``: laid
     out for a 390-px screen (380 units wide, one legend column)."""
-    from costmodel.presentation.svg_figures import PHONE, svg_bar_figure
+    from costmodel.presentation.svg_figures import layout, svg_bar_figure
 
-    if phone:
-        return svg_bar_figure(_time_share_traces(report, profile),
-                              title="Share of Mult-Adds and of time", y_titles=("%",),
-                              width=PHONE["width"], height=PHONE["height"],
-                              legend_columns=PHONE["legend_columns"])
-    return svg_bar_figure(_time_share_traces(report, profile), title=TIME_SHARE_TITLE,
-                          y_titles=("%",), height=400, legend_columns=2)
+    return svg_bar_figure(_time_share_traces(report, profile),
+                          title="Share of Mult-Adds and of time" if phone else TIME_SHARE_TITLE,
+                          y_titles=("%",), **layout(phone, height=400))
 
 
 def figures_html(figures: list[go.Figure], *, title: str = "costmodel figures") -> str:

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from html import escape, unescape
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -106,6 +106,25 @@ def _label(value: float) -> str:
 PHONE = {"width": 380, "height": 330, "legend_columns": 1}
 
 
+class Layout(TypedDict, total=False):
+    """The size keywords the renderers take."""
+
+    width: int
+    height: int
+    legend_columns: int
+
+
+def layout(phone: bool, *, height: int = 0, legend_columns: int = 2,
+           phone_height: int = 0) -> Layout:
+    """A chart's size and legend columns, as the renderers take them: :data:`PHONE`'s on a
+    phone (``phone_height`` units high where given), else ``height`` (0: the default 440)
+    and ``legend_columns``."""
+    if phone:
+        return {"width": PHONE["width"], "height": phone_height or PHONE["height"],
+                "legend_columns": PHONE["legend_columns"]}
+    return {"height": height, "legend_columns": legend_columns}
+
+
 def svg_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title: str = "",
                y_title: str = "", x_log: bool = False, width: int = 0, height: int = 0,
                legend_columns: int = 2) -> str:
@@ -162,12 +181,10 @@ def svg_figure(traces: Sequence[dict[str, Any]], *, title: str = "", x_title: st
                f'text-anchor="middle">{escape(x_title)}</text>')
     out.append(f'<text transform="translate(14,{_PLOT["top"] + plot_h / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle">{escape(y_title)}</text>')
-    colours: dict[int, str] = {}
+    colours = [_colour(t, i) for i, t in enumerate(traces)]
     for index, trace in enumerate(traces):
         marker = trace.get("marker") or {}
         line = trace.get("line") or {}
-        colours[index] = str(marker.get("color") or line.get("color")
-                             or COLORWAY[index % len(COLORWAY)])
         mode = str(trace.get("mode", "markers"))
         pairs = list(zip(trace.get("x", ()), trace.get("y", ()), strict=False))
         if "lines" in mode:
@@ -601,9 +618,9 @@ def _scale(colorscale: object) -> tuple[tuple[float, str], ...]:
 
 
 def _colour_map(values: np.ndarray, scale: tuple[tuple[float, str], ...]) -> list[str]:
-    """``values`` in 0..1 → hex colours, interpolated linearly in RGB between the stops (in
-    1/1023 steps of the scale: a difference no eye sees, and a table instead of a format per
-    cell)."""
+    """``values`` (clipped to 0..1) → hex colours, interpolated linearly in RGB between the
+    stops (in 1/1023 steps of the scale: a difference no eye sees, and a table instead of a
+    format per cell)."""
     stops = np.array([p for p, _ in scale])
     rgb = np.array([_rgb(c) for _, c in scale])
     steps = np.linspace(0.0, 1.0, 1024)
@@ -672,7 +689,7 @@ def svg_heatmap_figure(traces: Sequence[dict[str, Any]], *, title: str = "",
     z_hi = float(heat.get("zmax", finite.max() if finite.size else 1.0))
     span = (z_hi - z_lo) or 1.0
     scale = _scale(heat.get("colorscale"))
-    fills = _colour_map(np.clip((hz.ravel() - z_lo) / span, 0, 1), scale)
+    fills = _colour_map((hz.ravel() - z_lo) / span, scale)
     # one rect per cell, a little oversized so that no seam shows; the columns' and rows'
     # attributes formatted once
     xs = [px(v) for v in x_edges.tolist()]
@@ -771,5 +788,5 @@ def svg_heatmap_figure(traces: Sequence[dict[str, Any]], *, title: str = "",
     return "".join(out)
 
 
-__all__ = ["COLORWAY", "PHONE", "VIRIDIS", "contour_lines", "svg_bar_figure", "svg_figure",
-           "svg_heatmap_figure"]
+__all__ = ["COLORWAY", "PHONE", "VIRIDIS", "contour_lines", "layout", "svg_bar_figure",
+           "svg_figure", "svg_heatmap_figure"]
