@@ -118,14 +118,19 @@ st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { disp
 # The link in the address bar follows every change, written by the browser itself: setting
 # st.query_params instead makes Streamlit's front end redraw the whole page on each slider move
 # (about 70 ms; benchmarks/dashboard_speed.py). The query string comes from link_query (built
-# from checked values only), and replaceState keeps it on this page's own address.
+# from checked values only), and replaceState keeps it on this page's own address. It is
+# written once the page has settled (200 ms after the last change; ~2.5 ms a write, out of
+# the redraw's way), so a slider dragged across many values writes it once.
 ADDRESS_BAR_JS = """
 export default function ({ data }) {
-  const url = new URL(window.location.href);
-  url.search = data;
-  if (url.href !== window.location.href) {
-    window.history.replaceState(window.history.state, "", url);
-  }
+  clearTimeout(window.__costmodelLink);
+  window.__costmodelLink = setTimeout(() => {
+    const url = new URL(window.location.href);
+    url.search = data;
+    if (url.href !== window.location.href) {
+      window.history.replaceState(window.history.state, "", url);
+    }
+  }, 200);
 }
 """
 
@@ -364,8 +369,10 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
     time unless every step is shown."""
     opened = len(lesson.steps) if show_all else min(_opened(lesson_id), len(lesson.steps) + 1)
     for i, step in enumerate(lesson.steps[:opened]):
-        st.markdown(f"**{markdown_text(step.title)}**  \n{markdown_text(step.explanation)}")
-        st.latex(step.latex)
+        # the title, the explanation and the formula in one element (st.latex is the same
+        # $$ block): each element on the page costs every slider move a redraw
+        st.markdown(f"**{markdown_text(step.title)}**  \n{markdown_text(step.explanation)}"
+                    f"\n\n$$\n{step.latex}\n$$")
         if step.pytorch:
             st.code("\n".join(step.pytorch), language="python", wrap_lines=True)
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
@@ -541,8 +548,11 @@ if custom is None and (budget_ma is not None or budget_p is not None or budget_m
 def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a DataFrame
     config: dict[str, Any] = {}
     for column, (label, kind) in column_spec(list(frame.columns)).items():
-        if kind == "count":
-            config[column] = st.column_config.NumberColumn(label, format="localized")
+        if kind == "count":  # 3,276,800. Not "localized": the browser builds a number
+            # formatter for every cell (Intl.NumberFormat), ~20 ms of each slider move in the
+            # Tables view; "accounting" at step 1 prints whole numbers with the same commas
+            # (counts are never negative, so its parentheses never show)
+            config[column] = st.column_config.NumberColumn(label, format="accounting", step=1)
         elif kind == "millions":
             config[column] = st.column_config.NumberColumn(label, format="%.3f")
         elif kind == "percent":
@@ -610,48 +620,12 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     alpha_now, size_now = _current("alpha"), _current("resolution")
     alpha_key, size_key = _preset_key("alpha"), _preset_key("resolution")
 
-    # filled after the controls below are read: the headline numbers (kept on screen on a
-    # phone, CSS at the top), then what they assume
-    head = st.container(key="headline")
-    said_below = st.container()
-    left, right = st.columns(2)
-    fixed_width = custom is None and net.fixed_width
-    with left:
-        if fixed_width:  # timm's name fixes the channel multiplier
-            st.metric("Width multiplier α", f"{net.width:g}",
-                      help="timm builds this network at this channel multiplier only; pick "
-                           "another name of its family for another width.")
-        else:
-            st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
-                      key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
-                      help="Disabled while a typed α overrides it; clear the box to use it.")
-            if custom is None:  # the network's published widths; a table has none
-                st.segmented_control(
-                    "Published widths", ranges.alpha_presets, key=alpha_key,
-                    default=alpha_now if alpha_now in ranges.alpha_presets else None,
-                    on_change=_preset, args=("alpha", alpha_key), format_func=lambda a: f"{a:g}")
-            with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
-                st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
-                                key="alpha_typed")
-    with right:
-        if custom is None:
-            st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1],
-                      step=1, key="resolution",
-                      disabled=st.session_state.get("resolution_typed") is not None)
-            st.segmented_control(
-                "Published resolutions", ranges.resolution_presets, key=size_key,
-                default=size_now if size_now in ranges.resolution_presets else None,
-                on_change=_preset, args=("resolution", size_key))
-            with st.popover("Type any size",
-                            help="Overrides the slider; clear it to use the slider."):
-                st.number_input("Input size in [1, 4096] px", value=None, step=1,
-                                key="resolution_typed")
-        else:
-            st.session_state.setdefault("custom_resolution", custom.image_size)
-            st.number_input("Input size for your table (px)", step=1, key="custom_resolution",
-                            help="The network's presets and slider do not apply to a table.")
-
     # --- the configuration, checked by the library -------------------------------------------
+    # (each control's value is in the session state before the control is drawn: the headline
+    # comes first without a container filled later, one element fewer to redraw per move)
+    fixed_width = custom is None and net.fixed_width
+    if custom is not None:
+        st.session_state.setdefault("custom_resolution", custom.image_size)
     errors: list[str] = []
     alpha_value: float = (net.width if fixed_width
                           else round(float(st.session_state["alpha"]), 4))
@@ -695,13 +669,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         "exercise_kind": (st.session_state.get("exercise_kind")
                           if st.session_state.get("exercise_kind") != ANY else None),
     }.items() if custom is None})
-    _address_bar()(data=link, key="address_bar", height=0)
-
-    with head:
-        for error_text in errors:
-            st.error(markdown_text(f"Cannot compute this configuration: {error_text}."))
-        if errors:
-            return
+    r: Report | None = None
+    time_ms = 0.0
+    if not errors:
         try:
             if custom is None:
                 r = builtin_report(network_name, rules, alpha_value, resolution, variant,
@@ -712,11 +682,15 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 r = costmodel.report(alpha_value, resolution=resolution, network=custom)
                 time_ms = r.latency(PROFILE).total_ms
         except ValueError as error:
-            st.error(markdown_text(f"Cannot compute this configuration: {error}."))
-            return
+            errors.append(str(error))
+    for error_text in errors:
+        st.error(markdown_text(f"Cannot compute this configuration: {error_text}."))
+    if r is not None:
         # ImageNet top-1 applies to the built-in networks only: an uploaded table has none
         headline = accuracy_headline(r) if custom is None else None
-        row = st.container(horizontal=True)  # one block: fewer redraws than columns
+        # the numbers in one row (one block: fewer redraws than columns), kept on screen on a
+        # phone (CSS at the top)
+        row = st.container(horizontal=True, key="headline")
         row.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
                   help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
         if headline is not None:
@@ -740,16 +714,54 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         else:
             m = r.memory("float32")
             weights, peak, peak_layer = m.weights_bytes, m.peak_activation_bytes, m.peak_layer
-        said_below.caption(f"{'. '.join(said)}. Memory (float32, batch 1): weights "
+        st.caption(f"{'. '.join(said)}. Memory (float32, batch 1): weights "
                    f"{weights / 1e6:,.2f} MB, peak activations {peak / 1e6:,.2f} MB at "
                    f"{markdown_text(peak_layer)}. Latency: {LATENCY_ASSUMPTIONS}. "
                    f"Mult-Adds are conv and fc multiply-accumulates (M = 10⁶; "
                    f"docs/conventions.md).")
         for note in r.notes:
-            said_below.info(note)
+            st.info(note)
         if r.width_rule:
-            said_below.caption(markdown_text(r.width_rule))
+            st.caption(markdown_text(r.width_rule))
 
+    left, right = st.columns(2)
+    with left:
+        if fixed_width:  # timm's name fixes the channel multiplier
+            st.metric("Width multiplier α", f"{net.width:g}",
+                      help="timm builds this network at this channel multiplier only; pick "
+                           "another name of its family for another width.")
+        else:
+            st.slider("Width multiplier α", ALPHA_SLIDER[0], ALPHA_SLIDER[1], step=ALPHA_STEP,
+                      key="alpha", disabled=st.session_state.get("alpha_typed") is not None,
+                      help="Disabled while a typed α overrides it; clear the box to use it.")
+            if custom is None:  # the network's published widths; a table has none
+                st.segmented_control(
+                    "Published widths", ranges.alpha_presets, key=alpha_key,
+                    default=alpha_now if alpha_now in ranges.alpha_presets else None,
+                    on_change=_preset, args=("alpha", alpha_key), format_func=lambda a: f"{a:g}")
+            with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
+                st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
+                                key="alpha_typed")
+    with right:
+        if custom is None:
+            st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1],
+                      step=1, key="resolution",
+                      disabled=st.session_state.get("resolution_typed") is not None)
+            st.segmented_control(
+                "Published resolutions", ranges.resolution_presets, key=size_key,
+                default=size_now if size_now in ranges.resolution_presets else None,
+                on_change=_preset, args=("resolution", size_key))
+            with st.popover("Type any size",
+                            help="Overrides the slider; clear it to use the slider."):
+                st.number_input("Input size in [1, 4096] px", value=None, step=1,
+                                key="resolution_typed")
+        else:
+            st.number_input("Input size for your table (px)", step=1, key="custom_resolution",
+                            help="The network's presets and slider do not apply to a table.")
+
+    _address_bar()(data=link, key="address_bar", height=0)
+    if r is None:
+        return
 
     if view == "Accuracy":
         if custom is not None:
@@ -860,8 +872,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         else:
             typed = st.text_input("Your answer", key="exercise_answer",
                                   placeholder="e.g. 3276800, 3.28M or 4.1")
-        b1, b2 = st.columns(2)
-        if b1.button("Check", key="exercise_check", type="primary"):
+        # the buttons and the session's score on one row (one container: fewer elements to
+        # redraw on a slider move than columns and a row of their own)
+        row = st.container(horizontal=True, vertical_alignment="center")
+        if row.button("Check", key="exercise_check", type="primary"):
             session = st.session_state.get("exercise_session", Session())
             try:
                 session, feedback = session.answer(exercise, typed)
@@ -870,7 +884,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             else:
                 st.session_state["exercise_session"] = session
                 st.session_state["exercise_feedback"] = (exercise, feedback)
-        b2.button("New question", key="exercise_new", on_click=_new_exercise)
+        row.button("New question", key="exercise_new", on_click=_new_exercise)
+        score = st.session_state.get("exercise_session", Session()).score
+        row.markdown(f"**Score this session:** {score}.", width="content")
+        row.button("Reset score", key="exercise_reset_score", on_click=_reset_score)
         stored = st.session_state.get("exercise_feedback")
         if stored and stored[0] == exercise:
             feedback = stored[1]
@@ -882,10 +899,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             else:
                 (st.success if feedback.correct else st.error)(markdown_text(feedback.message))
                 st.markdown(f"**Worked solution.** {markdown_text(feedback.solution)}")
-        score = st.session_state.get("exercise_session", Session()).score
-        tally = st.container(horizontal=True, vertical_alignment="center")
-        tally.markdown(f"**Score this session:** {score}.")
-        tally.button("Reset score", key="exercise_reset_score", on_click=_reset_score)
         with st.expander("Printable worksheet with its answer key"):
             st.number_input(f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})",
                             min_value=1, max_value=MAX_WORKSHEET_QUESTIONS, step=1,
@@ -946,12 +959,14 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
 panel(network_name, custom, view)
 # the same for every α and size: drawn once, below the panel and outside it (a slider move
-# does not redraw them)
+# does not redraw them). The catalogue is one element, not two per formula: the browser's
+# redraw of each element a move sends walks the whole page (130 elements here cost each move
+# ~30 ms, benchmarks/dashboard_speed.py)
 if view == "Lesson":
     with st.expander("Every formula"):
-        for formula in costmodel.formula_catalog():
-            st.markdown(f"**{formula.title}** ({formula.equation})")
-            st.latex(formula.latex)
+        st.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
+                                  f"$$\n{formula.latex}\n$$"
+                                  for formula in costmodel.formula_catalog()))
 elif view == "Tables" and custom is None:
     with st.expander("Every printed cost against its exact count"):
         _table(cached_reconciliation())

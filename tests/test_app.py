@@ -255,12 +255,17 @@ def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
     app.button_group(key="view").set_value("Lesson").run()
     app.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
     assert app.selectbox(key="lesson_block").value == "dw2/pw2"
-    latex = "\n".join(e.value for e in app.get("latex"))
+    latex = "\n".join(_formulas(app))
     assert "max(int(0.5·64), 8) = 32" in latex  # the rounding step, shown
     # dw2 at α = 0.5, 224 px: 3²·32·56² (Table 1's shapes at half width)
     assert "903{,}168" in latex
     app.selectbox(key="lesson_block").set_value("dw4/pw4").run()
     assert not app.exception
+
+
+def _formulas(at: AppTest) -> list[str]:
+    """The display formulas on the page (each step's, in its text: ``$$ ... $$``)."""
+    return [f for m in at.markdown for f in re.findall(r"\$\$\n(.*?)\n\$\$", str(m.value), re.S)]
 
 
 def _step_titles(at: AppTest) -> list[str]:
@@ -310,7 +315,7 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     # the steps stay open when α moves (their numbers follow: dw2 at α = 0.5 has 32 channels)
     app.slider(key="alpha").set_value(0.5).run()
     assert len(_step_titles(app)) == 3
-    assert "903{,}168" in "\n".join(e.value for e in app.get("latex"))  # 3²·32·56²
+    assert "903{,}168" in "\n".join(_formulas(app))  # 3²·32·56²
     # show every step, with its question (MobileNet v1's lesson has 9)
     app.toggle(key="lesson_all").set_value(True).run()
     assert len(_step_titles(app)) == 9
@@ -443,6 +448,11 @@ def test_tables_and_downloads(app: AppTest) -> None:
     assert not app.exception
     frames = [f.value for f in app.dataframe]
     assert any("mult_adds_m" in f.columns for f in frames)
+    # exact counts as whole numbers with commas, by a format the browser draws without
+    # building a number formatter per cell ("localized" cost ~20 ms a slider move)
+    columns = json.loads(app.dataframe[0].proto.columns)
+    assert columns["mult_adds"]["type_config"] == {"type": "number", "format": "accounting",
+                                                    "step": 1}
     app.button_group(key="view").set_value("Downloads").run()
     assert not app.exception
     assert len(app.get("download_button")) == 4
