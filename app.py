@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import zlib
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -335,15 +335,20 @@ def _restart(lesson_id: str) -> None:
     st.session_state.pop("lesson_feedback", None)
 
 
-def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool) -> None:
-    """A step's check question: its answer widget, Check, the answer on request, feedback."""
+def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool,
+              titled: bool = False) -> None:
+    """A step's check question: its answer widget, Check, the answer on request, feedback
+    (``titled``: the question is already said above it)."""
     key = _answer_key(step, question)
-    st.markdown(f"**Check.** {markdown_text(question.question)}")
+    # the question is the answer widget's label (one element fewer to redraw per slider move),
+    # or, in "show all" mode, the title of the fold it is in
+    label = "Your answer" if titled else f"**Check.** {markdown_text(question.question)}"
+    shown: Literal["visible", "collapsed"] = "collapsed" if titled else "visible"
     if question.choices:
-        st.radio("Your answer", question.choices, key=key, index=None,
-                 format_func=markdown_text, label_visibility="collapsed")
+        st.radio(label, question.choices, key=key, index=None, format_func=markdown_text,
+                 label_visibility=shown)
     else:
-        st.text_input("Your answer", key=key, label_visibility="collapsed",
+        st.text_input(label, key=key, label_visibility=shown,
                       placeholder="a number, e.g. 1296, 3.28M or 8.41")
     buttons = st.container(horizontal=True)
     buttons.button("Check", key=f"lesson_check_{step}", type="primary", on_click=_check,
@@ -386,7 +391,7 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
             continue
         if show_all:
             with st.expander(f"Check: {question.question}"):
-                _question(lesson_id, i, question, gate=False)
+                _question(lesson_id, i, question, gate=False, titled=True)
         elif i + 1 < opened:  # answered: the next step is open
             st.caption(markdown_text(f"✓ {question.question} {answer_text(question)}."))
             _feedback(lesson_id, i, question)
