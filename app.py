@@ -626,8 +626,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     alpha_key, size_key = _preset_key("alpha"), _preset_key("resolution")
 
     # --- the configuration, checked by the library -------------------------------------------
-    # (each control's value is in the session state before the control is drawn: the headline
-    # comes first without a container filled later, one element fewer to redraw per move)
+    # (each control's value is in the session state before the control is drawn, so the
+    # headline is drawn first, in the order it is shown)
     fixed_width = custom is None and net.fixed_width
     if custom is not None:
         st.session_state.setdefault("custom_resolution", custom.image_size)
@@ -688,14 +688,18 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 time_ms = r.latency(PROFILE).total_ms
         except ValueError as error:
             errors.append(str(error))
+    # two blocks, always drawn, whatever they hold: an element appearing above the controls
+    # would move them in the page's tree, and the browser would rebuild them (a slider being
+    # dragged, or a box being typed in, would lose the pointer or the focus). First the
+    # numbers in one row (one block: fewer redraws than columns; kept on screen on a phone,
+    # CSS at the top), or what is wrong; then what they assume
+    row = st.container(horizontal=True, key="headline")
+    said_below = st.container()
     for error_text in errors:
-        st.error(markdown_text(f"Cannot compute this configuration: {error_text}."))
+        row.error(markdown_text(f"Cannot compute this configuration: {error_text}."))
     if r is not None:
         # ImageNet top-1 applies to the built-in networks only: an uploaded table has none
         headline = accuracy_headline(r) if custom is None else None
-        # the numbers in one row (one block: fewer redraws than columns), kept on screen on a
-        # phone (CSS at the top)
-        row = st.container(horizontal=True, key="headline")
         row.metric("Mult-Adds (exact)", f"{r.mult_adds:,}",
                   help=f"{r.mult_adds / 1e6:,.2f} M. {costmodel.COUNTING_CONVENTION}")
         if headline is not None:
@@ -719,15 +723,15 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         else:
             m = r.memory("float32")
             weights, peak, peak_layer = m.weights_bytes, m.peak_activation_bytes, m.peak_layer
-        st.caption(f"{'. '.join(said)}. Memory (float32, batch 1): weights "
+        said_below.caption(f"{'. '.join(said)}. Memory (float32, batch 1): weights "
                    f"{weights / 1e6:,.2f} MB, peak activations {peak / 1e6:,.2f} MB at "
                    f"{markdown_text(peak_layer)}. Latency: {LATENCY_ASSUMPTIONS}. "
                    f"Mult-Adds are conv and fc multiply-accumulates (M = 10⁶; "
                    f"docs/conventions.md).")
         for note in r.notes:
-            st.info(note)
+            said_below.info(note)
         if r.width_rule:
-            st.caption(markdown_text(r.width_rule))
+            said_below.caption(markdown_text(r.width_rule))
 
     left, right = st.columns(2)
     with left:

@@ -52,7 +52,7 @@ def presets(at: AppTest, label: str) -> object:
 def shown(value: object) -> str:
     """A message as the page shows it: the app escapes user text for Markdown
     (costmodel.base.formatting.markdown_text), which the browser renders back to the text."""
-    return html.unescape(re.sub(r"\\([\\`*_\[\]|~])", r"\1", str(value)))
+    return html.unescape(re.sub(r"\\([\\`*_\[\]|~$])", r"\1", str(value)))
 
 
 def _text(at: AppTest) -> str:

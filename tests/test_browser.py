@@ -133,6 +133,18 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             expect(page).to_have_url(re.compile(r"[?&]alpha=0\.9(&|$)"))
             page.reload()  # type: ignore[attr-defined]
             expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
+            # the slider keeps the keyboard focus through moves that add a note above it
+            # (α > 1: "wider than the paper studies"): nothing above the controls changes
+            # the page's structure, so the browser never rebuilds the slider
+            _wait_for_run(page)
+            slider.focus()
+            for alpha in (0.95, 1.0, 1.05, 1.1):
+                page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
+                expect(value).to_have_text(f"{costmodel.report(alpha).mult_adds:,}",
+                                           timeout=30_000)
+                _wait_for_run(page)
+            expect(page.get_by_text("wider than the paper studies")).to_be_visible()  # type: ignore[attr-defined]
+            assert slider.evaluate("input => input === document.activeElement")
             shot = tmp_path / "dashboard.png"
             page.screenshot(path=str(shot))  # type: ignore[attr-defined]
             assert shot.stat().st_size > 50_000

@@ -521,6 +521,8 @@ def test_user_text_is_escaped_in_markdown_html_latex_and_plots() -> None:
 def test_markdown_text_leaves_plain_words_alone() -> None:
     assert markdown_text("MobileNet v2 (α = 0.75), b3.dw") == "MobileNet v2 (α = 0.75), b3.dw"
     assert markdown_text("a_b [c] <d> & e") == "a\\_b \\[c\\] &lt;d&gt; &amp; e"
+    # a dollar starts a formula in Streamlit's Markdown: escaped, a layer named $x$ shows so
+    assert markdown_text("cost $5 or $x$") == "cost \\$5 or \\$x\\$"
 
 
 # --- 13. frontier(): a network listed twice, and exact ties -----------------------------------

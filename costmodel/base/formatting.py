@@ -101,14 +101,15 @@ def markdown_cell(value: object) -> str:
 
 
 _MARKDOWN_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
-_MARKDOWN_PUNCTUATION = frozenset("\\`*_[]|~")
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_[]|~$")
 
 
 def markdown_text(value: object) -> str:
     """User text as literal Markdown (inline, or a table cell): HTML's ``<``, ``>`` and ``&``
-    as entities and the characters that start emphasis, code, links or a cell
-    (``\\ ` * _ [ ] | ~``) backslash-escaped, so ``<img onerror=...>`` and
-    ``[x](javascript:...)`` show as written and do nothing."""
+    as entities and the characters that start emphasis, code, links, a cell or a formula
+    (``\\ ` * _ [ ] | ~ $``) backslash-escaped, so ``<img onerror=...>``,
+    ``[x](javascript:...)`` and ``$x$`` (which Streamlit's Markdown typesets) show as written
+    and do nothing."""
     out = []
     for c in str(value):
         if c in _MARKDOWN_ENTITIES:
