@@ -858,9 +858,11 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         c4.number_input("Question number", min_value=1, max_value=MAX_QUESTION_NUMBER, step=1,
                         key="exercise_number", on_change=_clear_answer)
         missing = [(k, why) for k, why in applies.items() if why]
-        if missing:
-            with st.expander(f"Kinds this network is not asked ({len(missing)})"):
-                st.caption("  \n".join(  # one element: fewer to redraw on a slider move
+        if missing:  # (content drawn only while open: fewer elements to redraw per move)
+            fold = st.expander(f"Kinds this network is not asked ({len(missing)})",
+                               key="fold_not_asked", on_change="rerun")
+            if fold.open:
+                fold.caption("  \n".join(
                     markdown_text(f"No {k.value.replace('_', ' ')} question: {why}.")
                     for k, why in missing))
         class_seed = int(st.session_state["class_seed"])
@@ -883,8 +885,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                                   placeholder="e.g. 3276800, 3.28M or 4.1")
         # the buttons and the session's score on one row (one container: fewer elements to
         # redraw on a slider move than columns and a row of their own)
-        row = st.container(horizontal=True, vertical_alignment="center")
-        if row.button("Check", key="exercise_check", type="primary"):
+        actions = st.container(horizontal=True, vertical_alignment="center")
+        if actions.button("Check", key="exercise_check", type="primary"):
             session = st.session_state.get("exercise_session", Session())
             try:
                 session, feedback = session.answer(exercise, typed)
@@ -893,10 +895,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             else:
                 st.session_state["exercise_session"] = session
                 st.session_state["exercise_feedback"] = (exercise, feedback)
-        row.button("New question", key="exercise_new", on_click=_new_exercise)
+        actions.button("New question", key="exercise_new", on_click=_new_exercise)
         score = st.session_state.get("exercise_session", Session()).score
-        row.markdown(f"**Score this session:** {score}.", width="content")
-        row.button("Reset score", key="exercise_reset_score", on_click=_reset_score)
+        actions.markdown(f"**Score this session:** {score}.", width="content")
+        actions.button("Reset score", key="exercise_reset_score", on_click=_reset_score)
         stored = st.session_state.get("exercise_feedback")
         if stored and stored[0] == exercise:
             feedback = stored[1]
@@ -908,13 +910,15 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             else:
                 (st.success if feedback.correct else st.error)(markdown_text(feedback.message))
                 st.markdown(f"**Worked solution.** {markdown_text(feedback.solution)}")
-        with st.expander("Printable worksheet with its answer key"):
-            st.number_input(f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})",
+        worksheet = st.expander("Printable worksheet with its answer key", key="fold_worksheet",
+                                on_change="rerun")
+        if worksheet.open:  # (as above)
+            worksheet.number_input(f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})",
                             min_value=1, max_value=MAX_WORKSHEET_QUESTIONS, step=1,
                             key="worksheet_count")
             count = int(st.session_state["worksheet_count"])
             stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
-            st.download_button(
+            worksheet.download_button(
                 "Worksheet HTML", lambda: worksheet_html(make_worksheet(class_seed, count,
                                                                         **settings)),
                 f"{stem}_seed{class_seed}_worksheet.html", "text/html",
@@ -971,12 +975,18 @@ panel(network_name, custom, view)
 # does not redraw them). The catalogue is one element, not two per formula: the browser's
 # redraw of each element a move sends walks the whole page (130 elements here cost each move
 # ~30 ms, benchmarks/dashboard_speed.py)
+# Both folds draw their content only while open (on_change="rerun"): a closed fold's content
+# is still part of the page the browser walks on each move's redraw.
 if view == "Lesson":
-    with st.expander("Every formula"):
-        st.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
-                                  f"$$\n{formula.latex}\n$$"
-                                  for formula in costmodel.formula_catalog()))
+    catalogue = st.expander("Every formula", key="fold_formulas", on_change="rerun")
+    if catalogue.open:
+        catalogue.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
+                                         f"$$\n{formula.latex}\n$$"
+                                         for formula in costmodel.formula_catalog()))
 elif view == "Tables" and custom is None:
-    with st.expander("Every printed cost against its exact count"):
-        _table(cached_reconciliation())
+    printed = st.expander("Every printed cost against its exact count", key="fold_printed",
+                          on_change="rerun")
+    if printed.open:
+        with printed:
+            _table(cached_reconciliation())
 _collect_and_freeze()

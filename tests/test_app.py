@@ -261,6 +261,11 @@ def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
     assert "903{,}168" in latex
     app.selectbox(key="lesson_block").set_value("dw4/pw4").run()
     assert not app.exception
+    # every formula of the package, in a fold drawn only while open
+    shut = len(_formulas(app))
+    app.session_state["fold_formulas"] = True
+    app.run()
+    assert len(_formulas(app)) == shut + len(costmodel.formula_catalog())
 
 
 def _formulas(at: AppTest) -> list[str]:
@@ -428,6 +433,10 @@ def test_exercises_on_the_new_block_types_and_the_worksheet(app: AppTest) -> Non
     _check(app, f"{float(exercise.answer):.3f}")
     assert any("Right" in shown(s.value) for s in app.success)
     assert link(app)["exercise_kind"] == "ghost_ratio"
+    # the worksheet's fold draws its content only while open (fewer elements per move)
+    assert not [b for b in app.get("download_button") if "Worksheet" in str(b.proto.label)]
+    app.session_state["fold_worksheet"] = True  # as a click on the fold does
+    app.run()
     app.number_input(key="worksheet_count").set_value(5).run()
     assert not app.exception
     buttons = [b for b in app.get("download_button") if "Worksheet" in str(b.proto.label)]
@@ -453,6 +462,12 @@ def test_tables_and_downloads(app: AppTest) -> None:
     columns = json.loads(app.dataframe[0].proto.columns)
     assert columns["mult_adds"]["type_config"] == {"type": "number", "format": "accounting",
                                                     "step": 1}
+    # every printed cost, in a fold drawn only while open
+    shut = len(app.dataframe)
+    app.session_state["fold_printed"] = True
+    app.run()
+    assert len(app.dataframe) == shut + 1
+    assert len(app.dataframe[-1].value) > 100  # the reconciliation: every print
     app.button_group(key="view").set_value("Downloads").run()
     assert not app.exception
     assert len(app.get("download_button")) == 4
