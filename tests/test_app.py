@@ -653,6 +653,8 @@ def test_a_table_without_blocks_says_what_each_view_can_show(app: AppTest) -> No
     app.button_group(key="view").set_value("Exercises").run()
     kinds = app.selectbox(key="exercise_kind").options
     assert "halving alpha" not in kinds and "separable saving" not in kinds
+    app.session_state["fold_not_asked"] = True  # the fold that says why, opened
+    app.run()
     captions = " ".join(shown(c.value) for c in app.caption)
     assert "No halving alpha question: it needs 1×1 convs on a feature map" in captions
     for kind in kinds:
