@@ -369,15 +369,19 @@ def _feedback(lesson_id: str, step: int, question: CheckQuestion) -> None:
             st.caption(markdown_text(solution))
 
 
+def _formula(latex: str) -> str:
+    """``latex`` as a display formula inside Markdown text (the block st.latex sends), so that
+    text and formula are one element: each element costs every slider move a redraw."""
+    return f"$$\n{latex}\n$$"
+
+
 def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
     """The steps, each with its formula, its PyTorch lines and its check question; one at a
     time unless every step is shown."""
     opened = len(lesson.steps) if show_all else min(_opened(lesson_id), len(lesson.steps) + 1)
     for i, step in enumerate(lesson.steps[:opened]):
-        # the title, the explanation and the formula in one element (st.latex is the same
-        # $$ block): each element on the page costs every slider move a redraw
         st.markdown(f"**{markdown_text(step.title)}**  \n{markdown_text(step.explanation)}"
-                    f"\n\n$$\n{step.latex}\n$$")
+                    f"\n\n{_formula(step.latex)}")
         if step.pytorch:
             st.code("\n".join(step.pytorch), language="python", wrap_lines=True)
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
@@ -771,6 +775,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     _address_bar()(data=link, key="address_bar", height=0)
     if r is None:
         return
+    # the downloaded files' names (the worksheet's, the Downloads view's)
+    stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
 
     if view == "Accuracy":
         if custom is not None:
@@ -836,27 +842,30 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             "variant": variant, "depth": depth if custom is None else None}
         # two rows of two settings, each row one horizontal container (fewer elements to
         # redraw on a slider move than columns)
-        c1 = c2 = st.container(horizontal=True)
-        c1.radio("Level", EXERCISE_LEVELS, key="exercise_level", horizontal=True,
-                 on_change=_restart_exercises,
-                 help="Easy: parameters, feature maps. Medium: Mult-Adds, grouped convs, "
-                      "shuffle units. Hard: ratios (a separable pair, halving α, ghost and "
-                      "fused blocks) and the memory a shuffle unit moves.")
+        first_row = st.container(horizontal=True)
+        first_row.radio("Level", EXERCISE_LEVELS, key="exercise_level", horizontal=True,
+                        on_change=_restart_exercises,
+                        help="Easy: parameters, feature maps. Medium: Mult-Adds, grouped "
+                             "convs, shuffle units. Hard: ratios (a separable pair, halving "
+                             "α, ghost and fused blocks) and the memory a shuffle unit moves.")
         level = str(st.session_state.get("exercise_level") or ANY)
         applies = cached_exercise_kinds(None if level == ANY else level, **configuration)
         kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
         if st.session_state.get("exercise_kind") not in kinds:
             st.session_state.pop("exercise_kind", None)
-        c2.selectbox("Kind of question", kinds, key="exercise_kind",
-                     format_func=lambda k: k.replace("_", " "), on_change=_restart_exercises)
-        c3 = c4 = st.container(horizontal=True)
-        c3.number_input(f"Class seed (0–{MAX_CLASS_SEED:,})", min_value=0,
-                        max_value=MAX_CLASS_SEED, step=1, key="class_seed",
-                        on_change=_restart_exercises,
-                        help="Share it (the page's link carries it): the same seed and "
-                             "settings ask everyone the same questions, in the same order.")
-        c4.number_input("Question number", min_value=1, max_value=MAX_QUESTION_NUMBER, step=1,
-                        key="exercise_number", on_change=_clear_answer)
+        first_row.selectbox("Kind of question", kinds, key="exercise_kind",
+                            format_func=lambda k: k.replace("_", " "),
+                            on_change=_restart_exercises)
+        second_row = st.container(horizontal=True)
+        second_row.number_input(f"Class seed (0–{MAX_CLASS_SEED:,})", min_value=0,
+                                max_value=MAX_CLASS_SEED, step=1, key="class_seed",
+                                on_change=_restart_exercises,
+                                help="Share it (the page's link carries it): the same seed and "
+                                     "settings ask everyone the same questions, in the same "
+                                     "order.")
+        second_row.number_input("Question number", min_value=1,
+                                max_value=MAX_QUESTION_NUMBER, step=1, key="exercise_number",
+                                on_change=_clear_answer)
         missing = [(k, why) for k, why in applies.items() if why]
         if missing:  # (content drawn only while open: fewer elements to redraw per move)
             fold = st.expander(f"Kinds this network is not asked ({len(missing)})",
@@ -913,11 +922,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         worksheet = st.expander("Printable worksheet with its answer key", key="fold_worksheet",
                                 on_change="rerun")
         if worksheet.open:  # (as above)
-            worksheet.number_input(f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})",
-                            min_value=1, max_value=MAX_WORKSHEET_QUESTIONS, step=1,
-                            key="worksheet_count")
+            worksheet.number_input(
+                f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})", min_value=1,
+                max_value=MAX_WORKSHEET_QUESTIONS, step=1, key="worksheet_count")
             count = int(st.session_state["worksheet_count"])
-            stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
             worksheet.download_button(
                 "Worksheet HTML", lambda: worksheet_html(make_worksheet(class_seed, count,
                                                                         **settings)),
@@ -948,7 +956,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         _table(r.layers, height=420)
 
     else:
-        stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
         # on_click="ignore": a click must not rerun the script. A rerun gives each button a new
         # deferred file id and drops the old one, so a second click that still held the old id
         # within a second or two fetched nothing ("Deferred file not found")
@@ -971,17 +978,15 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
 
 panel(network_name, custom, view)
-# the same for every α and size: drawn once, below the panel and outside it (a slider move
-# does not redraw them). The catalogue is one element, not two per formula: the browser's
-# redraw of each element a move sends walks the whole page (130 elements here cost each move
-# ~30 ms, benchmarks/dashboard_speed.py)
-# Both folds draw their content only while open (on_change="rerun"): a closed fold's content
-# is still part of the page the browser walks on each move's redraw.
+# the same for every α and size: drawn below the panel and outside it (a slider move does not
+# redraw them), each fold's content only while it is open (on_change="rerun"): a closed
+# fold's content is still part of the page each move's redraw walks (the formula catalogue,
+# 132 elements then, cost each Lesson move ~30 ms; benchmarks/dashboard_speed.py)
 if view == "Lesson":
     catalogue = st.expander("Every formula", key="fold_formulas", on_change="rerun")
     if catalogue.open:
         catalogue.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
-                                         f"$$\n{formula.latex}\n$$"
+                                         f"{_formula(formula.latex)}"
                                          for formula in costmodel.formula_catalog()))
 elif view == "Tables" and custom is None:
     printed = st.expander("Every printed cost against its exact count", key="fold_printed",

@@ -289,4 +289,3 @@ def test_a_cell_that_is_not_a_number_and_an_empty_panel_are_drawn_without_error(
     bars = svg_bar_figure([{"type": "bar", "x": ["a", "b"], "y": [None, None], "name": "n"}],
                           title="t")
     assert ET.fromstring(bars) is not None
-
