@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import json
-import zlib
 from typing import Any, Literal
 
 import streamlit as st
@@ -45,6 +44,7 @@ from costmodel.presentation.dashboard_state import (
     budget_answer,
     column_spec,
     link_query,
+    markdown_table,
     network_choices,
     network_label,
     profile_names,
@@ -293,9 +293,12 @@ def _reset_score() -> None:
 # answer asked for), opens the next. The lesson id is the network and block, not α or the size,
 # so moving a slider keeps the steps open (their numbers follow).
 
-def _answer_key(step: int, question: CheckQuestion) -> str:
-    """The widget key of a step's answer: a new question (new numbers) gets a fresh widget."""
-    return f"lesson_answer_{step}_{zlib.crc32(question.question.encode()):08x}"
+def _answer_key(step: int) -> str:
+    """The widget key of step ``step``'s answer. One widget per step, whatever its question:
+    a key per question made a new widget at every slider move (the question's numbers
+    follow α), and building it again cost each Lesson move ~10-20 ms of the browser's
+    time (benchmarks/dashboard_speed.py); a new question empties it instead (``_question``)."""
+    return f"lesson_answer_{step}"
 
 
 def _opened(lesson_id: str) -> int:
@@ -318,7 +321,7 @@ def _check(lesson_id: str, step: int, question: CheckQuestion, give_up: bool) ->
         _open_next(lesson_id, step)
         return
     try:
-        feedback = grade(question, st.session_state.get(_answer_key(step, question)))
+        feedback = grade(question, st.session_state.get(_answer_key(step)))
     except ValueError as error:
         st.session_state["lesson_feedback"] = (*where, "warning", str(error), "")
         return
@@ -339,7 +342,12 @@ def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool,
               titled: bool = False) -> None:
     """A step's check question: its answer widget, Check, the answer on request, feedback
     (``titled``: the question is already said above it)."""
-    key = _answer_key(step, question)
+    key = _answer_key(step)
+    # an answer given to another question (other numbers, block or network) is not this one's
+    asked = st.session_state.setdefault("lesson_asked", {})
+    if asked.get(step) != question.question:
+        asked[step] = question.question
+        st.session_state[key] = None
     # the question is the answer widget's label (one element fewer to redraw per slider move),
     # or, in "show all" mode, the title of the fold it is in
     label = "Your answer" if titled else f"**Check.** {markdown_text(question.question)}"
@@ -936,22 +944,26 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                      f"printed page.")
 
     elif view == "Tables":
-        st.markdown("**Per layer type** (paper Table 2)")
+        # the few-row tables as text, each with its heading in one element; the per-layer
+        # table as a grid (sortable, scrollable): a grid costs each slider move ~30 ms of the
+        # browser's time (benchmarks/dashboard_speed.py)
         by_type = r.by_type.copy()
         by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
                        by_type["mult_adds"] / 1e6)
-        _table(by_type)
+        st.markdown(f"**Per layer type** (paper Table 2)\n\n{markdown_table(by_type)}")
         if custom is None:  # what the papers printed (a table of yours was never printed)
-            st.markdown("**The papers' prints against the exact count**")
             if r.published:
                 import pandas as pd
 
-                _table(pd.DataFrame([{"quantity": c.quantity, "source": c.source,
-                                      "printed": c.printed_text, "exact_m": c.exact,
-                                      "status": c.status, "reason": c.reason}
-                                     for c in r.published]))
+                printed = pd.DataFrame([{"quantity": c.quantity, "source": c.source,
+                                         "printed": c.printed_text, "exact_m": c.exact,
+                                         "status": c.status, "reason": c.reason}
+                                        for c in r.published])
+                st.markdown(f"**The papers' prints against the exact count**\n\n"
+                            f"{markdown_table(printed)}")
             else:
-                st.caption("Nobody printed this configuration.")
+                st.markdown("**The papers' prints against the exact count**  \n"
+                            "Nobody printed this configuration.")
         st.markdown("**Per layer**")
         _table(r.layers, height=420)
 

@@ -281,9 +281,25 @@ def _step_titles(at: AppTest) -> list[str]:
 def _answer(at: AppTest, step: int) -> object:
     """The answer widget of step ``step`` (0-based): a radio or a text box."""
     for widget in (*at.radio, *at.text_input):
-        if widget.key and widget.key.startswith(f"lesson_answer_{step}_"):
+        if widget.key == f"lesson_answer_{step}":
             return widget
     raise AssertionError(f"no answer widget for step {step}")
+
+
+def test_lesson_answer_is_kept_for_its_question_and_emptied_for_a_new_one(app: AppTest) -> None:
+    # one widget per step (a key per question rebuilt it at every slider move): a chosen
+    # answer stays while its question stays, and goes when α changes the question's numbers
+    app.button_group(key="view").set_value("Lesson").run()
+    _answer(app, 0).set_value("231,211,008").run()  # type: ignore[attr-defined]
+    app.run()  # a rerun with the same question keeps the choice
+    assert _answer(app, 0).value == "231,211,008"  # type: ignore[attr-defined]
+    app.slider(key="alpha").set_value(0.5).run()  # 32 -> 64 channels: other choices
+    question = _answer(app, 0)
+    assert "32 → 64 channels" in question.label  # type: ignore[attr-defined]
+    assert question.value is None  # type: ignore[attr-defined]
+    # an emptied answer is refused, not graded against the new question
+    app.button(key="lesson_check_0").click().run()
+    assert not app.success and len(_step_titles(app)) == 1
 
 
 def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
@@ -455,8 +471,13 @@ def test_exercise_with_choices(app: AppTest) -> None:
 def test_tables_and_downloads(app: AppTest) -> None:
     app.button_group(key="view").set_value("Tables").run()
     assert not app.exception
-    frames = [f.value for f in app.dataframe]
-    assert any("mult_adds_m" in f.columns for f in frames)
+    # the few-row tables in the text (MobileNet v1 1.0-224, Howard et al. 2017, Table 2:
+    # the 1x1 convs hold 94.86 % of the Mult-Adds), the printed costs beside the exact ones
+    # (the paper's 569 M), and the per-layer table as the one grid
+    text = "\n".join(str(m.value) for m in app.markdown)
+    assert "| Conv 1×1 | 539,492,352 | 539.492 |" in text and "94.86 %" in text
+    assert "| Mult-Adds (M) |" in text and "| 569M |" in text
+    assert [len(f.value) for f in app.dataframe] == [29]
     # exact counts as whole numbers with commas, by a format the browser draws without
     # building a number formatter per cell ("localized" cost ~20 ms a slider move)
     columns = json.loads(app.dataframe[0].proto.columns)

@@ -243,3 +243,19 @@ def test_link_query_is_read_back_by_read_link() -> None:
     with pytest.raises(ValueError, match="link key must be one of"):
         link_query({"<script>": 1})
     assert link_query({"network": "a&b=c"}) == "network=a%26b%3Dc"
+
+
+def test_small_tables_as_text_keep_the_grids_formats_and_escape_user_text() -> None:
+    import pandas as pd
+
+    from costmodel.presentation.dashboard_state import markdown_table
+
+    frame = pd.DataFrame({"name": ["a|b*c", "<img>"], "mult_adds": [3_276_800, 0],
+                          "mult_adds_m": [3.2768, float("nan")],
+                          "mult_adds_pct": [94.857407, 0.0], "stride": [2, 1]})
+    assert markdown_table(frame).splitlines() == [
+        "| Layer | Mult-Adds | Mult-Adds (M) | Mult-Adds % | Stride |",
+        "|---|---:|---:|---:|---:|",
+        "| a\\|b\\*c | 3,276,800 | 3.277 | 94.86 % | 2 |",
+        "| &lt;img&gt; | 0 |  | 0.00 % | 1 |",
+    ]

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from costmodel.base.formatting import approx_ms
+from costmodel.base.formatting import approx_ms, markdown_text
 from costmodel.base.parsing import parse_integer, parse_real
 from costmodel.descriptions.builtin_networks import (
     FAMILY,
@@ -447,6 +447,37 @@ def column_spec(columns: list[str]) -> dict[str, tuple[str, str]]:
     return {c: COLUMNS.get(c, (c.replace("_", " ").capitalize(), "text")) for c in columns}
 
 
+def _cell(value: object, kind: str) -> str:
+    """One cell of :func:`markdown_table`, written as the grid writes that kind of column."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if kind == "text":
+        return markdown_text(value)
+    number = float(value)  # type: ignore[arg-type]
+    if kind == "count":
+        return f"{int(number):,}"
+    if kind == "millions":
+        return f"{number:,.3f}"
+    if kind == "percent":
+        return f"{number:.2f} %"
+    return f"{number:g}"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A small table as Markdown text, with :func:`column_spec`'s headers and formats (counts
+    with commas, millions to 3 decimals, percentages to 2) and numbers aligned right; text
+    cells escaped as user text. The dashboard shows its few-row tables so: an interactive grid
+    costs each slider move ~30 ms of the browser's time, a table in the text a few
+    (benchmarks/dashboard_speed.py)."""
+    spec = column_spec(list(frame.columns))
+    header = "| " + " | ".join(markdown_text(label) for label, _ in spec.values()) + " |"
+    rule = "|" + "".join("---|" if kind == "text" else "---:|" for _, kind in spec.values())
+    kinds = [kind for _, kind in spec.values()]
+    rows = ["| " + " | ".join(_cell(v, k) for v, k in zip(row, kinds, strict=True)) + " |"
+            for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
 def family(network: str) -> str:
     """The family of a built-in network (``MobileNet v1``, ``EfficientNet``...)."""
     return FAMILY[network]
@@ -497,6 +528,7 @@ __all__ = [
     "budget_choice",
     "column_spec",
     "family",
+    "markdown_table",
     "network_choices",
     "network_label",
     "profile_names",
