@@ -415,6 +415,38 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
         st.button("Start again", key="lesson_restart", on_click=_restart, args=(lesson_id,))
 
 
+def _budget_and_upload(custom: Network | None) -> None:
+    """The budget's inputs (what the answer above the headline ranks by) and the table upload,
+    side by side."""
+    budget_column, upload_column = st.columns(2)
+    with budget_column:
+        # the answer ranks the built-in ImageNet networks by their top-1: not an uploaded table
+        no_budget = ("The budget answer ranks the built-in ImageNet networks by top-1; it does "
+                     "not apply to your table." if custom is not None else None)
+        st.number_input("Max Mult-Adds (millions)", value=None, step=10.0,
+                        key="budget_mult_adds", disabled=custom is not None, help=no_budget)
+        st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
+                        disabled=custom is not None, help=no_budget)
+        on_device = st.container(horizontal=True)  # (one block: columns would be three)
+        on_device.number_input("Max latency (ms)", value=None, step=1.0,
+                               key="budget_latency_ms", disabled=custom is not None,
+                               help=no_budget or "Estimated at batch 1 on the chosen "
+                                                 "device profile (docs/latency.md).")
+        on_device.selectbox("on the device", profile_names(), key="budget_profile",
+                            disabled=custom is not None)
+        st.toggle("Only configurations with a checkpoint", key="budget_checkpoints_only",
+                  disabled=custom is not None,
+                  help=no_budget or "Rank only configurations whose top-1 is a released "
+                                    "checkpoint's evaluation (TF-slim, torchvision, timm, the "
+                                    "families' READMEs): no prediction, no paper-only figure.")
+        if no_budget:
+            st.caption(no_budget)
+    with upload_column:
+        st.file_uploader("Your network table (CSV, at most 1 MB)", type=["csv"],
+                         key="architecture_upload",
+                         help="Block, layer or graph schema; see docs/tables.md.")
+
+
 # --- first run: defaults, then the link's usable values ---------------------------------------
 if "initialised" not in st.session_state:
     link = read_link(dict(st.query_params))
@@ -426,6 +458,9 @@ if "initialised" not in st.session_state:
             _use(key, value, st.session_state["network"])  # type: ignore[arg-type]
         elif key != "network":
             st.session_state[key] = value
+    # a link's budget is shown in its inputs: their fold opens
+    if any(key.startswith("budget_") for key in link.values):
+        st.session_state["fold_budget"] = True
     st.session_state["initialised"] = True
 
 # --- sidebar: what changes rarely (the network, its options, a table, the budget) ------------
@@ -453,11 +488,12 @@ if upload is not None:
             st.session_state["custom_upload"] = upload.file_id
             st.session_state["custom_resolution"] = custom.image_size
 
+# the charts' switch applies to the views with charts (drawn there only: every element of the
+# page is redrawn several times a slider move); its state outlives the other views
+st.session_state["chart_interactive"] = bool(st.session_state.get("chart_interactive", False))
 with st.sidebar:
-    st.header("Network")
     st.selectbox("Network", network_choices(), key="network", on_change=_network_changed,
                  format_func=network_label, disabled=custom is not None,
-                 label_visibility="collapsed",
                  help="Disabled while an uploaded table is shown." if custom else
                  f"{len(NETWORK_NAMES)} networks, grouped by family; type a family, a title "
                  f"or a name (as report() takes it) to search.")
@@ -470,11 +506,11 @@ with st.sidebar:
     if custom is None and net.depth_scaling:
         st.number_input("Depth multiplier d (repeats ceil(d·n); (0, 8])", step=0.1,
                         format="%.2f", key="depth")
-    st.subheader("Charts")
-    st.toggle("Interactive charts", key="chart_interactive",
-              help="Hover for each point's or layer's details, zoom and pan. The default "
-                   "pictures redraw in a few milliseconds; the interactive charts (plotly) "
-                   "take about 100-500 ms more on every change.")
+    if st.session_state.get("view", VIEWS[0]) in CHARTS:
+        st.toggle("Interactive charts", key="chart_interactive",
+                  help="Hover for each point's or layer's details, zoom and pan. The default "
+                       "pictures redraw in a few milliseconds; the interactive charts (plotly) "
+                       "take about 100-500 ms more on every change.")
 
 title = net.title if custom is None else custom.title
 st.markdown(f"### costmodel · {markdown_text(title)}")
@@ -482,35 +518,22 @@ st.session_state.setdefault("view", VIEWS[0])
 view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="collapsed",
                                 on_change=_keep_view) or VIEWS[0])
 # the budget and an upload are on the page itself, not in the sidebar: a phone hides the
-# sidebar behind a button, and these are questions the page answers first
-with st.expander("Budget · your own network table", icon=":material/tune:"):
-    budget_column, upload_column = st.columns(2)
-    with budget_column:
-        # the answer ranks the built-in ImageNet networks by their top-1: not an uploaded table
-        no_budget = ("The budget answer ranks the built-in ImageNet networks by top-1; it does "
-                     "not apply to your table." if custom is not None else None)
-        st.number_input("Max Mult-Adds (millions)", value=None, step=10.0,
-                        key="budget_mult_adds", disabled=custom is not None, help=no_budget)
-        st.number_input("Max parameters (millions)", value=None, step=0.1, key="budget_params",
-                        disabled=custom is not None, help=no_budget)
-        latency_column, profile_column = st.columns(2)
-        latency_column.number_input("Max latency (ms)", value=None, step=1.0,
-                                    key="budget_latency_ms", disabled=custom is not None,
-                                    help=no_budget or "Estimated at batch 1 on the chosen "
-                                                      "device profile (docs/latency.md).")
-        profile_column.selectbox("on the device", profile_names(), key="budget_profile",
-                                 disabled=custom is not None)
-        st.toggle("Only configurations with a checkpoint", key="budget_checkpoints_only",
-                  disabled=custom is not None,
-                  help=no_budget or "Rank only configurations whose top-1 is a released "
-                                    "checkpoint's evaluation (TF-slim, torchvision, timm, the "
-                                    "families' READMEs): no prediction, no paper-only figure.")
-        if no_budget:
-            st.caption(no_budget)
-    with upload_column:
-        st.file_uploader("Your network table (CSV, at most 1 MB)", type=["csv"],
-                         key="architecture_upload",
-                         help="Block, layer or graph schema; see docs/tables.md.")
+# sidebar behind a button, and these are questions the page answers first. The fold draws its
+# content only while open (or while a table is loaded, which would be dropped with its
+# widget): Streamlit's front end redraws every block of the page several times a slider move,
+# a closed fold's content included (benchmarks/dashboard_speed.py). The budget's values
+# outlive the closed fold (Streamlit drops the state of a widget that is not drawn, unless it
+# is set again)
+BUDGET_DEFAULTS: dict[str, object] = {
+    "budget_mult_adds": None, "budget_params": None, "budget_latency_ms": None,
+    "budget_profile": PROFILE, "budget_checkpoints_only": False}
+for budget_key, budget_default in BUDGET_DEFAULTS.items():
+    st.session_state[budget_key] = st.session_state.get(budget_key, budget_default)
+budget_fold = st.expander("Budget · your own network table", icon=":material/tune:",
+                          key="fold_budget", on_change="rerun")
+if budget_fold.open or st.session_state.get("architecture_upload") is not None:
+    with budget_fold:
+        _budget_and_upload(custom)
 # messages quote what the user typed or uploaded: shown as written (markdown_text), never as
 # Markdown or HTML of their own
 # a link's unusable values are said once, in toasts the user closes (they neither stay for the
@@ -760,9 +783,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                     "Published widths", ranges.alpha_presets, key=alpha_key,
                     default=alpha_now if alpha_now in ranges.alpha_presets else None,
                     on_change=_preset, args=("alpha", alpha_key), format_func=lambda a: f"{a:g}")
-            with st.popover("Type any α", help="Overrides the slider; clear it to use the slider."):
-                st.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
-                                key="alpha_typed")
     with right:
         if custom is None:
             st.slider("Input resolution (px)", ranges.resolution[0], ranges.resolution[1],
@@ -772,13 +792,29 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 "Published resolutions", ranges.resolution_presets, key=size_key,
                 default=size_now if size_now in ranges.resolution_presets else None,
                 on_change=_preset, args=("resolution", size_key))
-            with st.popover("Type any size",
-                            help="Overrides the slider; clear it to use the slider."):
-                st.number_input("Input size in [1, 4096] px", value=None, step=1,
-                                key="resolution_typed")
         else:
             st.number_input("Input size for your table (px)", step=1, key="custom_resolution",
                             help="The network's presets and slider do not apply to a table.")
+    # any α or size, typed: one fold under both sliders, its boxes drawn only while it is open
+    # (two popovers, always drawn, were ~10 % of what the browser redraws on each move), and
+    # open while a typed value is in use (the boxes show what overrides the sliders)
+    exact_boxes = [box for box, shown in (("α", not fixed_width), ("size", custom is None))
+                   if shown]
+    if exact_boxes:
+        if any(st.session_state.get(f"{k}_typed") is not None for k in ("alpha", "resolution")):
+            st.session_state["fold_exact"] = True
+        exact = st.expander(f"Type any {' or '.join(exact_boxes)}", key="fold_exact",
+                            on_change="rerun")
+        if exact.open:
+            boxes = exact.container(horizontal=True)
+            if not fixed_width:
+                boxes.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
+                                   key="alpha_typed",
+                                   help="Overrides the slider; clear it to use the slider.")
+            if custom is None:
+                boxes.number_input("Input size in [1, 4096] px", value=None, step=1,
+                                   key="resolution_typed",
+                                   help="Overrides the slider; clear it to use the slider.")
 
     _address_bar()(data=link, key="address_bar", height=0)
     if r is None:

@@ -21,9 +21,18 @@ from costmodel.teaching.exercises import make_exercise, question_seed
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
+def opened(at: AppTest) -> AppTest:
+    """``at`` with the budget's fold and the typed values' fold open, as a click on each does
+    (their content is drawn only while open; test_folds_draw_their_content_only_while_open
+    checks the closed page)."""
+    at.session_state["fold_budget"] = True
+    at.session_state["fold_exact"] = True
+    return at
+
+
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = opened(AppTest.from_file(APP, default_timeout=60)).run()
     assert not at.exception
     return at
 
@@ -708,3 +717,48 @@ def test_latency_budget_on_a_device(app: AppTest) -> None:
     assert "Latency estimated on pixel1 (batch 1" in text
     assert link(app)["budget_latency_ms"] == "25.0"
     assert link(app)["budget_profile"] == "pixel1"
+
+
+def test_folds_draw_their_content_only_while_open() -> None:
+    # every block of the page is redrawn several times a slider move, a closed fold's content
+    # included: the budget's and the typed values' folds draw theirs only while open
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert not at.number_input  # no budget box, no typed α or size
+    assert not at.get("file_uploader")
+    assert [e.label for e in at.expander][:1] == ["Budget · your own network table"]
+    assert "Type any α or size" in [e.label for e in at.expander]
+    # a budget set in the open fold outlives the closed fold: its answer stays, and so does
+    # the value when the fold opens again
+    at.session_state["fold_budget"] = True
+    at.run()
+    at.number_input(key="budget_mult_adds").set_value(150.0).run()
+    at.toggle(key="budget_checkpoints_only").set_value(True).run()
+    at.session_state["fold_budget"] = False
+    at.run()
+    assert not at.exception and not at.number_input
+    assert "Best within the budget" in _text(at)
+    at.slider(key="alpha").set_value(0.5).run()  # a fragment rerun, and another full one
+    at.button_group(key="view").set_value("Tables").run()
+    assert "Best within the budget" in _text(at)
+    at.session_state["fold_budget"] = True
+    at.run()
+    assert at.number_input(key="budget_mult_adds").value == 150.0
+    assert at.toggle(key="budget_checkpoints_only").value is True
+    # a loaded table stays loaded while its fold is shut (its uploader is still drawn)
+    at.file_uploader(key="architecture_upload").set_value(
+        ("small.csv", b"# image_size: 32\noperator,c,k,s\nconv,8,3,2\n", "text/csv")).run()
+    at.session_state["fold_budget"] = False
+    at.run()
+    assert not at.exception and at.get("file_uploader")
+    # one 3×3 stride-2 conv 3 → 8 on 32 px: 3²·3·8·16² Mult-Adds
+    assert next(m.value for m in at.metric if m.label.startswith("Mult-Adds")) == "55,296"
+    # a typed α opens its fold, which shows what overrides the slider
+    at.file_uploader(key="architecture_upload").set_value(None).run()
+    at.session_state["fold_exact"] = True
+    at.run()
+    at.number_input(key="alpha_typed").set_value(0.33).run()
+    at.session_state["fold_exact"] = False  # closing it while the value is in use
+    at.run()
+    assert at.number_input(key="alpha_typed").value == 0.33
+    assert at.slider(key="alpha").disabled

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, _text, metric, shown
+from test_app import APP, _text, metric, opened, shown
 
 import costmodel
 from costmodel.hardware.device_profiles import get_profile
@@ -45,7 +45,7 @@ def upload(at: AppTest, file: tuple[str, bytes, str] | None) -> None:
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = opened(AppTest.from_file(APP, default_timeout=60)).run()
     assert not at.exception
     return at
 

@@ -213,7 +213,9 @@ def test_the_example_uploads_to_the_dashboard() -> None:
     from costmodel.presentation.dashboard_state import VIEWS
 
     app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
-                            default_timeout=60).run()
+                            default_timeout=60)
+    app.session_state["fold_budget"] = True  # the upload's fold, open as a click does
+    app.run()
     app.file_uploader(key="architecture_upload").set_value(
         ("shuffle.csv", EXAMPLE.read_bytes(), "text/csv")).run()
     assert not app.exception
