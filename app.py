@@ -44,11 +44,11 @@ from costmodel.presentation.dashboard_state import (
     budget_answer,
     column_spec,
     link_query,
-    markdown_table,
     network_choices,
     network_label,
     profile_names,
     read_link,
+    text_table,
     widget_ranges,
 )
 from costmodel.reports import Report
@@ -458,9 +458,6 @@ if "initialised" not in st.session_state:
             _use(key, value, st.session_state["network"])  # type: ignore[arg-type]
         elif key != "network":
             st.session_state[key] = value
-    # a link's budget is shown in its inputs: their fold opens
-    if any(key.startswith("budget_") for key in link.values):
-        st.session_state["fold_budget"] = True
     st.session_state["initialised"] = True
 
 # --- sidebar: what changes rarely (the network, its options, a table, the budget) ------------
@@ -980,26 +977,25 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                      f"printed page.")
 
     elif view == "Tables":
-        # the few-row tables as text, each with its heading in one element; the per-layer
-        # table as a grid (sortable, scrollable): a grid costs each slider move ~30 ms of the
-        # browser's time (benchmarks/dashboard_speed.py)
+        # the few-row tables as static tables; the per-layer table as a grid (sortable,
+        # scrollable): a grid costs each slider move ~30 ms of the browser's time
+        # (benchmarks/dashboard_speed.py)
+        st.markdown("**Per layer type** (paper Table 2)")
         by_type = r.by_type.copy()
         by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
                        by_type["mult_adds"] / 1e6)
-        st.markdown(f"**Per layer type** (paper Table 2)\n\n{markdown_table(by_type)}")
+        st.table(text_table(by_type), hide_index=True)
         if custom is None:  # what the papers printed (a table of yours was never printed)
+            st.markdown("**The papers' prints against the exact count**")
             if r.published:
                 import pandas as pd
 
-                printed = pd.DataFrame([{"quantity": c.quantity, "source": c.source,
-                                         "printed": c.printed_text, "exact_m": c.exact,
-                                         "status": c.status, "reason": c.reason}
-                                        for c in r.published])
-                st.markdown(f"**The papers' prints against the exact count**\n\n"
-                            f"{markdown_table(printed)}")
+                st.table(text_table(pd.DataFrame([
+                    {"quantity": c.quantity, "source": c.source, "printed": c.printed_text,
+                     "exact_m": c.exact, "status": c.status, "reason": c.reason}
+                    for c in r.published])), hide_index=True)
             else:
-                st.markdown("**The papers' prints against the exact count**  \n"
-                            "Nobody printed this configuration.")
+                st.caption("Nobody printed this configuration.")
         st.markdown("**Per layer**")
         _table(r.layers, height=420)
 

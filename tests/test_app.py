@@ -483,9 +483,11 @@ def test_tables_and_downloads(app: AppTest) -> None:
     # the few-row tables in the text (MobileNet v1 1.0-224, Howard et al. 2017, Table 2:
     # the 1x1 convs hold 94.86 % of the Mult-Adds), the printed costs beside the exact ones
     # (the paper's 569 M), and the per-layer table as the one grid
-    text = "\n".join(str(m.value) for m in app.markdown)
-    assert "| Conv 1×1 | 539,492,352 | 539.492 |" in text and "94.86 %" in text
-    assert "| Mult-Adds (M) |" in text and "| 569M |" in text
+    by_type, printed = (t.value for t in app.table)
+    row = by_type[by_type["Layer type"] == "Conv 1×1"].iloc[0]
+    assert (row["Mult-Adds"], row["Mult-Adds (M)"], row["Mult-Adds %"]) == (
+        "539,492,352", "539.492", "94.86 %")
+    assert "569M" in list(printed["Printed"])
     assert [len(f.value) for f in app.dataframe] == [29]
     # exact counts as whole numbers with commas, by a format the browser draws without
     # building a number formatter per cell ("localized" cost ~20 ms a slider move)
@@ -581,7 +583,13 @@ def test_budget_checkpoints_only_from_a_link() -> None:
                             "budget_checkpoints_only": "1"})
     at.run()
     assert not at.exception and not at.toast
+    # the link's budget is answered with its fold shut (the answer, then the headline, first
+    # on the page); opening the fold shows the inputs holding the link's values
+    assert not at.get("toggle") or "budget_checkpoints_only" not in [t.key for t in at.toggle]
+    at.session_state["fold_budget"] = True
+    at.run()
     assert at.toggle(key="budget_checkpoints_only").value is True
+    assert at.number_input(key="budget_mult_adds").value == 150.0
     assert "MnasNet-A1 α = 0.75, 160 px: 70.1 % top-1 (measured, checkpoint" in _text(at)
 
 

@@ -367,7 +367,7 @@ def test_phone_layout(server: str) -> None:
             # the budget and the upload, on the page with the sidebar closed
             expect(page.locator("[data-testid=stSidebar]")).to_have_attribute(
                 "data-collapsed", "true")
-            # (the link's budget opened their fold: it shows the budget it holds)
+            page.get_by_text("Budget · your own network table").tap()
             main = page.locator("[data-testid=stMain]")
             expect(main.locator("[data-testid=stFileUploaderDropzone]")).to_be_visible()
             expect(main.get_by_label("Max Mult-Adds (millions)")).to_be_visible()
