@@ -44,11 +44,11 @@ from costmodel.presentation.dashboard_state import (
     budget_answer,
     column_spec,
     link_query,
+    markdown_table,
     network_choices,
     network_label,
     profile_names,
     read_link,
-    text_table,
     widget_ranges,
 )
 from costmodel.reports import Report
@@ -102,7 +102,8 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
 LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
-# one of each chart's two layouts (desktop, phone), by the screen's width
+# one of each chart's two layouts (desktop, phone), by the screen's width; a wide Markdown
+# table scrolls sideways within the page (the Tables view's)
 # and, on a phone, the headline numbers compact and kept on screen (below the page's 60-px
 # header) while the controls below them scroll (a preset tapped further down leaves them in view)
 st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { display: none; } "
@@ -112,7 +113,8 @@ st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { disp
         ".st-key-headline [data-testid=stMetricValue] { font-size: 1.35rem; } "
         ".st-key-headline [data-testid=stMetric] { min-width: 40%; } } "
         "@media (min-width: 641px) { [class*=st-key-chart_phone] { display: none; } } "
-        ".st-key-address_bar { display: none; }</style>")
+        ".st-key-address_bar { display: none; } "
+        "[data-testid=stMarkdownContainer] table { display: block; overflow-x: auto; }</style>")
 
 
 # The link in the address bar follows every change, written by the browser itself: setting
@@ -977,25 +979,27 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                      f"printed page.")
 
     elif view == "Tables":
-        # the few-row tables as static tables; the per-layer table as a grid (sortable,
-        # scrollable): a grid costs each slider move ~30 ms of the browser's time
-        # (benchmarks/dashboard_speed.py)
-        st.markdown("**Per layer type** (paper Table 2)")
-        by_type = r.by_type.copy()
+        # the few-row tables as Markdown, each with its heading in one element (a wide one
+        # scrolls sideways, CSS at the top); the per-layer table as a grid (sortable,
+        # scrollable): a grid costs each slider move ~30 ms of the browser's time, st.table
+        # ~25 ms more than Markdown (benchmarks/dashboard_speed.py)
+        by_type = r.by_type.drop(columns=["role", "kind"])  # (the layer type names both)
         by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
                        by_type["mult_adds"] / 1e6)
-        st.table(text_table(by_type), hide_index=True)
+        st.markdown(f"**Per layer type** (paper Table 2)\n\n{markdown_table(by_type)}")
         if custom is None:  # what the papers printed (a table of yours was never printed)
-            st.markdown("**The papers' prints against the exact count**")
             if r.published:
                 import pandas as pd
 
-                st.table(text_table(pd.DataFrame([
-                    {"quantity": c.quantity, "source": c.source, "printed": c.printed_text,
-                     "exact_m": c.exact, "status": c.status, "reason": c.reason}
-                    for c in r.published])), hide_index=True)
+                printed = pd.DataFrame([{"quantity": c.quantity, "source": c.source,
+                                         "printed": c.printed_text, "exact_m": c.exact,
+                                         "status": c.status, "reason": c.reason}
+                                        for c in r.published])
+                st.markdown(f"**The papers' prints against the exact count**\n\n"
+                            f"{markdown_table(printed)}")
             else:
-                st.caption("Nobody printed this configuration.")
+                st.markdown("**The papers' prints against the exact count**  \n"
+                            "Nobody printed this configuration.")
         st.markdown("**Per layer**")
         _table(r.layers, height=420)
 

@@ -248,15 +248,14 @@ def test_link_query_is_read_back_by_read_link() -> None:
 def test_small_tables_as_text_keep_the_grids_formats_and_escape_user_text() -> None:
     import pandas as pd
 
-    from costmodel.presentation.dashboard_state import text_table
+    from costmodel.presentation.dashboard_state import markdown_table
 
     frame = pd.DataFrame({"name": ["a|b*c", "<img>"], "mult_adds": [3_276_800, 0],
                           "mult_adds_m": [3.2768, float("nan")],
                           "mult_adds_pct": [94.857407, 0.0], "stride": [2, 1]})
-    table = text_table(frame)
-    assert list(table.columns) == ["Layer", "Mult-Adds", "Mult-Adds (M)", "Mult-Adds %",
-                                   "Stride"]
-    assert table.values.tolist() == [
-        ["a\\|b\\*c", "3,276,800", "3.277", "94.86 %", "2"],  # (st.table reads Markdown)
-        ["&lt;img&gt;", "0", "", "0.00 %", "1"],
+    assert markdown_table(frame).splitlines() == [
+        "| Layer | Mult-Adds | Mult-Adds (M) | Mult-Adds % | Stride |",
+        "|---|---:|---:|---:|---:|",
+        "| a\\|b\\*c | 3,276,800 | 3.277 | 94.86 % | 2 |",
+        "| &lt;img&gt; | 0 |  | 0.00 % | 1 |",
     ]

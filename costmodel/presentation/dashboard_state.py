@@ -448,7 +448,7 @@ def column_spec(columns: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def _cell(value: object, kind: str) -> str:
-    """One cell of :func:`text_table`, written as the grid writes that kind of column."""
+    """One cell of :func:`markdown_table`, written as the grid writes that kind of column."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if kind == "text":
@@ -463,18 +463,19 @@ def _cell(value: object, kind: str) -> str:
     return f"{number:g}"
 
 
-def text_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A small table as text for ``st.table``: :func:`column_spec`'s headers, each cell written
-    as the grid writes its kind of column (counts with commas, millions to 3 decimals,
-    percentages to 2) and escaped as user text (``st.table`` reads its cells as Markdown). The
-    dashboard shows its few-row tables so: an interactive grid costs each slider move ~30 ms of
-    the browser's time (benchmarks/dashboard_speed.py)."""
-    import pandas as pd
-
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A small table as Markdown text, with :func:`column_spec`'s headers and formats (counts
+    with commas, millions to 3 decimals, percentages to 2) and numbers aligned right; cells
+    escaped as user text. The dashboard shows its few-row tables so: an interactive grid costs
+    each slider move ~30 ms of the browser's time and ``st.table`` ~25 ms more than Markdown
+    (benchmarks/dashboard_speed.py)."""
     spec = column_spec(list(frame.columns))
-    return pd.DataFrame({markdown_text(label): [markdown_text(_cell(v, kind))
-                                                for v in frame[column]]
-                         for column, (label, kind) in spec.items()})
+    header = "| " + " | ".join(markdown_text(label) for label, _ in spec.values()) + " |"
+    rule = "|" + "".join("---|" if kind == "text" else "---:|" for _, kind in spec.values())
+    kinds = [kind for _, kind in spec.values()]
+    rows = ["| " + " | ".join(markdown_text(_cell(v, k)) for v, k in zip(row, kinds, strict=True))
+            + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
 
 
 def family(network: str) -> str:
@@ -527,10 +528,10 @@ __all__ = [
     "budget_choice",
     "column_spec",
     "family",
+    "markdown_table",
     "network_choices",
     "network_label",
     "profile_names",
     "read_link",
-    "text_table",
     "widget_ranges",
 ]
