@@ -261,6 +261,14 @@ def _apply(choice: BudgetChoice) -> None:
     _use("resolution", choice.resolution, choice.network)
 
 
+def _keep(defaults: dict[str, object]) -> None:
+    """Keep the state of widgets that may not be drawn on this run (a view not shown, a closed
+    fold): Streamlit drops the state of a widget that is not drawn, unless it is set again.
+    Each key keeps its value, or takes its default the first time."""
+    for key, default in defaults.items():
+        st.session_state[key] = st.session_state.get(key, default)
+
+
 def _keep_view() -> None:
     """The view selector always has a view: clicking the selected one keeps it."""
     if st.session_state.get("view") is None:
@@ -489,7 +497,7 @@ if upload is not None:
 
 # the charts' switch applies to the views with charts (drawn there only: every element of the
 # page is redrawn several times a slider move); its state outlives the other views
-st.session_state["chart_interactive"] = bool(st.session_state.get("chart_interactive", False))
+_keep({"chart_interactive": False})
 with st.sidebar:
     st.selectbox("Network", network_choices(), key="network", on_change=_network_changed,
                  format_func=network_label, disabled=custom is not None,
@@ -521,13 +529,9 @@ view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="col
 # content only while open (or while a table is loaded, which would be dropped with its
 # widget): Streamlit's front end redraws every block of the page several times a slider move,
 # a closed fold's content included (benchmarks/dashboard_speed.py). The budget's values
-# outlive the closed fold (Streamlit drops the state of a widget that is not drawn, unless it
-# is set again)
-BUDGET_DEFAULTS: dict[str, object] = {
-    "budget_mult_adds": None, "budget_params": None, "budget_latency_ms": None,
-    "budget_profile": PROFILE, "budget_checkpoints_only": False}
-for budget_key, budget_default in BUDGET_DEFAULTS.items():
-    st.session_state[budget_key] = st.session_state.get(budget_key, budget_default)
+# outlive the closed fold
+_keep({"budget_mult_adds": None, "budget_params": None, "budget_latency_ms": None,
+       "budget_profile": PROFILE, "budget_checkpoints_only": False})
 budget_fold = st.expander("Budget · your own network table", icon=":material/tune:",
                           key="fold_budget", on_change="rerun")
 if budget_fold.open or st.session_state.get("architecture_upload") is not None:
@@ -643,11 +647,9 @@ def _chart(name: str, r: Report, budget_m: float | None, alt: str) -> None:
 def panel(network_name: str, custom: Network | None, view: str) -> None:
     """The headline, α and resolution, and the selected view. A widget in here reruns only
     this function, so a slider move redraws these elements and nothing else."""
-    # the Exercises view's settings outlive the view (Streamlit drops the state of a widget
-    # that is not drawn, unless it is set again)
-    for key, default in (("class_seed", DEFAULT_CLASS_SEED), ("exercise_number", 1),
-                         ("exercise_level", ANY), ("worksheet_count", 10)):
-        st.session_state[key] = st.session_state.get(key, default)
+    # the Exercises view's settings outlive the view
+    _keep({"class_seed": DEFAULT_CLASS_SEED, "exercise_number": 1, "exercise_level": ANY,
+           "worksheet_count": 10})
     if "exercise_kind" in st.session_state:
         st.session_state["exercise_kind"] = st.session_state["exercise_kind"]
     net = get_network(network_name)
@@ -988,6 +990,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                        by_type["mult_adds"] / 1e6)
         st.markdown(f"**Per layer type** (paper Table 2)\n\n{markdown_table(by_type)}")
         if custom is None:  # what the papers printed (a table of yours was never printed)
+            heading = "**The papers' prints against the exact count**"
             if r.published:
                 import pandas as pd
 
@@ -995,11 +998,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                                          "printed": c.printed_text, "exact_m": c.exact,
                                          "status": c.status, "reason": c.reason}
                                         for c in r.published])
-                st.markdown(f"**The papers' prints against the exact count**\n\n"
-                            f"{markdown_table(printed)}")
+                st.markdown(f"{heading}\n\n{markdown_table(printed)}")
             else:
-                st.markdown("**The papers' prints against the exact count**  \n"
-                            "Nobody printed this configuration.")
+                st.markdown(f"{heading}  \nNobody printed this configuration.")
         st.markdown("**Per layer**")
         _table(r.layers, height=420)
 
