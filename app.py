@@ -42,6 +42,7 @@ from costmodel.presentation.dashboard_state import (
     BudgetChoice,
     accuracy_headline,
     budget_answer,
+    chart_layouts,
     column_spec,
     link_query,
     markdown_table,
@@ -123,16 +124,30 @@ st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { disp
 # from checked values only), and replaceState keeps it on this page's own address. It is
 # written once the page has settled (200 ms after the last change; ~2.5 ms a write, out of
 # the redraw's way), so a slider dragged across many values writes it once.
+# The same component reports the screen's layout (a phone: up to 640 px, as the CSS above)
+# when it differs from the one the charts were drawn for, at the first run and when the
+# window crosses 640 px, so that each static chart is sent in that layout only
+# (chart_layouts); one listener for the page, whatever the runs.
 ADDRESS_BAR_JS = """
-export default function ({ data }) {
+export default function ({ data, setStateValue }) {
   clearTimeout(window.__costmodelLink);
   window.__costmodelLink = setTimeout(() => {
     const url = new URL(window.location.href);
-    url.search = data;
+    url.search = data.link;
     if (url.href !== window.location.href) {
       window.history.replaceState(window.history.state, "", url);
     }
   }, 200);
+  const screen = window.matchMedia("(max-width: 640px)");
+  window.__costmodelLayout = () => {
+    const layout = screen.matches ? "phone" : "desktop";
+    if (layout !== data.layout) setStateValue("layout", layout);
+  };
+  if (!window.__costmodelScreen) {
+    window.__costmodelScreen = screen;
+    screen.addEventListener("change", () => window.__costmodelLayout());
+  }
+  window.__costmodelLayout();
 }
 """
 
@@ -267,6 +282,21 @@ def _keep(defaults: dict[str, object]) -> None:
     Each key keeps its value, or takes its default the first time."""
     for key, default in defaults.items():
         st.session_state[key] = st.session_state.get(key, default)
+
+
+def _layouts() -> tuple[str, ...]:
+    """The static charts' layouts this run sends: the one the browser reported for its
+    screen (the address bar's component), or both until it has (chart_layouts)."""
+    state = st.session_state.get("address_bar")
+    try:
+        reported = state["layout"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        reported = None
+    return chart_layouts(reported)
+
+
+def _screen_reported() -> None:
+    """The browser reported its screen's layout: the rerun this starts draws the charts in it."""
 
 
 def _keep_view() -> None:
@@ -631,16 +661,17 @@ def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN40
 
 def _chart(name: str, r: Report, budget_m: float | None, alt: str) -> None:
     """Chart ``name`` of ``r``: plotly where the interactive charts are on, else a static
-    picture in two layouts, one shown by the screen's width (CSS at the top): the desktop
-    one, scaled to a phone, would have 5-px text."""
+    picture in the layout of the browser's screen, or in both until the browser has reported
+    it, one shown by the screen's width (CSS at the top): the desktop one, scaled to a phone,
+    would have 5-px text."""
     if st.session_state.get("chart_interactive"):
         st.plotly_chart(_figure(name, r, budget_m), key=f"plotly_{CHART_KEYS[name]}",
                         config=PLOT_CONFIG)
         return
     _, svg, arguments = _builders(name, budget_m)
-    for layout, phone in (("desktop", False), ("phone", True)):
+    for layout in _layouts():
         with st.container(key=f"chart_{layout}_{CHART_KEYS[name]}"):
-            st.image(svg(r, phone=phone, **arguments), width="stretch", alt=alt)
+            st.image(svg(r, phone=layout == "phone", **arguments), width="stretch", alt=alt)
 
 
 @st.fragment
@@ -817,7 +848,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                                    key="resolution_typed",
                                    help="Overrides the slider; clear it to use the slider.")
 
-    _address_bar()(data=link, key="address_bar", height=0)
+    _address_bar()(data={"link": link, "layout": "+".join(_layouts())}, key="address_bar",
+                   height=0, on_layout_change=_screen_reported)
     if r is None:
         return
     # the downloaded files' names (the worksheet's, the Downloads view's)

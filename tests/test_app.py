@@ -43,7 +43,7 @@ def link(at: AppTest) -> dict[str, str]:
     bars = [b for b in at.get("bidi_component")
             if b.proto.component_name == "costmodel_address_bar"]
     assert len(bars) == 1
-    return dict(parse_qsl(json.loads(bars[0].proto.json)))
+    return dict(parse_qsl(json.loads(bars[0].proto.json)["link"]))
 
 
 def metric(at: AppTest, label_start: str) -> str:

@@ -259,3 +259,20 @@ def test_small_tables_as_text_keep_the_grids_formats_and_escape_user_text() -> N
         "| a\\|b\\*c | 3,276,800 | 3.277 | 94.86 % | 2 |",
         "| &lt;img&gt; | 0 |  | 0.00 % | 1 |",
     ]
+
+
+@pytest.mark.parametrize("reported", [None, "", "both", "tablet", "<script>", 640, ["phone"],
+                                      {"layout": "phone"}])
+def test_charts_in_both_layouts_until_the_browser_reports_a_known_one(reported: object) -> None:
+    # the screen's layout comes from the browser (untrusted): anything but the two layouts
+    # the charts are drawn in sends both, one shown by the screen's width (CSS)
+    from costmodel.presentation.dashboard_state import chart_layouts
+
+    assert chart_layouts(reported) == ("desktop", "phone")
+
+
+@pytest.mark.parametrize("reported", ["desktop", "phone"])
+def test_charts_in_the_one_layout_the_browser_reported(reported: str) -> None:
+    from costmodel.presentation.dashboard_state import chart_layouts
+
+    assert chart_layouts(reported) == (reported,)

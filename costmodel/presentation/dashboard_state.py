@@ -478,6 +478,18 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
+#: Each static chart's layouts: ``desktop`` (760 px wide) and ``phone`` (text readable at 390 px).
+CHART_LAYOUTS = ("desktop", "phone")
+
+
+def chart_layouts(reported: object) -> tuple[str, ...]:
+    """The chart layouts to send, for the layout the browser reported for its screen (its
+    width: ``phone`` up to 640 px). Until a browser has reported (or for anything else it
+    sends), both, one of them shown by the screen's width: a picture is then sent once, not
+    twice, on each slider move (the α × resolution chart: 195 KB of SVG a layout)."""
+    return (reported,) if isinstance(reported, str) and reported in CHART_LAYOUTS else CHART_LAYOUTS
+
+
 def family(network: str) -> str:
     """The family of a built-in network (``MobileNet v1``, ``EfficientNet``...)."""
     return FAMILY[network]
@@ -510,6 +522,7 @@ __all__ = [
     "ANY",
     "BUDGET_NETWORKS",
     "BUDGET_RANGE",
+    "CHART_LAYOUTS",
     "COLUMNS",
     "DEPTH_RANGE",
     "EXERCISE_KINDS",
@@ -526,6 +539,7 @@ __all__ = [
     "accuracy_headline",
     "budget_answer",
     "budget_choice",
+    "chart_layouts",
     "column_spec",
     "family",
     "markdown_table",
