@@ -227,6 +227,12 @@ def _network_changed() -> None:
         st.session_state.pop(key, None)
 
 
+def _network_picked() -> None:
+    """A network picked in the sidebar: its own settings, and the picker's fold shuts."""
+    st.session_state["fold_network"] = False
+    _network_changed()
+
+
 def _current(key: str) -> float | int | None:
     """The value in use for ``"alpha"`` or ``"resolution"``: the typed one, else the
     slider's (α rounded away from the slider's binary representation error)."""
@@ -528,12 +534,21 @@ if upload is not None:
 # the charts' switch applies to the views with charts (drawn there only: every element of the
 # page is redrawn several times a slider move); its state outlives the other views
 _keep({"chart_interactive": False})
+# The network picker is drawn only while its fold is open, and a pick shuts the fold: a
+# select box re-renders every one of its options in the browser on each of the page's
+# several redraws a slider move, shown or not (its 118 options were a third of the React
+# components re-rendered in a move, counted in Chromium). The network outlives the shut fold
+_keep({"network": network_name})
 with st.sidebar:
-    st.selectbox("Network", network_choices(), key="network", on_change=_network_changed,
-                 format_func=network_label, disabled=custom is not None,
-                 help="Disabled while an uploaded table is shown." if custom else
-                 f"{len(NETWORK_NAMES)} networks, grouped by family; type a family, a title "
-                 f"or a name (as report() takes it) to search.")
+    picker = st.expander(f"Network · {markdown_text(network_label(network_name))}",
+                         key="fold_network", on_change="rerun", icon=":material/swap_horiz:")
+    if picker.open:
+        picker.selectbox("Network", network_choices(), key="network",
+                         on_change=_network_picked, format_func=network_label,
+                         disabled=custom is not None,
+                         help="Disabled while an uploaded table is shown." if custom else
+                         f"{len(NETWORK_NAMES)} networks, grouped by family; type a family, "
+                         f"a title or a name (as report() takes it) to search.")
     if custom is None and len(net.rule_names) > 1:
         st.radio("Rounding rules", net.rule_names, key="rules", horizontal=True,
                  help="Each builder's channel rounding, reproduced exactly.")

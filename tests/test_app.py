@@ -22,12 +22,22 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def opened(at: AppTest) -> AppTest:
-    """``at`` with the budget's fold and the typed values' fold open, as a click on each does
-    (their content is drawn only while open; test_folds_draw_their_content_only_while_open
-    checks the closed page)."""
+    """``at`` with the budget's, the typed values' and the network picker's folds open, as a
+    click on each does (their content is drawn only while open;
+    test_folds_draw_their_content_only_while_open checks the closed page)."""
     at.session_state["fold_budget"] = True
     at.session_state["fold_exact"] = True
+    at.session_state["fold_network"] = True
     return at
+
+
+def pick(at: AppTest, network: str) -> AppTest:
+    """Choose ``network`` in the sidebar's picker as a user does: open its fold if shut (a pick
+    shuts it), pick, and run."""
+    if not any(w.key == "network" for w in at.selectbox):
+        at.session_state["fold_network"] = True
+        at.run()
+    return at.selectbox(key="network").set_value(network).run()
 
 
 @pytest.fixture
@@ -130,7 +140,7 @@ def test_variants_show_tables_4_and_5(app: AppTest, variant: str, mult_adds: str
                                      "mobilenet_v3_small", "mnasnet_a1", "efficientnet_b0",
                                      "efficientnet_b3", "mobilenet_v1_cifar"])
 def test_every_network(app: AppTest, network: str) -> None:
-    app.selectbox(key="network").set_value(network).run()
+    pick(app, network)
     assert not app.exception
     r = costmodel.report(network=network)
     assert metric(app, "Mult-Adds") == f"{r.mult_adds:,}"
@@ -143,12 +153,12 @@ def test_every_network(app: AppTest, network: str) -> None:
 
 
 def test_rules_and_depth(app: AppTest) -> None:
-    app.selectbox(key="network").set_value("mobilenet_v2").run()
+    pick(app, "mobilenet_v2")
     app.radio(key="rules").set_value("torchvision").run()
     assert not app.exception
     r = costmodel.report(network="mobilenet_v2", rules="torchvision")
     assert metric(app, "Mult-Adds") == f"{r.mult_adds:,}"
-    app.selectbox(key="network").set_value("efficientnet_b0").run()
+    pick(app, "efficientnet_b0")
     app.number_input(key="depth").set_value(1.2).run()
     assert not app.exception
     r = costmodel.report(network="efficientnet_b0", depth=1.2)
@@ -186,7 +196,7 @@ def _one_per_family() -> list[str]:
 
 @pytest.mark.parametrize("network", _one_per_family())
 def test_every_view_of_every_family(app: AppTest, network: str) -> None:
-    app.selectbox(key="network").set_value(network).run()
+    pick(app, network)
     r = costmodel.report(network=network)
     for view in VIEWS:
         app.button_group(key="view").set_value(view).run()
@@ -199,7 +209,7 @@ def test_every_view_of_every_family(app: AppTest, network: str) -> None:
 
 def test_a_timm_family_name_has_an_alpha_slider(app: AppTest) -> None:
     # lcnet and mobilenetv2 take any α (timm's generators at that channel multiplier)
-    app.selectbox(key="network").set_value("lcnet").run()
+    pick(app, "lcnet")
     assert not app.exception
     assert not any(m.label == "Width multiplier α" for m in app.metric)
     app.slider(key="alpha").set_value(0.6).run()
@@ -211,14 +221,14 @@ def test_a_timm_family_name_has_an_alpha_slider(app: AppTest) -> None:
     assert not app.exception
     assert any("alpha must be a finite number in (0, 4]" in shown(e.value) for e in app.error)
     app.number_input(key="alpha_typed").set_value(None).run()
-    app.selectbox(key="network").set_value("mobilenetv2").run()
+    pick(app, "mobilenetv2")
     app.slider(key="alpha").set_value(0.8).run()
     app.slider(key="resolution").set_value(200).run()
     assert not app.exception
     # timm+fvcore, _gen_mobilenet_v2('mobilenetv2_100', 0.8) at 200 px
     assert metric(app, "Mult-Adds") == "192,897,952"
     # a timm model's name still fixes its multiplier: no slider, α shown
-    app.selectbox(key="network").set_value("lcnet_050").run()
+    pick(app, "lcnet_050")
     assert metric(app, "Width multiplier α") == "0.5"
 
 
@@ -448,7 +458,7 @@ def test_class_seed_asks_the_same_questions_and_travels_in_the_link(app: AppTest
 
 
 def test_exercises_on_the_new_block_types_and_the_worksheet(app: AppTest) -> None:
-    app.selectbox(key="network").set_value("ghostnet_100").run()
+    pick(app, "ghostnet_100")
     app.button_group(key="view").set_value("Exercises").run()
     app.radio(key="exercise_level").set_value("hard").run()
     assert "ghost ratio" in app.selectbox(key="exercise_kind").options
@@ -541,7 +551,7 @@ def test_budget_answer_says_measured_or_predicted_with_the_interval(app: AppTest
     assert ("MobileNet v1 α = 1, 224 px: 70.9 % top-1 (measured, "
             "checkpoint: TF-slim mobilenet_v1.md: MobileNet_v1_1.0_224)") in text
     # MnasNet-A1 at 150 M: a prediction, its interval in the text (± 0.99, docs/accuracy.md)
-    app.selectbox(key="network").set_value("mnasnet_a1").run()
+    pick(app, "mnasnet_a1")
     app.number_input(key="budget_mult_adds").set_value(150.0).run()
     assert not app.exception
     text = _text(app)
@@ -552,7 +562,7 @@ def test_budget_answer_says_measured_or_predicted_with_the_interval(app: AppTest
 
 def test_budget_checkpoints_only_toggle(app: AppTest) -> None:
     # tensorflow/tpu mnasnet/README.md: MnasNet-A1 0.75-160, 70.1 %
-    app.selectbox(key="network").set_value("mnasnet_a1").run()
+    pick(app, "mnasnet_a1")
     app.number_input(key="budget_mult_adds").set_value(150.0).run()
     toggle = app.toggle(key="budget_checkpoints_only")
     assert toggle.value is False and not toggle.disabled
@@ -768,3 +778,29 @@ def test_folds_draw_their_content_only_while_open() -> None:
     at.run()
     assert at.number_input(key="alpha_typed").value == 0.33
     assert at.slider(key="alpha").disabled
+
+
+def test_network_picker_is_drawn_only_while_its_fold_is_open() -> None:
+    # a select box re-renders each of its 118 options on every redraw of the page (several a
+    # slider move), so the picker sits in a fold, drawn only while open; a pick shuts it
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert not any(w.key == "network" for w in at.selectbox)
+    fold = next(e for e in at.expander if shown(e.label).startswith("Network · "))
+    assert shown(fold.label) == "Network · MobileNet v1 (mobilenet_v1)"
+    at.session_state["fold_network"] = True
+    at.run()
+    assert len(at.selectbox(key="network").options) >= 50
+    at.selectbox(key="network").set_value("ghostnet_100").run()
+    assert not at.exception
+    assert not any(w.key == "network" for w in at.selectbox)  # the pick shut the fold
+    assert any(shown(e.label) == "Network · GhostNet 1.0× (ghostnet_100)" for e in at.expander)
+    r = costmodel.report(network="ghostnet_100")
+    assert metric(at, "Mult-Adds") == f"{r.mult_adds:,}"
+    # the network outlives the shut fold: a slider move (a fragment rerun) and a new view
+    # (a full rerun) keep it
+    at.slider(key="resolution").set_value(192).run()
+    at.button_group(key="view").set_value("Tables").run()
+    r = costmodel.report(network="ghostnet_100", resolution=192)
+    assert metric(at, "Mult-Adds") == f"{r.mult_adds:,}"
+    assert at.session_state["network"] == "ghostnet_100" and link(at)["network"] == "ghostnet_100"

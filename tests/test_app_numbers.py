@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, _text, metric, opened, shown
+from test_app import APP, _text, metric, opened, pick, shown
 
 import costmodel
 from costmodel.hardware.device_profiles import get_profile
@@ -99,7 +99,7 @@ def test_a_network_dearer_than_standard_convs_says_more(app: AppTest, network: s
     # v2's inverted residuals cost 1.17× their standard-conv equivalent (issue 17 saw "0.9×
     # fewer"); EfficientNetV2's fused blocks 1.69× ("0.6× fewer"); v3-Large minimalistic
     # 1.002× ("1.0× fewer")
-    app.selectbox(key="network").set_value(network).run()
+    pick(app, network)
     r = costmodel.report(network=network)
     ratio = r.mult_adds / r.standard_mult_adds
     assert ratio > 1
@@ -222,7 +222,7 @@ def test_bad_link_warnings_show_once_as_a_dismissible_toast() -> None:
     assert not at.main.warning  # nothing pushes the headline down
     assert metric(at, "Mult-Adds") == "568,740,352"  # the defaults, shown
     at.slider(key="alpha").set_value(0.5).run()  # a fragment rerun
-    at.selectbox(key="network").set_value("mobilenet_v2").run()  # a full rerun
+    pick(at, "mobilenet_v2")  # a full rerun
     assert not at.toast and not at.warning
 
 

@@ -159,9 +159,19 @@ def test_network_selector(server: str) -> None:
     with sync_playwright() as p:
         browser, page = _open(p, server)
         try:
-            page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()  # type: ignore[attr-defined]
+            # the picker is in a fold (drawn only while open); a pick shuts it
+            sidebar = page.locator("[data-testid=stSidebar]")  # type: ignore[attr-defined]
+            picker = sidebar.locator("[data-testid=stSelectbox]").filter(has_text="Network")
+            expect(picker).to_have_count(0)
+            sidebar.get_by_text("Network · MobileNet v1 (mobilenet_v1)").click()
+            expect(picker).to_have_count(1)
+            _wait_for_run(page)
+            page.wait_for_timeout(300)  # type: ignore[attr-defined]  # the fold's opening
+            picker.click()
             page.get_by_role("option", name="MobileNet v2").click()  # type: ignore[attr-defined]
             _wait_for_run(page)
+            expect(sidebar.get_by_text("Network · MobileNet v2 (mobilenet_v2)")).to_be_visible()
+            expect(picker).to_have_count(0)
             value = page.locator("[data-testid=stMetricValue]").first  # type: ignore[attr-defined]
             r = costmodel.report(network="mobilenet_v2")
             expect(value).to_have_text(f"{r.mult_adds:,}", timeout=30_000)
