@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from typing import Any, Literal
 
 import streamlit as st
@@ -31,6 +32,7 @@ from costmodel.descriptions.network_spec import Network
 from costmodel.hardware.device_profiles import get_profile
 from costmodel.hardware.latency_validation import estimate_note
 from costmodel.literature.accuracy import reconciliation
+from costmodel.literature.accuracy_model import FITTED
 from costmodel.presentation import plots
 from costmodel.presentation.block_diagram import block_diagram_svg, conv_comparison_svg
 from costmodel.presentation.dashboard_state import (
@@ -92,6 +94,19 @@ def _collect_and_freeze() -> None:
     gc.collect()
     gc.freeze()
 
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_accuracy_fits() -> threading.Thread:
+    """Once per server, after its first page is drawn: the accuracy fits behind every predicted
+    top-1 (about 1 s: the exact counts of the 620 published configurations, then each fit),
+    computed in the background. Otherwise the first slider move to a configuration without a
+    checkpoint waited for them: a move of 0.6-0.9 s, the first of each view in
+    benchmarks/dashboard_speed.py (each view on a fresh server)."""
+    thread = threading.Thread(target=lambda: [costmodel.accuracy_fits(name) for name in FITTED],
+                              name="costmodel accuracy fits", daemon=True)
+    thread.start()
+    return thread
 
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}
@@ -1091,3 +1106,4 @@ elif view == "Tables" and custom is None:
         with printed:
             _table(cached_reconciliation())
 _collect_and_freeze()
+_warm_accuracy_fits()
