@@ -95,11 +95,10 @@ def _collect_and_freeze() -> None:
     gc.freeze()
 
 
-
 @st.cache_resource(show_spinner=False)
 def _warm_accuracy_fits() -> threading.Thread:
     """Once per server, after its first page is drawn: the accuracy fits behind every predicted
-    top-1 (about 1 s: the exact counts of the 620 published configurations, then each fit),
+    top-1 (about 1 s: the exact count of every published configuration, then each fit),
     computed in the background. Otherwise the first slider move to a configuration without a
     checkpoint waited for them: a move of 0.6-0.9 s, the first of each view in
     benchmarks/dashboard_speed.py (each view on a fresh server)."""
@@ -107,6 +106,7 @@ def _warm_accuracy_fits() -> threading.Thread:
                               name="costmodel accuracy fits", daemon=True)
     thread.start()
     return thread
+
 
 VARIANT_LABELS = {"separable": "separable (Table 1)", "full": "full conv (Table 4)",
                   "shallow": "shallow (Table 5)"}

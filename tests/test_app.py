@@ -808,7 +808,7 @@ def test_network_picker_is_drawn_only_while_its_fold_is_open() -> None:
 
 def test_the_accuracy_fits_are_computed_in_the_background_after_the_first_page() -> None:
     # the first slider move to a configuration without a checkpoint waited ~0.8 s for the
-    # fits behind every predicted top-1 (the exact counts of 620 published configurations):
+    # fits behind every predicted top-1 (the exact count of every published configuration):
     # a server starts them in the background once its first page is drawn
     import threading
 

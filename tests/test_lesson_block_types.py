@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_app import pick
 
 import costmodel
 from costmodel.core import formulas
@@ -200,7 +201,7 @@ def test_dashboard_lesson_view_renders_every_block_type(tmp_path: Path) -> None:
     assert not at.exception
     shown: list[str] = []
     for network in NETWORKS:
-        at.selectbox(key="network").set_value(network).run()
+        pick(at, network)
         at.button_group(key="view").set_value("Lesson").run()
         at.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
         assert not at.exception, network
