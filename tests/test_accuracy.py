@@ -140,6 +140,36 @@ def test_every_fitted_family_is_within_0_8_points_leave_one_out(network: str,
     assert chosen.loo_rmse == min(f.loo_rmse for f in costmodel.accuracy_fits(network))
 
 
+@pytest.mark.parametrize("network", ["mobilenet_v1", "mobilenet_v2", "mnasnet_a1"])
+def test_the_fit_uses_the_checkpoint_table_s_points(network: str) -> None:
+    # the fit reads its points from the published rows directly (no DataFrame); they are the
+    # rows, exact counts and top-1s of checkpoints(), in its order
+    from costmodel.literature.accuracy import checkpoints
+    from costmodel.literature.accuracy_model import _points
+
+    frame = checkpoints(network)
+    table = list(zip(frame["alpha"], frame["resolution"], frame["top1_fit"],
+                     frame["exact_mult_adds"], frame["source"], strict=True))
+    assert [(p.alpha, p.resolution, p.top1, p.mult_adds, p.source)
+            for p in _points(network)] == table
+
+
+def test_a_prediction_counts_only_its_fitted_points() -> None:
+    # report(...).accuracy in a fresh process took 1.5 s: the exact counts of all 620
+    # published rows and pandas' import, for the 16 points of MobileNet v1's fit
+    import subprocess
+    import sys
+
+    code = ("import sys, costmodel\n"
+            "from costmodel.literature.accuracy import _accuracy_data\n"
+            "print(costmodel.report(0.95).accuracy.top1)\n"
+            "print(_accuracy_data.cache_info().currsize, 'pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split("\n")
+    assert float(out[0]) == costmodel.predict_accuracy(0.95).top1
+    assert out[1] == "0 False"
+
+
 @pytest.mark.parametrize(("a", "resolution", "top1"), [(*c[:2], c[4]) for c in CHECKPOINTS],
                          ids=[f"checkpoint-{c[0]}-{c[1]}" for c in CHECKPOINTS])
 def test_prediction_at_a_checkpoint_covers_the_measurement(

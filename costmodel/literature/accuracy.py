@@ -6,6 +6,7 @@ Built from :func:`costmodel.literature.published.published_rows` (the one loader
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -47,12 +48,13 @@ def exact_counts(row: PublishedRow) -> tuple[int, int] | None:
     return mult_adds, params_with_bn if row.params_counted == "params_with_bn" else params
 
 
-@cache
-def _accuracy_data() -> pd.DataFrame:
+def _frame(rows: Iterable[PublishedRow]) -> pd.DataFrame:
+    """The rows as :func:`accuracy_data`'s frame (with ``fitted_value``), each row's exact
+    counts computed."""
     import pandas as pd
 
     records = []
-    for row in published_rows():
+    for row in rows:
         exact = exact_counts(row)
         metrics = ([("top-1 %", row.top1), ("top-5 %", row.top5)] if row.task == "ImageNet"
                    else [(row.metric, row.value)])
@@ -69,8 +71,7 @@ def _accuracy_data() -> pd.DataFrame:
                 "params_m": row.params.millions if row.params else None,
                 "exact_mult_adds": exact[0] if exact else None,
                 "exact_params": exact[1] if exact else None,
-                "fitted_value": (row.top1_fit if row.top1_fit is not None and metric == "top-1 %"
-                                 else value),
+                "fitted_value": row.fitted_top1 if metric == "top-1 %" else value,
                 "latency_ms": row.latency_ms, "device": row.device, "note": row.note,
             })
     frame = pd.DataFrame.from_records(records)
@@ -81,6 +82,25 @@ def _accuracy_data() -> pd.DataFrame:
     frame["mult_adds_diff_m"] = frame["mult_adds_m"] - frame["exact_mult_adds"].astype(float) / 1e6
     frame["params_diff_m"] = frame["params_m"] - frame["exact_params"].astype(float) / 1e6
     return frame[[*COLUMNS, "fitted_value"]]
+
+
+@cache
+def _accuracy_data() -> pd.DataFrame:
+    return _frame(published_rows())
+
+
+@cache
+def fitted_rows(network: str) -> tuple[PublishedRow, ...]:
+    """The published points ``network``'s accuracy fit uses: the rows of its origin in
+    :data:`FITTED` with a top-1, 8-bit models left out, in file order. The fit needs the exact
+    counts of these 16-25 configurations only, not of all 620 published rows."""
+    if network not in FITTED:
+        raise ValueError(f"network must be one of {', '.join(FITTED)} (the networks with a "
+                         f"published grid); got {network!r}")
+    origin = FITTED[network]
+    return tuple(row for row in published_rows()
+                 if row.network == network and row.origin == origin
+                 and row.top1 is not None and "8-bit" not in row.model)
 
 
 def accuracy_data() -> pd.DataFrame:
@@ -98,17 +118,14 @@ def accuracy_data() -> pd.DataFrame:
 
 @cache
 def _checkpoints(network: str) -> pd.DataFrame:
-    data = _accuracy_data()
-    keep = (data["network"] == network) & (data["origin"] == FITTED[network].value) & (
-        data["metric"] == "top-1 %") & ~data["model"].str.contains("8-bit")
-    frame = data[keep][["alpha", "resolution", "mult_adds_m", "params_m", "exact_mult_adds",
-                        "exact_params", "value", "fitted_value", "latency_ms", "source",
-                        "note"]].copy()
-    top5 = data[(data["network"] == network) & (data["origin"] == FITTED[network].value)
-                & (data["metric"] == "top-5 %")]
+    rows = fitted_rows(network)
+    data = _frame(rows)
+    frame = data[data["metric"] == "top-1 %"][[
+        "alpha", "resolution", "mult_adds_m", "params_m", "exact_mult_adds", "exact_params",
+        "value", "fitted_value", "latency_ms", "source", "note"]].copy()
     frame = frame.rename(columns={"value": "top1", "fitted_value": "top1_fit"})
     frame = frame.reset_index(drop=True)
-    frame["top5"] = top5["value"].to_numpy() if len(top5) == len(frame) else float("nan")
+    frame["top5"] = [float("nan") if row.top5 is None else row.top5 for row in rows]
     return frame
 
 

@@ -26,7 +26,7 @@ from costmodel.core.counting import totals
 from costmodel.core.graph import build_graph
 from costmodel.descriptions.builtin_networks import is_builtin
 from costmodel.descriptions.configuration import resolve
-from costmodel.literature.accuracy import FITTED, checkpoints
+from costmodel.literature.accuracy import FITTED, exact_counts, fitted_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -136,13 +136,18 @@ class AccuracyPrediction:
 
 @cache
 def _points(network: str) -> tuple[Checkpoint, ...]:
-    frame = checkpoints(network)
-    return tuple(
-        Checkpoint(alpha=float(a), resolution=int(r), top1=float(t), mult_adds=int(m),
-                   source=str(s))
-        for a, r, t, m, s in zip(frame["alpha"], frame["resolution"], frame["top1_fit"],
-                                 frame["exact_mult_adds"], frame["source"], strict=True)
-    )
+    """The fitted network's published points with their exact Mult-Adds (no DataFrame: a
+    prediction in a fresh process does not import pandas)."""
+    points = []
+    for row in fitted_rows(network):
+        exact = exact_counts(row)
+        if (exact is None or row.alpha is None or row.resolution is None
+                or row.fitted_top1 is None):
+            raise ValueError(f"{row.file}:{row.line}: a fitted point needs a modelled "
+                             f"network, α, a resolution, classes and a top-1")
+        points.append(Checkpoint(alpha=row.alpha, resolution=row.resolution,
+                                 top1=row.fitted_top1, mult_adds=exact[0], source=row.source))
+    return tuple(points)
 
 
 def _fit(network: str, name: str) -> AccuracyFit:

@@ -142,6 +142,12 @@ class PublishedRow:
         """The network family ("MobileNet v2"), or "other"."""
         return FAMILY.get(self.network, "other")
 
+    @property
+    def fitted_top1(self) -> float | None:
+        """The top-1 (%) an accuracy fit uses: ``top1_fit`` where the printed one is in
+        doubt, else ``top1``."""
+        return self.top1_fit if self.top1_fit is not None else self.top1
+
 
 def _number(text: str, field: str, where: str) -> float | None:
     if not text.strip():
