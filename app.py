@@ -142,9 +142,12 @@ st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { disp
 # The same component reports the screen's layout (a phone: up to 640 px, as the CSS above)
 # when it differs from the one the charts were drawn for, at the first run and when the
 # window crosses 640 px, so that each static chart is sent in that layout only
-# (chart_layouts); one listener for the page, whatever the runs.
+# (chart_layouts); one listener for the page, whatever the runs. The page's root element
+# names the layouts the charts were drawn for (data-costmodel-charts: "desktop", "phone" or
+# "desktop+phone"), which the browser tests wait on before they move a widget.
 ADDRESS_BAR_JS = """
 export default function ({ data, setStateValue }) {
+  document.documentElement.dataset.costmodelCharts = data.layout;
   clearTimeout(window.__costmodelLink);
   window.__costmodelLink = setTimeout(() => {
     const url = new URL(window.location.href);

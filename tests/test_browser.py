@@ -82,6 +82,15 @@ def _wait_for_run(page: object) -> None:
         "[data-test-connection-state=CONNECTED]", timeout=60_000)
 
 
+def _wait_for_layout(page: object, layout: str) -> None:
+    """Wait until the page is drawn for the screen's layout and idle: the first run sends the
+    charts in both layouts, the browser then reports its own and the app draws it (a rerun
+    that starts after the first run has ended; a widget moved before it may race it)."""
+    page.wait_for_selector(f"html[data-costmodel-charts={layout}]",  # type: ignore[attr-defined]
+                           state="attached", timeout=60_000)
+    _wait_for_run(page)
+
+
 def _open(p: object, url: str) -> tuple[object, object]:
     browser = p.chromium.launch(  # type: ignore[attr-defined]
         executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -90,8 +99,22 @@ def _open(p: object, url: str) -> tuple[object, object]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
-    _wait_for_run(page)
+    _wait_for_layout(page, "desktop")
     return browser, page
+
+
+def _move_slider(page: object, slider: object, text: str, key: str) -> None:
+    """Press ``key`` on the focused slider until it shows ``text``, one step at a time (at
+    most 20 steps). A key pressed while focus is elsewhere is pressed again: what is tested
+    is the app's answer to the value the slider shows, not playwright's focus. (A move was
+    once not taken on CI, cause unknown: the slider's own value is checked first.)"""
+    for _ in range(20):
+        if slider.get_attribute("aria-valuetext") == text:  # type: ignore[attr-defined]
+            return
+        slider.focus()  # type: ignore[attr-defined]
+        page.keyboard.press(key)  # type: ignore[attr-defined]
+        page.wait_for_timeout(150)  # type: ignore[attr-defined]
+    raise AssertionError(f"the slider did not reach {text} in 20 presses of {key}")
 
 
 def _show_all_steps(page: object) -> None:
@@ -117,9 +140,7 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             expect(value).to_have_text("568,740,352")  # Table 8: 1.0 MobileNet-224, 569 M
             slider = page.locator(  # type: ignore[attr-defined]
                 "[data-testid=stSlider] input[type=range]").first
-            slider.focus()
-            page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]
-            page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]  # α 1.0 → 0.9
+            _move_slider(page, slider, "0.90", "ArrowLeft")  # α 1.0 → 0.9
             expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
             _wait_for_run(page)
             chart = page.locator('.st-key-chart_desktop_accuracy img')  # type: ignore[attr-defined]
@@ -137,7 +158,7 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             # the slider keeps the keyboard focus through moves that add a note above it
             # (α > 1: "wider than the paper studies"): nothing above the controls changes
             # the page's structure, so the browser never rebuilds the slider
-            _wait_for_run(page)
+            _wait_for_layout(page, "desktop")
             slider.focus()
             for alpha in (0.95, 1.0, 1.05, 1.1):
                 page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
@@ -302,7 +323,7 @@ def test_lesson_latex_typesets_for_every_family_and_an_upload(server: str) -> No
             for network in ("mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
                             "mnasnet_a1", "efficientnet_b0", "efficientnet_b3"):
                 page.goto(f"{server}/?network={network}&alpha=0.35&view=Lesson")  # type: ignore[attr-defined]
-                _wait_for_run(page)
+                _wait_for_layout(page, "desktop")
                 _show_all_steps(page)
                 # (an inverted residual's steps: the standard conv, expand, depthwise,
                 # project, against the standard conv, then the widths)
@@ -317,7 +338,7 @@ def test_lesson_latex_typesets_for_every_family_and_an_upload(server: str) -> No
                     ".katex").all_inner_texts()[5], network
             for table in ("mobilenet_v1_cifar_layers.csv", "mobilenet_v1_layers.csv"):
                 page.goto(f"{server}/?view=Lesson")  # type: ignore[attr-defined]
-                _wait_for_run(page)
+                _wait_for_layout(page, "desktop")
                 # the uploader is in the budget's fold, drawn once the fold is open
                 page.get_by_text("Budget · your own network table").click()  # type: ignore[attr-defined]
                 page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(  # type: ignore[attr-defined]
@@ -368,7 +389,7 @@ def test_phone_layout(server: str) -> None:
                                     has_touch=True)
             page.goto(server + "/?alpha=0.5&resolution=160&budget_mult_adds=150")
             page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
-            _wait_for_run(page)
+            _wait_for_layout(page, "phone")
             chart = page.locator(".st-key-chart_phone_accuracy img")
             expect(chart).to_be_visible()
             expect(page.locator(".st-key-chart_desktop_accuracy img")).to_have_count(0)
