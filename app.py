@@ -511,6 +511,45 @@ def _budget_and_upload(custom: Network | None) -> None:
                          help="Block, layer or graph schema; see docs/tables.md.")
 
 
+def _exercise_settings() -> None:
+    """The Exercises view's class settings: level, kind, seed and question number, with the
+    kinds this network is not asked. Drawn below the panel, outside it: they do not depend on
+    α or the size, so a slider move does not redraw them (each element a move redraws costs
+    the browser ~2-6 ms: a radio, a select box and two number boxes were ~20 ms of each move;
+    benchmarks/dashboard_speed.py). The panel works out which kinds apply (which can depend on
+    the configuration) and reruns the page when a move changes them."""
+    applies = st.session_state.get("exercise_applies")
+    if applies is None:  # the panel could not compute this configuration (it says why)
+        return
+    st.session_state["exercise_applies_drawn"] = applies
+    kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
+    st.markdown("**Which questions.** The same level, kind and class seed ask everyone the "
+                "same questions, in the same order.")
+    first_row = st.container(horizontal=True)
+    first_row.radio("Level", EXERCISE_LEVELS, key="exercise_level", horizontal=True,
+                    on_change=_restart_exercises,
+                    help="Easy: parameters, feature maps. Medium: Mult-Adds, grouped convs, "
+                         "shuffle units. Hard: ratios (a separable pair, halving α, ghost and "
+                         "fused blocks) and the memory a shuffle unit moves.")
+    first_row.selectbox("Kind of question", kinds, key="exercise_kind",
+                        format_func=lambda k: k.replace("_", " "), on_change=_restart_exercises)
+    second_row = st.container(horizontal=True)
+    second_row.number_input(f"Class seed (0–{MAX_CLASS_SEED:,})", min_value=0,
+                            max_value=MAX_CLASS_SEED, step=1, key="class_seed",
+                            on_change=_restart_exercises,
+                            help="Share it (the page's link carries it): the same seed and "
+                                 "settings ask everyone the same questions, in the same order.")
+    second_row.number_input("Question number", min_value=1, max_value=MAX_QUESTION_NUMBER,
+                            step=1, key="exercise_number", on_change=_clear_answer)
+    missing = [(k, why) for k, why in applies.items() if why]
+    if missing:  # (content drawn only while open)
+        fold = st.expander(f"Kinds this network is not asked ({len(missing)})",
+                           key="fold_not_asked", on_change="rerun")
+        if fold.open:
+            fold.caption("  \n".join(markdown_text(f"No {k.value.replace('_', ' ')} question: "
+                                                   f"{why}.") for k, why in missing))
+
+
 # --- first run: defaults, then the link's usable values ---------------------------------------
 if "initialised" not in st.session_state:
     link = read_link(dict(st.query_params))
@@ -883,6 +922,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
 
     _address_bar()(data={"link": link, "layout": "+".join(_layouts())}, key="address_bar",
                    height=0, on_layout_change=_screen_reported)
+    st.session_state.pop("exercise_applies", None)  # (the Exercises view's, below)
     if r is None:
         return
     # the downloaded files' names (the worksheet's, the Downloads view's)
@@ -950,40 +990,19 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             "network": network_name if custom is None else custom, "alpha": alpha_value,
             "resolution": resolution, "rules": rules if custom is None else None,
             "variant": variant, "depth": depth if custom is None else None}
-        # two rows of two settings, each row one horizontal container (fewer elements to
-        # redraw on a slider move than columns)
-        first_row = st.container(horizontal=True)
-        first_row.radio("Level", EXERCISE_LEVELS, key="exercise_level", horizontal=True,
-                        on_change=_restart_exercises,
-                        help="Easy: parameters, feature maps. Medium: Mult-Adds, grouped "
-                             "convs, shuffle units. Hard: ratios (a separable pair, halving "
-                             "α, ghost and fused blocks) and the memory a shuffle unit moves.")
+        # The class's settings (level, kind, seed, question number) do not depend on α or the
+        # size: they are drawn below this panel, outside it (_exercise_settings), so that a
+        # slider move does not redraw them. What they offer does depend on the configuration
+        # (the kinds that apply), so it is worked out here, on every run, and kept for them
         level = str(st.session_state.get("exercise_level") or ANY)
         applies = cached_exercise_kinds(None if level == ANY else level, **configuration)
         kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
         if st.session_state.get("exercise_kind") not in kinds:
             st.session_state.pop("exercise_kind", None)
-        first_row.selectbox("Kind of question", kinds, key="exercise_kind",
-                            format_func=lambda k: k.replace("_", " "),
-                            on_change=_restart_exercises)
-        second_row = st.container(horizontal=True)
-        second_row.number_input(f"Class seed (0–{MAX_CLASS_SEED:,})", min_value=0,
-                                max_value=MAX_CLASS_SEED, step=1, key="class_seed",
-                                on_change=_restart_exercises,
-                                help="Share it (the page's link carries it): the same seed and "
-                                     "settings ask everyone the same questions, in the same "
-                                     "order.")
-        second_row.number_input("Question number", min_value=1,
-                                max_value=MAX_QUESTION_NUMBER, step=1, key="exercise_number",
-                                on_change=_clear_answer)
-        missing = [(k, why) for k, why in applies.items() if why]
-        if missing:  # (content drawn only while open: fewer elements to redraw per move)
-            fold = st.expander(f"Kinds this network is not asked ({len(missing)})",
-                               key="fold_not_asked", on_change="rerun")
-            if fold.open:
-                fold.caption("  \n".join(
-                    markdown_text(f"No {k.value.replace('_', ' ')} question: {why}.")
-                    for k, why in missing))
+        st.session_state["exercise_applies"] = applies
+        drawn = st.session_state.get("exercise_applies_drawn")
+        if not st.session_state.get("page_run") and drawn is not None and drawn != applies:
+            st.rerun(scope="app")  # a slider move changed the kinds that apply: redraw them
         class_seed = int(st.session_state["class_seed"])
         number = int(st.session_state["exercise_number"])
         kind = st.session_state.get("exercise_kind", ANY)
@@ -1091,6 +1110,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                    "`costmodel layers --csv`, `costmodel plot`.")
 
 
+st.session_state["page_run"] = True  # (a whole run of the page, not the panel's own)
 panel(network_name, custom, view)
 # the same for every α and size: drawn below the panel and outside it (a slider move does not
 # redraw them), each fold's content only while it is open (on_change="rerun"): a closed
@@ -1102,11 +1122,14 @@ if view == "Lesson":
         catalogue.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
                                          f"{_formula(formula.latex)}"
                                          for formula in costmodel.formula_catalog()))
+elif view == "Exercises":
+    _exercise_settings()
 elif view == "Tables" and custom is None:
     printed = st.expander("Every printed cost against its exact count", key="fold_printed",
                           on_change="rerun")
     if printed.open:
         with printed:
             _table(cached_reconciliation())
+st.session_state["page_run"] = False
 _collect_and_freeze()
 _warm_accuracy_fits()

@@ -254,6 +254,50 @@ def test_lesson_and_exercises(server: str) -> None:
             browser.close()  # type: ignore[attr-defined]
 
 
+def test_exercise_settings_follow_a_change_of_the_kinds_that_apply(server: str) -> None:
+    # The class settings are drawn outside the panel (a slider move does not redraw them);
+    # a change made in the panel that changes which kinds apply reruns the page. MobileNet v1
+    # at 2 px (a typed size, in the panel) has no 1x1 conv on a feature map larger than 1x1:
+    # no "halving alpha" and no "separable saving" question (exercise_kinds)
+    from playwright.sync_api import expect, sync_playwright
+
+    from costmodel.teaching.exercises import exercise_kinds
+
+    def asked(resolution: int) -> set[str]:
+        return {k.value.replace("_", " ")
+                for k, why in exercise_kinds(resolution=resolution).items() if not why}
+
+    gone = asked(224) - asked(2)
+    assert gone == {"halving alpha", "separable saving"}
+    with sync_playwright() as p:
+        browser, page = _open(p, server + "/?view=Exercises")
+        try:
+            kinds = page.locator("[data-testid=stSelectbox]").filter(  # type: ignore[attr-defined]
+                has_text="Kind of question")
+
+            def offered() -> set[str]:
+                kinds.get_by_role("combobox").focus()
+                page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]  # opens the list
+                options = page.get_by_role("option")  # type: ignore[attr-defined]
+                expect(options.first).to_be_visible()
+                names = {o.strip() for o in options.all_inner_texts()}
+                page.keyboard.press("Escape")  # type: ignore[attr-defined]
+                return names
+
+            assert gone <= offered()
+            page.get_by_text("Type any α or size").click()  # type: ignore[attr-defined]
+            size = page.get_by_role("spinbutton", name="Input size in [1, 4096] px")  # type: ignore[attr-defined]
+            size.fill("2")
+            size.press("Enter")
+            expect(page.locator("[data-testid=stMetricValue]").first).to_have_text(  # type: ignore[attr-defined]
+                f"{costmodel.report(1.0, resolution=2).mult_adds:,}", timeout=30_000)
+            _wait_for_run(page)
+            assert not gone & offered()
+            assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
+        finally:
+            browser.close()  # type: ignore[attr-defined]
+
+
 def test_two_downloads_in_a_row_both_arrive(server: str, tmp_path: Path) -> None:
     # issue 17: a second download within about 2 s of the first silently did nothing (the
     # click reran the script, which replaced the button's deferred file id: "Deferred file not
