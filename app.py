@@ -22,6 +22,7 @@ import costmodel
 from costmodel.base.formatting import (
     approx_ms,
     frame_to_csv,
+    markdown_code,
     markdown_text,
     times_fewer_or_more,
 )
@@ -119,7 +120,7 @@ PROFILE = DEFAULT_PROFILE
 #: what every latency shown assumes (said next to the number)
 LATENCY_ASSUMPTIONS = estimate_note(get_profile(PROFILE))
 # one of each chart's two layouts (desktop, phone), by the screen's width; a wide Markdown
-# table scrolls sideways within the page (the Tables view's)
+# table scrolls sideways within the page (the Tables view's); the lesson's PyTorch lines wrap
 # and, on a phone, the headline numbers compact and kept on screen (below the page's 60-px
 # header) while the controls below them scroll (a preset tapped further down leaves them in view)
 st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { display: none; } "
@@ -130,7 +131,9 @@ st.html("<style>@media (max-width: 640px) { [class*=st-key-chart_desktop] { disp
         ".st-key-headline [data-testid=stMetric] { min-width: 40%; } } "
         "@media (min-width: 641px) { [class*=st-key-chart_phone] { display: none; } } "
         ".st-key-address_bar { display: none; } "
-        "[data-testid=stMarkdownContainer] table { display: block; overflow-x: auto; }</style>")
+        "[data-testid=stMarkdownContainer] table { display: block; overflow-x: auto; } "
+        "[data-testid=stMarkdownPre] pre, [data-testid=stMarkdownPre] code { "
+        "white-space: pre-wrap !important; overflow-wrap: anywhere; }</style>")
 
 
 # The link in the address bar follows every change, written by the browser itself: setting
@@ -452,10 +455,11 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
     time unless every step is shown."""
     opened = len(lesson.steps) if show_all else min(_opened(lesson_id), len(lesson.steps) + 1)
     for i, step in enumerate(lesson.steps[:opened]):
+        # the PyTorch lines in the same element: st.code, an element of its own, cost each
+        # Lesson move ~10 ms of the browser's time (benchmarks/dashboard_speed.py)
+        code = f"\n\n{markdown_code(step.pytorch)}" if step.pytorch else ""
         st.markdown(f"**{markdown_text(step.title)}**  \n{markdown_text(step.explanation)}"
-                    f"\n\n{_formula(step.latex)}")
-        if step.pytorch:
-            st.code("\n".join(step.pytorch), language="python", wrap_lines=True)
+                    f"\n\n{_formula(step.latex)}{code}")
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
             comparison = lesson.anatomy.comparison
             st.image(conv_comparison_svg(comparison), width="content",
@@ -548,6 +552,24 @@ def _exercise_settings() -> None:
         if fold.open:
             fold.caption("  \n".join(markdown_text(f"No {k.value.replace('_', ' ')} question: "
                                                    f"{why}.") for k, why in missing))
+
+
+def _lesson_picker(network: str | Network) -> None:
+    """The Lesson view's block and its "show all steps" switch, in one row above the panel:
+    they do not depend on α or the size, so, outside the panel, a slider move does not
+    redraw them (each element a move redraws costs the browser ~3 ms;
+    benchmarks/dashboard_speed.py)."""
+    blocks = lesson_blocks(network)
+    if not blocks:  # the panel says why
+        return
+    if st.session_state.get("lesson_block") not in blocks:
+        st.session_state["lesson_block"] = default_block(network) if isinstance(
+            network, str) else blocks[0]
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.selectbox("Block", blocks, key="lesson_block")
+    row.toggle("Show all steps", key="lesson_all",
+               help="Otherwise each step opens once the question after the one before it is "
+                    "answered.")
 
 
 # --- first run: defaults, then the link's usable values ---------------------------------------
@@ -963,17 +985,12 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     elif view == "Lesson":
         lesson_network = network_name if custom is None else custom
         blocks = lesson_blocks(lesson_network)
-        if st.session_state.get("lesson_block") not in blocks:
-            st.session_state.pop("lesson_block", None)
         if not blocks:  # a table of plain convs: say so, and keep the formulas
             st.info(markdown_text(no_lesson(lesson_network)))
         else:
-            block = st.selectbox("Block", blocks, key="lesson_block",
-                                 index=blocks.index(default_block(lesson_network))
-                                 if custom is None else 0)
-            show_all = st.toggle("Show all steps", key="lesson_all",
-                                 help="Otherwise each step opens once the question after the "
-                                      "one before it is answered.")
+            # (the block and the "show all" switch are drawn above the panel, outside it)
+            block = str(st.session_state["lesson_block"])
+            show_all = st.session_state.get("lesson_all", False)
             lesson = cached_lesson(block, lesson_network, alpha_value, resolution,
                                    rules if custom is None else None)
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
@@ -1110,6 +1127,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                    "`costmodel layers --csv`, `costmodel plot`.")
 
 
+if view == "Lesson":
+    _lesson_picker(network_name if custom is None else custom)
 st.session_state["page_run"] = True  # (a whole run of the page, not the panel's own)
 panel(network_name, custom, view)
 # the same for every α and size: drawn below the panel and outside it (a slider move does not

@@ -326,8 +326,9 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     app.button_group(key="view").set_value("Lesson").run()
     assert _step_titles(app) == ["1. A standard conv in its place"]
     assert len(app.get("image")) == 2  # the block's diagram and the three convolutions
-    code = "\n".join(c.value for c in app.code)
-    assert "nn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False)" in code
+    # each step's PyTorch lines, a fenced block in its text
+    code = "\n".join(str(m.value) for m in app.markdown)
+    assert "```python\nnn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False)" in code
     # a wrong choice: told so, and the next step stays shut
     question = _answer(app, 0)
     assert list(question.options) == ["73,728", "25,690,112", "231,211,008", "924,844,032"]
@@ -341,8 +342,8 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     assert any("Right: 231,211,008" in shown(s.value) for s in app.success)
     assert _step_titles(app) == ["1. A standard conv in its place",
                                  "2. Depthwise: one filter per channel"]
-    code = "\n".join(c.value for c in app.code)
-    assert "nn.Conv2d(64, 64, 3, stride=2, padding=1, groups=64, bias=False)" in code
+    code = "\n".join(str(m.value) for m in app.markdown)
+    assert "```python\nnn.Conv2d(64, 64, 3, stride=2, padding=1, groups=64, bias=False)" in code
     # step 2 asks for dw2's weights: 3²·64 = 576; an unreadable answer is refused
     _answer(app, 1).input("lots").run()  # type: ignore[attr-defined]
     app.button(key="lesson_check_1").click().run()

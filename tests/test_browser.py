@@ -124,6 +124,17 @@ def _show_all_steps(page: object) -> None:
     _wait_for_run(page)
 
 
+def _choose(page: object, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label``: its list opened from the keyboard (a click
+    on the box's middle does not always open it)."""
+    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label)  # type: ignore[attr-defined]
+    box.get_by_role("combobox").focus()
+    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    page.get_by_role("option", name=option, exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    _wait_for_run(page)
+
+
 def _click_option(page: object, label: str) -> None:
     page.get_by_text(label, exact=True).first.click()  # type: ignore[attr-defined]
     page.wait_for_timeout(200)  # type: ignore[attr-defined]
@@ -229,10 +240,7 @@ def test_lesson_and_exercises(server: str) -> None:
                 "document.querySelectorAll('.katex').length >= 9", timeout=30_000)
 
             _click_option(page, "Exercises")
-            page.locator("[data-testid=stSelectbox]").filter(  # type: ignore[attr-defined]
-                has_text="Kind of question").click()
-            page.get_by_role("option", name="layer mult adds").click()  # type: ignore[attr-defined]
-            _wait_for_run(page)
+            _choose(page, "Kind of question", "layer mult adds")
             # choosing a kind asks question 1 of the class seed (1)
             exercise = make_exercise(question_seed(1, 1), kind="layer_mult_adds", alpha=0.5)
             expect(page.get_by_text(exercise.question)).to_be_visible()  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import costmodel
-from costmodel.base.formatting import markdown_text
+from costmodel.base.formatting import markdown_code, markdown_text
 from costmodel.descriptions.widths import AS_WRITTEN
 
 # --- 1. expand_if=larger: no expansion conv, the depthwise conv runs on the block's input -----
@@ -523,6 +523,15 @@ def test_markdown_text_leaves_plain_words_alone() -> None:
     assert markdown_text("a_b [c] <d> & e") == "a\\_b \\[c\\] &lt;d&gt; &amp; e"
     # a dollar starts a formula in Streamlit's Markdown: escaped, a layer named $x$ shows so
     assert markdown_text("cost $5 or $x$") == "cost \\$5 or \\$x\\$"
+
+
+def test_markdown_code_cannot_be_closed_by_the_text_it_shows() -> None:
+    # the lesson's PyTorch lines go into its Markdown as a fenced block; an operand named
+    # after an uploaded table's tensor could hold backticks
+    assert markdown_code(["nn.Conv2d(32, 64, 1)"]) == "```python\nnn.Conv2d(32, 64, 1)\n```"
+    block = markdown_code(["x + y", "a ```` b", "`"])
+    assert block.startswith("`````python\n") and block.endswith("\n`````")
+    assert block[len("`````python\n"):-len("\n`````")] == "x + y\na ```` b\n`"
 
 
 # --- 13. frontier(): a network listed twice, and exact ties -----------------------------------

@@ -9,6 +9,7 @@ for the format it goes into: :func:`markdown_text` for Markdown, :func:`html.esc
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -121,6 +122,15 @@ def markdown_text(value: object) -> str:
     return "".join(out)
 
 
+def markdown_code(lines: tuple[str, ...] | list[str], language: str = "python") -> str:
+    """``lines`` as a fenced code block of Markdown text, shown as written: the fence is one
+    backtick longer than the longest run of backticks in them (CommonMark, section 4.5), so
+    no line can close it (a tensor's name may come from an uploaded table)."""
+    text = "\n".join(lines)
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", text)), default=0))
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
 def frame_to_markdown(frame: pd.DataFrame) -> str:
     """A DataFrame as a Markdown table (its column names as they are, its text cells
     escaped as user text: layer names come from the user's table)."""
@@ -133,4 +143,4 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
 
 
 __all__ = ["frame_to_csv", "frame_to_latex", "frame_to_markdown", "latex_text", "markdown_cell",
-           "markdown_text", "safe_cell", "times_fewer_or_more"]
+           "markdown_code", "markdown_text", "safe_cell", "times_fewer_or_more"]
