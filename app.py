@@ -1082,16 +1082,16 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                      f"printed page.")
 
     elif view == "Tables":
-        # the few-row tables as Markdown, each with its heading in one element (a wide one
+        # the few-row tables as Markdown, with their headings in one element (a wide one
         # scrolls sideways, CSS at the top); the per-layer table as a grid (sortable,
-        # scrollable): a grid costs each slider move ~30 ms of the browser's time, st.table
-        # ~25 ms more than Markdown (benchmarks/dashboard_speed.py)
+        # scrollable): st.table costs each slider move ~25 ms more than Markdown, a table
+        # drawn by a component of ours more than the grid (benchmarks/dashboard_speed.py)
         by_type = r.by_type.drop(columns=["role", "kind"])  # (the layer type names both)
         by_type.insert(list(by_type.columns).index("mult_adds") + 1, "mult_adds_m",
                        by_type["mult_adds"] / 1e6)
-        st.markdown(f"**Per layer type** (paper Table 2)\n\n{markdown_table(by_type)}")
+        text = f"**Per layer type** (paper Table 2)\n\n{markdown_table(by_type)}"
         if custom is None:  # what the papers printed (a table of yours was never printed)
-            heading = "**The papers' prints against the exact count**"
+            text += "\n\n**The papers' prints against the exact count**"
             if r.published:
                 import pandas as pd
 
@@ -1099,11 +1099,19 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                                          "printed": c.printed_text, "exact_m": c.exact,
                                          "status": c.status, "reason": c.reason}
                                         for c in r.published])
-                st.markdown(f"{heading}\n\n{markdown_table(printed)}")
+                text += f"\n\n{markdown_table(printed)}"
             else:
-                st.markdown(f"{heading}  \nNobody printed this configuration.")
-        st.markdown("**Per layer**")
-        _table(r.layers, height=420)
+                text += "  \nNobody printed this configuration."
+        st.markdown(text)  # (one element: each costs a slider move ~3 ms of the browser's)
+        # the per-layer grid in a fold, drawn only while open: it costs each slider move
+        # ~30 ms of the browser's time, the rest of the view ~65 ms (Chromium's main thread;
+        # benchmarks/dashboard_speed.py). The Per layer view charts the same layers
+        layers_fold = st.expander(f"**Per layer** ({len(r.layers)} layers: shapes, Mult-Adds, "
+                                  f"parameters, the standard conv each replaces)",
+                                  key="fold_layers", on_change="rerun")
+        if layers_fold.open:
+            with layers_fold:
+                _table(r.layers, height=420)
 
     else:
         # on_click="ignore": a click must not rerun the script. A rerun gives each button a new

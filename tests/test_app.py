@@ -497,6 +497,11 @@ def test_tables_and_downloads(app: AppTest) -> None:
     text = "\n".join(str(m.value) for m in app.markdown)
     assert "| Conv 1×1 | 539,492,352 | 539.492 | 3,139,584 | 94.86 % |" in text
     assert "| Layer type | Mult-Adds | Mult-Adds (M) |" in text and "| 569M |" in text
+    # the per-layer grid, in a fold drawn only while open (a slider move redraws it)
+    assert not app.dataframe and any(e.label.startswith("**Per layer** (29 layers")
+                                     for e in app.expander)
+    app.session_state["fold_layers"] = True
+    app.run()
     assert [len(f.value) for f in app.dataframe] == [29]
     # exact counts as whole numbers with commas, by a format the browser draws without
     # building a number formatter per cell ("localized" cost ~20 ms a slider move)
