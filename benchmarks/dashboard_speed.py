@@ -12,7 +12,9 @@ timed the same way, in one run:
   schedule one check at the start of the next frame rather than a check each: checks run on
   every change cost the heavier views up to 8 ms a move of the page's own time (a JavaScript
   profile of the Lesson), for the same frame boundary. (Checking on every frame instead, changed
-  or not, delayed the key's handling by ~10 ms on both pages.)
+  or not, delayed the key's handling by ~10 ms on both pages.) The check reads the metric's
+  ``textContent``: ``innerText`` made the browser lay the page out at every check, ~3 ms a move
+  of the Lesson's main thread (a JavaScript profile), more on a heavier page.
 - *slider move to a new value*: the same, stepping upwards from α 1.0, so that every value is
   new and the library's results (cached by configuration) are computed in the move.
 The dashboard is timed in every view (``?view=NAME``), each view on a fresh server (nothing
@@ -48,7 +50,8 @@ from screenshots import ARGS, CHROMIUM, IDLE, free_port, start  # noqa: E402
 DASHBOARD = "costmodel dashboard"
 
 WATCH = """() => {
-  const metric = () => document.querySelector('[data-testid=stMetricValue]')?.innerText;
+  // (textContent, not innerText: innerText lays the page out on every check)
+  const metric = () => document.querySelector('[data-testid=stMetricValue]')?.textContent;
   const before = metric();
   window.__t0 = performance.now();
   window.__done = new Promise(resolve => {
