@@ -515,6 +515,11 @@ def _budget_and_upload(custom: Network | None) -> None:
                          help="Block, layer or graph schema; see docs/tables.md.")
 
 
+def _asked_kinds(applies: dict[Any, str]) -> list[str]:
+    """The kind select box's options: any, then each kind that applies (no reason not to)."""
+    return [ANY, *(k.value for k, why in applies.items() if not why)]
+
+
 def _exercise_settings() -> None:
     """The Exercises view's class settings: level, kind, seed and question number, with the
     kinds this network is not asked. Drawn below the panel, outside it: they do not depend on
@@ -526,7 +531,7 @@ def _exercise_settings() -> None:
     if applies is None:  # the panel could not compute this configuration (it says why)
         return
     st.session_state["exercise_applies_drawn"] = applies
-    kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
+    kinds = _asked_kinds(applies)
     st.markdown("**Which questions.** The same level, kind and class seed ask everyone the "
                 "same questions, in the same order.")
     first_row = st.container(horizontal=True)
@@ -1013,7 +1018,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         # (the kinds that apply), so it is worked out here, on every run, and kept for them
         level = str(st.session_state.get("exercise_level") or ANY)
         applies = cached_exercise_kinds(None if level == ANY else level, **configuration)
-        kinds = [ANY, *(k.value for k, why in applies.items() if not why)]
+        kinds = _asked_kinds(applies)
         if st.session_state.get("exercise_kind") not in kinds:
             st.session_state.pop("exercise_kind", None)
         st.session_state["exercise_applies"] = applies
