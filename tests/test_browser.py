@@ -124,12 +124,30 @@ def _show_all_steps(page: object) -> None:
     _wait_for_run(page)
 
 
-def _choose(page: object, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label``: its list opened from the keyboard (a click
-    on the box's middle does not always open it)."""
+def _open_list(page: object, label: str) -> None:
+    """Open the select box ``label``'s list from the keyboard (a click on the box's middle
+    does not always open it), pressing again until the box says its list is open (at most 5
+    tries: a key pressed while the box is being redrawn is lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.locator("[data-testid=stSelectbox]").filter(has_text=label)  # type: ignore[attr-defined]
-    box.get_by_role("combobox").focus()
-    page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+    combobox = box.get_by_role("combobox")
+    for _ in range(5):
+        combobox.focus()
+        page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
+        try:
+            page.wait_for_function(  # type: ignore[attr-defined]
+                "e => e.getAttribute('aria-expanded') === 'true'",
+                arg=combobox.element_handle(), timeout=2_000)
+            return
+        except PlaywrightTimeout:  # the key was lost: press again
+            page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    raise AssertionError(f"the select box {label!r} did not open its list")
+
+
+def _choose(page: object, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label``."""
+    _open_list(page, label)
     page.get_by_role("option", name=option, exact=True).click()  # type: ignore[attr-defined]
     page.wait_for_timeout(200)  # type: ignore[attr-defined]
     _wait_for_run(page)
@@ -280,12 +298,8 @@ def test_exercise_settings_follow_a_change_of_the_kinds_that_apply(server: str) 
     with sync_playwright() as p:
         browser, page = _open(p, server + "/?view=Exercises")
         try:
-            kinds = page.locator("[data-testid=stSelectbox]").filter(  # type: ignore[attr-defined]
-                has_text="Kind of question")
-
             def offered() -> set[str]:
-                kinds.get_by_role("combobox").focus()
-                page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]  # opens the list
+                _open_list(page, "Kind of question")
                 options = page.get_by_role("option")  # type: ignore[attr-defined]
                 expect(options.first).to_be_visible()
                 names = {o.strip() for o in options.all_inner_texts()}
