@@ -380,7 +380,9 @@ def _open_next(lesson_id: str, step: int) -> None:
 
 def _check(lesson_id: str, step: int, question: CheckQuestion, give_up: bool) -> None:
     """Grade step ``step``'s answer (or give the answer): right opens the next step."""
-    where = (lesson_id, step, question.question)
+    # the whole question, its answer and solution with it: a question whose words stay when α
+    # moves (dw2's weights) has other numbers, and its feedback would show the old ones
+    where = (lesson_id, step, question)
     if give_up:
         feedback = reveal(question)
         st.session_state["lesson_feedback"] = (*where, "info", feedback.message,
@@ -437,7 +439,7 @@ def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool,
 def _feedback(lesson_id: str, step: int, question: CheckQuestion) -> None:
     """The last answer's grade, where it was to this question, with the worked solution."""
     stored = st.session_state.get("lesson_feedback")
-    if stored and stored[:3] == (lesson_id, step, question.question):
+    if stored and stored[:3] == (lesson_id, step, question):
         kind, message, solution = stored[3:]
         getattr(st, kind)(markdown_text(message))
         if solution:
@@ -458,8 +460,18 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
         # the PyTorch lines in the same element: st.code, an element of its own, cost each
         # Lesson move ~10 ms of the browser's time (benchmarks/dashboard_speed.py)
         code = f"\n\n{markdown_code(step.pytorch)}" if step.pytorch else ""
-        st.markdown(f"**{markdown_text(step.title)}**  \n{markdown_text(step.explanation)}"
-                    f"\n\n{_formula(step.latex)}{code}")
+        title = f"**{markdown_text(step.title)}**"
+        if step.symbolic:
+            # the general form, typeset, in an element of its own: the same at every α and
+            # size, so a slider move leaves it as it is (KaTeX typesetting the formula with
+            # its numbers again cost each Lesson move ~15 ms of the browser's main-thread
+            # time; docs/dashboard.md); the numbers follow as text
+            st.markdown(f"{title}\n\n{_formula(step.symbolic)}")
+            st.markdown(f"{markdown_text(step.explanation)}\n\n"
+                        f"With these numbers: {markdown_text(step.text)}{code}")
+        else:
+            st.markdown(f"{title}  \n{markdown_text(step.explanation)}"
+                        f"\n\n{_formula(step.latex)}{code}")
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
             comparison = lesson.anatomy.comparison
             st.image(conv_comparison_svg(comparison), width="content",

@@ -276,8 +276,10 @@ def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
     assert app.selectbox(key="lesson_block").value == "dw2/pw2"
     latex = "\n".join(_formulas(app))
     assert "max(int(0.5·64), 8) = 32" in latex  # the rounding step, shown
-    # dw2 at α = 0.5, 224 px: 3²·32·56² (Table 1's shapes at half width)
-    assert "903{,}168" in latex
+    # dw2 at α = 0.5, 224 px: 3²·32·56² (Table 1's shapes at half width), the numbers as
+    # text under the typeset general form
+    assert r"D_K^2 \cdot M \cdot D_G^2" in _formulas(app)
+    assert "D_K²·M·D_G² = 3²·32·56² = 903,168" in _text(app)
     app.selectbox(key="lesson_block").set_value("dw4/pw4").run()
     assert not app.exception
     # every formula of the package, in a fold drawn only while open
@@ -354,9 +356,18 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     assert any("The answer is 576 weights" in shown(i.value) for i in app.info)
     assert len(_step_titles(app)) == 3
     # the steps stay open when α moves (their numbers follow: dw2 at α = 0.5 has 32 channels)
+    # The typeset general forms are the same elements, unchanged, so that the browser does
+    # not typeset them again on a slider move; the numbers as text follow α
+    general = [str(m.value) for m in app.markdown if "$$" in str(m.value)]
+    assert len(general) == 3  # steps 1-3: D_K²·M·N·D_G², D_K²·M·D_G², M·N·D_G²
+    assert "3²·64·56² = 1,806,336" in _text(app)
     app.slider(key="alpha").set_value(0.5).run()
     assert len(_step_titles(app)) == 3
-    assert "903{,}168" in "\n".join(_formulas(app))  # 3²·32·56²
+    assert [str(m.value) for m in app.markdown if "$$" in str(m.value)] == general
+    assert "3²·32·56² = 903,168" in _text(app)
+    # step 2's answer given at α = 1 (576 weights, 1,806,336 / 56²) is not shown for α = 0.5's
+    # dw2 (288 weights), though the question's words are the same
+    assert "1,806,336" not in _text(app)
     # show every step, with its question (MobileNet v1's lesson has 9)
     app.toggle(key="lesson_all").set_value(True).run()
     assert len(_step_titles(app)) == 9

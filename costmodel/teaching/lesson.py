@@ -71,6 +71,10 @@ class LessonStep:
     text: str
     pytorch: tuple[str, ...] = ()
     check: CheckQuestion | None = None
+    #: the formula's general form alone (LaTeX), with no number that α or the input size
+    #: changes; empty when the step has none. The dashboard typesets it in an element of its
+    #: own, which a slider move leaves as it is, and gives the numbers as ``text``
+    symbolic: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,7 +236,8 @@ def _cost_step(title: str, explanation: str, symbols: tuple[str, str],
     return LessonStep(title=title, explanation=explanation,
                       latex=_aligned(f"{symbols[0]} = {latex} = {_grouped(value)}"),
                       text=f"{symbols[1]} = {text} = {value:,}",
-                      pytorch=tuple(pytorch_line(op) for op in ops), check=_cost_check(ops))
+                      pytorch=tuple(pytorch_line(op) for op in ops), check=_cost_check(ops),
+                      symbolic=symbols[0])
 
 
 def _zero_step(title: str, explanation: str, check: CheckQuestion,
@@ -280,7 +285,8 @@ def _standard_step(b: _Block, note: str = "") -> LessonStep:
         latex=_aligned(rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = "
                        rf"{k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = {_grouped(b.standard)}"),
         text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}",
-        pytorch=(b.std.pytorch,), check=check)
+        pytorch=(b.std.pytorch,), check=check,
+        symbolic=r"D_K^2 \cdot M \cdot N \cdot D_G^2")
 
 
 def _against_step(b: _Block, explanation: str,
@@ -322,9 +328,10 @@ def _separable_steps(b: _Block) -> list[LessonStep]:
     dw_ma, pw_ma = sum(op.mult_adds for op in dws), sum(op.mult_adds for op in pws)
     ratio = (dw_ma + pw_ma) / b.standard
     single = len(dws) == 1 and len(pws) == 1
+    symbolic = (r"\frac{D_K^2 M D_G^2 + M N D_G^2}{D_K^2 M N D_G^2} = \frac{1}{N} + "
+                r"\frac{1}{D_K^2}" if single else "")
     if single:
-        ratio_latex = (rf"\frac{{D_K^2 M D_G^2 + M N D_G^2}}{{D_K^2 M N D_G^2}} = "
-                       rf"\frac{{1}}{{N}} + \frac{{1}}{{D_K^2}} = \frac{{1}}{{{n}}} + "
+        ratio_latex = (rf"{symbolic} = \frac{{1}}{{{n}}} + "
                        rf"\frac{{1}}{{{k * k}}} = {ratio:.4f}")
         ratio_text = f"1/N + 1/D_K² = 1/{n} + 1/{k * k} = {ratio:.4f}"
     else:
@@ -365,7 +372,7 @@ def _separable_steps(b: _Block) -> list[LessonStep]:
                         f"1/N + 1/D_K². Here "
                         f"{times_fewer_or_more(ratio, 'Mult-Adds', 'the standard conv')}"
                         + (" (squeeze-and-excite not included)." if se else "."),
-            latex=_aligned(ratio_latex), text=ratio_text, check=check),
+            latex=_aligned(ratio_latex), text=ratio_text, check=check, symbolic=symbolic),
     ]
 
 
@@ -958,6 +965,7 @@ def _alpha_rho_step(ops: list[OpCount], alpha: float, rho: float) -> LessonStep:
                     f"block's 1×1 convs: {pointwise:,} Mult-Adds.",
         latex=rf"\alpha^2 \rho^2 = {alpha:g}^2 \cdot {rho:.3f}^2 = {alpha ** 2 * rho ** 2:.4f}",
         text=f"α²ρ² = {alpha:g}²·{rho:.3f}² = {alpha ** 2 * rho ** 2:.4f}",
+        symbolic=r"\alpha^2 \rho^2",
         check=CheckQuestion(
             question=f"Leaving the builder's rounding aside, about how many Mult-Adds would "
                      f"this block's 1×1 convs cost at α = {alpha / 2:g}, half the width?",
