@@ -993,12 +993,18 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         _chart("Time share", r, budget_ma,
                "Share of the Mult-Adds and share of the estimated time, per kind of layer")
         st.caption(markdown_text(f"Latency on {PROFILE}: {LATENCY_ASSUMPTIONS}."))
-        st.markdown(f"**Per layer: share of time ({PROFILE}, estimate) beside share of "
-                    f"Mult-Adds**, with the bound that sets each layer's time and the bytes "
-                    f"it moves (float32)")
+        # the per-layer grid in a fold, drawn only while open, as in the Tables view: a grid
+        # costs each slider move 30-40 ms of the browser's time (docs/dashboard.md)
         per_layer = r.latency(PROFILE).layers
-        _table(per_layer[["name", "role", "latency_ms", "bound", "time_pct", "mult_adds_pct",
-                          "mult_adds", "bytes_moved", "arithmetic_intensity"]], height=420)
+        layers_fold = st.expander(
+            f"**Per layer: share of time ({PROFILE}, estimate) beside share of Mult-Adds** "
+            f"({len(per_layer)} layers: the bound that sets each layer's time, the bytes it "
+            f"moves, float32)", key="fold_latency_layers", on_change="rerun")
+        if layers_fold.open:
+            with layers_fold:
+                _table(per_layer[["name", "role", "latency_ms", "bound", "time_pct",
+                                  "mult_adds_pct", "mult_adds", "bytes_moved",
+                                  "arithmetic_intensity"]], height=420)
     elif view == "Lesson":
         lesson_network = network_name if custom is None else custom
         blocks = lesson_blocks(lesson_network)

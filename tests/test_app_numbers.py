@@ -132,6 +132,8 @@ def test_lesson_names_the_bound_the_latency_table_shows(app: AppTest) -> None:
     memory = 4 * (64 * 112 * 112 + 9 * 64 + 64 * 56 * 56) / profile.bandwidth
     assert compute > memory  # compute-bound: the profile runs depthwise convs slowly
     app.button_group(key="view").set_value("Latency").run()
+    app.session_state["fold_latency_layers"] = True  # the per-layer grid's fold, opened
+    app.run()
     table = next(f.value for f in app.dataframe if "bound" in f.value.columns)
     assert table.set_index("name").loc["dw2", "bound"] == "compute"
     layers = costmodel.report().latency("pixel1").layers
