@@ -120,8 +120,13 @@ def test_lesson_says_fewer_with_the_ratio_of_eq5(app: AppTest) -> None:
 # --- 4. the text agrees with the app's numbers ------------------------------------------------
 
 def _step(at: AppTest, title_part: str) -> str:
+    """The step whose title holds ``title_part``: its Markdown elements, from its title (with
+    its typeset general form, when it has one) to the next step's title."""
     texts = [shown(m.value) for m in at.markdown]
-    return next(t for t in texts if title_part in t)
+    start = next(i for i, t in enumerate(texts) if title_part in t)
+    end = next((i for i in range(start + 1, len(texts))
+                if re.match(r"\*\*\d+\. ", texts[i])), len(texts))
+    return "\n".join(texts[start:end])
 
 
 def test_lesson_names_the_bound_the_latency_table_shows(app: AppTest) -> None:

@@ -16,6 +16,7 @@ import pytest
 from test_app import pick
 
 import costmodel
+from costmodel.base.formatting import markdown_text
 from costmodel.core import formulas
 from costmodel.teaching.lesson import build_lesson, default_block, lesson_blocks, no_lesson
 
@@ -212,10 +213,13 @@ def test_dashboard_lesson_view_renders_every_block_type(tmp_path: Path) -> None:
                  for f in re.findall(r"\$\$\n(.*?)\n\$\$", str(m.value), re.S)]
         steps = build_lesson(default_block(network), network=network).steps
         assert len(latex) >= len(steps), network
-        assert [s.latex for s in steps] == latex[:len(steps)]
+        # a step's general form, typeset, where it has one (its numbers then follow as text);
+        # else its formula with the numbers
+        assert [s.symbolic or s.latex for s in steps] == latex[:len(steps)]
         text = " ".join(str(e.value) for kind in ("markdown", "info", "error", "warning")
                         for e in getattr(at, kind))
         assert "KaTeX" not in text and "not written yet" not in text, network
+        assert all(markdown_text(s.text) in text for s in steps if s.symbolic), network
         assert not at.error, network
         shown += latex
     assert _katex_errors(shown, tmp_path) == []
