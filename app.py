@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
+from collections.abc import Callable
 from typing import Any, Literal
 
 import streamlit as st
@@ -749,6 +750,17 @@ def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a 
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
 
 
+def _table_fold(label: str, key: str, frame: Callable[[], Any],
+                height: int | None = None) -> None:
+    """A grid in a fold, drawn (and ``frame`` called) only while the fold is open: a grid
+    costs each slider move 30-40 ms of the browser's time, and a closed fold's content is
+    still part of the page each move's redraw walks (docs/dashboard.md)."""
+    fold = st.expander(label, key=key, on_change="rerun")
+    if fold.open:
+        with fold:
+            _table(frame(), height=height)
+
+
 def _builders(name: str, budget_m: float | None) -> tuple[Any, Any, dict[str, Any]]:
     """Chart ``name``'s plotly builder, its static SVG builder (the same traces) and the
     arguments both take beside the report."""
@@ -993,18 +1005,14 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         _chart("Time share", r, budget_ma,
                "Share of the Mult-Adds and share of the estimated time, per kind of layer")
         st.caption(markdown_text(f"Latency on {PROFILE}: {LATENCY_ASSUMPTIONS}."))
-        # the per-layer grid in a fold, drawn only while open, as in the Tables view: a grid
-        # costs each slider move 30-40 ms of the browser's time (docs/dashboard.md)
+        # the per-layer grid in a fold, as in the Tables view
         per_layer = r.latency(PROFILE).layers
-        layers_fold = st.expander(
-            f"**Per layer: share of time ({PROFILE}, estimate) beside share of Mult-Adds** "
-            f"({len(per_layer)} layers: the bound that sets each layer's time, the bytes it "
-            f"moves, float32)", key="fold_latency_layers", on_change="rerun")
-        if layers_fold.open:
-            with layers_fold:
-                _table(per_layer[["name", "role", "latency_ms", "bound", "time_pct",
-                                  "mult_adds_pct", "mult_adds", "bytes_moved",
-                                  "arithmetic_intensity"]], height=420)
+        _table_fold(f"**Per layer: share of time ({PROFILE}, estimate) beside share of "
+                    f"Mult-Adds** ({len(per_layer)} layers: the bound that sets each layer's "
+                    f"time, the bytes it moves, float32)", "fold_latency_layers",
+                    lambda: per_layer[["name", "role", "latency_ms", "bound", "time_pct",
+                                       "mult_adds_pct", "mult_adds", "bytes_moved",
+                                       "arithmetic_intensity"]], height=420)
     elif view == "Lesson":
         lesson_network = network_name if custom is None else custom
         blocks = lesson_blocks(lesson_network)
@@ -1129,12 +1137,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         # the per-layer grid in a fold, drawn only while open: it costs each slider move
         # ~30 ms of the browser's time, the rest of the view ~65 ms (Chromium's main thread;
         # benchmarks/dashboard_speed.py). The Per layer view charts the same layers
-        layers_fold = st.expander(f"**Per layer** ({len(r.layers)} layers: shapes, Mult-Adds, "
-                                  f"parameters, the standard conv each replaces)",
-                                  key="fold_layers", on_change="rerun")
-        if layers_fold.open:
-            with layers_fold:
-                _table(r.layers, height=420)
+        _table_fold(f"**Per layer** ({len(r.layers)} layers: shapes, Mult-Adds, parameters, "
+                    f"the standard conv each replaces)", "fold_layers", lambda: r.layers,
+                    height=420)
 
     else:
         # on_click="ignore": a click must not rerun the script. A rerun gives each button a new
@@ -1175,11 +1180,8 @@ if view == "Lesson":
 elif view == "Exercises":
     _exercise_settings()
 elif view == "Tables" and custom is None:
-    printed = st.expander("Every printed cost against its exact count", key="fold_printed",
-                          on_change="rerun")
-    if printed.open:
-        with printed:
-            _table(cached_reconciliation())
+    _table_fold("Every printed cost against its exact count", "fold_printed",
+                cached_reconciliation)
 st.session_state["page_run"] = False
 _collect_and_freeze()
 _warm_accuracy_fits()

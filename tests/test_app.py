@@ -298,9 +298,13 @@ def _formulas(at: AppTest) -> list[str]:
     return [f for m in at.markdown for f in re.findall(r"\$\$\n(.*?)\n\$\$", str(m.value), re.S)]
 
 
+#: a lesson step's title, at the start of its first Markdown element ("**1. A standard conv…")
+STEP_TITLE = re.compile(r"\*\*\d+\. ")
+
+
 def _step_titles(at: AppTest) -> list[str]:
     return [shown(m.value).split("**")[1] for m in at.markdown
-            if re.match(r"\*\*\d+\. ", str(m.value))]
+            if STEP_TITLE.match(str(m.value))]
 
 
 def _answer(at: AppTest, step: int) -> object:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, _text, metric, opened, pick, shown
+from test_app import APP, STEP_TITLE, _text, metric, opened, pick, shown
 
 import costmodel
 from costmodel.hardware.device_profiles import get_profile
@@ -125,7 +125,7 @@ def _step(at: AppTest, title_part: str) -> str:
     texts = [shown(m.value) for m in at.markdown]
     start = next(i for i, t in enumerate(texts) if title_part in t)
     end = next((i for i in range(start + 1, len(texts))
-                if re.match(r"\*\*\d+\. ", texts[i])), len(texts))
+                if STEP_TITLE.match(texts[i])), len(texts))
     return "\n".join(texts[start:end])
 
 

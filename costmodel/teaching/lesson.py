@@ -278,15 +278,15 @@ def _standard_step(b: _Block, note: str = "") -> LessonStep:
         f"{g}×{g} output)?", f"{b.standard:,}",
         [f"{v:,}" for v in (no_kernel, at_input, once)],
         f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}. " + "; ".join(reasons) + ".")
+    general = r"D_K^2 \cdot M \cdot N \cdot D_G^2"
     return LessonStep(
         title="A standard conv in its place",
         explanation=f"One {k}×{k} filter per output channel, each spanning all {m} input "
                     f"channels, applied at every one of the {g}×{g} output pixels.{note}",
-        latex=_aligned(rf"D_K^2 \cdot M \cdot N \cdot D_G^2 = "
-                       rf"{k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = {_grouped(b.standard)}"),
+        latex=_aligned(rf"{general} = {k}^2 \cdot {m} \cdot {n} \cdot {g}^2 = "
+                       rf"{_grouped(b.standard)}"),
         text=f"D_K²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {b.standard:,}",
-        pytorch=(b.std.pytorch,), check=check,
-        symbolic=r"D_K^2 \cdot M \cdot N \cdot D_G^2")
+        pytorch=(b.std.pytorch,), check=check, symbolic=general)
 
 
 def _against_step(b: _Block, explanation: str,
@@ -956,6 +956,7 @@ def _width_step(graph: Graph, spec: BlockSpec, alpha: float,
 
 def _alpha_rho_step(ops: list[OpCount], alpha: float, rho: float) -> LessonStep:
     pointwise = sum(op.mult_adds for op in ops if op.kernel == 1 and op.out_size > 1)
+    general = r"\alpha^2 \rho^2"
     return LessonStep(
         title="α²ρ² in words",
         explanation=f"A 1×1 conv's cost is in-channels × out-channels × pixels: α scales both "
@@ -963,9 +964,9 @@ def _alpha_rho_step(ops: list[OpCount], alpha: float, rho: float) -> LessonStep:
                     f"and ρ = {rho:.3f} that is {alpha ** 2 * rho ** 2:.3f} of the full "
                     f"cost; the depthwise part scales with α·ρ² (one channel count). This "
                     f"block's 1×1 convs: {pointwise:,} Mult-Adds.",
-        latex=rf"\alpha^2 \rho^2 = {alpha:g}^2 \cdot {rho:.3f}^2 = {alpha ** 2 * rho ** 2:.4f}",
+        latex=rf"{general} = {alpha:g}^2 \cdot {rho:.3f}^2 = {alpha ** 2 * rho ** 2:.4f}",
         text=f"α²ρ² = {alpha:g}²·{rho:.3f}² = {alpha ** 2 * rho ** 2:.4f}",
-        symbolic=r"\alpha^2 \rho^2",
+        symbolic=general,
         check=CheckQuestion(
             question=f"Leaving the builder's rounding aside, about how many Mult-Adds would "
                      f"this block's 1×1 convs cost at α = {alpha / 2:g}, half the width?",
