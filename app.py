@@ -249,8 +249,17 @@ def _network_changed() -> None:
         st.session_state.pop(key, None)
 
 
+def _shown(label: str, key: str) -> bool:
+    """A switch that shows a section (drawn by the caller only while it is on): the page's
+    folds. A switch, not an expander: Streamlit's front end redraws an expander at each of a
+    slider move's several redraws of the page, a switch only when it changes (the four
+    expanders on the Lesson view's page were ~8 % of the components a move redrew and ~7 ms
+    of the browser's main thread; docs/dashboard.md)."""
+    return st.toggle(label, key=key)
+
+
 def _network_picked() -> None:
-    """A network picked in the sidebar: its own settings, and the picker's fold shuts."""
+    """A network picked in the sidebar: its own settings, and the picker's switch turns off."""
     st.session_state["fold_network"] = False
     _network_changed()
 
@@ -564,11 +573,9 @@ def _exercise_settings() -> None:
     second_row.number_input("Question number", min_value=1, max_value=MAX_QUESTION_NUMBER,
                             step=1, key="exercise_number", on_change=_clear_answer)
     missing = [(k, why) for k, why in applies.items() if why]
-    if missing:  # (content drawn only while open)
-        fold = st.expander(f"Kinds this network is not asked ({len(missing)})",
-                           key="fold_not_asked", on_change="rerun")
-        if fold.open:
-            fold.caption("  \n".join(markdown_text(f"No {k.value.replace('_', ' ')} question: "
+    if missing and _shown(f"Kinds this network is not asked ({len(missing)})",
+                          "fold_not_asked"):
+        st.caption("  \n".join(markdown_text(f"No {k.value.replace('_', ' ')} question: "
                                                    f"{why}.") for k, why in missing))
 
 
@@ -631,16 +638,15 @@ if upload is not None:
 # the charts' switch applies to the views with charts (drawn there only: every element of the
 # page is redrawn several times a slider move); its state outlives the other views
 _keep({"chart_interactive": False})
-# The network picker is drawn only while its fold is open, and a pick shuts the fold: a
+# The network picker is drawn only while its switch is on, and a pick turns it off: a
 # select box re-renders every one of its options in the browser on each of the page's
 # several redraws a slider move, shown or not (its 118 options were a third of the React
-# components re-rendered in a move, counted in Chromium). The network outlives the shut fold
+# components re-rendered in a move, counted in Chromium). The network outlives the picker
 _keep({"network": network_name})
 with st.sidebar:
-    picker = st.expander(f"Network · {markdown_text(network_label(network_name))}",
-                         key="fold_network", on_change="rerun", icon=":material/swap_horiz:")
-    if picker.open:
-        picker.selectbox("Network", network_choices(), key="network",
+    if _shown(f":material/swap_horiz: Network · {markdown_text(network_label(network_name))}",
+              "fold_network"):
+        st.selectbox("Network", network_choices(), key="network",
                          on_change=_network_picked, format_func=network_label,
                          disabled=custom is not None,
                          help="Disabled while an uploaded table is shown." if custom else
@@ -667,18 +673,16 @@ st.session_state.setdefault("view", VIEWS[0])
 view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="collapsed",
                                 on_change=_keep_view) or VIEWS[0])
 # the budget and an upload are on the page itself, not in the sidebar: a phone hides the
-# sidebar behind a button, and these are questions the page answers first. The fold draws its
-# content only while open (or while a table is loaded, which would be dropped with its
-# widget): Streamlit's front end redraws every block of the page several times a slider move,
-# a closed fold's content included (benchmarks/dashboard_speed.py). The budget's values
-# outlive the closed fold
+# sidebar behind a button, and these are questions the page answers first. Its switch draws
+# them only while on (on while a table is loaded, which would be dropped with its widget):
+# Streamlit's front end redraws every block of the page several times a slider move
+# (benchmarks/dashboard_speed.py). The budget's values outlive the switch turned off
 _keep({"budget_mult_adds": None, "budget_params": None, "budget_latency_ms": None,
        "budget_profile": PROFILE, "budget_checkpoints_only": False})
-budget_fold = st.expander("Budget · your own network table", icon=":material/tune:",
-                          key="fold_budget", on_change="rerun")
-if budget_fold.open or st.session_state.get("architecture_upload") is not None:
-    with budget_fold:
-        _budget_and_upload(custom)
+if st.session_state.get("architecture_upload") is not None:
+    st.session_state["fold_budget"] = True  # (its uploader holds the table: kept drawn)
+if _shown(":material/tune: Budget · your own network table", "fold_budget"):
+    _budget_and_upload(custom)
 # messages quote what the user typed or uploaded: shown as written (markdown_text), never as
 # Markdown or HTML of their own
 # a link's unusable values are said once, in toasts the user closes (they neither stay for the
@@ -752,13 +756,10 @@ def _table(frame: Any, height: int | None = None) -> None:  # noqa: ANN401 -- a 
 
 def _table_fold(label: str, key: str, frame: Callable[[], Any],
                 height: int | None = None) -> None:
-    """A grid in a fold, drawn (and ``frame`` called) only while the fold is open: a grid
-    costs each slider move 30-40 ms of the browser's time, and a closed fold's content is
-    still part of the page each move's redraw walks (docs/dashboard.md)."""
-    fold = st.expander(label, key=key, on_change="rerun")
-    if fold.open:
-        with fold:
-            _table(frame(), height=height)
+    """A grid drawn (and ``frame`` called) only while its switch is on: a grid costs each
+    slider move 30-40 ms of the browser's time (docs/dashboard.md)."""
+    if _shown(label, key):
+        _table(frame(), height=height)
 
 
 def _builders(name: str, budget_m: float | None) -> tuple[Any, Any, dict[str, Any]]:
@@ -950,18 +951,16 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         else:
             st.number_input("Input size for your table (px)", step=1, key="custom_resolution",
                             help="The network's presets and slider do not apply to a table.")
-    # any α or size, typed: one fold under both sliders, its boxes drawn only while it is open
+    # any α or size, typed: one switch under both sliders, its boxes drawn only while it is on
     # (two popovers, always drawn, were ~10 % of what the browser redraws on each move), and
-    # open while a typed value is in use (the boxes show what overrides the sliders)
+    # on while a typed value is in use (the boxes show what overrides the sliders)
     exact_boxes = [box for box, shown in (("α", not fixed_width), ("size", custom is None))
                    if shown]
     if exact_boxes:
         if any(st.session_state.get(f"{k}_typed") is not None for k in ("alpha", "resolution")):
             st.session_state["fold_exact"] = True
-        exact = st.expander(f"Type any {' or '.join(exact_boxes)}", key="fold_exact",
-                            on_change="rerun")
-        if exact.open:
-            boxes = exact.container(horizontal=True)
+        if _shown(f"Type any {' or '.join(exact_boxes)}", "fold_exact"):
+            boxes = st.container(horizontal=True)
             if not fixed_width:
                 boxes.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
                                    key="alpha_typed",
@@ -1005,7 +1004,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         _chart("Time share", r, budget_ma,
                "Share of the Mult-Adds and share of the estimated time, per kind of layer")
         st.caption(markdown_text(f"Latency on {PROFILE}: {LATENCY_ASSUMPTIONS}."))
-        # the per-layer grid in a fold, as in the Tables view
+        # the per-layer grid behind a switch, as in the Tables view
         per_layer = r.latency(PROFILE).layers
         _table_fold(f"**Per layer: share of time ({PROFILE}, estimate) beside share of "
                     f"Mult-Adds** ({len(per_layer)} layers: the bound that sets each layer's "
@@ -1096,14 +1095,12 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             else:
                 (st.success if feedback.correct else st.error)(markdown_text(feedback.message))
                 st.markdown(f"**Worked solution.** {markdown_text(feedback.solution)}")
-        worksheet = st.expander("Printable worksheet with its answer key", key="fold_worksheet",
-                                on_change="rerun")
-        if worksheet.open:  # (as above)
-            worksheet.number_input(
+        if _shown("Printable worksheet with its answer key", "fold_worksheet"):
+            st.number_input(
                 f"Questions on the worksheet (1–{MAX_WORKSHEET_QUESTIONS})", min_value=1,
                 max_value=MAX_WORKSHEET_QUESTIONS, step=1, key="worksheet_count")
             count = int(st.session_state["worksheet_count"])
-            worksheet.download_button(
+            st.download_button(
                 "Worksheet HTML", lambda: worksheet_html(make_worksheet(class_seed, count,
                                                                         **settings)),
                 f"{stem}_seed{class_seed}_worksheet.html", "text/html",
@@ -1134,7 +1131,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             else:
                 text += "  \nNobody printed this configuration."
         st.markdown(text)  # (one element: each costs a slider move ~3 ms of the browser's)
-        # the per-layer grid in a fold, drawn only while open: it costs each slider move
+        # the per-layer grid behind a switch, drawn only while on: it costs each slider move
         # ~30 ms of the browser's time, the rest of the view ~65 ms (Chromium's main thread;
         # benchmarks/dashboard_speed.py). The Per layer view charts the same layers
         _table_fold(f"**Per layer** ({len(r.layers)} layers: shapes, Mult-Adds, parameters, "
@@ -1168,13 +1165,12 @@ if view == "Lesson":
 st.session_state["page_run"] = True  # (a whole run of the page, not the panel's own)
 panel(network_name, custom, view)
 # the same for every α and size: drawn below the panel and outside it (a slider move does not
-# redraw them), each fold's content only while it is open (on_change="rerun"): a closed
-# fold's content is still part of the page each move's redraw walks (the formula catalogue,
-# 132 elements then, cost each Lesson move ~30 ms; benchmarks/dashboard_speed.py)
+# redraw them), each section only while its switch is on: a hidden section's content would
+# still be part of the page each move's redraw walks (the formula catalogue, 132 elements
+# then, cost each Lesson move ~30 ms; benchmarks/dashboard_speed.py)
 if view == "Lesson":
-    catalogue = st.expander("Every formula", key="fold_formulas", on_change="rerun")
-    if catalogue.open:
-        catalogue.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
+    if _shown("Every formula", "fold_formulas"):
+        st.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
                                          f"{_formula(formula.latex)}"
                                          for formula in costmodel.formula_catalog()))
 elif view == "Exercises":

@@ -518,7 +518,7 @@ def test_tables_and_downloads(app: AppTest) -> None:
     assert "| Layer type | Mult-Adds | Mult-Adds (M) |" in text and "| 569M |" in text
     # the per-layer grid, in a fold drawn only while open (a slider move redraws it)
     assert not app.dataframe and any(e.label.startswith("**Per layer** (29 layers")
-                                     for e in app.expander)
+                                     for e in app.toggle)
     app.session_state["fold_layers"] = True
     app.run()
     assert [len(f.value) for f in app.dataframe] == [29]
@@ -767,8 +767,10 @@ def test_folds_draw_their_content_only_while_open() -> None:
     assert not at.exception
     assert not at.number_input  # no budget box, no typed α or size
     assert not at.get("file_uploader")
-    assert [e.label for e in at.expander][:1] == ["Budget · your own network table"]
-    assert "Type any α or size" in [e.label for e in at.expander]
+    # (switches, not expanders: the front end redraws an expander at each of a move's redraws)
+    assert not at.expander
+    assert shown(at.toggle(key="fold_budget").label).endswith("Budget · your own network table")
+    assert at.toggle(key="fold_exact").label == "Type any α or size"
     # a budget set in the open fold outlives the closed fold: its answer stays, and so does
     # the value when the fold opens again
     at.session_state["fold_budget"] = True
@@ -811,15 +813,17 @@ def test_network_picker_is_drawn_only_while_its_fold_is_open() -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert not any(w.key == "network" for w in at.selectbox)
-    fold = next(e for e in at.expander if shown(e.label).startswith("Network · "))
-    assert shown(fold.label) == "Network · MobileNet v1 (mobilenet_v1)"
+    fold = at.toggle(key="fold_network")
+    assert shown(fold.label) == ":material/swap_horiz: Network · MobileNet v1 (mobilenet_v1)"
     at.session_state["fold_network"] = True
     at.run()
     assert len(at.selectbox(key="network").options) >= 50
     at.selectbox(key="network").set_value("ghostnet_100").run()
     assert not at.exception
     assert not any(w.key == "network" for w in at.selectbox)  # the pick shut the fold
-    assert any(shown(e.label) == "Network · GhostNet 1.0× (ghostnet_100)" for e in at.expander)
+    assert shown(at.toggle(key="fold_network").label).endswith(
+        "Network · GhostNet 1.0× (ghostnet_100)")
+    assert at.toggle(key="fold_network").value is False
     r = costmodel.report(network="ghostnet_100")
     assert metric(at, "Mult-Adds") == f"{r.mult_adds:,}"
     # the network outlives the shut fold: a slider move (a fragment rerun) and a new view

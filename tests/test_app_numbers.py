@@ -207,7 +207,7 @@ def test_an_uploaded_table_shows_nothing_of_mobilenet_v1_or_imagenet(app: AppTes
     app.button_group(key="view").set_value("Tables").run()
     text = _text(app)
     assert "papers' prints" not in text and "Every printed cost" not in [
-        e.label for e in app.expander]
+        e.label for e in app.toggle]
     for view in VIEWS:
         app.button_group(key="view").set_value(view).run()
         assert not app.exception, view
