@@ -221,6 +221,15 @@ def cached_lesson(block: str, network: str | Network, alpha: float, resolution: 
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
+def cached_lesson_pictures(block: str, network: str | Network, alpha: float, resolution: int,
+                           rules: str | None) -> tuple[str, str]:
+    """``cached_lesson``'s block diagram and its standard/depthwise/pointwise picture, as SVG
+    (drawing both again took each Lesson move ~2 ms of the server's time)."""
+    anatomy = cached_lesson(block, network, alpha, resolution, rules).anatomy
+    return block_diagram_svg(anatomy), conv_comparison_svg(anatomy.comparison)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
 def cached_exercise_kinds(level: str | None, **configuration: Any) -> Any:  # noqa: ANN401
     return exercise_kinds(**configuration, level=level)
 
@@ -462,9 +471,10 @@ def _formula(latex: str) -> str:
     return f"$$\n{latex}\n$$"
 
 
-def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
+def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool, comparison_svg: str) -> None:
     """The steps, each with its formula, its PyTorch lines and its check question; one at a
-    time unless every step is shown."""
+    time unless every step is shown; ``comparison_svg`` under the first (its standard conv
+    taken apart)."""
     opened = len(lesson.steps) if show_all else min(_opened(lesson_id), len(lesson.steps) + 1)
     for i, step in enumerate(lesson.steps[:opened]):
         # the PyTorch lines in the same element: st.code, an element of its own, cost each
@@ -484,7 +494,7 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool) -> None:
                         f"\n\n{_formula(step.latex)}{code}")
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
             comparison = lesson.anatomy.comparison
-            st.image(conv_comparison_svg(comparison), width="content",
+            st.image(comparison_svg, width="content",
                      alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, a "
                          f"depthwise conv and a pointwise conv, as channel slabs and kernel "
                          f"cubes, with their Mult-Adds")
@@ -783,19 +793,34 @@ def _figure(name: str, r: Report, budget_m: float | None) -> Any:  # noqa: ANN40
     return figure(r, **arguments)
 
 
-def _chart(name: str, r: Report, budget_m: float | None, alt: str) -> None:
+@st.cache_resource(max_entries=256, show_spinner=False)
+def builtin_chart_svg(name: str, configuration: tuple[str, str, float, int, str, float],
+                      phone: bool, arguments: tuple[tuple[str, Any], ...]) -> str:
+    """Chart ``name``'s picture of a built-in network's configuration (``builtin_report``'s
+    arguments): building one again took each slider move 3-7 ms of the server's time (the
+    α × resolution plane's heat map and contours 6.5 ms), before the browser could draw it."""
+    return _builders(name, None)[1](builtin_report(*configuration), phone=phone,
+                                    **dict(arguments))
+
+
+def _chart(name: str, r: Report, budget_m: float | None, alt: str,
+           configuration: tuple[str, str, float, int, str, float] | None = None) -> None:
     """Chart ``name`` of ``r``: plotly where the interactive charts are on, else a static
     picture in the layout of the browser's screen, or in both until the browser has reported
     it, one shown by the screen's width (CSS at the top): the desktop one, scaled to a phone,
-    would have 5-px text."""
+    would have 5-px text. A built-in network's pictures are cached by its ``configuration``
+    (``builtin_report``'s arguments; None for an uploaded table)."""
     if st.session_state.get("chart_interactive"):
         st.plotly_chart(_figure(name, r, budget_m), key=f"plotly_{CHART_KEYS[name]}",
                         config=PLOT_CONFIG)
         return
     _, svg, arguments = _builders(name, budget_m)
     for layout in _layouts():
+        phone = layout == "phone"
+        picture = (svg(r, phone=phone, **arguments) if configuration is None else
+                   builtin_chart_svg(name, configuration, phone, tuple(sorted(arguments.items()))))
         with st.container(key=f"chart_{layout}_{CHART_KEYS[name]}"):
-            st.image(svg(r, phone=layout == "phone", **arguments), width="stretch", alt=alt)
+            st.image(picture, width="stretch", alt=alt)
 
 
 @st.fragment
@@ -975,6 +1000,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     st.session_state.pop("exercise_applies", None)  # (the Exercises view's, below)
     if r is None:
         return
+    # a built-in network's configuration, by which its pictures are cached (not a table's)
+    builtin = ((network_name, rules, alpha_value, resolution, variant, depth) if custom is None
+               else None)
     # the downloaded files' names (the worksheet's, the Downloads view's)
     stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
 
@@ -985,24 +1013,28 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         else:
             _chart("Accuracy", r, budget_ma,
                    "ImageNet top-1 against Mult-Adds: published points by family, the Pareto "
-                   "frontier, and this configuration")
+                   "frontier, and this configuration", builtin)
     elif view == "Per layer":
-        st.radio("Scale", ("linear", "log"), key="layers_scale", horizontal=True,
-                 help="Linear shows that the 1×1 convs hold most Mult-Adds; log shows the "
-                      "small layers too.")
+        # (a segmented control, not a radio: the front end redraws a radio at every commit of
+        # a slider move, a segmented control only when it changes)
+        st.segmented_control("Scale", ("linear", "log"), key="layers_scale", default="linear",
+                             required=True,
+                             help="Linear shows that the 1×1 convs hold most Mult-Adds; log "
+                                  "shows the small layers too.")
         _chart("Per layer", r, budget_ma,
                "Mult-Adds (top) and parameters (bottom) of each layer, coloured by role, with "
-               "the standard conv each separable pair replaces")
+               "the standard conv each separable pair replaces", builtin)
     elif view == "α × resolution":
         _chart("α × resolution", r, budget_ma,
                "Exact Mult-Adds over the α × resolution plane, with iso-Mult-Adds contours, "
-               "the checkpoints and this configuration")
+               "the checkpoints and this configuration", builtin)
     elif view == "Latency":
         _chart("Latency", r, budget_ma,
                f"Estimated latency on {PROFILE} against Mult-Adds for six families over α, "
-               f"and this configuration")
+               f"and this configuration", builtin)
         _chart("Time share", r, budget_ma,
-               "Share of the Mult-Adds and share of the estimated time, per kind of layer")
+               "Share of the Mult-Adds and share of the estimated time, per kind of layer",
+               builtin)
         st.caption(markdown_text(f"Latency on {PROFILE}: {LATENCY_ASSUMPTIONS}."))
         # the per-layer grid behind a switch, as in the Tables view
         per_layer = r.latency(PROFILE).layers
@@ -1021,16 +1053,18 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             # (the block and the "show all" switch are drawn above the panel, outside it)
             block = str(st.session_state["lesson_block"])
             show_all = st.session_state.get("lesson_all", False)
-            lesson = cached_lesson(block, lesson_network, alpha_value, resolution,
-                                   rules if custom is None else None)
+            arguments = (block, lesson_network, alpha_value, resolution,
+                         rules if custom is None else None)
+            lesson = cached_lesson(*arguments)
+            diagram_svg, comparison_svg = cached_lesson_pictures(*arguments)
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
             picture, steps = st.columns(2, gap="medium")
             with picture:
-                st.image(block_diagram_svg(lesson.anatomy), width="stretch",
+                st.image(diagram_svg, width="stretch",
                          alt=f"{lesson.anatomy.title}: its operations, tensors (C×H×W), "
                              f"Mult-Adds and parameters, and the standard conv in its place")
             with steps:
-                _lesson_steps(lesson, lesson_id, bool(show_all))
+                _lesson_steps(lesson, lesson_id, bool(show_all), comparison_svg)
 
     elif view == "Exercises":
         configuration: dict[str, Any] = {

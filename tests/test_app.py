@@ -238,6 +238,36 @@ def test_every_view_renders(app: AppTest, view: str) -> None:
     assert not app.exception
 
 
+def _pictures(at: AppTest) -> list[str]:
+    """The SVG text of each picture on the page (st.image sends an SVG as a data URL)."""
+    import base64
+
+    return [base64.b64decode(i.proto.imgs[0].url.split(",", 1)[1]).decode()
+            for i in at.get("image")]
+
+
+def test_cached_chart_pictures_follow_the_configuration(app: AppTest) -> None:
+    # the pictures are cached by configuration (app.builtin_chart_svg): each move, back to a
+    # configuration seen and on to a new one, and a budget, shows that configuration's own
+    # picture, as the library draws it
+    from costmodel.presentation import plots
+
+    app.button_group(key="view").set_value("α × resolution").run()
+    for alpha in (0.5, 1.0, 0.5, 0.75):
+        app.slider(key="alpha").set_value(alpha).run()
+        assert not app.exception
+        r = costmodel.report(alpha, resolution=224, network="mobilenet_v1")
+        assert _pictures(app) == [plots.plane_svg(r, phone=False), plots.plane_svg(r, phone=True)]
+    app.session_state["budget_mult_adds"] = 300.0
+    app.run()
+    r = costmodel.report(0.75, resolution=224, network="mobilenet_v1")
+    assert _pictures(app)[0] == plots.plane_svg(r, budget_mult_adds=300e6)
+    assert _pictures(app)[0] != plots.plane_svg(r)
+    app.button_group(key="view").set_value("Per layer").run()
+    app.button_group(key="layers_scale").set_value("log").run()
+    assert _pictures(app)[0] == plots.layers_svg(r, log=True)
+
+
 @pytest.mark.parametrize(("view", "charts"), [("Per layer", 1), ("α × resolution", 1),
                                               ("Latency", 2)])
 def test_every_chart(app: AppTest, view: str, charts: int) -> None:
@@ -248,7 +278,7 @@ def test_every_chart(app: AppTest, view: str, charts: int) -> None:
     assert not app.exception
     assert len(app.get("plotly_chart")) == charts
     if view == "Per layer":
-        app.radio(key="layers_scale").set_value("log").run()
+        app.button_group(key="layers_scale").set_value("log").run()
         assert not app.exception
     if view == "Latency":  # the share of time beside the share of Mult-Adds, per layer,
         # in a fold drawn only while open (a slider move would redraw it)
