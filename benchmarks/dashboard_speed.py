@@ -18,13 +18,18 @@ timed the same way, in one run:
 - *slider move to a new value*: the same, stepping upwards from α 1.0, so that every value is
   new and the library's results (cached by configuration) are computed in the move.
 The dashboard is timed in every view (``?view=NAME``), each view on a fresh server (nothing
-cached by another view), the hello-world page between views, so that both see the same machine
-load. Prints medians and the ratio of each view's slider move to the hello-world page's runs
-just before and just after it (the same minutes of the machine's load: its medians moved
-between 96 and 176 ms within one run) and to all its runs (target ≤ 1.2), and writes
-``benchmarks/dashboard_speed.csv`` (one row per measurement, ``run`` numbering the pages in
-the order timed). Usage: ``python benchmarks/dashboard_speed.py [--moves 8] [--loads 3]
-[--new-values 6]``.
+cached by another view), and the hello-world page beside it, turn about: each load and each
+move of one page is followed by the same on the other, in both orders in turn (ABBA), so that
+every measurement has its counterpart seconds away, under the same load. (Timing the
+hello-world page between the views instead, minutes from the view's own moves, let its medians
+move between 79 and 111 ms within one run, in steps of a 60-Hz frame, and a view's ratio with
+them: in one run, the Lesson's 94-ms median was 1.18x the runs on either side of it and
+0.99x all of them.) Each page
+runs in a browser context of its own. Prints each view's medians and their ratio to the
+hello-world page's timed beside it (target ≤ 1.2), the ratio of the means as a check, and
+writes ``benchmarks/dashboard_speed.csv`` (one row per measurement; the hello-world page's rows
+name the view they were timed beside). Usage: ``python benchmarks/dashboard_speed.py
+[--moves 8] [--loads 3] [--new-values 6]``.
 
 What the hello-world page's time holds: Streamlit's full garbage collection after each run
 (``runner.postScriptGC``), about half of it; the dashboard freezes its heap at each full run so
@@ -38,6 +43,7 @@ import csv
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,8 +52,8 @@ sys.path.insert(0, str(ROOT / "docs"))
 
 from screenshots import ARGS, CHROMIUM, IDLE, free_port, start  # noqa: E402
 
-#: the dashboard's rows in the CSV (the hello-world page's: "hello-world page")
-DASHBOARD = "costmodel dashboard"
+#: the pages' names in the CSV
+DASHBOARD, HELLO = "costmodel dashboard", "hello-world page"
 
 WATCH = """() => {
   // (textContent, not innerText: innerText lays the page out on every check)
@@ -81,39 +87,78 @@ WATCH = """() => {
 }"""
 
 
-def _moves(page: object, keys: list[str]) -> list[float]:
-    """Press each key on the focused slider; the time of each to an idle page (ms)."""
-    redraw: list[float] = []
-    for key in keys:
-        page.evaluate(WATCH)  # type: ignore[attr-defined]
-        page.keyboard.press(key)  # type: ignore[attr-defined]
-        elapsed = float(page.evaluate("window.__done"))  # type: ignore[attr-defined]
-        if elapsed < 0:
-            raise SystemExit("a slider move did not redraw within 15 s")
-        redraw.append(elapsed)
-        page.wait_for_timeout(300)  # type: ignore[attr-defined]
-    return redraw
+def _move(page: object, key: str) -> float:
+    """Press ``key`` on the page's α slider; the time to an idle page (ms)."""
+    page.locator("[data-testid=stSlider] input[type=range]").first.focus()  # type: ignore[attr-defined]
+    page.evaluate(WATCH)  # type: ignore[attr-defined]
+    page.keyboard.press(key)  # type: ignore[attr-defined]
+    elapsed = float(page.evaluate("window.__done"))  # type: ignore[attr-defined]
+    if elapsed < 0:
+        raise SystemExit("a slider move did not redraw within 15 s")
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    return elapsed
 
 
-def measure(page: object, url: str, moves: int, loads: int,
-            new_values: int) -> tuple[list[float], list[float], list[float]]:
-    first: list[float] = []
-    for _ in range(loads):
-        start_time = time.perf_counter()
-        page.goto(url)  # type: ignore[attr-defined]
-        page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)  # type: ignore[attr-defined]
-        page.wait_for_selector(IDLE, timeout=60_000)  # type: ignore[attr-defined]
-        first.append((time.perf_counter() - start_time) * 1000)
-    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
-    slider = page.locator("[data-testid=stSlider] input[type=range]").first  # type: ignore[attr-defined]
-    slider.focus()
+def _load(page: object, url: str) -> float:
+    """Open ``url``; the time until the first metric shows and the script is idle (ms)."""
+    start_time = time.perf_counter()
+    page.goto(url)  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(IDLE, timeout=60_000)  # type: ignore[attr-defined]
+    return (time.perf_counter() - start_time) * 1000
+
+
+def paired(pages: dict[str, object], urls: dict[str, str], moves: int, loads: int,
+           new_values: int) -> dict[str, dict[str, list[float]]]:
+    """Time both pages turn about (the hello-world page and the dashboard in one view), so
+    that each measurement of one has one of the other beside it, seconds apart, under the same
+    load: ``{page: {measure: [ms, ...]}}``. The pages take turns in both orders (ABBA)."""
+    times: dict[str, dict[str, list[float]]] = {name: {} for name in pages}
+    names = list(pages)
+
+    def turns(i: int) -> list[str]:
+        return names if i % 2 == 0 else names[::-1]
+
+    def record(name: str, measure: str, value: float) -> None:
+        times[name].setdefault(measure, []).append(value)
+
+    for name in names:  # warm each server's caches once
+        _load(pages[name], urls[name])
+    for i in range(loads):
+        for name in turns(i):
+            record(name, "first load", _load(pages[name], urls[name]))
+    for name in names:
+        pages[name].wait_for_timeout(1000)  # type: ignore[attr-defined]
     # back and forth between two values (after the first two moves, each value seen before),
     # then step by step upwards from α 1.0 (each value new: the library's results computed)
-    redraw = _moves(page, ["ArrowLeft" if i % 2 == 0 else "ArrowRight" for i in range(moves)])
+    for i in range(moves):
+        key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"
+        for name in turns(i):
+            record(name, "slider move to idle", _move(pages[name], key))
     if moves % 2:  # back at α 1.0 first (a value seen), untimed
-        _moves(page, ["ArrowRight"])
-    fresh = _moves(page, ["ArrowRight"] * new_values)
-    return first, redraw, fresh
+        for name in names:
+            _move(pages[name], "ArrowRight")
+    for i in range(new_values):
+        for name in turns(i):
+            record(name, "slider move to a new value", _move(pages[name], "ArrowRight"))
+    return times
+
+
+def summary_line(view: str, times: dict[str, dict[str, list[float]]]) -> str:
+    """One view's medians against the hello-world page's timed beside it, as ratios."""
+    ours, theirs = times[DASHBOARD], times[HELLO]
+
+    def ratio(measure: str, average: Callable[[list[float]], float] = statistics.median) -> float:
+        return average(ours[measure]) / average(theirs[measure])
+
+    move = "slider move to idle"
+    line = (f"{view}: slider move {statistics.median(ours[move]):,.0f} ms against the "
+            f"hello-world page's {statistics.median(theirs[move]):,.0f} ms: {ratio(move):.2f}× "
+            f"(target ≤ 1.2; means {ratio(move, statistics.mean):.2f}×)")
+    if "slider move to a new value" in ours:
+        line += f"; to a new value {ratio('slider move to a new value'):.2f}×"
+    loads = statistics.median(ours["first load"]) - statistics.median(theirs["first load"])
+    return line + f"; first load +{loads:,.0f} ms (target ≤ 1,500)"
 
 
 def main() -> None:
@@ -133,68 +178,37 @@ def main() -> None:
     hello, dashboard = ROOT / "benchmarks" / "hello_app.py", Path(args.app)
     # the hello-world page on one server; the dashboard on a fresh server for each view, so
     # that each view's moves to new values find nothing cached by the views before it
-    ports = {hello: free_port(), dashboard: free_port()}
+    ports = {hello: free_port()}
     processes = {hello: start(hello, ports[hello])}
-    # the hello-world page before every view: both are timed under the same load
-    runs = [("hello-world page", hello, "")]
-    for view in VIEWS:
-        runs += [(DASHBOARD, dashboard, view), ("hello-world page", hello, "")]
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            for run, (label, app, view) in enumerate(runs):
-                if app == dashboard:
-                    if dashboard in processes:
-                        previous = processes.pop(dashboard)
-                        previous.terminate()
-                        previous.wait(timeout=15)
-                    ports[dashboard] = free_port()
-                    processes[dashboard] = start(dashboard, ports[dashboard])
-                url = f"http://127.0.0.1:{ports[app]}/" + (f"?view={quote(view)}" if view else "")
-                page = browser.new_page(viewport={"width": 1440, "height": 900})
-                page.goto(url)  # warm the server's caches once
-                page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
-                page.wait_for_selector(IDLE, timeout=60_000)
-                first, redraw, fresh = measure(page, url, args.moves, args.loads,
-                                               min(args.new_values, 8))
-                page.close()
-                rows += [{"run": run, "page": label, "view": view, "measure": "first load",
-                          "ms": round(v, 1)} for v in first]
-                rows += [{"run": run, "page": label, "view": view,
-                          "measure": "slider move to idle", "ms": round(v, 1)} for v in redraw]
-                rows += [{"run": run, "page": label, "view": view,
-                          "measure": "slider move to a new value", "ms": round(v, 1)}
-                         for v in fresh]
-                print(f"{label} {view}: first load median {statistics.median(first):,.0f} ms; "
-                      f"slider move to idle median {statistics.median(redraw):,.0f} ms "
-                      f"({min(redraw):,.0f}-{max(redraw):,.0f}); to a new value median "
-                      f"{statistics.median(fresh):,.0f} ms", flush=True)
+            for run, view in enumerate(VIEWS):
+                if dashboard in processes:
+                    previous = processes.pop(dashboard)
+                    previous.terminate()
+                    previous.wait(timeout=15)
+                ports[dashboard] = free_port()
+                processes[dashboard] = start(dashboard, ports[dashboard])
+                urls = {HELLO: f"http://127.0.0.1:{ports[hello]}/",
+                        DASHBOARD: f"http://127.0.0.1:{ports[dashboard]}/?view={quote(view)}"}
+                # each page in a browser context of its own (its own renderer process)
+                pages: dict[str, object] = {
+                    name: browser.new_page(viewport={"width": 1440, "height": 900})
+                    for name in urls}
+                times = paired(pages, urls, args.moves, args.loads, min(args.new_values, 8))
+                for page in pages.values():
+                    page.close()  # type: ignore[attr-defined]
+                for name, measures in times.items():
+                    rows += [{"run": run, "page": name, "view": view, "measure": measure,
+                              "ms": round(v, 1)} for measure, values in measures.items()
+                             for v in values]
+                print(summary_line(view, times), flush=True)
             browser.close()
     finally:
         for process in processes.values():
             process.terminate()
             process.wait(timeout=15)
-    def median(page: str, measure: str, view: str = "",
-               beside: int | None = None) -> float:
-        """The median of ``page``'s ``measure``: in ``view``, or, for the hello-world page
-        with ``beside``, in its runs just before and just after run ``beside``."""
-        return statistics.median(
-            float(str(r["ms"])) for r in rows if r["page"] == page and r["measure"] == measure
-            and r["view"] == view and (beside is None or abs(int(str(r["run"])) - beside) == 1))
-
-    hello_moves = median("hello-world page", "slider move to idle")
-    hello_load = median("hello-world page", "first load")
-    for view in VIEWS:
-        run = next(int(str(r["run"])) for r in rows if r["page"] == DASHBOARD
-                   and r["view"] == view)
-        move = median(DASHBOARD, "slider move to idle", view)
-        beside = median("hello-world page", "slider move to idle", beside=run)
-        new = (median(DASHBOARD, "slider move to a new value", view)
-               / median("hello-world page", "slider move to a new value", beside=run))
-        print(f"{view}: {move / beside:.2f}× the hello-world page's runs on either side "
-              f"(target ≤ 1.2), {move / hello_moves:.2f}× all its runs; to a new value "
-              f"{new:.2f}×; first load +{median(DASHBOARD, 'first load', view) - hello_load:,.0f}"
-              f" ms (target ≤ 1,500)")
     with open(args.out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["run", "page", "view", "measure", "ms"])
         writer.writeheader()

@@ -1049,10 +1049,9 @@ DASHBOARD_END = "<!-- dashboard speed excerpt: end -->"
 
 
 def dashboard_speed() -> str:
-    """The dashboard's speed in every view against a hello-world page timed between the views
-    in the same run (benchmarks/dashboard_speed.csv): each view against the hello-world
-    page's runs on either side of it (the same minutes of the machine's load), and against
-    all of them."""
+    """The dashboard's speed in every view against the hello-world page timed beside it, turn
+    about, move by move (benchmarks/dashboard_speed.csv: each view's rows and the hello-world
+    page's rows of the same view)."""
     import statistics
 
     rows = _results("dashboard_speed.csv")
@@ -1061,47 +1060,38 @@ def dashboard_speed() -> str:
         return (f"{statistics.median(values):,.0f} ms ({min(values):,.0f}-{max(values):,.0f}, "
                 f"n = {len(values)})")
 
-    def values(page: str, measure: str, view: str | None = None,
-               runs: set[str] | None = None) -> list[float]:
+    def values(page: str, measure: str, view: str | None = None) -> list[float]:
         return [float(r["ms"]) for r in rows if r["page"] == page and r["measure"] == measure
-                and (view is None or r.get("view", "") == view)
-                and (runs is None or r.get("run", "") in runs)]
+                and (view is None or r.get("view", "") == view)]
 
-    hello_moves = values("hello-world page", "slider move to idle")
-    hello_new = values("hello-world page", "slider move to a new value")
-
-    def ratio(moves: list[float], reference: list[float]) -> str:
-        return f"{statistics.median(moves) / statistics.median(reference):.2f}×" if (
+    def ratio(moves: list[float], reference: list[float],
+              average: Callable[[list[float]], float] = statistics.median) -> str:
+        return f"{average(moves) / average(reference):.2f}×" if (
             moves and reference) else "not timed"
 
-    table = [["hello-world page", cell(values("hello-world page", "first load")),
-              cell(hello_moves), "1.00×", "1.00×", cell(hello_new) if hello_new else "not timed",
-              "1.00×" if hello_new else "not timed"]]
-    views = list(dict.fromkeys(r.get("view", "") for r in rows
-                               if r["page"] == "costmodel dashboard"))
+    hello, ours = "hello-world page", "costmodel dashboard"
+    hello_new = values(hello, "slider move to a new value")
+    table = [[hello, cell(values(hello, "first load")),
+              cell(values(hello, "slider move to idle")), "1.00×", "1.00×",
+              cell(hello_new) if hello_new else "not timed", "1.00×" if hello_new else ""]]
+    views = list(dict.fromkeys(r.get("view", "") for r in rows if r["page"] == ours))
     for view in views:
-        moves = values("costmodel dashboard", "slider move to idle", view)
-        new = values("costmodel dashboard", "slider move to a new value", view)
-        # the hello-world runs timed just before and just after this view
-        run = {r.get("run", "") for r in rows
-               if r["page"] == "costmodel dashboard" and r.get("view", "") == view}
-        beside = {str(int(n) + d) for n in run if n for d in (-1, 1)} or None
+        moves = values(ours, "slider move to idle", view)
+        beside = values(hello, "slider move to idle", view)
+        new = values(ours, "slider move to a new value", view)
         table.append([f"costmodel dashboard, {view or 'default'} view",
-                      cell(values("costmodel dashboard", "first load", view)), cell(moves),
-                      ratio(moves, values("hello-world page", "slider move to idle",
-                                          runs=beside)),
-                      ratio(moves, hello_moves),
+                      cell(values(ours, "first load", view)), cell(moves),
+                      ratio(moves, beside), ratio(moves, beside, statistics.mean),
                       cell(new) if new else "not timed",
-                      ratio(new, values("hello-world page", "slider move to a new value",
-                                        runs=beside))])
+                      ratio(new, values(hello, "slider move to a new value", view))])
     table.append(["target", "≤ hello-world + 1,500 ms", "", "≤ 1.2×", "", "", ""])
     return "\n".join([DASHBOARD_START, *_table(["page (Chromium, 1440×900)",
                                                  "first load, median (range)",
                                                  "slider move → idle, median (range)",
-                                                 "move ÷ hello-world's runs either side",
-                                                 "move ÷ all hello-world runs",
+                                                 "÷ hello-world's beside it (medians)",
+                                                 "(means)",
                                                  "move to a new value, median (range)",
-                                                 "÷ hello-world's runs either side"], table),
+                                                 "÷ hello-world's beside it"], table),
                       DASHBOARD_END])
 
 
