@@ -586,7 +586,7 @@ def _exercise_settings() -> None:
     if missing and _shown(f"Kinds this network is not asked ({len(missing)})",
                           "fold_not_asked"):
         st.caption("  \n".join(markdown_text(f"No {k.value.replace('_', ' ')} question: "
-                                                   f"{why}.") for k, why in missing))
+                                             f"{why}.") for k, why in missing))
 
 
 def _lesson_picker(network: str | Network) -> None:
@@ -657,11 +657,11 @@ with st.sidebar:
     if _shown(f":material/swap_horiz: Network · {markdown_text(network_label(network_name))}",
               "fold_network"):
         st.selectbox("Network", network_choices(), key="network",
-                         on_change=_network_picked, format_func=network_label,
-                         disabled=custom is not None,
-                         help="Disabled while an uploaded table is shown." if custom else
-                         f"{len(NETWORK_NAMES)} networks, grouped by family; type a family, "
-                         f"a title or a name (as report() takes it) to search.")
+                     on_change=_network_picked, format_func=network_label,
+                     disabled=custom is not None,
+                     help="Disabled while an uploaded table is shown." if custom else
+                     f"{len(NETWORK_NAMES)} networks, grouped by family; type a family, "
+                     f"a title or a name (as report() takes it) to search.")
     if custom is None and len(net.rule_names) > 1:
         st.radio("Rounding rules", net.rule_names, key="rules", horizontal=True,
                  help="Each builder's channel rounding, reproduced exactly.")
@@ -1205,8 +1205,8 @@ panel(network_name, custom, view)
 if view == "Lesson":
     if _shown("Every formula", "fold_formulas"):
         st.markdown("\n\n".join(f"**{formula.title}** ({formula.equation})\n\n"
-                                         f"{_formula(formula.latex)}"
-                                         for formula in costmodel.formula_catalog()))
+                                  f"{_formula(formula.latex)}"
+                                  for formula in costmodel.formula_catalog()))
 elif view == "Exercises":
     _exercise_settings()
 elif view == "Tables" and custom is None:
