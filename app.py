@@ -213,20 +213,15 @@ def cached_budget(max_ma: float | None, max_p: float | None, network: str | None
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def cached_lesson(block: str, network: str | Network, alpha: float, resolution: int,
-                  rules: str | None) -> Lesson:
+                  rules: str | None) -> tuple[Lesson, str, str]:
     """The lesson of ``block`` at this configuration (a network's name or an uploaded
-    table, which Streamlit hashes by value)."""
-    return build_lesson(block, network=network, alpha=alpha, resolution=resolution,
-                        rules=rules, profile=PROFILE)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def cached_lesson_pictures(block: str, network: str | Network, alpha: float, resolution: int,
-                           rules: str | None) -> tuple[str, str]:
-    """``cached_lesson``'s block diagram and its standard/depthwise/pointwise picture, as SVG
-    (drawing both again took each Lesson move ~2 ms of the server's time)."""
-    anatomy = cached_lesson(block, network, alpha, resolution, rules).anatomy
-    return block_diagram_svg(anatomy), conv_comparison_svg(anatomy.comparison)
+    table, which Streamlit hashes by value), with its block diagram and its
+    standard/depthwise/pointwise picture as SVG (drawing both again took each Lesson move
+    ~2 ms of the server's time)."""
+    lesson = build_lesson(block, network=network, alpha=alpha, resolution=resolution,
+                          rules=rules, profile=PROFILE)
+    return (lesson, block_diagram_svg(lesson.anatomy),
+            conv_comparison_svg(lesson.anatomy.comparison))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -258,12 +253,16 @@ def _network_changed() -> None:
         st.session_state.pop(key, None)
 
 
-def _shown(label: str, key: str) -> bool:
+def _shown(label: str, key: str, held: bool = False) -> bool:
     """A switch that shows a section (drawn by the caller only while it is on): the page's
     folds. A switch, not an expander: Streamlit's front end redraws an expander at each of a
     slider move's several redraws of the page, a switch only when it changes (the four
     expanders on the Lesson view's page were ~8 % of the components a move redrew and ~7 ms
-    of the browser's main thread; docs/dashboard.md)."""
+    of the browser's main thread; docs/dashboard.md). ``held``: the section holds a value in
+    use (a loaded table, a typed α or size), so the switch is kept on and the section drawn
+    (a widget not drawn loses its value)."""
+    if held:
+        st.session_state[key] = True
     return st.toggle(label, key=key)
 
 
@@ -689,9 +688,8 @@ view = str(st.segmented_control("View", VIEWS, key="view", label_visibility="col
 # (benchmarks/dashboard_speed.py). The budget's values outlive the switch turned off
 _keep({"budget_mult_adds": None, "budget_params": None, "budget_latency_ms": None,
        "budget_profile": PROFILE, "budget_checkpoints_only": False})
-if st.session_state.get("architecture_upload") is not None:
-    st.session_state["fold_budget"] = True  # (its uploader holds the table: kept drawn)
-if _shown(":material/tune: Budget · your own network table", "fold_budget"):
+if _shown(":material/tune: Budget · your own network table", "fold_budget",
+          held=st.session_state.get("architecture_upload") is not None):
     _budget_and_upload(custom)
 # messages quote what the user typed or uploaded: shown as written (markdown_text), never as
 # Markdown or HTML of their own
@@ -890,15 +888,16 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         "exercise_kind": (st.session_state.get("exercise_kind")
                           if st.session_state.get("exercise_kind") != ANY else None),
     }.items() if custom is None})
+    # a built-in network's configuration: the cached calls' arguments, its pictures' key
+    builtin = ((network_name, rules, alpha_value, resolution, variant, depth) if custom is None
+               else None)
     r: Report | None = None
     time_ms = 0.0
     if not errors:
         try:
-            if custom is None:
-                r = builtin_report(network_name, rules, alpha_value, resolution, variant,
-                                   depth)
-                time_ms = latency_ms(network_name, rules, alpha_value, resolution, variant,
-                                     depth)
+            if builtin is not None:
+                r = builtin_report(*builtin)
+                time_ms = latency_ms(*builtin)
             else:
                 r = costmodel.report(alpha_value, resolution=resolution, network=custom)
                 time_ms = r.latency(PROFILE).total_ms
@@ -933,9 +932,8 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 said.append("Extrapolated beyond the published α and resolutions")
         versus = times_fewer_or_more(r.saving_ratio, "Mult-Adds", "standard convs")
         said.append(versus[:1].upper() + versus[1:])
-        if custom is None:
-            weights, peak, peak_layer = memory_summary(network_name, rules, alpha_value,
-                                                       resolution, variant, depth)
+        if builtin is not None:
+            weights, peak, peak_layer = memory_summary(*builtin)
         else:
             m = r.memory("float32")
             weights, peak, peak_layer = m.weights_bytes, m.peak_activation_bytes, m.peak_layer
@@ -982,9 +980,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     exact_boxes = [box for box, shown in (("α", not fixed_width), ("size", custom is None))
                    if shown]
     if exact_boxes:
-        if any(st.session_state.get(f"{k}_typed") is not None for k in ("alpha", "resolution")):
-            st.session_state["fold_exact"] = True
-        if _shown(f"Type any {' or '.join(exact_boxes)}", "fold_exact"):
+        in_use = any(st.session_state.get(f"{k}_typed") is not None
+                     for k in ("alpha", "resolution"))
+        if _shown(f"Type any {' or '.join(exact_boxes)}", "fold_exact", held=in_use):
             boxes = st.container(horizontal=True)
             if not fixed_width:
                 boxes.number_input("α in (0, 4]", value=None, step=0.05, format="%.3f",
@@ -1000,9 +998,6 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
     st.session_state.pop("exercise_applies", None)  # (the Exercises view's, below)
     if r is None:
         return
-    # a built-in network's configuration, by which its pictures are cached (not a table's)
-    builtin = ((network_name, rules, alpha_value, resolution, variant, depth) if custom is None
-               else None)
     # the downloaded files' names (the worksheet's, the Downloads view's)
     stem = f"{network_name if custom is None else 'custom'}_{alpha_value:g}_{resolution}"
 
@@ -1053,10 +1048,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             # (the block and the "show all" switch are drawn above the panel, outside it)
             block = str(st.session_state["lesson_block"])
             show_all = st.session_state.get("lesson_all", False)
-            arguments = (block, lesson_network, alpha_value, resolution,
-                         rules if custom is None else None)
-            lesson = cached_lesson(*arguments)
-            diagram_svg, comparison_svg = cached_lesson_pictures(*arguments)
+            lesson, diagram_svg, comparison_svg = cached_lesson(
+                block, lesson_network, alpha_value, resolution,
+                rules if custom is None else None)
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
             picture, steps = st.columns(2, gap="medium")
             with picture:
