@@ -7,6 +7,7 @@ roofline, never read off the code.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -72,6 +73,36 @@ def test_latency_rows_sum_and_bounds() -> None:
     shares = estimate.share_by_kind
     assert math.isclose(shares["time_pct"].sum(), 100, rel_tol=1e-9)
     assert math.isclose(shares["mult_adds_pct"].sum(), 100, rel_tol=1e-9)
+
+
+def test_kind_share_of_v1_depthwise_layers_from_table_1() -> None:
+    # MobileNet v1 Table 1: the 13 depthwise layers as (channels, output side)
+    table1 = [(32, 112), (64, 56), (128, 56), (128, 28), (256, 28), (256, 14),
+              *[(512, 14)] * 5, (512, 7), (1024, 7)]
+    r = costmodel.report()
+    share = latency.kind_share(r.graph, 1.0, 224, costmodel.get_profile("pixel1"), "depthwise")
+    assert share.mult_adds == tuple(9 * c * h * h for c, h in table1)
+    assert len(share.bounds) == len(share.bytes_moved) == 13
+    assert math.isclose(share.mult_adds_pct, 100 * sum(share.mult_adds) / 568_740_352,
+                        rel_tol=1e-12)  # the paper's Table 1 total, counted exactly
+
+
+@pytest.mark.parametrize("name", ["mobilenet_v3_large", "ghostnet_100", "mobilenet_v1"])
+def test_kind_share_agrees_with_the_estimate_table(name: str) -> None:
+    # a profile with a fixed cost per inference and unfused activations: both extra rows
+    profile = dataclasses.replace(profile_from_spec("toy", 20.0, 5.0, overhead_us=3),
+                                  invocation=400e-6, fused_activations=False)
+    r = costmodel.report(0.75, resolution=192, network=name)
+    table = r.latency(profile)
+    shares = table.share_by_kind.set_index("latency_kind")
+    rows = table.layers[table.layers["latency_kind"] == "depthwise"]
+    share = latency.kind_share(r.graph, 0.75, 192, profile, "depthwise")
+    assert share.time_pct == pytest.approx(shares.loc["depthwise", "time_pct"], rel=1e-12)
+    assert share.mult_adds_pct == pytest.approx(shares.loc["depthwise", "mult_adds_pct"],
+                                                rel=1e-12)
+    assert share.bounds == tuple(rows["bound"])
+    assert share.mult_adds == tuple(rows["mult_adds"])
+    assert share.bytes_moved == tuple(rows["bytes_moved"])
 
 
 def test_a_layer_is_the_larger_of_compute_and_memory_plus_overhead() -> None:

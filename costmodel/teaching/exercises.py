@@ -213,8 +213,13 @@ def _by_name(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(row["name"]): row for _, row in frame.iterrows()}
 
 
+def _is_counted_conv(layers: pd.DataFrame) -> pd.Series:
+    """Which rows are layers with Mult-Adds other than the classifier."""
+    return (layers["mult_adds"] > 0) & (layers["kind"] != OpKind.FC)
+
+
 def _layer_mult_adds(rep: Report, rng: random.Random) -> Exercise:
-    convs = rep.layers[(rep.layers["mult_adds"] > 0) & (rep.layers["kind"] != OpKind.FC)]
+    convs = rep.layers[_is_counted_conv(rep.layers)]
     row = _pick(rng, convs)
     k, cin, cout, h, groups = (int(row["kernel"]), int(row["in_c"]), int(row["out_c"]),
                                int(row["out_h"]), int(row["groups"]))
@@ -255,11 +260,15 @@ def _layer_params(rep: Report, rng: random.Random) -> Exercise:
                  f"across pixels.")
 
 
+def _is_pointwise(layers: pd.DataFrame) -> pd.Series:
+    """Which rows are 1×1 convs on a spatial map (not the classifier)."""
+    return (layers["kernel"] == 1) & (layers["out_h"] > 1)
+
+
 def _pointwise(rep: Report) -> pd.Series:
     """Mult-Adds of each 1×1 conv on a spatial map (not the classifier), by layer name."""
     layers = rep.layers
-    return layers[(layers["kernel"] == 1) & (layers["out_h"] > 1)].set_index("name")[
-        "mult_adds"]
+    return layers[_is_pointwise(layers)].set_index("name")["mult_adds"]
 
 
 def _halving_alpha(rep: Report, rng: random.Random) -> Exercise:
@@ -329,9 +338,14 @@ def _separable_saving(rep: Report, rng: random.Random) -> Exercise:
                  f"1/{k * k}) (eq. 5).")
 
 
+def _is_strided(layers: pd.DataFrame) -> pd.Series:
+    """Which rows halve the feature map: stride 2, not a residual add."""
+    return (layers["stride"] == 2) & (layers["kind"] != OpKind.ADD)
+
+
 def _strided(rep: Report) -> pd.DataFrame:
     layers = rep.layers
-    return layers[(layers["stride"] == 2) & (layers["kind"] != OpKind.ADD)]
+    return layers[_is_strided(layers)]
 
 
 def _feature_map(rep: Report, rng: random.Random) -> Exercise:
@@ -643,22 +657,23 @@ def _fused_vs_unfused(rep: Report, rng: random.Random) -> Exercise:
 
 
 def _why_not(kind: ExerciseKind, rep: Report) -> str:
-    """Why ``kind`` cannot be asked of ``rep``'s network; empty where it can."""
+    """Why ``kind`` cannot be asked of ``rep``'s network; empty where it can. (Each test asks
+    whether a row qualifies, not for the rows: selecting them cost each new configuration
+    ~10 ms.)"""
     layers = rep.layers
-    if kind is ExerciseKind.LAYER_MULT_ADDS and not len(
-            layers[(layers["mult_adds"] > 0) & (layers["kind"] != OpKind.FC)]):
+    if kind is ExerciseKind.LAYER_MULT_ADDS and not _is_counted_conv(layers).any():
         return "it needs a conv layer with Mult-Adds"
     if kind is ExerciseKind.LAYER_PARAMS and not (layers["params"] > 0).any():
         return "it needs a layer with parameters"
     if kind is ExerciseKind.HALVING_ALPHA and rep.network.fixed_width:
         return (f"it halves α, and {rep.network.title}'s builder fixes α at "
                 f"{rep.network.width:g} by name")
-    if kind is ExerciseKind.HALVING_ALPHA and not len(_pointwise(rep)):
+    if kind is ExerciseKind.HALVING_ALPHA and not _is_pointwise(layers).any():
         return "it needs 1×1 convs on a feature map, and this network has none"
     if kind is ExerciseKind.SEPARABLE_SAVING and not _pairs(rep):
         return ("it needs a depthwise conv and its 1×1 conv in one block, and this network "
                 "has none")
-    if kind is ExerciseKind.FEATURE_MAP and not len(_strided(rep)):
+    if kind is ExerciseKind.FEATURE_MAP and not _is_strided(layers).any():
         return "it needs a stride-2 layer, and this network has none"
     if kind is ExerciseKind.MOST_PARAMS and (layers["params"] > 0).sum() < 2:
         return "it needs two layers with parameters to choose between"

@@ -9,7 +9,7 @@ filters stay 3×3 (a kernel of 3ρ = 2.14 pixels does not exist), so the depthwi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import sympy as sp
 
@@ -51,12 +51,22 @@ class KernelScalingMistake:
     @property
     def correct_latex(self) -> str:
         """The correct eq. 7 as LaTeX."""
-        return sp.latex(self.correct)
+        return _printed(self.correct)[0]
 
     @property
     def mistaken_latex(self) -> str:
         """The mistaken form as LaTeX."""
-        return sp.latex(self.mistaken)
+        return _printed(self.mistaken)[0]
+
+    @property
+    def correct_text(self) -> str:
+        """The correct eq. 7 as plain text."""
+        return _printed(self.correct)[1]
+
+    @property
+    def mistaken_text(self) -> str:
+        """The mistaken form as plain text."""
+        return _printed(self.mistaken)[1]
 
     @property
     def layer_relative_error(self) -> float:
@@ -93,6 +103,13 @@ class KernelScalingMistake:
             f"small here because the layers with a 3×3 kernel hold about 5% of the Mult-Adds, "
             f"but the error grows as ρ shrinks."
         )
+
+
+@cache
+def _printed(expression: sp.Expr) -> tuple[str, str]:
+    """``expression`` as (LaTeX, plain text): the same two forms at every ρ, printed once
+    (sympy's printers took the lesson ~5 ms at each new configuration)."""
+    return sp.latex(expression), str(expression)
 
 
 def kernel_scaling_mistake(rho_value: float = PAPER_RHO) -> KernelScalingMistake:

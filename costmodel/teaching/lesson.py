@@ -22,6 +22,7 @@ steps.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from costmodel.base.formatting import latex_text, times_fewer_or_more
@@ -1025,7 +1026,7 @@ def _kernel_step(rho: float, block_mult_adds: int) -> LessonStep:
         explanation=mistake.explanation,
         latex=rf"\begin{{gathered}}\text{{correct: }} {mistake.correct_latex} \\ "
               rf"\text{{mistaken: }} {mistake.mistaken_latex}\end{{gathered}}",
-        text=f"correct: {mistake.correct}; mistaken: {mistake.mistaken}",
+        text=f"correct: {mistake.correct_text}; mistaken: {mistake.mistaken_text}",
         check=_choose(
             f"The block costs {block_mult_adds:,} Mult-Adds. If the input's side doubled "
             f"(ρ twice as large), about how many would it cost?", right,
@@ -1040,34 +1041,32 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
     their time: the bound the latency estimate gives each of them (the Latency view's table),
     with the profile's own rates, so that the sentence and the table cannot disagree."""
     from costmodel.hardware.device_profiles import get_profile
-    from costmodel.hardware.latency import estimate
+    from costmodel.hardware.latency import kind_share
 
     device = get_profile(profile)
-    latency = estimate(graph, alpha, resolution, device)
-    shares = latency.share_by_kind
-    row = shares[shares["latency_kind"] == LatencyKind.DEPTHWISE]
-    time_pct = float(row["time_pct"].iloc[0]) if len(row) else 0.0
-    macs_pct = float(row["mult_adds_pct"].iloc[0]) if len(row) else 0.0
-    layers = latency.layers[latency.layers["latency_kind"] == LatencyKind.DEPTHWISE]
+    depthwise = kind_share(graph, alpha, resolution, device, LatencyKind.DEPTHWISE)
+    time_pct, macs_pct = depthwise.time_pct, depthwise.mult_adds_pct
     joint = "but" if time_pct > macs_pct else "and"
     head = (f"On {profile}, the depthwise layers hold {macs_pct:.1f} % of the Mult-Adds {joint} "
             f"an estimated {time_pct:.1f} % of the time.")
-    if layers.empty:
+    if not depthwise.bounds:
         reason = " This network has no depthwise layers."
         check = _ask("How many depthwise layers does this network have?", 0, "layers",
                      "None: every conv of this network spans all its input channels.")
     else:
-        bounds = layers["bound"].value_counts()
+        # the bounds by how many layers have each, most first (ties in order of appearance)
+        bounds = Counter(depthwise.bounds).most_common()
         listed = [f"{count} {'are ' if i == 0 else ''}{bound}-bound"
-                  for i, (bound, count) in enumerate(bounds.items())]
-        said = (f"all {len(layers)} of its depthwise layers are {bounds.index[0]}-bound"
+                  for i, (bound, count) in enumerate(bounds)]
+        layers = len(depthwise.bounds)
+        said = (f"all {layers} of its depthwise layers are {bounds[0][0]}-bound"
                 if len(listed) == 1 else
-                f"of its {len(layers)} depthwise layers, " + ", ".join(listed[:-1])
+                f"of its {layers} depthwise layers, " + ", ".join(listed[:-1])
                 + f" and {listed[-1]}")
-        intensity = 2 * int(layers["mult_adds"].sum()) / max(int(layers["bytes_moved"].sum()), 1)
+        intensity = 2 * sum(depthwise.mult_adds) / max(sum(depthwise.bytes_moved), 1)
         rate = device.peak_flops[LatencyKind.DEPTHWISE]
         pointwise = device.peak_flops.get(LatencyKind.POINTWISE, rate)
-        dominant = str(bounds.index[0])
+        dominant = bounds[0][0]
         if dominant == "compute":
             slower = (f", {pointwise / rate:.1f}× slower than its 1×1 convs "
                       f"({pointwise / 1e9:,.1f} GFLOP/s)" if pointwise > rate else "")
