@@ -105,6 +105,18 @@ def test_kind_share_agrees_with_the_estimate_table(name: str) -> None:
     assert share.bytes_moved == tuple(rows["bytes_moved"])
 
 
+@pytest.mark.parametrize("name", ["mobilenet_v1", "mobilenet_v3_large", "ghostnet_100",
+                                  "shufflenet_v2_x1_0"])
+@pytest.mark.parametrize("fused", [True, False])
+def test_total_alone_is_the_tables_total_to_the_last_bit(name: str, fused: bool) -> None:
+    # the budget (total_seconds) and the time shown (the table's total) cannot disagree
+    profile = dataclasses.replace(costmodel.get_profile("pixel1"), fused_activations=fused,
+                                  invocation=250e-6)
+    r = costmodel.report(network=name, resolution=193)
+    total = latency.total_seconds(r.graph, r.alpha, r.resolution, profile)
+    assert total * 1e3 == latency.estimate(r.graph, r.alpha, r.resolution, profile).total_ms
+
+
 def test_a_layer_is_the_larger_of_compute_and_memory_plus_overhead() -> None:
     profile = profile_from_spec("toy", 10.0, 1.0, overhead_us=5)
     layers = costmodel.report().latency(profile).layers.set_index("name")

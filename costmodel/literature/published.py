@@ -279,13 +279,16 @@ def compare(quantity: str, printed: Printed, exact_count: int, reason: str,
 
 
 def matches(row: PublishedRow, r: Counts) -> bool:
-    """Whether ``row`` describes the configuration of report ``r``."""
+    """Whether ``row`` describes the configuration of report ``r``. (The network's check,
+    which compares it with the built-in one, comes last: asked of each of a network's rows,
+    it cost a new configuration ~3 ms.)"""
     return (
-        row.network == r.network.key and is_builtin(r.network) and row.rules == r.rules
+        row.network == r.network.key and row.rules == r.rules
         and row.variant == r.variant
         and row.classes == r.classes and row.resolution == r.resolution
         and (row.alpha if row.alpha is not None else r.network.width) == r.alpha
         and (row.depth if row.depth is not None else r.network.depth) == r.depth
+        and is_builtin(r.network)
     )
 
 
