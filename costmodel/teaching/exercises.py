@@ -29,6 +29,7 @@ import random
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
 import pandas as pd
@@ -699,6 +700,28 @@ def _report(network: str | Network | None, alpha: float | None, resolution: int 
                   variant="separable" if variant is None else variant, depth=depth)
 
 
+def _checked(network: str | Network | None, alpha: float | None, resolution: int | None,
+             rules: str | None, variant: str | None, depth: float | None,
+             ) -> tuple[Report, dict[ExerciseKind, str]]:
+    """The report of a configuration and why each kind does not apply to it (:func:`_reasons`;
+    shared: copy before changing it). A configuration given by plain values is kept, so that
+    the kinds that apply, a question and a worksheet of one configuration build its report
+    and its table once (the dashboard asks for the first two at every move)."""
+    given = (network, alpha, resolution, rules, variant, depth)
+    if all(value is None or type(value) in (str, int, float) for value in given):
+        return _checked_by_value(*given)
+    rep = _report(*given)
+    return rep, _reasons(rep)
+
+
+@lru_cache(maxsize=64, typed=True)
+def _checked_by_value(network: str | None, alpha: float | None, resolution: int | None,
+                      rules: str | None, variant: str | None, depth: float | None,
+                      ) -> tuple[Report, dict[ExerciseKind, str]]:
+    rep = _report(network, alpha, resolution, rules, variant, depth)
+    return rep, _reasons(rep)
+
+
 def _as_level(level: Level | str | None) -> Level | None:
     if level is None:
         return None
@@ -727,8 +750,8 @@ def exercise_kinds(*, network: str | Network | None = None, alpha: float | None 
     apply to this configuration (empty where it does): a table without 1×1 convs has no
     "halving α" question."""
     wanted = _as_level(level)
-    rep = _report(network, alpha, resolution, rules, variant, depth)
-    return {kind: why for kind, why in _reasons(rep).items()
+    _, reasons = _checked(network, alpha, resolution, rules, variant, depth)
+    return {kind: why for kind, why in reasons.items()
             if wanted is None or kind.level is wanted}
 
 
@@ -792,8 +815,8 @@ def make_exercise(seed: int, *, kind: ExerciseKind | str | None = None,
     draws only among the kinds of that level."""
     rep_seed = _check_seed(seed)
     chosen, wanted = _as_kind(kind), _as_level(level)
-    rep = _report(network, alpha, resolution, rules, variant, depth)
-    return _exercise(rep, _reasons(rep), rep_seed, chosen, wanted)
+    rep, reasons = _checked(network, alpha, resolution, rules, variant, depth)
+    return _exercise(rep, reasons, rep_seed, chosen, wanted)
 
 
 def _check_range(value: object, field: str, low: int, high: int) -> int:
@@ -839,8 +862,7 @@ def make_worksheet(class_seed: int, count: int, *, kind: ExerciseKind | str | No
     check_class_seed(class_seed)
     _check_range(count, "count (questions on a worksheet)", 1, MAX_WORKSHEET_QUESTIONS)
     chosen, wanted = _as_kind(kind), _as_level(level)
-    rep = _report(network, alpha, resolution, rules, variant, depth)
-    reasons = _reasons(rep)
+    rep, reasons = _checked(network, alpha, resolution, rules, variant, depth)
     exercises = tuple(_exercise(rep, reasons, question_seed(class_seed, i), chosen, wanted)
                       for i in range(1, count + 1))
     return Worksheet(configuration=title(rep), class_seed=class_seed, level=wanted,
