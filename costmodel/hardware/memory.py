@@ -85,7 +85,8 @@ class Memory:
     ``peak_activation_bytes`` is the largest, over operations, of the inputs + the output +
     the tensors held for later (see :func:`held_elements`), in bytes; ``peak_layer`` is where
     it falls. ``layers`` has one row per operation (elements, bytes, intensity), made at its
-    first use (the totals alone are ~3× faster: the dashboard's headline needs only them).
+    first use from ``ops`` (the counted operations) and ``held`` (the elements each holds for
+    later): the totals alone are ~3× faster, and the dashboard's headline needs only them.
     """
 
     dtype: str
