@@ -18,6 +18,7 @@ unseen models; an analytic model sits between (docs/latency.md).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
@@ -105,22 +106,28 @@ class Latency:
         shared (copy it before changing it)."""
         import pandas as pd
 
-        # summed in plain Python, kinds in order of appearance (a pandas groupby of these ~50
-        # rows took 3.5 ms; each kind's Mult-Adds are integers, its time a float sum)
-        time_ms: dict[str, float] = {}
-        mult_adds: dict[str, int] = {}
-        for kind, ms, macs in zip(self.layers["latency_kind"].tolist(),
-                                  self.layers["latency_ms"].tolist(),
-                                  self.layers["mult_adds"].tolist(), strict=True):
-            time_ms[kind] = time_ms.get(kind, 0.0) + ms
-            mult_adds[kind] = mult_adds.get(kind, 0) + macs
-        total_macs = max(sum(mult_adds.values()), 1)
+        shares = _shares(self.layers["latency_kind"].tolist(), self.layers["latency_ms"].tolist(),
+                         self.layers["mult_adds"].tolist(), self.total_ms)
         return pd.DataFrame({
-            "latency_kind": list(time_ms), "latency_ms": list(time_ms.values()),
-            "mult_adds": list(mult_adds.values()),
-            "time_pct": [100 * ms / self.total_ms if self.total_ms else 0.0
-                         for ms in time_ms.values()],
-            "mult_adds_pct": [100 * macs / total_macs for macs in mult_adds.values()]})
+            "latency_kind": list(shares), "latency_ms": [s[0] for s in shares.values()],
+            "mult_adds": [s[1] for s in shares.values()],
+            "time_pct": [s[2] for s in shares.values()],
+            "mult_adds_pct": [s[3] for s in shares.values()]})
+
+
+def _shares(kinds: Sequence[str], times: Sequence[float], mult_adds: Sequence[int],
+            total_time: float) -> dict[str, tuple[float, int, float, float]]:
+    """Per kind, in order of appearance: (its time, its Mult-Adds, its % of ``total_time``,
+    its % of all the Mult-Adds), summed in plain Python (a pandas groupby of ~50 rows took
+    3.5 ms); the times in any one unit, ``total_time`` in the same."""
+    time: dict[str, float] = {}
+    macs: dict[str, int] = {}
+    for kind, seconds, count in zip(kinds, times, mult_adds, strict=True):
+        time[kind] = time.get(kind, 0.0) + seconds
+        macs[kind] = macs.get(kind, 0) + count
+    all_macs = max(sum(macs.values()), 1)
+    return {kind: (time[kind], macs[kind], 100 * time[kind] / total_time if total_time else 0.0,
+                   100 * macs[kind] / all_macs) for kind in time}
 
 
 @dataclass(frozen=True)
@@ -218,15 +225,15 @@ def kind_share(graph: Graph, alpha: float, resolution: int, profile: Profile,
     """The operations of latency kind ``kind`` in the estimate of ``graph`` at ``alpha`` and
     ``resolution`` on ``profile``, and their shares of its time and Mult-Adds."""
     verdict = _per_operation(graph, alpha, resolution, profile)
-    chosen = [i for i, op in enumerate(verdict.ops) if latency_kind(op) == kind]
-    total_mult_adds = sum(op.mult_adds for op in verdict.ops)
-    seconds = sum(verdict.seconds[i] for i in chosen)
-    mult_adds = tuple(verdict.ops[i].mult_adds for i in chosen)
+    kinds = [latency_kind(op) for op in verdict.ops]
+    _, _, time_pct, mult_adds_pct = _shares(
+        kinds, verdict.seconds, [op.mult_adds for op in verdict.ops],
+        verdict.total).get(kind, (0.0, 0, 0.0, 0.0))
+    chosen = [i for i, k in enumerate(kinds) if k == kind]
     return KindShare(
-        kind=kind,
-        time_pct=100 * seconds / verdict.total if verdict.total else 0.0,
-        mult_adds_pct=100 * sum(mult_adds) / max(total_mult_adds, 1),
-        bounds=tuple(verdict.bounds[i] for i in chosen), mult_adds=mult_adds,
+        kind=kind, time_pct=time_pct, mult_adds_pct=mult_adds_pct,
+        bounds=tuple(verdict.bounds[i] for i in chosen),
+        mult_adds=tuple(verdict.ops[i].mult_adds for i in chosen),
         bytes_moved=tuple(verdict.moved[i] for i in chosen))
 
 
