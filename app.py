@@ -181,6 +181,43 @@ def _address_bar() -> Any:  # noqa: ANN401 -- Streamlit's component renderer
     return st.components.v2.component("costmodel_address_bar", js=ADDRESS_BAR_JS)
 
 
+# The pictures (charts, the block's diagram, the three convolutions) are SVG drawn by the
+# library, put into the page as they are, by a component: sent to st.image, an SVG becomes an
+# image of its own, which Chromium makes a document of its own at each slider move that changes
+# the picture (~10-15 ms a picture of its main thread beside this; benchmarks/dashboard_speed.py),
+# and st.html strips SVG. The SVG is written again only when it changed. (The library escapes
+# every text it draws: svg_figures, block_diagram.)
+PICTURE_JS = """
+export default function ({ data, parentElement }) {
+  const box = parentElement.querySelector(".cm-picture");
+  box.classList.toggle("cm-stretch", data.stretch);
+  box.setAttribute("aria-label", data.alt);
+  if (box.__svg !== data.svg) {
+    box.innerHTML = data.svg;
+    box.__svg = data.svg;
+  }
+}
+"""
+PICTURE_CSS = """
+.cm-picture svg { display: block; max-width: 100%; height: auto; }
+.cm-picture.cm-stretch svg { width: 100%; }
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _picture_component() -> Any:  # noqa: ANN401 -- Streamlit's component renderer
+    """The component that draws a picture (registered once per server)."""
+    return st.components.v2.component(
+        "costmodel_picture", html='<div class="cm-picture" role="img"></div>', css=PICTURE_CSS,
+        js=PICTURE_JS)
+
+
+def _picture(svg: str, alt: str, key: str, stretch: bool = True) -> None:
+    """The SVG picture ``svg``: as wide as its column (``stretch``), else at most its own
+    width; ``alt`` names it for a screen reader; ``key`` is the picture's place on the page."""
+    _picture_component()(data={"svg": svg, "alt": alt, "stretch": stretch}, key=key)
+
+
 # --- cached library calls (keyed by plain values) ---------------------------------------------
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -496,7 +533,7 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool, comparison_svg
                         f"\n\n{_formula(step.latex)}{code}")
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
             comparison = lesson.anatomy.comparison
-            st.image(comparison_svg, width="content",
+            _picture(comparison_svg, stretch=False, key="picture_lesson_convs",
                      alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, a "
                          f"depthwise conv and a pointwise conv, as channel slabs and kernel "
                          f"cubes, with their Mult-Adds")
@@ -821,7 +858,7 @@ def _chart(name: str, r: Report, budget_m: float | None, alt: str,
         picture = (svg(r, phone=phone, **arguments) if configuration is None else
                    builtin_chart_svg(name, configuration, phone, tuple(sorted(arguments.items()))))
         with st.container(key=f"chart_{layout}_{CHART_KEYS[name]}"):
-            st.image(picture, width="stretch", alt=alt)
+            _picture(picture, alt, key=f"picture_{layout}_{CHART_KEYS[name]}")
 
 
 @st.fragment
@@ -1057,7 +1094,7 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
             picture, steps = st.columns(2, gap="medium")
             with picture:
-                st.image(diagram_svg, width="stretch",
+                _picture(diagram_svg, key="picture_lesson_block",
                          alt=f"{lesson.anatomy.title}: its operations, tensors (C×H×W), "
                              f"Mult-Adds and parameters, and the standard conv in its place")
             with steps:

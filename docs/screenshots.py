@@ -91,14 +91,14 @@ def main() -> None:
                     page.wait_for_timeout(1500)
                     if view != "Lesson":
                         if view != "Accuracy":  # its chart, below the headline
-                            page.locator("[data-testid=stImage]:visible").first \
+                            page.locator(".cm-picture svg:visible").first \
                                 .scroll_into_view_if_needed()
                             page.wait_for_timeout(500)
                         path = Path(args.out) / f"dashboard_{label}_{SHOT_NAMES[view]}.png"
                         page.screenshot(path=str(path), full_page=args.full_page)
                         print(path)
                     else:  # the block's diagram and the first step, scrolled into view
-                        page.locator("[data-testid=stImage]").first.scroll_into_view_if_needed()
+                        page.locator(".cm-picture svg").first.scroll_into_view_if_needed()
                         page.wait_for_timeout(500)
                         path = Path(args.out) / f"dashboard_{label}_lesson_steps.png"
                         page.screenshot(path=str(path))

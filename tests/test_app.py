@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from app_pictures import pictures
 from streamlit.testing.v1 import AppTest
 
 import costmodel
@@ -238,12 +239,7 @@ def test_every_view_renders(app: AppTest, view: str) -> None:
     assert not app.exception
 
 
-def _pictures(at: AppTest) -> list[str]:
-    """The SVG text of each picture on the page (st.image sends an SVG as a data URL)."""
-    import base64
-
-    return [base64.b64decode(i.proto.imgs[0].url.split(",", 1)[1]).decode()
-            for i in at.get("image")]
+_pictures = pictures
 
 
 def test_cached_chart_pictures_follow_the_configuration(app: AppTest) -> None:
@@ -273,7 +269,7 @@ def test_cached_chart_pictures_follow_the_configuration(app: AppTest) -> None:
 def test_every_chart(app: AppTest, view: str, charts: int) -> None:
     app.button_group(key="view").set_value(view).run()
     assert not app.exception
-    assert len(app.get("image")) == 2 * charts  # static: desktop and phone layouts
+    assert len(_pictures(app)) == 2 * charts  # static: desktop and phone layouts
     app.toggle(key="chart_interactive").set_value(True).run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == charts
@@ -296,11 +292,10 @@ def test_charts_static_and_interactive(app: AppTest, view: str, charts: int) -> 
     # each chart as a static picture in two layouts (desktop, phone), one shown by the
     # screen's width through CSS; plotly when the interactive charts are on
     app.button_group(key="view").set_value(view).run()
-    images = app.get("image")
-    assert len(images) == 2 * charts and not app.get("plotly_chart")
+    assert len(_pictures(app)) == 2 * charts and not app.get("plotly_chart")
     app.toggle(key="chart_interactive").set_value(True).run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == charts and not app.get("image")
+    assert len(app.get("plotly_chart")) == charts and not _pictures(app)
 
 
 def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
@@ -365,7 +360,7 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     # MobileNet v1's dw2/pw2 at α = 1, 224 px (Howard et al. 2017, Table 1)
     app.button_group(key="view").set_value("Lesson").run()
     assert _step_titles(app) == ["1. A standard conv in its place"]
-    assert len(app.get("image")) == 2  # the block's diagram and the three convolutions
+    assert len(_pictures(app)) == 2  # the block's diagram and the three convolutions
     # each step's PyTorch lines, a fenced block in its text
     code = "\n".join(str(m.value) for m in app.markdown)
     assert "```python\nnn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False)" in code
@@ -885,3 +880,30 @@ def test_the_accuracy_fits_are_computed_in_the_background_after_the_first_page()
         if thread.name == "costmodel accuracy fits":
             thread.join(timeout=120)
     assert accuracy_fits.cache_info().currsize == len(FITTED) == 3
+
+
+def test_pictures_hold_an_uploaded_tables_text_as_text(app: AppTest) -> None:
+    # the pictures go into the page as SVG markup (app._picture): an uploaded table's title
+    # and layer names in them are text, never markup (no element or attribute of their own)
+    import xml.etree.ElementTree as ET
+
+    hostile = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    table = (f"# title: {hostile}\noperator,name,c,k,s\nconv,{hostile},16,3,2\n"
+             f"separable,,32,3,2\nseparable,,64,3,1\npool,,,,\nclassifier,,classes,,\n").encode()
+    app.file_uploader(key="architecture_upload").set_value(("t.csv", table, "text/csv")).run()
+    assert not app.error
+    assert not app.exception
+    drawn = 0
+    for view in ("Accuracy", "Per layer", "Latency", "Lesson"):
+        app.button_group(key="view").set_value(view).run()
+        assert not app.exception, view
+        for svg in _pictures(app):
+            drawn += 1
+            root = ET.fromstring(svg)  # well-formed: the text is escaped
+            for element in root.iter():
+                assert element.tag.rsplit("}", 1)[-1] not in {"img", "script", "foreignObject"}
+                assert not any(name.lower().startswith("on") for name in element.attrib), view
+    assert drawn >= 4
+    app.button_group(key="view").set_value("Per layer").run()
+    assert any("&lt;img" in svg for svg in _pictures(app))  # the hostile name, drawn as text
+    assert not any("<img" in svg or "<script" in svg for svg in _pictures(app))

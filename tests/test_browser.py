@@ -172,12 +172,13 @@ def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
             _move_slider(page, slider, "0.90", "ArrowLeft")  # α 1.0 → 0.9
             expect(value).to_have_text(f"{costmodel.report(0.9).mult_adds:,}", timeout=30_000)
             _wait_for_run(page)
-            chart = page.locator('.st-key-chart_desktop_accuracy img')  # type: ignore[attr-defined]
+            # the picture, drawn in the page (app._picture's component)
+            chart = page.locator(".st-key-chart_desktop_accuracy .cm-picture svg")  # type: ignore[attr-defined]
             expect(chart).to_have_count(1)
             # the browser reported a wide screen: the phone layout is not sent at all
-            expect(page.locator(".st-key-chart_phone_accuracy img")).to_have_count(0)  # type: ignore[attr-defined]
-            assert chart.evaluate("img => img.complete && img.naturalWidth") == 760
-            assert chart.evaluate("img => img.getBoundingClientRect().width") >= 700
+            expect(page.locator(".st-key-chart_phone_accuracy .cm-picture")).to_have_count(0)  # type: ignore[attr-defined]
+            assert chart.evaluate("svg => svg.viewBox.baseVal.width") == 760
+            assert chart.evaluate("svg => svg.getBoundingClientRect().width") >= 700
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]
             # the address bar follows the slider (written by the page's own component), and
             # opening it again shows the same configuration
@@ -241,10 +242,11 @@ def test_lesson_and_exercises(server: str) -> None:
         try:
             expect(page.get_by_text("1. A standard conv in its place")).to_be_visible()  # type: ignore[attr-defined]
             # the block's diagram and the three convolutions: SVG pictures the browser drew
-            pictures = page.locator("[data-testid=stImage] img")  # type: ignore[attr-defined]
+            pictures = page.locator(".cm-picture svg")  # type: ignore[attr-defined]
             expect(pictures).to_have_count(2)
             for i in range(2):
-                assert pictures.nth(i).evaluate("img => img.complete && img.naturalWidth") > 300
+                assert pictures.nth(i).evaluate(
+                    "svg => svg.childElementCount > 20 && svg.getBoundingClientRect().width") > 300
             # one step at a time: the right answer (3²·32·64·56² at α = 0.5) opens step 2
             expect(page.get_by_text("2. Depthwise: one filter per channel")).to_have_count(0)  # type: ignore[attr-defined]
             page.get_by_role("radiogroup").get_by_text("57,802,752", exact=True).click()  # type: ignore[attr-defined]
@@ -456,11 +458,11 @@ def test_phone_layout(server: str) -> None:
             page.goto(server + "/?alpha=0.5&resolution=160&budget_mult_adds=150")
             page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
             _wait_for_layout(page, "phone")
-            chart = page.locator(".st-key-chart_phone_accuracy img")
+            chart = page.locator(".st-key-chart_phone_accuracy .cm-picture svg")
             expect(chart).to_be_visible()
-            expect(page.locator(".st-key-chart_desktop_accuracy img")).to_have_count(0)
+            expect(page.locator(".st-key-chart_desktop_accuracy .cm-picture")).to_have_count(0)
             natural, shown = chart.evaluate(
-                "img => [img.naturalWidth, img.getBoundingClientRect().width]")
+                "svg => [svg.viewBox.baseVal.width, svg.getBoundingClientRect().width]")
             assert 11 * shown / natural >= 10  # the chart's 11-unit text, in screen pixels
             # the budget and the upload, on the page with the sidebar closed
             expect(page.locator("[data-testid=stSidebar]")).to_have_attribute(
@@ -485,7 +487,7 @@ def test_phone_layout(server: str) -> None:
             assert box["y"] + box["height"] <= 844
             # the window widened past 640 px: the page reports it and gets the desktop layout
             page.set_viewport_size({"width": 1440, "height": 900})
-            expect(page.locator(".st-key-chart_desktop_accuracy img")).to_be_visible(
+            expect(page.locator(".st-key-chart_desktop_accuracy .cm-picture svg")).to_be_visible(
                 timeout=30_000)
             expect(chart).to_have_count(0)
         finally:

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from app_pictures import pictures
 from test_app import pick
 
 import costmodel
@@ -207,7 +208,7 @@ def test_dashboard_lesson_view_renders_every_block_type(tmp_path: Path) -> None:
         at.toggle(key="lesson_all").set_value(True).run()  # every step, not one at a time
         assert not at.exception, network
         assert at.selectbox(key="lesson_block").value == default_block(network)
-        assert len(at.get("image")) >= 1  # the block's diagram
+        assert len(pictures(at)) >= 1  # the block's diagram
         # each step's formula, in its text as a display block
         latex = [f.strip() for m in at.markdown
                  for f in re.findall(r"\$\$\n(.*?)\n\$\$", str(m.value), re.S)]
