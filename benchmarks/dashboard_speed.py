@@ -15,8 +15,9 @@ timed the same way, in one run:
   or not, delayed the key's handling by ~10 ms on both pages.) The check reads the metric's
   ``textContent``: ``innerText`` made the browser lay the page out at every check, ~3 ms a move
   of the Lesson's main thread (a JavaScript profile), more on a heavier page.
-- *slider move to a new value*: the same, stepping upwards from α 1.0, so that every value is
-  new and the library's results (cached by configuration) are computed in the move.
+- *slider move to a new value*: the same, stepping upwards from α 1.0 to 1.4, then (past the
+  values seen, untimed) downwards from 0.9 to 0.25, so that every value is new and the
+  library's results (cached by configuration) are computed in the move.
 The dashboard is timed in every view (``?view=NAME``), each view on a fresh server (nothing
 cached by another view), and the hello-world page beside it, turn about: each load and each
 move of one page is followed by the same on the other, in both orders in turn (ABBA), so that
@@ -54,6 +55,9 @@ from screenshots import ARGS, CHROMIUM, IDLE, free_port, start  # noqa: E402
 
 #: the pages' names in the CSV
 DASHBOARD, HELLO = "costmodel dashboard", "hello-world page"
+#: moves to a new value the α slider (0.25 to 1.4 in steps of 0.05) offers from α 1.0: upwards
+#: to 1.4, then, after 0.95 (seen in the moves back and forth), downwards from 0.9 to 0.25
+UPWARDS, NEW_VALUES_MAX = 8, 22
 
 WATCH = """() => {
   // (textContent, not innerText: innerText lays the page out on every check)
@@ -130,7 +134,7 @@ def paired(pages: dict[str, object], urls: dict[str, str], moves: int, loads: in
     for name in names:
         pages[name].wait_for_timeout(1000)  # type: ignore[attr-defined]
     # back and forth between two values (after the first two moves, each value seen before),
-    # then step by step upwards from α 1.0 (each value new: the library's results computed)
+    # then step by step to values not seen (the library's results computed in the move)
     for i in range(moves):
         key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"
         for name in turns(i):
@@ -138,9 +142,17 @@ def paired(pages: dict[str, object], urls: dict[str, str], moves: int, loads: in
     if moves % 2:  # back at α 1.0 first (a value seen), untimed
         for name in names:
             _move(pages[name], "ArrowRight")
-    for i in range(new_values):
+    upwards = min(new_values, UPWARDS)
+    for i in range(upwards):
         for name in turns(i):
             record(name, "slider move to a new value", _move(pages[name], "ArrowRight"))
+    if new_values > upwards:  # back down through the values seen (untimed), then below them
+        for _ in range(upwards + 1):
+            for name in names:
+                _move(pages[name], "ArrowLeft")
+        for i in range(new_values - upwards):
+            for name in turns(i):
+                record(name, "slider move to a new value", _move(pages[name], "ArrowLeft"))
     return times
 
 
@@ -168,7 +180,8 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=8)
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--new-values", type=int, default=6,
-                        help="moves to a value not seen before (at most 8: α 1.0 to 1.4)")
+                        help=f"moves to a value not seen before (at most {NEW_VALUES_MAX}: α "
+                             f"1.0 up to 1.4, then 0.9 down to 0.25)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "dashboard_speed.csv"))
     parser.add_argument("--app", default=str(ROOT / "app.py"), help="the page to time")
     args = parser.parse_args()
@@ -196,7 +209,8 @@ def main() -> None:
                 pages: dict[str, object] = {
                     name: browser.new_page(viewport={"width": 1440, "height": 900})
                     for name in urls}
-                times = paired(pages, urls, args.moves, args.loads, min(args.new_values, 8))
+                times = paired(pages, urls, args.moves, args.loads,
+                               min(args.new_values, NEW_VALUES_MAX))
                 for page in pages.values():
                     page.close()  # type: ignore[attr-defined]
                 for name, measures in times.items():
