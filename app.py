@@ -182,11 +182,11 @@ def _address_bar() -> Any:  # noqa: ANN401 -- Streamlit's component renderer
 
 
 # The pictures (charts, the block's diagram, the three convolutions) are SVG drawn by the
-# library, put into the page as they are, by a component: sent to st.image, an SVG becomes an
-# image of its own, which Chromium makes a document of its own at each slider move that changes
-# the picture (~10-15 ms a picture of its main thread beside this; benchmarks/dashboard_speed.py),
-# and st.html strips SVG. The SVG is written again only when it changed. (The library escapes
-# every text it draws: svg_figures, block_diagram.)
+# library, put into the page as markup by a component: sent to st.image, an SVG is an image,
+# which Chromium builds as a document of its own at each slider move that changes it (paired,
+# moves to new values: the Lesson's 238 -> 224 ms, the Latency view's 218 -> 199 ms; docs/
+# dashboard.md), and st.html strips SVG. The SVG is written again only when it changed. (The
+# library escapes every text it draws: svg_figures, block_diagram.)
 PICTURE_JS = """
 export default function ({ data, parentElement }) {
   const box = parentElement.querySelector(".cm-picture");
