@@ -55,9 +55,6 @@ from screenshots import ARGS, CHROMIUM, IDLE, free_port, start  # noqa: E402
 
 #: the pages' names in the CSV
 DASHBOARD, HELLO = "costmodel dashboard", "hello-world page"
-#: moves to a new value the α slider (0.25 to 1.4 in steps of 0.05) offers from α 1.0: upwards
-#: to 1.4, then, after 0.95 (seen in the moves back and forth), downwards from 0.9 to 0.25
-UPWARDS, NEW_VALUES_MAX = 8, 22
 
 WATCH = """() => {
   // (textContent, not innerText: innerText lays the page out on every check)
@@ -112,6 +109,17 @@ def _load(page: object, url: str) -> float:
     return (time.perf_counter() - start_time) * 1000
 
 
+def new_value_moves() -> tuple[int, int]:
+    """The moves to a value not seen that the α slider offers from α 1.0 (both pages' slider:
+    ``dashboard_state.ALPHA_SLIDER`` in steps of ``ALPHA_STEP``; hello_app.py the same):
+    upwards to the top, and downwards below the value under 1.0, seen in the moves back and
+    forth (8 and 14: 1.05 to 1.4, then 0.9 to 0.25)."""
+    from costmodel.presentation.dashboard_state import ALPHA_SLIDER, ALPHA_STEP
+
+    low, high = ALPHA_SLIDER
+    return round((high - 1.0) / ALPHA_STEP), round((1.0 - low) / ALPHA_STEP) - 1
+
+
 def paired(pages: dict[str, object], urls: dict[str, str], moves: int, loads: int,
            new_values: int) -> dict[str, dict[str, list[float]]]:
     """Time both pages turn about (the hello-world page and the dashboard in one view), so
@@ -142,7 +150,7 @@ def paired(pages: dict[str, object], urls: dict[str, str], moves: int, loads: in
     if moves % 2:  # back at α 1.0 first (a value seen), untimed
         for name in names:
             _move(pages[name], "ArrowRight")
-    upwards = min(new_values, UPWARDS)
+    upwards = min(new_values, new_value_moves()[0])
     for i in range(upwards):
         for name in turns(i):
             record(name, "slider move to a new value", _move(pages[name], "ArrowRight"))
@@ -180,8 +188,9 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=8)
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--new-values", type=int, default=6,
-                        help=f"moves to a value not seen before (at most {NEW_VALUES_MAX}: α "
-                             f"1.0 up to 1.4, then 0.9 down to 0.25)")
+                        help=f"moves to a value not seen before (at most "
+                             f"{sum(new_value_moves())}: from α 1.0 up to the slider's top, "
+                             f"then down from below 0.95 to its bottom)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "dashboard_speed.csv"))
     parser.add_argument("--app", default=str(ROOT / "app.py"), help="the page to time")
     args = parser.parse_args()
@@ -210,7 +219,7 @@ def main() -> None:
                     name: browser.new_page(viewport={"width": 1440, "height": 900})
                     for name in urls}
                 times = paired(pages, urls, args.moves, args.loads,
-                               min(args.new_values, NEW_VALUES_MAX))
+                               min(args.new_values, sum(new_value_moves())))
                 for page in pages.values():
                     page.close()  # type: ignore[attr-defined]
                 for name, measures in times.items():
