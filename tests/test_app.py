@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from app_pictures import pictures
+from app_pictures import component_data, pictures
 from streamlit.testing.v1 import AppTest
 
 import costmodel
@@ -51,10 +51,9 @@ def app() -> AppTest:
 def link(at: AppTest) -> dict[str, str]:
     """The link the page writes to the address bar (its component's data): the page sets it
     in the browser, not through st.query_params (see app.py)."""
-    bars = [b for b in at.get("bidi_component")
-            if b.proto.component_name == "costmodel_address_bar"]
+    bars = component_data(at, "costmodel_address_bar")
     assert len(bars) == 1
-    return dict(parse_qsl(json.loads(bars[0].proto.json)["link"]))
+    return dict(parse_qsl(bars[0]["link"]))
 
 
 def metric(at: AppTest, label_start: str) -> str:
@@ -239,9 +238,6 @@ def test_every_view_renders(app: AppTest, view: str) -> None:
     assert not app.exception
 
 
-_pictures = pictures
-
-
 def test_cached_chart_pictures_follow_the_configuration(app: AppTest) -> None:
     # the pictures are cached by configuration (app.builtin_chart_svg): each move, back to a
     # configuration seen and on to a new one, and a budget, shows that configuration's own
@@ -253,15 +249,15 @@ def test_cached_chart_pictures_follow_the_configuration(app: AppTest) -> None:
         app.slider(key="alpha").set_value(alpha).run()
         assert not app.exception
         r = costmodel.report(alpha, resolution=224, network="mobilenet_v1")
-        assert _pictures(app) == [plots.plane_svg(r, phone=False), plots.plane_svg(r, phone=True)]
+        assert pictures(app) == [plots.plane_svg(r, phone=False), plots.plane_svg(r, phone=True)]
     app.session_state["budget_mult_adds"] = 300.0
     app.run()
     r = costmodel.report(0.75, resolution=224, network="mobilenet_v1")
-    assert _pictures(app)[0] == plots.plane_svg(r, budget_mult_adds=300e6)
-    assert _pictures(app)[0] != plots.plane_svg(r)
+    assert pictures(app)[0] == plots.plane_svg(r, budget_mult_adds=300e6)
+    assert pictures(app)[0] != plots.plane_svg(r)
     app.button_group(key="view").set_value("Per layer").run()
     app.button_group(key="layers_scale").set_value("log").run()
-    assert _pictures(app)[0] == plots.layers_svg(r, log=True)
+    assert pictures(app)[0] == plots.layers_svg(r, log=True)
 
 
 @pytest.mark.parametrize(("view", "charts"), [("Per layer", 1), ("α × resolution", 1),
@@ -269,7 +265,7 @@ def test_cached_chart_pictures_follow_the_configuration(app: AppTest) -> None:
 def test_every_chart(app: AppTest, view: str, charts: int) -> None:
     app.button_group(key="view").set_value(view).run()
     assert not app.exception
-    assert len(_pictures(app)) == 2 * charts  # static: desktop and phone layouts
+    assert len(pictures(app)) == 2 * charts  # static: desktop and phone layouts
     app.toggle(key="chart_interactive").set_value(True).run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == charts
@@ -292,10 +288,10 @@ def test_charts_static_and_interactive(app: AppTest, view: str, charts: int) -> 
     # each chart as a static picture in two layouts (desktop, phone), one shown by the
     # screen's width through CSS; plotly when the interactive charts are on
     app.button_group(key="view").set_value(view).run()
-    assert len(_pictures(app)) == 2 * charts and not app.get("plotly_chart")
+    assert len(pictures(app)) == 2 * charts and not app.get("plotly_chart")
     app.toggle(key="chart_interactive").set_value(True).run()
     assert not app.exception
-    assert len(app.get("plotly_chart")) == charts and not _pictures(app)
+    assert len(app.get("plotly_chart")) == charts and not pictures(app)
 
 
 def test_lesson_uses_the_layers_own_numbers(app: AppTest) -> None:
@@ -360,7 +356,7 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     # MobileNet v1's dw2/pw2 at α = 1, 224 px (Howard et al. 2017, Table 1)
     app.button_group(key="view").set_value("Lesson").run()
     assert _step_titles(app) == ["1. A standard conv in its place"]
-    assert len(_pictures(app)) == 2  # the block's diagram and the three convolutions
+    assert len(pictures(app)) == 2  # the block's diagram and the three convolutions
     # each step's PyTorch lines, a fenced block in its text
     code = "\n".join(str(m.value) for m in app.markdown)
     assert "```python\nnn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False)" in code
@@ -897,7 +893,7 @@ def test_pictures_hold_an_uploaded_tables_text_as_text(app: AppTest) -> None:
     for view in ("Accuracy", "Per layer", "Latency", "Lesson"):
         app.button_group(key="view").set_value(view).run()
         assert not app.exception, view
-        for svg in _pictures(app):
+        for svg in pictures(app):
             drawn += 1
             root = ET.fromstring(svg)  # well-formed: the text is escaped
             for element in root.iter():
@@ -905,5 +901,5 @@ def test_pictures_hold_an_uploaded_tables_text_as_text(app: AppTest) -> None:
                 assert not any(name.lower().startswith("on") for name in element.attrib), view
     assert drawn >= 4
     app.button_group(key="view").set_value("Per layer").run()
-    assert any("&lt;img" in svg for svg in _pictures(app))  # the hostile name, drawn as text
-    assert not any("<img" in svg or "<script" in svg for svg in _pictures(app))
+    assert any("&lt;img" in svg for svg in pictures(app))  # the hostile name, drawn as text
+    assert not any("<img" in svg or "<script" in svg for svg in pictures(app))
