@@ -30,7 +30,15 @@ runs in a browser context of its own. Prints each view's medians and their ratio
 hello-world page's timed beside it (target ≤ 1.2), the ratio of the means as a check, and
 writes ``benchmarks/dashboard_speed.csv`` (one row per measurement; the hello-world page's rows
 name the view they were timed beside). Usage: ``python benchmarks/dashboard_speed.py
-[--moves 8] [--loads 3] [--new-values 6]``.
+[--moves 8] [--loads 3] [--new-values 6] [--cpu-slowdown 1]``.
+
+``--cpu-slowdown N`` runs both pages' renderers N times slower (Chromium's CPU throttling; the
+servers run as they are), as on a device whose browser is slower than this one, and writes
+``benchmarks/dashboard_speed_slowed.csv``. The two pages spend a move differently: most of the
+hello-world page's is its server's (its run and the collection after it), most of the
+dashboard's is the browser's main thread redrawing its elements
+(``benchmarks/dashboard_main_thread.py`` measures both), so the ratio depends on how fast the
+browser is beside the server, and a slowed renderer shows how much room each view has.
 
 What the hello-world page's time holds: Streamlit's full garbage collection after each run
 (``runner.postScriptGC``), about half of it; the dashboard freezes its heap at each full run so
@@ -107,6 +115,13 @@ def _load(page: object, url: str) -> float:
     page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)  # type: ignore[attr-defined]
     page.wait_for_selector(IDLE, timeout=60_000)  # type: ignore[attr-defined]
     return (time.perf_counter() - start_time) * 1000
+
+
+def slow_down(page: object, rate: float) -> None:
+    """Run ``page``'s renderer ``rate`` times slower (the DevTools protocol's
+    ``Emulation.setCPUThrottlingRate``): a slower device's browser, the servers unchanged."""
+    session = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    session.send("Emulation.setCPUThrottlingRate", {"rate": rate})
 
 
 def new_value_moves() -> tuple[int, int]:
@@ -191,9 +206,17 @@ def main() -> None:
                         help=f"moves to a value not seen before (at most "
                              f"{sum(new_value_moves())}: from α 1.0 up to the slider's top, "
                              f"then down from below 0.95 to its bottom)")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "dashboard_speed.csv"))
+    parser.add_argument("--cpu-slowdown", type=float, default=1.0,
+                        help="run each page's renderer this many times slower (Chromium's CPU "
+                             "throttling, both pages alike; 1: none; at most 20)")
+    parser.add_argument("--out", help="the CSV to write (default benchmarks/dashboard_speed.csv; "
+                                      "with --cpu-slowdown, dashboard_speed_slowed.csv)")
     parser.add_argument("--app", default=str(ROOT / "app.py"), help="the page to time")
     args = parser.parse_args()
+    if not 1 <= args.cpu_slowdown <= 20:
+        parser.error(f"--cpu-slowdown must be in [1, 20], not {args.cpu_slowdown}")
+    out = Path(args.out) if args.out else ROOT / "benchmarks" / (
+        "dashboard_speed.csv" if args.cpu_slowdown == 1 else "dashboard_speed_slowed.csv")
     from costmodel.presentation.dashboard_state import VIEWS
 
     rows: list[dict[str, object]] = []
@@ -218,22 +241,26 @@ def main() -> None:
                 pages: dict[str, object] = {
                     name: browser.new_page(viewport={"width": 1440, "height": 900})
                     for name in urls}
+                if args.cpu_slowdown > 1:
+                    for page in pages.values():
+                        slow_down(page, args.cpu_slowdown)
                 times = paired(pages, urls, args.moves, args.loads,
                                min(args.new_values, sum(new_value_moves())))
                 for page in pages.values():
                     page.close()  # type: ignore[attr-defined]
                 for name, measures in times.items():
                     rows += [{"run": run, "page": name, "view": view, "measure": measure,
-                              "ms": round(v, 1)} for measure, values in measures.items()
-                             for v in values]
+                              "ms": round(v, 1), "cpu_slowdown": args.cpu_slowdown}
+                             for measure, values in measures.items() for v in values]
                 print(summary_line(view, times), flush=True)
             browser.close()
     finally:
         for process in processes.values():
             process.terminate()
             process.wait(timeout=15)
-    with open(args.out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["run", "page", "view", "measure", "ms"])
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["run", "page", "view", "measure", "ms",
+                                                    "cpu_slowdown"])
         writer.writeheader()
         writer.writerows(rows)
 
