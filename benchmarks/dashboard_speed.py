@@ -193,7 +193,7 @@ def summary_line(view: str, times: dict[str, dict[str, list[float]]]) -> str:
     if "slider move to a new value" in ours:
         line += f"; to a new value {ratio('slider move to a new value'):.2f}×"
     loads = statistics.median(ours["first load"]) - statistics.median(theirs["first load"])
-    return line + f"; first load +{loads:,.0f} ms (target ≤ 1,500)"
+    return line + f"; first load {loads:+,.0f} ms (target ≤ +1,500)"
 
 
 def main() -> None:

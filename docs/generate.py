@@ -1048,13 +1048,30 @@ DASHBOARD_START = "<!-- dashboard speed excerpt: start -->"
 DASHBOARD_END = "<!-- dashboard speed excerpt: end -->"
 
 
-def dashboard_speed() -> str:
+DASHBOARD_SLOWED_START = "<!-- dashboard speed, slowed renderer, excerpt: start -->"
+DASHBOARD_SLOWED_END = "<!-- dashboard speed, slowed renderer, excerpt: end -->"
+
+
+def dashboard_speed_slowed() -> str:
+    """The same table for the run with both pages' renderers slowed
+    (benchmarks/dashboard_speed_slowed.csv, written by ``--cpu-slowdown``)."""
+    return dashboard_speed("dashboard_speed_slowed.csv", DASHBOARD_SLOWED_START,
+                           DASHBOARD_SLOWED_END)
+
+
+def dashboard_speed(name: str = "dashboard_speed.csv", start: str = DASHBOARD_START,
+                    end: str = DASHBOARD_END) -> str:
     """The dashboard's speed in every view against the hello-world page timed beside it, turn
-    about, move by move (benchmarks/dashboard_speed.csv: each view's rows and the hello-world
-    page's rows of the same view)."""
+    about, move by move (benchmarks/``name``: each view's rows and the hello-world page's rows
+    of the same view; the renderer's slowdown, when it was slowed, in the first column)."""
     import statistics
 
-    rows = _results("dashboard_speed.csv")
+    rows = _results(name)
+    if not rows:
+        return "\n".join([start, f"(not run: benchmarks/{name} is missing)", end])
+    slowdowns = {float(r.get("cpu_slowdown") or 1) for r in rows}
+    renderer = "" if slowdowns <= {1.0} else (
+        f", renderer {', '.join(f'{s:g}' for s in sorted(slowdowns))}× slower")
 
     def cell(values: list[float]) -> str:
         return (f"{statistics.median(values):,.0f} ms ({min(values):,.0f}-{max(values):,.0f}, "
@@ -1085,28 +1102,32 @@ def dashboard_speed() -> str:
                       cell(new) if new else "not timed",
                       ratio(new, values(hello, "slider move to a new value", view))])
     table.append(["target", "≤ hello-world + 1,500 ms", "", "≤ 1.2×", "", "", ""])
-    return "\n".join([DASHBOARD_START, *_table(["page (Chromium, 1440×900)",
+    return "\n".join([start, *_table([f"page (Chromium, 1440×900{renderer})",
                                                  "first load, median (range)",
                                                  "slider move → idle, median (range)",
                                                  "÷ hello-world's beside it (medians)",
                                                  "(means)",
                                                  "move to a new value, median (range)",
                                                  "÷ hello-world's beside it"], table),
-                      DASHBOARD_END])
+                      end])
 
 
 def _with_excerpts(name: str, excerpts: tuple[tuple[str, str, Callable[[], str]], ...]) -> str:
     text = _path(name).read_text("utf-8")
     for start, end, build in excerpts:
-        head, _, rest = text.partition(start)
-        _, _, tail = rest.partition(end)
+        head, found, rest = text.partition(start)
+        _, found_end, tail = rest.partition(end)
+        if not (found and found_end):
+            raise SystemExit(f"docs/generate.py: {name} has no {start} … {end} markers")
         text = head + build() + tail
     return text
 
 
 def dashboard() -> str:
     """docs/dashboard.md with its speed table brought up to date."""
-    return _with_excerpts("dashboard.md", ((DASHBOARD_START, DASHBOARD_END, dashboard_speed),))
+    return _with_excerpts("dashboard.md", (
+        (DASHBOARD_START, DASHBOARD_END, dashboard_speed),
+        (DASHBOARD_SLOWED_START, DASHBOARD_SLOWED_END, dashboard_speed_slowed)))
 
 
 #: The README's excerpt of the reconciliation: (source, model) of each row shown.
