@@ -437,7 +437,8 @@ def _open_next(lesson_id: str, step: int) -> None:
 
 
 def _check(lesson_id: str, step: int, question: CheckQuestion, give_up: bool) -> None:
-    """Grade step ``step``'s answer (or give the answer): right opens the next step."""
+    """Grade step ``step``'s answer as it is given (or give the answer): right opens the next
+    step. An emptied answer is not graded: the last grade goes."""
     # the whole question, its answer and solution with it: a question whose words stay when α
     # moves (dw2's weights) has other numbers, and its feedback would show the old ones
     where = (lesson_id, step, question)
@@ -447,8 +448,13 @@ def _check(lesson_id: str, step: int, question: CheckQuestion, give_up: bool) ->
                                                feedback.solution)
         _open_next(lesson_id, step)
         return
+    answer = st.session_state.get(_answer_key(step))
+    if answer is None or not str(answer).strip():
+        if (st.session_state.get("lesson_feedback") or ())[:3] == where:
+            del st.session_state["lesson_feedback"]
+        return
     try:
-        feedback = grade(question, st.session_state.get(_answer_key(step)))
+        feedback = grade(question, answer)
     except ValueError as error:
         st.session_state["lesson_feedback"] = (*where, "warning", str(error), "")
         return
@@ -467,8 +473,11 @@ def _restart(lesson_id: str) -> None:
 
 def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool,
               titled: bool = False) -> None:
-    """A step's check question: its answer widget, Check, the answer on request, feedback
-    (``titled``: the question is already said above it)."""
+    """A step's check question: its answer widget, graded as it is chosen (or typed and
+    Enter pressed), the answer on request, feedback (``titled``: the question is already said
+    above it). No Check button and no box around the question: the four elements they were
+    (a box, a row, two buttons) beside its answer cost each Lesson move ~3 ms of the browser's
+    main-thread time (a Chromium trace's thread time, 57 → 54 ms a move; docs/dashboard.md)."""
     key = _answer_key(step)
     # an answer given to another question (other numbers, block or network) is not this one's
     asked = st.session_state.setdefault("lesson_asked", {})
@@ -479,18 +488,15 @@ def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool,
     # or, in "show all" mode, the title of the fold it is in
     label = "Your answer" if titled else f"**Check.** {markdown_text(question.question)}"
     shown: Literal["visible", "collapsed"] = "collapsed" if titled else "visible"
+    graded = (lesson_id, step, question, False)
     if question.choices:
         st.radio(label, question.choices, key=key, index=None, format_func=markdown_text,
-                 label_visibility=shown)
+                 label_visibility=shown, on_change=_check, args=graded)
     else:
-        st.text_input(label, key=key, label_visibility=shown,
-                      placeholder="a number, e.g. 1296, 3.28M or 8.41")
-    buttons = st.container(horizontal=True)
-    buttons.button("Check", key=f"lesson_check_{step}", type="primary", on_click=_check,
-                   args=(lesson_id, step, question, False))
-    buttons.button("Show the answer" + (" and go on" if gate else ""),
-                   key=f"lesson_reveal_{step}", on_click=_check,
-                   args=(lesson_id, step, question, True))
+        st.text_input(label, key=key, label_visibility=shown, on_change=_check, args=graded,
+                      placeholder="a number, e.g. 1296, 3.28M or 8.41; Enter checks it")
+    st.button("Show the answer" + (" and go on" if gate else ""), key=f"lesson_reveal_{step}",
+              on_click=_check, args=(lesson_id, step, question, True))
     _feedback(lesson_id, step, question)
 
 
@@ -547,8 +553,7 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool, comparison_svg
             st.caption(markdown_text(f"✓ {question.question} {answer_text(question)}."))
             _feedback(lesson_id, i, question)
         else:
-            with st.container(border=True):
-                _question(lesson_id, i, question, gate=True)
+            _question(lesson_id, i, question, gate=True)
     if not show_all and opened > len(lesson.steps):
         st.success(f"All {len(lesson.steps)} steps done.")
         st.button("Start again", key="lesson_restart", on_click=_restart, args=(lesson_id,))
@@ -678,11 +683,15 @@ if upload is not None:
     except ValueError as error:
         upload_error = f"{upload.name} was not loaded: {error}."
     else:
-        # every upload (a replacement, or the same file again) starts at its own input size:
-        # the size box keeps its value across runs, so it is reset when the upload changes
+        # every upload (a replacement, or the same file again) starts at its own input size
+        # and width, so that the headline is its own count: the size box and the α slider
+        # keep their values across runs, so they are reset when the upload changes
         if st.session_state.get("custom_upload") != upload.file_id:
             st.session_state["custom_upload"] = upload.file_id
             st.session_state["custom_resolution"] = custom.image_size
+            st.session_state["alpha"] = min(max(custom.width, ALPHA_SLIDER[0]),
+                                            ALPHA_SLIDER[1])
+            st.session_state["alpha_typed"] = None
 
 # the charts' switch applies to the views with charts (drawn there only: every element of the
 # page is redrawn several times a slider move); its state outlives the other views
@@ -693,8 +702,10 @@ _keep({"chart_interactive": False})
 # components re-rendered in a move, counted in Chromium). The network outlives the picker
 _keep({"network": network_name})
 with st.sidebar:
-    if _shown(f":material/swap_horiz: Network · {markdown_text(network_label(network_name))}",
-              "fold_network"):
+    # (the network shown: an uploaded table's title while it is shown, not the picker's)
+    shown_name = (network_label(network_name) if custom is None
+                  else f"{custom.title} (your table)")
+    if _shown(f":material/swap_horiz: Network · {markdown_text(shown_name)}", "fold_network"):
         st.selectbox("Network", network_choices(), key="network",
                      on_change=_network_picked, format_func=network_label,
                      disabled=custom is not None,
@@ -749,7 +760,8 @@ budget_profile = str(st.session_state.get("budget_profile") or PROFILE)
 if custom is None and (budget_ma is not None or budget_p is not None or budget_ms is not None):
     try:
         with st.spinner("Estimating the latency of every candidate on "
-                        f"{markdown_text(budget_profile)}…", show_time=True):
+                        f"{markdown_text(budget_profile)}…" if budget_ms is not None
+                        else "Ranking every candidate within the budget…", show_time=True):
             answer = cached_budget(budget_ma, budget_p, network_name, checkpoints_only,
                                    budget_ms, budget_profile if budget_ms is not None else None)
     except ValueError as error:
@@ -908,7 +920,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                else "separable")
     depth = float(st.session_state.get("depth", net.depth)) if custom is None else 1.0
     rules = str(st.session_state.get("rules", net.rule_names[0]))
-    budget_ma = st.session_state.get("budget_mult_adds")
+    # the budget applies to the built-in networks only (its inputs are off for a table): no
+    # budget line on a table's α × resolution chart
+    budget_ma = st.session_state.get("budget_mult_adds") if custom is None else None
     budget_p = st.session_state.get("budget_params")
     link = link_query({k: v for k, v in {
         "network": network_name, "alpha": alpha_value, "resolution": resolution,

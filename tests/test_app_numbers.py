@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from app_pictures import pictures
 from streamlit.testing.v1 import AppTest
 from test_app import APP, STEP_TITLE, _text, metric, opened, pick, shown
 
@@ -75,6 +76,17 @@ def test_the_cifar_table_after_the_imagenet_one(app: AppTest) -> None:
     cifar = costmodel.report(network="mobilenet_v1_cifar")
     assert cifar.resolution == 32
     assert metric(app, "Mult-Adds") == f"{cifar.mult_adds:,}" == "46,354,432"
+
+
+def test_an_upload_starts_at_its_own_width(app: AppTest) -> None:
+    # α moved for the built-in network, then a table uploaded: the table's own count (its width
+    # is 1), not the table at α = 0.5 (149,497,088); a typed α is cleared too
+    app.slider(key="alpha").set_value(0.5).run()
+    upload(app, ("imagenet.csv", IMAGENET, "text/csv"))
+    assert metric(app, "Mult-Adds") == "568,740,352"  # Table 8: 1.0 MobileNet-224, 569 M
+    assert app.slider(key="alpha").value == 1.0
+    app.slider(key="alpha").set_value(0.5).run()  # then α applies to the table
+    assert metric(app, "Mult-Adds") == "149,497,088"  # Table 6: 0.50 MobileNet-224, 150 M
 
 
 # --- 3. "more" or "fewer", the ratio the right way round ---------------------------------------
@@ -204,6 +216,10 @@ def test_an_uploaded_table_shows_nothing_of_mobilenet_v1_or_imagenet(app: AppTes
     # said beside the budget inputs (on the page, where a phone reaches them)
     captions = " ".join(shown(c.value) for c in app.caption)
     assert "built-in ImageNet networks" in captions
+    # the sidebar's network switch names the table, not MobileNet v1
+    switch = shown(app.toggle(key="fold_network").label)
+    assert "MobileNet" not in switch and "mobilenet_v1" not in switch
+    assert switch.endswith("(your table)")
     app.button_group(key="view").set_value("Tables").run()
     text = _text(app)
     assert "papers' prints" not in text and "Every printed cost" not in [
@@ -212,9 +228,14 @@ def test_an_uploaded_table_shows_nothing_of_mobilenet_v1_or_imagenet(app: AppTes
         app.button_group(key="view").set_value(view).run()
         assert not app.exception, view
         assert not [m for m in app.metric if m.label.startswith("Top-1")], view
+    # no budget line on the table's α × resolution chart (the budget does not apply to it)
+    app.button_group(key="view").set_value("α × resolution").run()
+    assert 'stroke="red" stroke-width="3"' not in pictures(app)[0]
     # removing the table brings them back
     upload(app, None)
+    assert 'stroke="red" stroke-width="3"' in pictures(app)[0]  # the 150 M budget's line
     assert metric(app, "Top-1") and "Best within the budget" in _text(app)
+    assert "MobileNet v1" in shown(app.toggle(key="fold_network").label)
 
 
 # --- 7. a bad link's warnings: once, dismissible, not above the headline -------------------------

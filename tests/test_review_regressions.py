@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import costmodel
+from costmodel.base.formatting import times_fewer_or_more
 from costmodel.descriptions.network_tables import parse_network
 
 
@@ -148,3 +149,18 @@ def test_plane_figure_of_a_table_with_a_large_reference_size() -> None:
     net = costmodel.load_network(table.encode(), name="big.csv")
     figure = plots.plane_figure(costmodel.report(network=net))
     assert 4000 < max(figure.data[0].x) <= 4096  # the plane stops at the largest input
+
+
+@pytest.mark.parametrize(("ratio", "words"), [
+    (0.1168, "8.56× fewer Mult-Adds than standard convs"),
+    (1.1679, "1.17× more Mult-Adds than standard convs"),
+    (1.002, "1.002× more Mult-Adds than standard convs"),
+    (1.0004, "1.0004× more Mult-Adds than standard convs"),  # not "1.000× more"
+    (1 / 1.00003, "1.00003× fewer Mult-Adds than standard convs"),
+    (1 + 1e-9, "about as many Mult-Adds as standard convs"),
+    (1.0, "as many Mult-Adds as standard convs"),
+])
+def test_a_factor_near_one_is_printed_with_the_digits_that_show_it(ratio: float,
+                                                                   words: str) -> None:
+    # issue 17, section 1: "1.0×" and "0.5×" fewer; a factor never prints as 1.00 or 1.000
+    assert times_fewer_or_more(ratio, "Mult-Adds", "standard convs") == words

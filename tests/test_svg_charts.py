@@ -346,3 +346,14 @@ def test_the_plane_s_cells_are_one_picture_with_each_cell_s_colour(
     assert len(plots.plane_svg(r)) > 150_000  # as rects
     monkeypatch.undo()
     assert len(plots.plane_svg(r)) < 30_000  # as one picture
+
+
+@pytest.mark.parametrize(("network", "released"), [
+    ("mobilenet_v1", "TF-slim checkpoints"), ("mobilenet_v2", "TF-slim checkpoints"),
+    # MnasNet-A1's 25 checkpoints are tensorflow/tpu's (mnasnet/README.md), not TF-slim's
+    ("mnasnet_a1", "tensorflow/tpu checkpoints")])
+def test_the_planes_checkpoints_are_named_by_the_repository_that_released_them(
+        network: str, released: str) -> None:
+    svg = plots.plane_svg(_report(network))
+    assert f">{released}</text>" in svg
+    assert "TF-slim" not in svg or released.startswith("TF-slim")

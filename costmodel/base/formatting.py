@@ -22,13 +22,17 @@ _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{
 def times_fewer_or_more(ratio: float, noun: str, other: str) -> str:
     """A cost against another's (``ratio`` = cost / other cost) in words, the factor the right
     way round: ``0.1168`` gives "8.56× fewer {noun} than {other}", ``1.1679`` "1.17× more ...";
-    a factor that two decimals would print as 1.00 gets three ("1.002× more"), and a ratio of
-    exactly 1 is "as many {noun} as {other}"."""
+    a factor that two decimals would print as 1.00 gets as many more as it needs, up to six
+    ("1.002× more"); a ratio of exactly 1 is "as many {noun} as {other}", and one within
+    5·10⁻⁷ of it "about as many"."""
     if ratio == 1:
         return f"as many {noun} as {other}"
     factor, word = (1 / ratio, "fewer") if ratio < 1 else (ratio, "more")
-    digits = 2 if round(factor, 2) != 1 else 3
-    return f"{factor:.{digits}f}× {word} {noun} than {other}"
+    for digits in range(2, 7):
+        printed = f"{factor:.{digits}f}"
+        if printed != f"1.{'0' * digits}":
+            return f"{printed}× {word} {noun} than {other}"
+    return f"about as many {noun} as {other}"
 
 
 def approx_ms(milliseconds: float) -> str:

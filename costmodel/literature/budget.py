@@ -64,12 +64,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def _budget_text(budget_ma: float | None, budget_p: float | None) -> str:
+    """The Mult-Adds and params budget in words ("no Mult-Adds or params budget" without
+    either: a latency budget, applied after, says its own)."""
     parts = []
     if budget_ma is not None:
         parts.append(f"Mult-Adds ≤ {budget_ma:,.0f}")
     if budget_p is not None:
         parts.append(f"params ≤ {budget_p:,.0f}")
-    return ", ".join(parts) or "no budget"
+    return ", ".join(parts) or "no Mult-Adds or params budget"
 
 
 def _predicted(network: str, alphas: object, resolutions: object) -> pd.DataFrame:

@@ -336,8 +336,12 @@ def _plane_traces(
     key = report.network.key
     fitted = key in FITTED and is_builtin(report.network) and report.variant == "separable"
     ckpt = checkpoints(key) if fitted else checkpoints().iloc[0:0]
+    # named by the repository that released them (each row's source begins with it): TF-slim
+    # for MobileNet v1 and v2, tensorflow/tpu for MnasNet
+    released = sorted({str(source).split()[0] for source in ckpt["source"]})
     traces.append({
-        "type": "scatter", "mode": "markers", "name": "TF-slim checkpoints",
+        "type": "scatter", "mode": "markers",
+        "name": f"{' and '.join(released)} checkpoints" if released else "Checkpoints",
         "x": ckpt["resolution"].tolist(), "y": ckpt["alpha"].tolist(),
         "marker": {"symbol": "circle", "size": 10, "color": "white",
                    "line": {"width": 2, "color": "black"}},

@@ -100,8 +100,8 @@ class KernelScalingMistake:
             f"{self.layer_mistaken / 1e6:.2f} M ({self.layer_relative_error:+.1%}). For the "
             f"whole 1.0 MobileNet the ρ⁴ form gives {self.network_mistaken / 1e6:.1f} M instead "
             f"of {self.network_correct / 1e6:.1f} M ({self.network_relative_error:+.1%}); "
-            f"small here because the layers with a 3×3 kernel hold about 5% of the Mult-Adds, "
-            f"but the error grows as ρ shrinks."
+            f"the layers with a 3×3 kernel hold only about 5% of the Mult-Adds, which keeps it "
+            f"this size, and it grows as ρ moves away from 1, either way."
         )
 
 

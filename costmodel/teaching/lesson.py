@@ -299,12 +299,22 @@ def _against_step(b: _Block, explanation: str,
     head_text = f"{b.total:,} / {b.standard:,}"
     if formula:
         head_latex, head_text = f"{formula[0]} = {head_latex}", f"{formula[1]} = {head_text}"
-    inverse = b.standard / b.total
+    # the factor asked the right way round, at least 1, so that two decimals are within the
+    # 1 % tolerance whatever the block (asked as standard ÷ block, a dearer block's 0.23 was
+    # 0.225 and two decimals could not be right)
+    if b.total <= b.standard:
+        factor = b.standard / b.total
+        question = ("Divide the standard conv's Mult-Adds by the block's: how many times fewer "
+                    "Mult-Adds does the block take? (Two decimals.)")
+        working = f"{b.standard:,} / {b.total:,} = {factor:.2f}"
+    else:
+        factor = ratio
+        question = ("This block takes more Mult-Adds than the standard conv. Divide the block's "
+                    "by the standard conv's: how many times more? (Two decimals.)")
+        working = f"{b.total:,} / {b.standard:,} = {factor:.2f}"
     check = CheckQuestion(
-        question="Divide the standard conv's Mult-Adds by the block's: how many times cheaper "
-                 "is the block? (Two decimals; below 1 means the block costs more.)",
-        answer=inverse, tolerance=0.01, unit="×",
-        solution=f"{b.standard:,} / {b.total:,} = {inverse:.2f}: the block costs "
+        question=question, answer=factor, tolerance=0.01, unit="×",
+        solution=f"{working}: the block takes "
                  f"{times_fewer_or_more(ratio, 'Mult-Adds', 'the standard conv')}.")
     return LessonStep(title="Against a standard conv", explanation=explanation,
                       latex=_aligned(f"{head_latex} = {ratio:.3f}"),
@@ -472,16 +482,18 @@ def _fused_steps(b: _Block) -> list[LessonStep]:
             f"The inverted residual it replaces (1×1 expansion to {e}, {k}×{k} depthwise, 1×1 "
             f"projection) would cost {inverted:,} Mult-Adds; the fused block costs "
             f"{b.total / inverted:.1f}× that. EfficientNetV2 (Tan & Le 2021, section 3.2, "
-            f"Table 3) and MobileNetV4 use it anyway in the early, narrow stages: one dense "
-            f"conv keeps a TPU's or GPU's multiply units busy, where a depthwise conv moves "
-            f"about as many bytes as it does multiply-accumulates and waits on memory.",
+            f"Table 3) and MobileNetV4 use it anyway in the early, narrow stages: on the "
+            f"accelerators they were built for (TPUs, GPUs, edge TPUs), one dense conv keeps "
+            f"the multiply units busy, where a depthwise conv does too little arithmetic per "
+            f"byte it moves to do so. That is the papers' argument for accelerators; for "
+            f"this dashboard's phone profile, the last step gives the estimate's own answer.",
             _aligned(rf"\frac{{{_grouped(b.total)}}}{{{_grouped(inverted)}}} = "
                      rf"{b.total / inverted:.2f}"),
             f"{b.total:,} / {inverted:,} = {b.total / inverted:.2f}",
             _choose("Why do EfficientNetV2 and MobileNetV4 put fused blocks in their early "
                     "stages?",
-                    "One dense conv keeps the multiply units busy; a depthwise conv waits on "
-                    "memory",
+                    "On accelerators, one dense conv keeps the multiply units busy; a "
+                    "depthwise conv does too little arithmetic per byte to",
                     [f"It needs fewer Mult-Adds ({b.total:,} against the inverted residual's "
                      f"{inverted:,})",
                      "It has no 1×1 conv"],
@@ -1044,6 +1056,12 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
     from costmodel.hardware.latency import kind_share
 
     device = get_profile(profile)
+    # where the measurements pushed the profile's bandwidth to its spec-sheet bound, the memory
+    # time is that bound's: said with the bound it gives
+    at_bound = (f" (its fit put the bandwidth at the spec sheet's {device.bandwidth / 1e9:,.1f} "
+                f"GB/s, a bound: the {device.fit.points} measurements would have memory faster "
+                f"still)" if device.fit is not None and "bandwidth" in device.fit.at_bound
+                else "")
     depthwise = kind_share(graph, alpha, resolution, device, LatencyKind.DEPTHWISE)
     time_pct, macs_pct = depthwise.time_pct, depthwise.mult_adds_pct
     joint = "but" if time_pct > macs_pct else "and"
@@ -1071,14 +1089,15 @@ def _time_step(graph: Graph, alpha: float, resolution: int, profile: str) -> Les
             slower = (f", {pointwise / rate:.1f}× slower than its 1×1 convs "
                       f"({pointwise / 1e9:,.1f} GFLOP/s)" if pointwise > rate else "")
             why = (f"They do little arithmetic per byte ({intensity:.2f} FLOP/byte), but "
-                   f"{profile} runs depthwise convs at {rate / 1e9:,.1f} GFLOP/s{slower}, so "
-                   f"their arithmetic, not memory, sets their time")
+                   f"{profile} runs depthwise convs at {rate / 1e9:,.1f} GFLOP/s{slower}, so, "
+                   f"by the fitted estimate, their arithmetic, not memory, sets their time"
+                   f"{at_bound}")
         elif dominant == "memory":
             why = (f"They do {intensity:.2f} FLOP per byte moved, below the "
                    f"{rate / device.bandwidth:.2f} FLOP/byte at which {profile}'s depthwise "
                    f"rate ({rate / 1e9:,.1f} GFLOP/s) matches its memory "
-                   f"({device.bandwidth / 1e9:,.1f} GB/s), so memory, not arithmetic, sets "
-                   f"their time")
+                   f"({device.bandwidth / 1e9:,.1f} GB/s), so, by the fitted estimate, "
+                   f"memory, not arithmetic, sets their time{at_bound}")
         else:
             why = (f"Each is so small that {profile}'s fixed cost per operation "
                    f"({device.overhead[LatencyKind.DEPTHWISE] * 1e6:,.1f} µs) exceeds both its "
