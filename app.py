@@ -935,6 +935,10 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
         "budget_profile": (st.session_state.get("budget_profile")
                            if st.session_state.get("budget_latency_ms") is not None else None),
         "view": view if view != VIEWS[0] else None,
+        # the lesson's block, where it is not the network's default (a link to one block)
+        "lesson_block": (st.session_state.get("lesson_block") if view == "Lesson"
+                         and st.session_state.get("lesson_block") != default_block(network_name)
+                         else None),
         "class_seed": (st.session_state["class_seed"]
                        if st.session_state["class_seed"] != DEFAULT_CLASS_SEED else None),
         "exercise_level": (st.session_state["exercise_level"]

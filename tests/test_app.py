@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 import costmodel
 from costmodel.presentation.dashboard_state import VIEWS
 from costmodel.teaching.exercises import make_exercise, question_seed
+from costmodel.teaching.lesson import default_block
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -930,3 +931,31 @@ def test_every_download_button_leaves_the_page_as_it_is() -> None:
                                                 "Report Markdown", "Figures HTML",
                                                 "Worksheet HTML"]
     assert all(b.proto.ignore_rerun for b in buttons)
+
+
+def test_a_link_opens_the_lesson_of_one_block() -> None:
+    # a teacher links a class to one block's lesson: the link carries the block (where it is
+    # not the network's default), and a block the network does not have is refused, said once
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"network": "mobilenet_v2", "view": "Lesson", "lesson_block": "b5"})
+    at.run()
+    assert not at.exception and not at.toast
+    assert at.selectbox(key="lesson_block").value == "b5"
+    # b5: 32 → 192 → 32 at 28² (Sandler et al. 2018, Table 2): its standard conv 3²·32·32·28²
+    assert "3²·32·32·28² = 7,225,344" in _text(at)
+    assert link(at)["lesson_block"] == "b5"
+    assert default_block("mobilenet_v2") == "b3"
+    at.selectbox(key="lesson_block").set_value("b3").run()
+    assert "lesson_block" not in link(at)  # the default block: not in the link
+    at.selectbox(key="lesson_block").set_value("b4").run()
+    assert link(at)["lesson_block"] == "b4"
+    at.button_group(key="view").set_value("Tables").run()
+    assert "lesson_block" not in link(at)  # another view: no lesson
+    refused = AppTest.from_file(APP, default_timeout=60)
+    refused.query_params.update({"network": "mobilenet_v2", "view": "Lesson",
+                                 "lesson_block": "dw2/pw2"})  # v1's block, not v2's
+    refused.run()
+    assert not refused.exception
+    assert refused.selectbox(key="lesson_block").value == default_block("mobilenet_v2")
+    assert [t.value for t in refused.toast] and "lesson_block='dw2/pw2' was not used" in " ".join(
+        shown(t.value) for t in refused.toast)

@@ -39,6 +39,7 @@ from costmodel.hardware.latency_budget import check_latency_budget
 from costmodel.literature.published import Origin, published_rows
 from costmodel.reports import Report
 from costmodel.teaching.exercises import ExerciseKind, Level, check_class_seed, exercise_kinds
+from costmodel.teaching.lesson import lesson_blocks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,8 +61,8 @@ ALPHA_SLIDER = (0.25, 1.4)
 ALPHA_STEP = 0.05
 LINK_KEYS: tuple[str, ...] = ("network", "rules", "alpha", "resolution", "variant", "depth",
                               "budget_mult_adds", "budget_params", "budget_checkpoints_only",
-                              "budget_latency_ms", "budget_profile", "view", "class_seed",
-                              "exercise_level", "exercise_kind")
+                              "budget_latency_ms", "budget_profile", "view", "lesson_block",
+                              "class_seed", "exercise_level", "exercise_kind")
 #: The Exercises view's level and kind choices ("any": every level, or every kind that applies).
 ANY = "any"
 EXERCISE_LEVELS: tuple[str, ...] = (ANY, *(level.value for level in Level))
@@ -107,6 +108,10 @@ def read_link(params: Mapping[str, str]) -> Link:
     if "variant" in values and values["variant"] not in net.variants:
         messages.append(_refused("variant", str(values.pop("variant")),
                                  f"{net.title} has variants {', '.join(net.variants)}"))
+    if "lesson_block" in values and values["lesson_block"] not in lesson_blocks(network):
+        messages.append(_refused("lesson_block", str(values.pop("lesson_block")),
+                                 f"{net.title}'s lesson has no such block (its first: "
+                                 f"{', '.join(lesson_blocks(network)[:4])}, ...)"))
     if "depth" in values and not net.depth_scaling and values["depth"] != 1.0:
         messages.append(_refused("depth", str(values.pop("depth")),
                                  f"depth applies to EfficientNet; {net.title} has none"))
@@ -141,7 +146,7 @@ def _read_value(key: str, text: str) -> object:
         if text not in NETWORK_NAMES:
             raise ValueError(f"network must be one of {', '.join(NETWORK_NAMES)}")
         return text
-    if key == "rules":
+    if key in ("rules", "lesson_block"):  # checked against the network's in read_link
         return text
     if key == "variant":
         if text not in VARIANTS:
