@@ -253,15 +253,21 @@ def cached_budget(max_ma: float | None, max_p: float | None, network: str | None
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def cached_lesson(block: str, network: str | Network, alpha: float, resolution: int,
-                  rules: str | None) -> tuple[Lesson, str, str]:
+                  rules: str | None) -> tuple[Lesson, dict[str, str], dict[str, str]]:
     """The lesson of ``block`` at this configuration (a network's name or an uploaded
     table, which Streamlit hashes by value), with its block diagram and its
-    standard/depthwise/pointwise picture as SVG (drawing both again took each Lesson move
-    ~2 ms of the server's time)."""
+    standard/depthwise/pointwise picture as SVG, each in both layouts (desktop, phone: a
+    phone's at most ~390 px wide, its text at 10-11 px on a 390-px screen, for all blocks
+    but MixNet's mixed kernels and GhostNet's conv shortcuts; drawing them again took each
+    Lesson move ~2 ms of the server's time)."""
     lesson = build_lesson(block, network=network, alpha=alpha, resolution=resolution,
                           rules=rules, profile=PROFILE)
-    return (lesson, block_diagram_svg(lesson.anatomy),
-            conv_comparison_svg(lesson.anatomy.comparison))
+    layouts = {"desktop": False, "phone": True}
+    return (lesson,
+            {name: block_diagram_svg(lesson.anatomy, phone=phone)
+             for name, phone in layouts.items()},
+            {name: conv_comparison_svg(lesson.anatomy.comparison, phone=phone)
+             for name, phone in layouts.items()})
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -516,7 +522,8 @@ def _formula(latex: str) -> str:
     return f"$$\n{latex}\n$$"
 
 
-def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool, comparison_svg: str) -> None:
+def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool,
+                  comparison_svg: dict[str, str]) -> None:
     """The steps, each with its formula, its PyTorch lines and its check question; one at a
     time unless every step is shown; ``comparison_svg`` under the first (its standard conv
     taken apart)."""
@@ -539,10 +546,13 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool, comparison_svg
                         f"\n\n{_formula(step.latex)}{code}")
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
             comparison = lesson.anatomy.comparison
-            _picture(comparison_svg, stretch=False, key="picture_lesson_convs",
-                     alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, a "
-                         f"depthwise conv and a pointwise conv, as channel slabs and kernel "
-                         f"cubes, with their Mult-Adds")
+            for layout in _layouts():  # (as the charts: the screen's layout, or both)
+                with st.container(key=f"chart_{layout}_lesson_convs"):
+                    _picture(comparison_svg[layout], stretch=False,
+                             key=f"picture_{layout}_lesson_convs",
+                             alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, "
+                                 f"a depthwise conv and a pointwise conv, as channel slabs "
+                                 f"and kernel cubes, with their Mult-Adds")
         question = step.check
         if question is None:
             continue
@@ -1112,9 +1122,15 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
             picture, steps = st.columns(2, gap="medium")
             with picture:
-                _picture(diagram_svg, key="picture_lesson_block",
-                         alt=f"{lesson.anatomy.title}: its operations, tensors (C×H×W), "
-                             f"Mult-Adds and parameters, and the standard conv in its place")
+                # as wide as the column on a desktop; on a phone at its own size (at most
+                # ~350 px, the standard conv under the block): its text at 11 px
+                for layout in _layouts():
+                    with st.container(key=f"chart_{layout}_lesson_block"):
+                        _picture(diagram_svg[layout], key=f"picture_{layout}_lesson_block",
+                                 stretch=layout == "desktop",
+                                 alt=f"{lesson.anatomy.title}: its operations, tensors "
+                                     f"(C×H×W), Mult-Adds and parameters, and the standard "
+                                     f"conv in its place")
             with steps:
                 _lesson_steps(lesson, lesson_id, bool(show_all), comparison_svg)
 

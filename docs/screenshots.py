@@ -3,7 +3,10 @@ browser download): ``python docs/screenshots.py [--out docs]``. Starts the app o
 waits for each run to finish, and saves at each size the headline with the accuracy chart, the
 per-layer, α × resolution and latency charts (static pictures), the lesson's block diagram
 beside its first step, and the first step's check question answered with the next step open
-(``dashboard_{desktop,phone}_{accuracy,per_layer,plane,latency,lesson_steps,lesson_check}.png``).
+and another block type's lesson (EfficientNetV2's fused block) and the Exercises view with
+a first answer's hint
+(``dashboard_{desktop,phone}_{accuracy,per_layer,plane,latency,lesson_steps,lesson_check,``
+``lesson_fused,exercises}.png``).
 """
 
 from __future__ import annotations
@@ -98,7 +101,8 @@ def main() -> None:
                         page.screenshot(path=str(path), full_page=args.full_page)
                         print(path)
                     else:  # the block's diagram and the first step, scrolled into view
-                        page.locator(".cm-picture svg").first.scroll_into_view_if_needed()
+                        page.locator(".cm-picture svg:visible").first \
+                            .scroll_into_view_if_needed()
                         page.wait_for_timeout(500)
                         path = Path(args.out) / f"dashboard_{label}_lesson_steps.png"
                         page.screenshot(path=str(path))
@@ -114,6 +118,37 @@ def main() -> None:
                         path = Path(args.out) / f"dashboard_{label}_lesson_check.png"
                         page.screenshot(path=str(path))
                         print(path)
+                # another block type's lesson (a link to one block): EfficientNetV2's fused
+                # block, its diagram beside its first step
+                page.goto(f"http://127.0.0.1:{port}/?network=tf_efficientnetv2_b0"
+                          f"&view=Lesson&lesson_block=b2")
+                page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+                page.wait_for_selector(IDLE, timeout=60_000)
+                page.wait_for_timeout(1500)
+                page.locator(".cm-picture svg:visible").first.scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                path = Path(args.out) / f"dashboard_{label}_lesson_fused.png"
+                page.screenshot(path=str(path))
+                print(path)
+                # the Exercises view, a first answer wrong: its hint and the second try
+                page.goto(f"http://127.0.0.1:{port}/?{args.query}&view=Exercises")
+                page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+                page.wait_for_selector(IDLE, timeout=60_000)
+                page.wait_for_timeout(1000)
+                box = page.get_by_label("Your answer")
+                if box.count() and box.first.get_attribute("type") == "text":
+                    box.first.fill("7")
+                    box.first.press("Enter")
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.get_by_role("button", name="Check", exact=True).click()
+                    page.get_by_text("Hint.").wait_for(timeout=60_000)
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.wait_for_timeout(800)
+                    page.get_by_text("Hint.").scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                path = Path(args.out) / f"dashboard_{label}_exercises.png"
+                page.screenshot(path=str(path))
+                print(path)
                 page.close()
             browser.close()
     finally:

@@ -358,7 +358,12 @@ def test_lesson_opens_a_step_per_answered_question(app: AppTest) -> None:
     # MobileNet v1's dw2/pw2 at α = 1, 224 px (Howard et al. 2017, Table 1)
     app.button_group(key="view").set_value("Lesson").run()
     assert _step_titles(app) == ["1. A standard conv in its place"]
-    assert len(pictures(app)) == 2  # the block's diagram and the three convolutions
+    # the block's diagram, then the three convolutions, each in both layouts (no browser has
+    # reported its screen): the phone's at most 350 px wide (text at 11 px on a 390-px screen)
+    widths = [int(re.search(r'width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+              for svg in pictures(app)]
+    assert len(widths) == 4 and widths[1] <= 350 and widths[3] <= 350
+    assert widths[0] > widths[1] and widths[2] == 440
     # each step's PyTorch lines, a fenced block in its text
     code = "\n".join(str(m.value) for m in app.markdown)
     assert "```python\nnn.Conv2d(64, 128, 3, stride=2, padding=1, bias=False)" in code

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import costmodel
+from costmodel.base.kinds import Role
 from costmodel.presentation.block_diagram import block_diagram_svg, conv_comparison_svg
 from costmodel.teaching.block_anatomy import block_anatomy
 from costmodel.teaching.lesson import build_lesson, lesson_blocks
@@ -314,3 +315,42 @@ def test_diagram_numbers_agree_with_the_report() -> None:
         assert f"{int(layers.loc[name, 'mult_adds']):,} Mult-Adds" in text
         assert f"{int(layers.loc[name, 'params']):,} params" in text
     assert re.search(r"The block: 12,681,984 Mult-Adds", text)  # the lesson's own total
+
+
+def _width(svg: str) -> float:
+    return float(ET.fromstring(svg).attrib["width"])
+
+
+@pytest.mark.parametrize("network", ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large",
+                                     "efficientnet_b0", "tf_efficientnetv2_b0",
+                                     "mobilenetv4_conv_medium", "ghostnet_100",
+                                     "shufflenet_v2_x1_0", "convnext_atto", "repvit_m0_9",
+                                     "lcnet_150"])
+def test_the_phone_pictures_keep_their_text_legible(network: str) -> None:
+    # issue 17, section 5 (every screen): the lesson's pictures, 440-480 px wide, were shrunk
+    # to a 390-px screen's ~358-px column, their 11-px text to ~8 px. The phone layout puts the
+    # standard conv under the block and wraps the text narrower; the same drawing and numbers.
+    # Text of at least 10 px on that column: at most 11·358/10 = 393 px wide (the three
+    # convolutions' slabs grow with log₂ of the channels: up to 414 px, 9.5 px, for the
+    # widest layers). Wider still, left as they are: MixNet's mixed kernels, drawn side by
+    # side (not here), and a ghost bottleneck with a conv shortcut (stride 2, or other widths),
+    # whose depthwise + 1×1 shortcut runs beside its two ghost modules and their cheap
+    # operations (516-549 px, 7.2 px text)
+    column = 358
+    graph = costmodel.report(network=network).graph
+    for name in lesson_blocks(network):
+        anatomy = block_anatomy(graph, name, 1.0, graph.network.image_size)
+        desktop, phone = block_diagram_svg(anatomy), block_diagram_svg(anatomy, phone=True)
+        if any(op.role is Role.SHORTCUT for op in anatomy.ops) and any(
+                op.role is Role.CHEAP for op in anatomy.ops):
+            assert _width(phone) <= _width(desktop) <= 560, (name, _width(phone))
+        else:
+            assert 11 * column / _width(phone) >= 10, (network, name, _width(phone))
+        # the same words (wrapped at other places)
+        assert sorted(" ".join(_texts(ET.fromstring(phone))).split()) == sorted(
+            " ".join(_texts(ET.fromstring(desktop))).split())
+        convs = conv_comparison_svg(anatomy.comparison, phone=True)
+        assert 11 * column / _width(convs) >= 9.5, (network, name, _width(convs))
+        assert _width(convs) <= _width(conv_comparison_svg(anatomy.comparison))
+        assert f"{anatomy.comparison.standard_mult_adds:,} Mult-Adds" in " ".join(
+            _texts(ET.fromstring(convs)))

@@ -50,6 +50,9 @@ _MARGIN = 12.0
 _HEAD = 44.0  # the title's two lines
 #: the widest picture with the standard conv beside the block (a wider block has it below)
 MAX_WIDTH = 480.0
+#: the same on a phone (a 390-px screen's column is ~358 px: a picture this wide is drawn at
+#: its own size, its 11-px text at 11 px, where the desktop layout's 440-480 px shrank to 8 px)
+PHONE_WIDTH = 350.0
 
 #: (fill, stroke) per kind of operation
 COLOURS = {"depthwise": ("#e3f4e8", "#2e8b57"), "pointwise": ("#e7eeff", "#3b6fd1"),
@@ -346,17 +349,19 @@ _ARROW = ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" marker
           'fill="#555"/></marker></defs>')
 
 
-def block_diagram_svg(anatomy: BlockAnatomy) -> str:
+def block_diagram_svg(anatomy: BlockAnatomy, *, phone: bool = False) -> str:
     """``anatomy`` as an SVG diagram: the block's graph (tensors as boxes with C×H×W, each
     operation with its Mult-Adds and parameters, every edge an arrow) and the standard conv
-    in its place beside it. Hovering an operation shows its PyTorch line."""
+    in its place beside it, or under it where that would be wider than :data:`MAX_WIDTH`
+    (:data:`PHONE_WIDTH` with ``phone``). Hovering an operation shows its PyTorch line."""
+    max_width = PHONE_WIDTH if phone else MAX_WIDTH
     layout = _layout(anatomy)
     nodes = layout.nodes
     right = max(n.x + n.width / 2 for n in nodes)
     right = max(right, max(layout.centre.values()) + _ROUTE_LANE / 2)
     panel, panel_width, panel_bottom = _standard_panel(anatomy, right + 24, _MARGIN + _HEAD)
     width = right + 24 + panel_width + _MARGIN
-    if width > MAX_WIDTH:  # a wide block: the standard conv goes under it, not beside
+    if width > max_width:  # a wide block: the standard conv goes under it, not beside
         below = max(n.bottom for n in nodes) + 24
         panel, panel_width, panel_bottom = _standard_panel(anatomy, _MARGIN, below,
                                                            right - _MARGIN)
@@ -367,19 +372,30 @@ def block_diagram_svg(anatomy: BlockAnatomy) -> str:
     title = f"{anatomy.block}: {operator}"
     subtitle = (f"{anatomy.network} at α = {anatomy.alpha:g}, {anatomy.resolution} px; "
                 f"tensors C×H×W")
+    total = f"The block: {anatomy.mult_adds:,} Mult-Adds, {anatomy.params:,} params"
+    # wide enough for the title and the total (a narrow phone layout cut them), the subtitle
+    # wrapped to that width, and the drawing moved down by its extra lines
+    width = max(width, math.ceil(2 * _MARGIN + max(_width(title, 13, bold=True),
+                                                   _width(total, bold=True))))
+    lines = _wrap(subtitle, width - 2 * _MARGIN)
+    extra = (len(lines) - 1) * _LINE
+    height += extra
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
            f'width="{width:.0f}" height="{height:.0f}" role="img" font-family="sans-serif" '
            f'font-size="{FONT:g}">',
            f"<title>{escape(title)}: {escape(subtitle)}</title>", _ARROW,
            f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
            _text(_MARGIN, _MARGIN + 12, title, size=13, bold=True, anchor="start"),
-           _text(_MARGIN, _MARGIN + 28, subtitle, anchor="start", fill="#555")]
+           *(_text(_MARGIN, _MARGIN + 28 + i * _LINE, line, anchor="start", fill="#555")
+             for i, line in enumerate(lines))]
+    if extra:
+        out.append(f'<g transform="translate(0 {extra:g})">')
     out += _edges(layout)
     out += [_node_svg(n) for n in nodes]
     out.append(panel)
-    out.append(_text(_MARGIN, bottom - 6, f"The block: {anatomy.mult_adds:,} Mult-Adds, "
-                                          f"{anatomy.params:,} params", bold=True,
-                     anchor="start"))
+    out.append(_text(_MARGIN, bottom - 6, total, bold=True, anchor="start"))
+    if extra:
+        out.append("</g>")
     out.append("</svg>")
     return "".join(out)
 
@@ -423,9 +439,10 @@ _PLAIN = "#cfd8e6"  # a map of new channels: each mixes all the input's colours
 
 
 def _panel(y: float, title: str, formula: str, kind: LayerKind, c: ConvComparison,
-           mid: Shape, width: float) -> tuple[list[str], float]:
+           mid: Shape, width: float) -> tuple[list[str], float, float]:
     """One row of the picture: the input map (a colour per group of channels), the filters,
-    the output map, and the row's count."""
+    the output map, and the row's count (its text wrapped to ``width``); with the row's
+    bottom and the right edge of its drawing."""
     k, m, n = c.kernel, c.input.channels, c.output.channels
     source = mid if kind is LayerKind.POINTWISE else c.input
     target = mid if kind is LayerKind.DEPTHWISE else c.output
@@ -470,18 +487,19 @@ def _panel(y: float, title: str, formula: str, kind: LayerKind, c: ConvCompariso
     for line in _wrap(formula, width - 2 * _MARGIN):
         out.append(_text(_MARGIN, y_text, line, anchor="start"))
         y_text += _LINE
-    return out, y_text + 8
+    return out, y_text + 8, ox + side_out + depth_out * _DX
 
 
-def conv_comparison_svg(comparison: ConvComparison) -> str:
+def conv_comparison_svg(comparison: ConvComparison, *, phone: bool = False) -> str:
     """A standard conv, a depthwise conv and a pointwise conv as channel slabs and kernel
     cubes, each with its Mult-Adds and parameters at the block's own numbers, and the
-    separable pair's share of the standard conv (eq. 5)."""
+    separable pair's share of the standard conv (eq. 5): 440 px wide, or
+    :data:`PHONE_WIDTH` with ``phone`` (the same drawing, its text wrapped narrower)."""
     c = comparison
     k, m, n = c.kernel, c.input.channels, c.output.channels
     g = c.output.height
     mid = Shape(channels=m, height=c.output.height, width=c.output.width)
-    width = 440.0
+    width = PHONE_WIDTH if phone else 440.0
     rows = [
         ("Standard conv", f"k²·M·N·D_G² = {k}²·{m}·{n}·{g}² = {c.standard_mult_adds:,} "
                           f"Mult-Adds; {c.standard_params:,} params. Every filter spans all "
@@ -502,9 +520,11 @@ def conv_comparison_svg(comparison: ConvComparison) -> str:
         out.append(_text(_MARGIN, y, line, anchor="start", fill="#555"))
         y += _LINE
     y += 2
+    drawn = 0.0  # the drawings' right edge: a narrow picture widens to hold them
     for title, formula, kind in rows:
-        parts, y = _panel(y, title, formula, kind, c, mid, width)
+        parts, y, right = _panel(y, title, formula, kind, c, mid, width)
         out += parts
+        drawn = max(drawn, right)
     pair = c.depthwise_mult_adds + c.pointwise_mult_adds
     summary = (f"Depthwise + pointwise: {pair:,} Mult-Adds, 1/N + 1/D_K² = 1/{n} + 1/{k * k} "
                f"= {c.ratio:.4f} of the standard conv: "
@@ -513,6 +533,7 @@ def conv_comparison_svg(comparison: ConvComparison) -> str:
         out.append(_text(_MARGIN, y, line, anchor="start", bold=True))
         y += _LINE
     height = y + _MARGIN
+    width = max(width, math.ceil(drawn + _MARGIN))
     title = (f"Standard, depthwise and pointwise convolution: {m} → {n} channels, {k}×{k}, "
              f"stride {c.stride}")
     return "".join([
@@ -523,4 +544,5 @@ def conv_comparison_svg(comparison: ConvComparison) -> str:
         *out, "</svg>"])
 
 
-__all__ = ["COLOURS", "FONT", "MAX_WIDTH", "block_diagram_svg", "conv_comparison_svg"]
+__all__ = ["COLOURS", "FONT", "MAX_WIDTH", "PHONE_WIDTH", "block_diagram_svg",
+           "conv_comparison_svg"]
