@@ -546,13 +546,14 @@ def _lesson_steps(lesson: Lesson, lesson_id: str, show_all: bool,
                         f"\n\n{_formula(step.latex)}{code}")
         if i == 0 and lesson.anatomy.standard.kernel > 1:  # the standard conv, taken apart
             comparison = lesson.anatomy.comparison
-            for layout in _layouts():  # (as the charts: the screen's layout, or both)
-                with st.container(key=f"chart_{layout}_lesson_convs"):
-                    _picture(comparison_svg[layout], stretch=False,
-                             key=f"picture_{layout}_lesson_convs",
-                             alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, "
-                                 f"a depthwise conv and a pointwise conv, as channel slabs "
-                                 f"and kernel cubes, with their Mult-Adds")
+            # as the charts: the screen's layout, or both (the CSS hides the other by its
+            # key: no container around it, one element fewer for each move to redraw)
+            for layout in _layouts():
+                _picture(comparison_svg[layout], stretch=False,
+                         key=f"chart_{layout}_lesson_convs",
+                         alt=f"A standard {comparison.kernel}×{comparison.kernel} conv, a "
+                             f"depthwise conv and a pointwise conv, as channel slabs and "
+                             f"kernel cubes, with their Mult-Adds")
         question = step.check
         if question is None:
             continue
@@ -1125,12 +1126,11 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
                 # as wide as the column on a desktop; on a phone at its own size (at most
                 # ~350 px, the standard conv under the block): its text at 11 px
                 for layout in _layouts():
-                    with st.container(key=f"chart_{layout}_lesson_block"):
-                        _picture(diagram_svg[layout], key=f"picture_{layout}_lesson_block",
-                                 stretch=layout == "desktop",
-                                 alt=f"{lesson.anatomy.title}: its operations, tensors "
-                                     f"(C×H×W), Mult-Adds and parameters, and the standard "
-                                     f"conv in its place")
+                    _picture(diagram_svg[layout], key=f"chart_{layout}_lesson_block",
+                             stretch=layout == "desktop",
+                             alt=f"{lesson.anatomy.title}: its operations, tensors (C×H×W), "
+                                 f"Mult-Adds and parameters, and the standard conv in its "
+                                 f"place")
             with steps:
                 _lesson_steps(lesson, lesson_id, bool(show_all), comparison_svg)
 

@@ -235,3 +235,19 @@ def test_latency_on_a_saved_profile_is_read_again_and_a_builtin_one_once(
     fast = replace(base, name="mybox", bandwidth=base.bandwidth * 10)
     (tmp_path / "mybox.json").write_text(fast.to_json(), "utf-8")
     assert r.latency("mybox").total_ms < first
+
+
+def test_a_ladder_timing_that_varies_between_rounds_is_refused() -> None:
+    # issue 17, section 7: the ladder's own noise check, on timings given to it (no clock):
+    # quartiles 1 and 3 ms are 3× apart, over the accepted spread; 1.0 and 1.1 ms are not
+    from costmodel.base.kinds import LatencyKind
+
+    spec = (LatencyKind.DEPTHWISE, 56, 144, 144, 1)
+    steady = [1.0e-3, 1.02e-3, 1.05e-3, 1.1e-3, 1.0e-3, 1.03e-3, 1.08e-3, 1.01e-3]
+    assert 1.1 < calibration.MAX_SPREAD < 3.0
+    calibration._check_quartiles(spec, steady)  # accepted: nothing raised
+    noisy = [1.0e-3, 1.0e-3, 1.0e-3, 3.0e-3, 3.0e-3, 3.0e-3, 3.0e-3, 1.0e-3]
+    with pytest.raises(calibration.CalibrationError,
+                       match=r"too noisy.*depthwise 56×56×144→144 varied 3\.0×.*previous "
+                             r"profile is kept"):
+        calibration._check_quartiles(spec, noisy)
