@@ -6,7 +6,8 @@ beside its first step, and the first step's check question answered with the nex
 and another block type's lesson (EfficientNetV2's fused block) and the Exercises view with
 a first answer's hint
 (``dashboard_{desktop,phone}_{accuracy,per_layer,plane,latency,lesson_steps,lesson_check,``
-``lesson_fused,exercises}.png``).
+``lesson_fused,exercises}.png``, and ``dashboard_phone_accuracy_chart.png``: the phone's
+accuracy chart scrolled into view).
 """
 
 from __future__ import annotations
@@ -100,6 +101,16 @@ def main() -> None:
                         path = Path(args.out) / f"dashboard_{label}_{SHOT_NAMES[view]}.png"
                         page.screenshot(path=str(path), full_page=args.full_page)
                         print(path)
+                        if view == "Accuracy" and label == "phone":  # its chart, scrolled to
+                            # (its top just under the headline, which stays on screen)
+                            page.locator(".cm-picture svg:visible").first \
+                                .scroll_into_view_if_needed()
+                            page.mouse.move(width / 2, height / 2)
+                            page.mouse.wheel(0, -190)
+                            page.wait_for_timeout(500)
+                            path = Path(args.out) / "dashboard_phone_accuracy_chart.png"
+                            page.screenshot(path=str(path))
+                            print(path)
                     else:  # the block's diagram and the first step, scrolled into view
                         page.locator(".cm-picture svg:visible").first \
                             .scroll_into_view_if_needed()
