@@ -257,9 +257,10 @@ def cached_lesson(block: str, network: str | Network, alpha: float, resolution: 
     """The lesson of ``block`` at this configuration (a network's name or an uploaded
     table, which Streamlit hashes by value), with its block diagram and its
     standard/depthwise/pointwise picture as SVG, each in both layouts (desktop, phone: a
-    phone's at most ~390 px wide, its text at 10-11 px on a 390-px screen, for all blocks
-    but MixNet's mixed kernels and GhostNet's conv shortcuts; drawing them again took each
-    Lesson move ~2 ms of the server's time)."""
+    phone's diagram at most ~390 px wide, its text at 10-11 px on a 390-px screen, for all
+    blocks but MixNet's mixed kernels and GhostNet's conv shortcuts; its three convolutions
+    at most ~414 px, 9.5-px text; drawing them again took each Lesson move ~2 ms of the
+    server's time)."""
     lesson = build_lesson(block, network=network, alpha=alpha, resolution=resolution,
                           rules=rules, profile=PROFILE)
     layouts = {"desktop": False, "phone": True}
@@ -485,10 +486,13 @@ def _question(lesson_id: str, step: int, question: CheckQuestion, gate: bool,
     (a box, a row, two buttons) beside its answer cost each Lesson move ~3 ms of the browser's
     main-thread time (a Chromium trace's thread time, 57 → 54 ms a move; docs/dashboard.md)."""
     key = _answer_key(step)
-    # an answer given to another question (other numbers, block or network) is not this one's
+    # an answer given to another question (other numbers, block or network) is not this one's:
+    # the whole question is compared, its answer with it (the ratio question keeps its words
+    # when α moves, and a kept answer could not be graded again: Enter on an unchanged box
+    # does not fire its on_change)
     asked = st.session_state.setdefault("lesson_asked", {})
-    if asked.get(step) != question.question:
-        asked[step] = question.question
+    if asked.get(step) != question:
+        asked[step] = question
         st.session_state[key] = None
     # the question is the answer widget's label (one element fewer to redraw per slider move),
     # or, in "show all" mode, the title of the fold it is in
@@ -700,9 +704,9 @@ if upload is not None:
         if st.session_state.get("custom_upload") != upload.file_id:
             st.session_state["custom_upload"] = upload.file_id
             st.session_state["custom_resolution"] = custom.image_size
-            st.session_state["alpha"] = min(max(custom.width, ALPHA_SLIDER[0]),
-                                            ALPHA_SLIDER[1])
+            # (on the slider where it can show it, else typed: a table's width is any α)
             st.session_state["alpha_typed"] = None
+            _use("alpha", custom.width, network_name)
 
 # the charts' switch applies to the views with charts (drawn there only: every element of the
 # page is redrawn several times a slider move); its state outlives the other views
@@ -1123,8 +1127,9 @@ def panel(network_name: str, custom: Network | None, view: str) -> None:
             lesson_id = f"{network_name if custom is None else custom.title}/{block}"
             picture, steps = st.columns(2, gap="medium")
             with picture:
-                # as wide as the column on a desktop; on a phone at its own size (at most
-                # ~350 px, the standard conv under the block): its text at 11 px
+                # as wide as the column on a desktop; on a phone at its own size (the
+                # standard conv under the block; at most ~390 px, its text at 10-11 px, but
+                # for MixNet's mixed kernels and GhostNet's conv shortcuts)
                 for layout in _layouts():
                     _picture(diagram_svg[layout], key=f"chart_{layout}_lesson_block",
                              stretch=layout == "desktop",

@@ -350,7 +350,7 @@ def test_lesson_answer_is_kept_for_its_question_and_emptied_for_a_new_one(app: A
     question = _answer(app, 0)
     assert "32 → 64 channels" in question.label  # type: ignore[attr-defined]
     assert question.value is None  # type: ignore[attr-defined]
-    # the emptied answer is not graded against the new question, and the old grade is gone
+    # the old grade is gone with its question (the feedback belongs to the whole question)
     assert not app.success and not app.error and len(_step_titles(app)) == 1
 
 
@@ -964,3 +964,20 @@ def test_a_link_opens_the_lesson_of_one_block() -> None:
     assert refused.selectbox(key="lesson_block").value == default_block("mobilenet_v2")
     assert [t.value for t in refused.toast] and "lesson_block='dw2/pw2' was not used" in " ".join(
         shown(t.value) for t in refused.toast)
+
+
+def test_an_answer_is_emptied_when_its_question_keeps_its_words_but_not_its_answer(
+        app: AppTest) -> None:
+    # the ratio question's words do not change with α, its answer does: a kept answer would
+    # sit in its box ungraded (Enter on an unchanged box does not fire on_change)
+    pick(app, "mobilenet_v2")
+    app.button_group(key="view").set_value("Lesson").run()
+    app.toggle(key="lesson_all").set_value(True).run()  # every step, each question in a fold
+    fold = [e.label for e in app.expander if "how many times more" in e.label]
+    assert len(fold) == 1  # the question's words, the fold's title
+    _answer(app, 4).input("1.58").run()  # type: ignore[attr-defined]  # b3: 25,740,288 / 16,257,024
+    assert any("Right: 1.58" in shown(s.value) for s in app.success)
+    app.slider(key="alpha").set_value(0.5).run()  # b3 at α = 0.5: 1.71×, the same words
+    assert [e.label for e in app.expander if "how many times more" in e.label] == fold
+    assert _answer(app, 4).value in (None, "")  # type: ignore[attr-defined]
+    assert not app.success

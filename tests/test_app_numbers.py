@@ -82,9 +82,13 @@ def test_an_upload_starts_at_its_own_width(app: AppTest) -> None:
     # α moved for the built-in network, then a table uploaded: the table's own count (its width
     # is 1), not the table at α = 0.5 (149,497,088); a typed α is cleared too
     app.slider(key="alpha").set_value(0.5).run()
+    app.toggle(key="fold_exact").set_value(True).run()
+    app.number_input(key="alpha_typed").set_value(0.3).run()  # a typed α overrides it
+    assert metric(app, "Mult-Adds") != "568,740,352"
     upload(app, ("imagenet.csv", IMAGENET, "text/csv"))
     assert metric(app, "Mult-Adds") == "568,740,352"  # Table 8: 1.0 MobileNet-224, 569 M
     assert app.slider(key="alpha").value == 1.0
+    assert app.number_input(key="alpha_typed").value is None
     app.slider(key="alpha").set_value(0.5).run()  # then α applies to the table
     assert metric(app, "Mult-Adds") == "149,497,088"  # Table 6: 0.50 MobileNet-224, 150 M
 

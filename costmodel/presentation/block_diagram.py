@@ -493,8 +493,9 @@ def _panel(y: float, title: str, formula: str, kind: LayerKind, c: ConvCompariso
 def conv_comparison_svg(comparison: ConvComparison, *, phone: bool = False) -> str:
     """A standard conv, a depthwise conv and a pointwise conv as channel slabs and kernel
     cubes, each with its Mult-Adds and parameters at the block's own numbers, and the
-    separable pair's share of the standard conv (eq. 5): 440 px wide, or
-    :data:`PHONE_WIDTH` with ``phone`` (the same drawing, its text wrapped narrower)."""
+    separable pair's share of the standard conv (eq. 5): 440 px wide, or with ``phone`` at
+    least :data:`PHONE_WIDTH`, wider where the slabs of many channels need it (up to ~414 px):
+    the same drawing, its text wrapped narrower."""
     c = comparison
     k, m, n = c.kernel, c.input.channels, c.output.channels
     g = c.output.height
