@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,15 @@ def start(app: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("streamlit did not start within 60 s")
 
 
+def _go(page: Any, url: str, settle_ms: int = 1500) -> None:  # noqa: ANN401 -- a playwright Page
+    """Open ``url`` and wait until the headline shows, the script is idle, and ``settle_ms``
+    more for the pictures to be laid out."""
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(settle_ms)
+
+
 def lesson_first_answer(query: str) -> str:
     """The answer to the lesson's first question at the link's configuration (the library's
     own, as the page shows it)."""
@@ -89,10 +99,7 @@ def main() -> None:
             for label, (width, height) in SIZES.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
                 for view in ("Accuracy", "Per layer", "α × resolution", "Latency", "Lesson"):
-                    page.goto(f"http://127.0.0.1:{port}/?{args.query}&view={quote(view)}")
-                    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
-                    page.wait_for_selector(IDLE, timeout=60_000)
-                    page.wait_for_timeout(1500)
+                    _go(page, f"http://127.0.0.1:{port}/?{args.query}&view={quote(view)}")
                     if view != "Lesson":
                         if view != "Accuracy":  # its chart, below the headline
                             page.locator(".cm-picture svg:visible").first \
@@ -131,21 +138,15 @@ def main() -> None:
                         print(path)
                 # another block type's lesson (a link to one block): EfficientNetV2's fused
                 # block, its diagram beside its first step
-                page.goto(f"http://127.0.0.1:{port}/?network=tf_efficientnetv2_b0"
-                          f"&view=Lesson&lesson_block=b2")
-                page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
-                page.wait_for_selector(IDLE, timeout=60_000)
-                page.wait_for_timeout(1500)
+                _go(page, f"http://127.0.0.1:{port}/?network=tf_efficientnetv2_b0&view=Lesson"
+                          f"&lesson_block=b2")
                 page.locator(".cm-picture svg:visible").first.scroll_into_view_if_needed()
                 page.wait_for_timeout(500)
                 path = Path(args.out) / f"dashboard_{label}_lesson_fused.png"
                 page.screenshot(path=str(path))
                 print(path)
                 # the Exercises view, a first answer wrong: its hint and the second try
-                page.goto(f"http://127.0.0.1:{port}/?{args.query}&view=Exercises")
-                page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
-                page.wait_for_selector(IDLE, timeout=60_000)
-                page.wait_for_timeout(1000)
+                _go(page, f"http://127.0.0.1:{port}/?{args.query}&view=Exercises", settle_ms=1000)
                 box = page.get_by_label("Your answer")
                 if box.count() and box.first.get_attribute("type") == "text":
                     box.first.fill("7")

@@ -159,6 +159,17 @@ def _click_option(page: object, label: str) -> None:
     _wait_for_run(page)
 
 
+def _upload(page: object, table: str) -> None:
+    """Load ``data/examples/TABLE`` in the uploader (its fold open), and wait until the page
+    shows it and is idle."""
+    from playwright.sync_api import expect
+
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(  # type: ignore[attr-defined]
+        str(ROOT / "data" / "examples" / table))
+    expect(page.get_by_text(f"costmodel · {table}")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
+    _wait_for_run(page)
+
+
 def test_headline_slider_and_chart(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -408,10 +419,7 @@ def test_lesson_latex_typesets_for_every_family_and_an_upload(server: str) -> No
                 _wait_for_layout(page, "desktop")
                 # the uploader is in the budget's fold, drawn once the fold is open
                 page.get_by_text("Budget · your own network table").click()  # type: ignore[attr-defined]
-                page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(  # type: ignore[attr-defined]
-                    str(ROOT / "data" / "examples" / table))
-                expect(page.get_by_text(f"costmodel · {table}")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
-                _wait_for_run(page)
+                _upload(page, table)
                 _show_all_steps(page)
                 expect(page.get_by_text("5. What α does to the channels")).to_be_visible()  # type: ignore[attr-defined]
                 page.wait_for_function(  # type: ignore[attr-defined]
@@ -558,10 +566,7 @@ def test_a_replaced_upload_is_counted_at_its_own_size_in_the_browser(server: str
             value = page.locator("[data-testid=stMetricValue]").first  # type: ignore[attr-defined]
             for table, count in (("mobilenet_v1_layers.csv", "568,740,352"),
                                  ("mobilenet_v1_cifar_layers.csv", "46,354,432")):
-                page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(  # type: ignore[attr-defined]
-                    str(ROOT / "data" / "examples" / table))
-                expect(page.get_by_text(f"costmodel · {table}")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
-                _wait_for_run(page)
+                _upload(page, table)
                 # (at its own width too: the α of 0.5 set before does not carry over)
                 expect(value).to_have_text(count, timeout=30_000)
             assert page.locator("[data-testid=stException]").count() == 0  # type: ignore[attr-defined]

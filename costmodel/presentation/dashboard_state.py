@@ -108,10 +108,11 @@ def read_link(params: Mapping[str, str]) -> Link:
     if "variant" in values and values["variant"] not in net.variants:
         messages.append(_refused("variant", str(values.pop("variant")),
                                  f"{net.title} has variants {', '.join(net.variants)}"))
-    if "lesson_block" in values and values["lesson_block"] not in lesson_blocks(network):
+    blocks = lesson_blocks(network) if "lesson_block" in values else ()
+    if "lesson_block" in values and values["lesson_block"] not in blocks:
         messages.append(_refused("lesson_block", str(values.pop("lesson_block")),
                                  f"{net.title}'s lesson has no such block (its first: "
-                                 f"{', '.join(lesson_blocks(network)[:4])}, ...)"))
+                                 f"{', '.join(blocks[:4])}, ...)"))
     if "depth" in values and not net.depth_scaling and values["depth"] != 1.0:
         messages.append(_refused("depth", str(values.pop("depth")),
                                  f"depth applies to EfficientNet; {net.title} has none"))
